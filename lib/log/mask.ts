@@ -1,0 +1,79 @@
+/**
+ * Secret masking for logs, console lines and config summaries.
+ *
+ * @module
+ */
+
+/** Field names whose values are always masked (compared case-insensitively, `-` and `_` ignored). */
+const SECRET_KEYS = [
+  "token",
+  "accesstoken",
+  "refreshtoken",
+  "tenantaccesstoken",
+  "appaccesstoken",
+  "useraccesstoken",
+  "appsecret",
+  "secret",
+  "clientsecret",
+  "password",
+  "cookie",
+  "setcookie",
+  "authorization",
+  "xcsrftoken",
+  "csrftoken",
+  "encryptkey",
+  "verificationtoken",
+  "session",
+  "code",
+];
+
+/** True when a field with this name holds a secret. */
+export function isSecretKey(key: string): boolean {
+  const k = key.toLowerCase().replace(/[-_]/g, "");
+  if (k === "code") return false; // business codes are not secrets; OAuth codes are masked by value rules
+  return SECRET_KEYS.includes(k) || k.endsWith("token") || k.endsWith("secret") || k.endsWith("cookie");
+}
+
+/** Mask one secret value: keep a short prefix so two values can be told apart. */
+export function maskValue(value: string): string {
+  if (value.length <= 8) return "***";
+  return `${value.slice(0, 4)}***(${value.length})`;
+}
+
+const PATTERNS: [RegExp, (m: string, ...g: string[]) => string][] = [
+  // Authorization: Bearer xxx
+  [/(Bearer\s+)([A-Za-z0-9._\-~+/=]{6,})/g, (_m, p, v) => p + maskValue(v)],
+  // token-like literals Feishu issues: t-..., u-..., a-..., ur-..., JWT eyJ...
+  [/\b((?:t|u|a|ur)-[A-Za-z0-9._\-]{10,})/g, (_m, v) => maskValue(v)],
+  [/\b(eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*)/g, (_m, v) => maskValue(v)],
+  // key=value pairs in cookies, query strings or JSON-ish text
+  [
+    /((?:session|sessionid|token|access_token|refresh_token|app_secret|client_secret|csrf_token|x-csrf-token|code|password|passport_[a-z_]+|sl_session|lark_oapi_csrf_token)["']?\s*[=:]\s*["']?)([^"'\s;&,}]{4,})/gi,
+    (_m, p, v) => p + maskValue(v),
+  ],
+];
+
+/** Mask secrets that appear inside free text (URLs, headers, messages). */
+export function maskText(text: string): string {
+  let out = text;
+  for (const [re, fn] of PATTERNS) out = out.replace(re, fn as (m: string, ...g: string[]) => string);
+  return out;
+}
+
+/** Deep-copy `value` with every secret field and secret-looking text masked. */
+export function maskDeep(value: unknown, depth = 0): unknown {
+  if (depth > 8) return "[depth]";
+  if (typeof value === "string") return maskText(value);
+  if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
+  if (value && typeof value === "object") {
+    if (value instanceof Error) return maskText(value.message);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      out[k] = isSecretKey(k) && v !== undefined && v !== null && v !== ""
+        ? maskValue(String(v))
+        : maskDeep(v, depth + 1);
+    }
+    return out;
+  }
+  return value;
+}

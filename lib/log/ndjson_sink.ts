@@ -1,0 +1,27 @@
+import type { LogFields, LogLevel, LogSink } from "./logger.ts";
+
+/**
+ * Appends one JSON object per line to a file. Writes are synchronous appends
+ * so a killed process loses at most the line being written.
+ */
+export class NdjsonFileSink implements LogSink {
+  #file: Deno.FsFile;
+  #enc = new TextEncoder();
+
+  /** Open (create or append to) `path`. */
+  constructor(path: string) {
+    this.#file = Deno.openSync(path, { create: true, append: true });
+  }
+
+  /** Append one record. */
+  write(record: LogFields & { ts: string; level: LogLevel; event: string }): void {
+    this.#file.writeSync(this.#enc.encode(JSON.stringify(record) + "\n"));
+  }
+
+  /** Close the file. */
+  close(): void {
+    try {
+      this.#file.close();
+    } catch { /* already closed */ }
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * Test helpers shared by the test suite and benchmarks.
+ *
+ * @module
+ */
+export * from "./fake_clock.ts";
