@@ -1,0 +1,397 @@
+import type { AuthProvider } from "../auth/auth_provider.ts";
+import { AuthError } from "../errors/auth_error.ts";
+import { errorFromResponse } from "../errors/error_codes.ts";
+import { LarkError } from "../errors/lark_error.ts";
+import { NetworkError } from "../errors/network_error.ts";
+import { RateLimitError } from "../errors/rate_limit_error.ts";
+import { SessionError } from "../errors/session_error.ts";
+import { type Logger, silentLogger } from "../log/logger.ts";
+import type { RateLimiter } from "../rate_limit/rate_limiter.ts";
+import { retry, type RetryOptions } from "../retry/retry.ts";
+import { parseRetryAfter } from "../retry/retry_after.ts";
+import { type Clock, systemClock } from "../time/clock.ts";
+import { looksLikeHtml, numberOrUndefined, readJsonBody } from "./_parse.ts";
+import { newRequestId } from "./request_id.ts";
+
+/** Options of {@linkcode LarkHttp}. */
+export interface LarkHttpOptions {
+  /** Base URL, e.g. `https://open.feishu.cn`, `https://contract.feishu.cn` or the sandbox. */
+  baseUrl: string;
+  /** `fetch` to use (default the global one). */
+  fetch?: typeof fetch;
+  /** Time allowed until response headers arrive (connect + server time), ms. Default 10 000. */
+  connectTimeoutMs?: number;
+  /** Time allowed for the whole JSON call including the body, ms. Default 30 000. */
+  totalTimeoutMs?: number;
+  /** Retry settings (defaults: 3 retries, 500 ms base, ×2, 10 s cap, ±20%). */
+  retry?: Omit<RetryOptions, "signal" | "clock" | "onRetry" | "onTokenInvalid">;
+  /** Shared rate limiter; every call takes a slot in `globalBucket` and its own bucket. */
+  limiter?: RateLimiter;
+  /** Name of the bucket every call takes (default `"global"`). */
+  globalBucket?: string;
+  /** Logger for one NDJSON line per attempt. */
+  logger?: Logger;
+  /** Time source. */
+  clock?: Clock;
+  /** Default credentials when a request names none. */
+  auth?: AuthProvider;
+}
+
+/** One call. */
+export interface LarkRequest {
+  /** HTTP method (default GET). */
+  method?: string;
+  /** Path below the base URL, e.g. `/open-apis/contract/v1/contracts/search`. */
+  path: string;
+  /** Query parameters (undefined values are left out). */
+  query?: Record<string, string | number | boolean | undefined>;
+  /** JSON body. */
+  body?: unknown;
+  /** Extra headers. */
+  headers?: Record<string, string>;
+  /** Credentials; `null` sends none. Default: the client's. */
+  auth?: AuthProvider | null;
+  /** The endpoint's own rate bucket and log name, e.g. `contract_search`. */
+  bucket?: string;
+  /** Workflow step for logs. */
+  step?: string;
+  /** Business ids for logs (contract number, meeting id, ...). */
+  ids?: Record<string, unknown>;
+  /** Cancel the call, its waits and retries. */
+  signal?: AbortSignal;
+  /**
+   * Envelope style: `"data"` (default) returns `body.data`; `"flat"` returns
+   * the whole body (auth v3 and OAuth v2 endpoints put fields at top level).
+   */
+  envelope?: "data" | "flat";
+  /** Override the retry count for this call. */
+  retries?: number;
+}
+
+/** A successful call. */
+export interface LarkResponse<T> {
+  /** `body.data` (or the whole body for flat envelopes). */
+  data: T;
+  /** The whole parsed body. */
+  body: Record<string, unknown>;
+  /** HTTP status. */
+  status: number;
+  /** Feishu `X-Tt-Logid`. */
+  logId?: string;
+  /** Our request id. */
+  requestId: string;
+  /** Attempts made (1 = no retry). */
+  attempts: number;
+  /** Time waited for rate-limit slots, ms. */
+  rateLimitWaitMs: number;
+  /** Wall time of the whole call, ms. */
+  elapsedMs: number;
+}
+
+/** A successful binary call: the body is left unread for streaming. */
+export interface LarkStreamResponse {
+  /** The response with its body still a stream. */
+  response: Response;
+  /** Feishu `X-Tt-Logid`. */
+  logId?: string;
+  /** Our request id. */
+  requestId: string;
+  /** Attempts made. */
+  attempts: number;
+}
+
+/**
+ * The HTTP client every Feishu call goes through: `fetch` with timeouts, the
+ * JSON envelope parsed on any HTTP status (success only when `code === 0`),
+ * typed errors, retries, shared rate limits, token refresh on a refused token,
+ * and one masked NDJSON log line per attempt.
+ */
+export class LarkHttp {
+  #o: LarkHttpOptions;
+  #fetch: typeof fetch;
+  #clock: Clock;
+  #log: Logger;
+  #throttled = 0;
+
+  /** Create a client for one base URL. */
+  constructor(options: LarkHttpOptions) {
+    this.#o = { ...options, baseUrl: options.baseUrl.replace(/\/+$/, "") };
+    this.#fetch = options.fetch ?? fetch;
+    this.#clock = options.clock ?? systemClock;
+    this.#log = options.logger ?? silentLogger;
+  }
+
+  /** The base URL calls go to. */
+  get baseUrl(): string {
+    return this.#o.baseUrl;
+  }
+
+  /** Throttling answers (HTTP 429 / 99991400 family) seen by this client. */
+  get throttledCount(): number {
+    return this.#throttled;
+  }
+
+  /** Make a JSON call; resolves with `data` on `code === 0`, throws a {@linkcode LarkError} otherwise. */
+  async request<T = unknown>(req: LarkRequest): Promise<LarkResponse<T>> {
+    const requestId = newRequestId();
+    const started = this.#clock.now();
+    let waitTotal = 0;
+    let lastLogId: string | undefined;
+    const { value, attempts } = await this.#withRetry(req, requestId, async (attempt) => {
+      waitTotal += await this.#acquire(req);
+      const t0 = this.#clock.now();
+      const timeout = AbortSignal.timeout(this.#o.totalTimeoutMs ?? 30_000);
+      const { res, sentHeaders } = await this.#send(req, requestId, timeout);
+      lastLogId = res.headers.get("x-tt-logid") ?? res.headers.get("x-request-id") ?? undefined;
+      let parsed: { json?: unknown; text?: string };
+      try {
+        parsed = await readJsonBody(res);
+      } catch (e) {
+        throw this.#networkError(e, req, requestId, timeout);
+      }
+      const out = this.#judge<T>(req, res, parsed, requestId, lastLogId, sentHeaders);
+      this.#logAttempt(
+        req,
+        requestId,
+        attempt,
+        res.status,
+        out.code,
+        lastLogId,
+        this.#clock.now() - t0,
+        waitTotal,
+      );
+      if (out.error) throw out.error;
+      return { data: out.data as T, body: out.body, status: res.status };
+    });
+    return {
+      ...value,
+      logId: lastLogId,
+      requestId,
+      attempts,
+      rateLimitWaitMs: waitTotal,
+      elapsedMs: this.#clock.now() - started,
+    };
+  }
+
+  /**
+   * Make a binary call (downloads). Success is HTTP 2xx with a non-JSON body,
+   * returned unread so the caller can stream it; a JSON body is an error.
+   */
+  async stream(req: LarkRequest): Promise<LarkStreamResponse> {
+    const requestId = newRequestId();
+    let logId: string | undefined;
+    const { value, attempts } = await this.#withRetry(req, requestId, async (attempt) => {
+      const wait = await this.#acquire(req);
+      const t0 = this.#clock.now();
+      const { res, sentHeaders } = await this.#send(req, requestId, undefined);
+      logId = res.headers.get("x-tt-logid") ?? undefined;
+      const type = res.headers.get("content-type") ?? "";
+      if (res.ok && !type.includes("json")) {
+        this.#logAttempt(req, requestId, attempt, res.status, 0, logId, this.#clock.now() - t0, wait);
+        return res;
+      }
+      const parsed = await readJsonBody(res);
+      const out = this.#judge(req, res, parsed, requestId, logId, sentHeaders);
+      this.#logAttempt(req, requestId, attempt, res.status, out.code, logId, this.#clock.now() - t0, wait);
+      throw out.error ??
+        new LarkError("expected a file, got JSON", { requestId, logId, endpoint: req.bucket });
+    });
+    return { response: value, logId, requestId, attempts };
+  }
+
+  #withRetry<T>(req: LarkRequest, requestId: string, fn: (attempt: number) => Promise<T>) {
+    return retry(fn, {
+      ...this.#o.retry,
+      retries: req.retries ?? this.#o.retry?.retries,
+      clock: this.#clock,
+      signal: req.signal,
+      onRetry: ({ attempt, delayMs, error }) => {
+        if (error instanceof RateLimitError && error.retryAfterMs !== undefined) {
+          const until = this.#clock.now() + error.retryAfterMs;
+          if (req.bucket) this.#o.limiter?.pause(req.bucket, until);
+        }
+        this.#log.warn("retry", {
+          request_id: requestId,
+          step: req.step,
+          endpoint: req.bucket ?? req.path,
+          attempt,
+          delay_ms: delayMs,
+          ...(error instanceof LarkError ? error.toJSON() : { message: String(error) }),
+          ...req.ids,
+        });
+      },
+      onTokenInvalid: async (error) => {
+        const auth = this.#auth(req);
+        const used = (error as AuthError & { sentHeaders?: Record<string, string> }).sentHeaders ?? {};
+        return auth?.invalidate ? await auth.invalidate(used) : false;
+      },
+    });
+  }
+
+  #auth(req: LarkRequest): AuthProvider | undefined {
+    return req.auth === null ? undefined : req.auth ?? this.#o.auth;
+  }
+
+  async #acquire(req: LarkRequest): Promise<number> {
+    const limiter = this.#o.limiter;
+    if (!limiter) return 0;
+    const names = [this.#o.globalBucket ?? "global"];
+    if (req.bucket) names.push(req.bucket);
+    return await limiter.acquire(names, req.signal);
+  }
+
+  async #send(req: LarkRequest, requestId: string, total: AbortSignal | undefined) {
+    const url = new URL(this.#o.baseUrl + req.path);
+    for (const [k, v] of Object.entries(req.query ?? {})) {
+      if (v !== undefined) url.searchParams.set(k, String(v));
+    }
+    const auth = this.#auth(req);
+    const sentHeaders = auth ? await auth.headers(req.signal) : {};
+    const headers: Record<string, string> = {
+      "Oapi-Sdk-Request-Id": requestId,
+      ...sentHeaders,
+      ...req.headers,
+    };
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = JSON.stringify(req.body);
+      headers["Content-Type"] ??= "application/json; charset=utf-8";
+    }
+    // The connect timer only covers the time until response headers arrive; the
+    // total timer (JSON calls) also covers the body. Downloads have no total timer.
+    const connect = new AbortController();
+    const timer = setTimeout(
+      () => connect.abort(new DOMException("connect timeout", "TimeoutError")),
+      this.#o.connectTimeoutMs ?? 10_000,
+    );
+    const signals = [connect.signal, ...(total ? [total] : []), ...(req.signal ? [req.signal] : [])];
+    try {
+      const res = await this.#fetch(url, {
+        method: req.method ?? "GET",
+        headers,
+        body,
+        redirect: "manual",
+        signal: AbortSignal.any(signals),
+      });
+      return { res, sentHeaders };
+    } catch (e) {
+      throw this.#networkError(e, req, requestId, connect.signal.aborted ? connect.signal : total);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #networkError(e: unknown, req: LarkRequest, requestId: string, timer?: AbortSignal): unknown {
+    if (req.signal?.aborted) return req.signal.reason ?? e;
+    if (e instanceof LarkError) return e;
+    const timeout = !!timer?.aborted || (e instanceof DOMException && e.name === "TimeoutError");
+    return new NetworkError(timeout ? "timeout" : String((e as Error)?.message ?? e), {
+      timeout,
+      requestId,
+      endpoint: req.bucket ?? req.path,
+      cause: e,
+      hint: timeout
+        ? "请求超时，已自动重试；请检查网络或稍后再试。"
+        : "网络连接失败，已自动重试；请检查网络与代理设置。",
+    });
+  }
+
+  #judge<T>(
+    req: LarkRequest,
+    res: Response,
+    parsed: { json?: unknown; text?: string },
+    requestId: string,
+    logId: string | undefined,
+    sentHeaders: Record<string, string>,
+  ): { data?: T; body: Record<string, unknown>; code?: number; error?: LarkError } {
+    const endpoint = req.bucket ?? req.path;
+    const session = this.#auth(req)?.label.startsWith("cookie") ?? false;
+    const body = (parsed.json && typeof parsed.json === "object" ? parsed.json : {}) as Record<
+      string,
+      unknown
+    >;
+    if (session && sessionRefused(res, parsed)) {
+      return {
+        body,
+        error: new SessionError(`session refused (HTTP ${res.status})`, {
+          httpStatus: res.status,
+          requestId,
+          logId,
+          endpoint,
+          hint:
+            "飞书合同网页登录已失效：请在浏览器重新登录 contract.feishu.cn，重新「复制为 cURL」或更新配置中的 cookie 后再运行。",
+        }),
+      };
+    }
+    if (parsed.json === undefined) {
+      if (res.status === 429 || res.status >= 500) {
+        return { body, error: errorFromResponse({ httpStatus: res.status, requestId, logId, endpoint }) };
+      }
+      return {
+        body,
+        error: new LarkError(`unexpected non-JSON response (HTTP ${res.status})`, {
+          httpStatus: res.status,
+          requestId,
+          logId,
+          endpoint,
+          hint: "服务返回了非 JSON 内容：请检查 base_url 配置是否指向飞书开放平台。",
+        }),
+      };
+    }
+    const code = numberOrUndefined(body.code);
+    if (code === 0 && res.status < 400) {
+      return { data: (req.envelope === "flat" ? body : body.data) as T, body, code };
+    }
+    const err = body.error as Record<string, unknown> | undefined;
+    const error = errorFromResponse({
+      code,
+      httpStatus: res.status,
+      msg: String(body.msg ?? body.message ?? body.error_description ?? body.error ?? `HTTP ${res.status}`),
+      logId: logId ?? (err?.log_id as string | undefined) ?? (err?.logid as string | undefined),
+      requestId,
+      endpoint,
+      resetSeconds: (() => {
+        const ms = parseRetryAfter(res.headers, this.#clock.now());
+        return ms === undefined ? undefined : ms / 1000;
+      })(),
+    });
+    if (error instanceof RateLimitError) this.#throttled++;
+    if (error instanceof AuthError) {
+      (error as AuthError & { sentHeaders?: unknown }).sentHeaders = sentHeaders;
+    }
+    return { body, code, error };
+  }
+
+  #logAttempt(
+    req: LarkRequest,
+    requestId: string,
+    attempt: number,
+    status: number,
+    code: number | undefined,
+    logId: string | undefined,
+    elapsedMs: number,
+    waitMs: number,
+  ) {
+    const fields = {
+      request_id: requestId,
+      log_id: logId,
+      step: req.step,
+      endpoint: req.bucket ?? req.path,
+      http_status: status,
+      code,
+      attempt,
+      elapsed_ms: elapsedMs,
+      rate_limit_wait_ms: waitMs,
+      ...req.ids,
+    };
+    if (code === 0) this.#log.debug("http", fields);
+    else this.#log.info("http", fields);
+  }
+}
+
+/** A web session is refused when the server answers 401/403, redirects to a login page or serves HTML. */
+function sessionRefused(res: Response, parsed: { json?: unknown; text?: string }): boolean {
+  if (res.status === 401 || res.status === 403) return true;
+  if (res.status >= 300 && res.status < 400) return true;
+  return parsed.json === undefined && looksLikeHtml(res, parsed.text);
+}
