@@ -1,0 +1,9 @@
+/**
+ * Command-line helpers shared by the scripts: progress display, error
+ * reporting for people, masked config summaries.
+ *
+ * @module
+ */
+export * from "./progress.ts";
+export * from "./report_error.ts";
+export * from "./config_summary.ts";

@@ -1,0 +1,6 @@
+/**
+ * File helpers: atomic writes (`.part` then rename).
+ *
+ * @module
+ */
+export * from "./atomic_write.ts";

@@ -1,0 +1,40 @@
+/**
+ * feishu-kit — the Lark (Feishu) service core.
+ *
+ * One shared core for every workflow: typed errors, an HTTP client with
+ * retries and shared rate limits, app/tenant/user tokens kept in SQLite and
+ * refreshed ahead of expiry, masked logging, config loading, and API clients.
+ *
+ * @example
+ * ```ts
+ * import { LarkHttp, RateLimiter, SqliteTokenStore, TokenManager, LarkTokenEndpoints } from "./mod.ts";
+ *
+ * const store = new SqliteTokenStore(".state/tokens.sqlite");
+ * const tokens = new TokenManager({
+ *   store,
+ *   endpoints: new LarkTokenEndpoints({ baseUrl: "https://open.feishu.cn" }),
+ *   apps: (id) => id === "cli_xxx" ? { appId: id, appSecret: Deno.env.get("FEISHU_APP_SECRET")! } : undefined,
+ * });
+ * const http = new LarkHttp({
+ *   baseUrl: "https://open.feishu.cn",
+ *   auth: tokens.tenantAuth("cli_xxx"),
+ *   limiter: new RateLimiter({ buckets: { global: { perSecond: 50 } } }),
+ * });
+ * const { data } = await http.request({ method: "POST", path: "/open-apis/contract/v1/contracts/search", body: {} });
+ * ```
+ *
+ * @module
+ */
+export * from "./lib/errors/mod.ts";
+export * from "./lib/time/mod.ts";
+export * from "./lib/log/mod.ts";
+export * from "./lib/retry/mod.ts";
+export * from "./lib/rate_limit/mod.ts";
+export * from "./lib/http/mod.ts";
+export * from "./lib/auth/auth_provider.ts";
+export * from "./lib/token/mod.ts";
+export * from "./lib/config/mod.ts";
+export * from "./lib/excel/mod.ts";
+export * from "./lib/fs/mod.ts";
+export * from "./lib/contract/mod.ts";
+export * from "./lib/clm/mod.ts";

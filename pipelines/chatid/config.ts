@@ -1,0 +1,62 @@
+import { z } from "zod";
+
+const qpm = z.number().positive().default(60);
+
+/**
+ * Configuration of the contract → openChatId tool (`config/chatid.example.yaml`
+ * documents every key).
+ */
+export const ChatIdConfigSchema = z.object({
+  app: z.object({
+    app_id: z.string().min(1),
+    app_secret: z.string().min(1),
+    base_url: z.url().default("https://open.feishu.cn"),
+  }),
+  clm: z.object({
+    base_url: z.url().default("https://contract.feishu.cn"),
+    cookie: z.string().min(1),
+    headers: z.record(z.string(), z.string()).default({}),
+  }),
+  rate_limit: z.object({
+    concurrency: z.union([z.number().int().min(1).max(64), z.literal("auto")]).default(1),
+    global_qpm: qpm,
+    contract_search_qpm: qpm,
+    contract_info_qpm: qpm,
+    cooperation_info_qpm: qpm,
+  }).prefault({}),
+  retry: z.object({
+    max_retries: z.number().int().min(0).max(10).default(3),
+    base_ms: z.number().int().positive().default(500),
+    cap_ms: z.number().int().positive().default(10_000),
+  }).prefault({}),
+  http: z.object({
+    connect_timeout_ms: z.number().int().positive().default(10_000),
+    total_timeout_ms: z.number().int().positive().default(30_000),
+  }).prefault({}),
+  output: z.object({
+    path: z.string().default("output/contract_openChatId.xlsx"),
+    extra_columns: z.boolean().default(false),
+  }).prefault({}),
+  log: z.object({
+    dir: z.string().default("output/logs"),
+    level: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  }).prefault({}),
+  state: z.object({
+    token_db: z.string().default(".state/tokens.sqlite"),
+  }).prefault({}),
+});
+
+/** Validated chatid configuration. */
+export type ChatIdConfig = z.output<typeof ChatIdConfigSchema>;
+
+/** Environment variables that fill secret keys. */
+export const CHATID_ENV: Record<string, string> = {
+  "app.app_id": "FEISHU_APP_ID",
+  "app.app_secret": "FEISHU_APP_SECRET",
+  "clm.cookie": "FEISHU_CLM_COOKIE",
+};
+
+/** The concurrency `auto` picks: enough contracts in flight to fill the global budget. */
+export function autoConcurrency(globalQpm: number): number {
+  return Math.max(1, Math.min(32, Math.ceil(globalQpm / 60 / 2)));
+}

@@ -1,0 +1,17 @@
+/**
+ * Contract number → openChatId: read a list, resolve each contract through
+ * search → contractAndTask → cooperation/info under shared rate limits,
+ * journal every result, and write the Excel.
+ *
+ * @module
+ */
+export * from "./config.ts";
+export * from "./context.ts";
+export * from "./input.ts";
+export * from "./journal.ts";
+export * from "./output.ts";
+export * from "./resolve.ts";
+export * from "./row.ts";
+export * from "./run.ts";
+export * from "./status.ts";
+export * from "./summary.ts";

@@ -1,0 +1,132 @@
+import { pooledMap } from "../../lib/async/pool.ts";
+import { type Logger, silentLogger } from "../../lib/log/logger.ts";
+import { ChatIdJournal, hashInput } from "./journal.ts";
+import { writeChatIdExcel } from "./output.ts";
+import { FatalRunError, resolveContract, type ResolveDeps } from "./resolve.ts";
+import type { ChatIdRow } from "./row.ts";
+import { type ChatIdSummary, summarize } from "./summary.ts";
+
+/** Options of {@linkcode runChatId}. */
+export interface ChatIdRunOptions {
+  /** Contract numbers to process, in output order. */
+  numbers: readonly string[];
+  /** Excel output path. */
+  outputPath: string;
+  /** Add retry_count, duration_ms, started_at, finished_at columns (default false). */
+  extraColumns?: boolean;
+  /** Contracts processed at once (default 1). */
+  concurrency?: number;
+  /** APIs and clock. */
+  deps: ResolveDeps;
+  /** Journal path (default `<outputPath>.journal.ndjson`). */
+  journalPath?: string;
+  /**
+   * Rows of an earlier output (`--retry-failed`): kept as they are unless
+   * their contract is in `numbers`, in which case the new result replaces them.
+   */
+  previous?: readonly ChatIdRow[];
+  /** Ctrl+C: stop starting contracts, write what is done. */
+  signal?: AbortSignal;
+  /** Progress callback (done, total). */
+  onProgress?: (done: number, total: number) => void;
+  /** Throttling answers seen so far (summed over the HTTP clients). */
+  throttled?: () => number;
+  /** Logger. */
+  logger?: Logger;
+}
+
+/** What a run produced. */
+export interface ChatIdRunResult {
+  /** Rows written, in output order. */
+  rows: ChatIdRow[];
+  /** Figures. */
+  summary: ChatIdSummary;
+  /** Contracts resumed from the journal instead of being called again. */
+  resumed: number;
+  /** Set when a credential failure stopped the run. */
+  fatal?: FatalRunError;
+  /** True when the signal stopped the run. */
+  aborted: boolean;
+  /** Excel path written. */
+  outputPath: string;
+}
+
+/**
+ * Resolve every contract, journaling each as it finishes, then write the
+ * Excel atomically. Resumes an unfinished journal of the same input; rows
+ * that failed for credentials (AUTH_FAILED) are tried again on resume.
+ */
+export async function runChatId(o: ChatIdRunOptions): Promise<ChatIdRunResult> {
+  const log = o.logger ?? silentLogger;
+  const started = o.deps.clock.now();
+  const journal = new ChatIdJournal(o.journalPath ?? `${o.outputPath}.journal.ndjson`);
+  const done = await journal.open(await hashInput(o.numbers));
+  for (const [k, r] of done) if (r.status === "AUTH_FAILED") done.delete(k);
+  const resumed = o.numbers.filter((n) => done.has(n)).length;
+  if (resumed) log.info("resume", { resumed, journal: journal.path });
+  const todo = o.numbers.filter((n) => !done.has(n));
+  const durations: number[] = [];
+  let retries = 0;
+  let fatal: FatalRunError | undefined;
+  const stop = new AbortController();
+  const signal = o.signal ? AbortSignal.any([o.signal, stop.signal]) : stop.signal;
+  const total = o.numbers.length;
+  o.onProgress?.(done.size, total);
+  try {
+    await pooledMap(todo, async (n) => {
+      let row: ChatIdRow;
+      try {
+        row = await resolveContract(n, o.deps, signal);
+      } catch (e) {
+        if (e instanceof FatalRunError) {
+          fatal ??= e;
+          done.set(n, e.row);
+          await journal.append(e.row);
+          stop.abort(e);
+          return;
+        }
+        if (signal.aborted) return; // interrupted mid-call: it runs again next time
+        throw e;
+      }
+      durations.push(row.duration_ms);
+      retries += row.retry_count;
+      done.set(n, row);
+      await journal.append(row);
+      log.info("contract_done", {
+        contract_number: n,
+        status: row.status,
+        duration_ms: row.duration_ms,
+        retry_count: row.retry_count,
+        error_code: row.error_code || undefined,
+      });
+      o.onProgress?.(done.size, total);
+    }, { concurrency: o.concurrency ?? 1, signal });
+  } catch (e) {
+    journal.close();
+    throw e;
+  }
+  const aborted = !!o.signal?.aborted;
+  const rows = mergeRows(o.numbers, done, o.previous);
+  try {
+    await writeChatIdExcel(o.outputPath, rows, o.extraColumns ?? false);
+    if (!fatal && !aborted) await journal.complete();
+  } finally {
+    journal.close();
+  }
+  const summary = summarize(rows, durations, {
+    throttled: o.throttled?.() ?? 0,
+    retries,
+    elapsedMs: o.deps.clock.now() - started,
+  });
+  return { rows, summary, resumed, fatal, aborted, outputPath: o.outputPath };
+}
+
+/** Output rows: previous rows (retry-failed) with new results replacing theirs, else input order. */
+function mergeRows(
+  numbers: readonly string[],
+  done: Map<string, ChatIdRow>,
+  previous: readonly ChatIdRow[] | undefined,
+): ChatIdRow[] {
+  if (!previous) return numbers.filter((n) => done.has(n)).map((n) => done.get(n)!);
+  return previous.map((r) => done.get(r.contract_number) ?? r);
+}

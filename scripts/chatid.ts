@@ -1,0 +1,206 @@
+/**
+ * 合同编号 → openChatId 批量查询。
+ *
+ * Usage: `deno task chatid contracts.txt [--config config/chatid.yaml]`
+ * (or `deno run -A scripts/chatid.ts contracts.txt`). Run with `--help` for
+ * every flag.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { createProgress } from "../lib/cli/progress.ts";
+import { configSummary } from "../lib/cli/config_summary.ts";
+import { reportError } from "../lib/cli/report_error.ts";
+import { loadConfig } from "../lib/config/load_config.ts";
+import { LarkError } from "../lib/errors/lark_error.ts";
+import { ConsoleSink } from "../lib/log/console_sink.ts";
+import { createLogger } from "../lib/log/logger.ts";
+import { NdjsonFileSink } from "../lib/log/ndjson_sink.ts";
+import { SqliteTokenStore } from "../lib/token/token_store_sqlite.ts";
+import {
+  autoConcurrency,
+  CHATID_ENV,
+  ChatIdConfigSchema,
+  createChatIdContext,
+  formatSummary,
+  readChatIdExcel,
+  readContractFile,
+  runChatId,
+} from "../pipelines/chatid/mod.ts";
+
+const HELP = `合同编号 → openChatId 批量查询
+
+用法：
+  deno task chatid <合同编号文件> [选项]
+  deno task chatid --retry-failed <上次输出.xlsx> [选项]
+
+输入文件：TXT 每行一个合同编号（支持 UTF-8 BOM、CRLF、空行与 # 注释，重复自动去除），
+          或带 contract_number 列的 .xlsx / .csv。
+
+选项：
+  -c, --config <文件>        配置文件（默认 config/chatid.yaml）
+  -o, --output <文件>        输出 Excel（默认取配置 output.path）
+      --retry-failed <文件>  只重跑上次输出中非 SUCCESS 的行，并写出合并结果
+      --concurrency <n|auto> 并发合同数（覆盖 rate_limit.concurrency）
+      --extra-columns        输出 retry_count、duration_ms、started_at、finished_at 列
+      --quiet                不显示进度条
+  -h, --help                 显示本帮助
+
+密钥通过环境变量提供：FEISHU_APP_ID、FEISHU_APP_SECRET、FEISHU_CLM_COOKIE。
+退出码：0 全部处理完成（含业务失败状态）；1 配置/鉴权等致命错误；2 用法错误。`;
+
+/** Run the tool; returns the process exit code. */
+export async function main(args: string[], signal?: AbortSignal): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        config: { type: "string", short: "c" },
+        output: { type: "string", short: "o" },
+        "retry-failed": { type: "string" },
+        concurrency: { type: "string" },
+        "extra-columns": { type: "boolean" },
+        quiet: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (e) {
+    console.error(`用法错误：${(e as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const retryFailed = v["retry-failed"];
+  if (!retryFailed && positionals.length !== 1) {
+    console.error(`用法错误：请指定一个合同编号文件。\n\n${HELP}`);
+    return 2;
+  }
+  let concurrency: number | "auto" | undefined;
+  if (v.concurrency !== undefined) {
+    concurrency = v.concurrency === "auto" ? "auto" : Number(v.concurrency);
+    if (concurrency !== "auto" && (!Number.isInteger(concurrency) || concurrency < 1)) {
+      console.error("用法错误：--concurrency 应为正整数或 auto。");
+      return 2;
+    }
+  }
+  for (const f of [positionals[0], retryFailed]) {
+    if (f && !(await exists(f))) {
+      console.error(`用法错误：找不到文件 ${f}。`);
+      return 2;
+    }
+  }
+  let store: SqliteTokenStore | undefined;
+  let fileSink: NdjsonFileSink | undefined;
+  try {
+    const configFile = v.config ?? "config/chatid.yaml";
+    const { config, warnings } = await loadConfig(ChatIdConfigSchema, {
+      file: await exists(configFile) || v.config ? configFile : undefined,
+      env: CHATID_ENV,
+      overrides: {
+        "output.path": v.output,
+        "rate_limit.concurrency": concurrency,
+        "output.extra_columns": v["extra-columns"] ? true : undefined,
+      },
+    });
+    for (const w of warnings) console.error(`警告：${w}`);
+
+    const input = retryFailed ? undefined : await readContractFile(positionals[0]);
+    const previous = retryFailed ? await readChatIdExcel(retryFailed) : undefined;
+    const numbers = input?.numbers ??
+      previous!.filter((r) => r.status !== "SUCCESS").map((r) => r.contract_number);
+
+    await Deno.mkdir(config.log.dir, { recursive: true });
+    const logPath = `${config.log.dir}/chatid-${new Date().toISOString().replace(/[:.]/g, "-")}.ndjson`;
+    fileSink = new NdjsonFileSink(logPath);
+    const logger = createLogger({
+      level: config.log.level,
+      sinks: [fileSink, new ConsoleSink({ level: "warn" })],
+    });
+    await Deno.mkdir(dirname(config.state.token_db), { recursive: true });
+    store = new SqliteTokenStore(config.state.token_db, { logger });
+    const ctx = createChatIdContext(config, { store, logger });
+
+    console.error("配置：");
+    for (const line of configSummary(config)) console.error(line);
+    if (input) {
+      console.error(
+        `输入：${numbers.length} 个合同编号（跳过空行 ${input.blank}、注释 ${input.comments}，去除重复 ${input.duplicates}）`,
+      );
+    } else console.error(`重跑失败行：${numbers.length} 个（来自 ${retryFailed}）`);
+
+    // Fail fast: one cheap call each for the token and the cookie.
+    await ctx.tokens.getTenantToken(config.app.app_id, signal);
+    await ctx.clm.checkSession(signal);
+    console.error("凭证检查通过：tenant_access_token 与合同系统 cookie 均有效。");
+
+    const conc = config.rate_limit.concurrency === "auto"
+      ? autoConcurrency(config.rate_limit.global_qpm)
+      : config.rate_limit.concurrency;
+    const progress = v.quiet ? undefined : createProgress({ total: numbers.length, label: "合同" });
+    const stop = new AbortController();
+    const onSigint = () => {
+      console.error("\n收到 Ctrl+C：停止新的请求，正在写出已完成的结果……");
+      stop.abort(new DOMException("interrupted", "AbortError"));
+    };
+    Deno.addSignalListener("SIGINT", onSigint);
+    let result;
+    try {
+      result = await runChatId({
+        numbers,
+        previous,
+        outputPath: config.output.path,
+        extraColumns: config.output.extra_columns,
+        concurrency: conc,
+        deps: ctx,
+        signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal,
+        onProgress: (d, t) => progress?.update(d, t),
+        throttled: ctx.throttled,
+        logger,
+      });
+    } finally {
+      progress?.stop();
+      Deno.removeSignalListener("SIGINT", onSigint);
+    }
+    if (result.resumed) console.error(`续跑：${result.resumed} 个合同已在上次运行中完成，已跳过。`);
+    console.log(formatSummary(result.summary).join("\n"));
+    console.log(`输出文件：${result.outputPath}`);
+    console.log(`日志文件：${logPath}`);
+    if (result.fatal) {
+      reportError(result.fatal.error);
+      console.error("已完成的结果已保存；更新凭证后用相同参数重新运行即可从中断处继续。");
+      return 1;
+    }
+    if (result.aborted) {
+      console.error("已中断；用相同参数重新运行即可从中断处继续。");
+      return 130;
+    }
+    return 0;
+  } catch (e) {
+    reportError(e);
+    return e instanceof LarkError && e.kind === "bad_request" ? 2 : 1;
+  } finally {
+    store?.close();
+    fileSink?.close();
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function dirname(path: string): string {
+  const i = path.lastIndexOf("/");
+  return i > 0 ? path.slice(0, i) : ".";
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
