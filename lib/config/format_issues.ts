@@ -12,7 +12,9 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], file: string |
 function describe(i: z.core.$ZodIssue): string {
   switch (i.code) {
     case "invalid_type":
-      return i.input === undefined
+      // `input` is only present when parsed with `reportInput: true`; zod's own message
+      // ("…, received string") still tells a wrong type from a missing key otherwise.
+      return i.input === undefined && !/received (?!undefined\b)\w+/.test(i.message)
         ? `缺少必填项（应为 ${typeName(i.expected)}）`
         : `类型错误，应为 ${typeName(i.expected)}`;
     case "too_small":

@@ -71,7 +71,9 @@ export async function loadConfig<S extends z.ZodType>(
   const warnings = unknownKeys(schema, raw).map((k) =>
     `未知配置项 ${k}${options.file ? `（文件 ${options.file}）` : ""}，已忽略；请检查拼写。`
   );
-  const result = schema.safeParse(raw);
+  // reportInput: zod 4 leaves `issue.input` out otherwise, and formatIssues needs it to tell
+  // a missing key from a value of the wrong type.
+  const result = schema.safeParse(raw, { reportInput: true });
   if (!result.success) {
     const lines = formatIssues(result.error.issues, options.file);
     throw new ConfigError("invalid configuration", { hint: lines.join("\n") });

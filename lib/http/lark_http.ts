@@ -184,7 +184,7 @@ export class LarkHttp {
       const wait = await this.#acquire(req);
       const t0 = this.#clock.now();
       const { res, sentHeaders } = await this.#send(req, requestId, undefined);
-      logId = res.headers.get("x-tt-logid") ?? undefined;
+      logId = res.headers.get("x-tt-logid") ?? res.headers.get("x-request-id") ?? undefined;
       const type = res.headers.get("content-type") ?? "";
       if (res.ok && !type.includes("json")) {
         this.#logAttempt(req, requestId, attempt, res.status, 0, logId, this.#clock.now() - t0, wait);
@@ -310,6 +310,10 @@ export class LarkHttp {
       string,
       unknown
     >;
+    const resetSeconds = (() => {
+      const ms = parseRetryAfter(res.headers, this.#clock.now());
+      return ms === undefined ? undefined : ms / 1000;
+    })();
     if (session && sessionRefused(res, parsed)) {
       return {
         body,
@@ -325,7 +329,10 @@ export class LarkHttp {
     }
     if (parsed.json === undefined) {
       if (res.status === 429 || res.status >= 500) {
-        return { body, error: errorFromResponse({ httpStatus: res.status, requestId, logId, endpoint }) };
+        // A gateway's plain-text 429 still carries x-ogw-ratelimit-reset / Retry-After.
+        const error = errorFromResponse({ httpStatus: res.status, requestId, logId, endpoint, resetSeconds });
+        if (error instanceof RateLimitError) this.#throttled++;
+        return { body, error };
       }
       return {
         body,
@@ -350,10 +357,7 @@ export class LarkHttp {
       logId: logId ?? (err?.log_id as string | undefined) ?? (err?.logid as string | undefined),
       requestId,
       endpoint,
-      resetSeconds: (() => {
-        const ms = parseRetryAfter(res.headers, this.#clock.now());
-        return ms === undefined ? undefined : ms / 1000;
-      })(),
+      resetSeconds,
     });
     if (error instanceof RateLimitError) this.#throttled++;
     if (error instanceof AuthError) {

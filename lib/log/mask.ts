@@ -41,6 +41,11 @@ export function maskValue(value: string): string {
 }
 
 const PATTERNS: [RegExp, (m: string, ...g: string[]) => string][] = [
+  // A whole Cookie / Set-Cookie header value (e.g. a browser "copy as cURL"): every cookie in
+  // it may be a session credential, whatever its name.
+  [/((?:set-)?cookie["']?\s*[:=]\s*["']?)([^\r\n"']{4,})/gi, (_m, p, v) => p + maskValue(v)],
+  // curl -b / --cookie 'a=b; c=d'
+  [/((?:^|\s)(?:-b|--cookie)\s+["'])([^\r\n"']{4,})/g, (_m, p, v) => p + maskValue(v)],
   // Authorization: Bearer xxx
   [/(Bearer\s+)([A-Za-z0-9._\-~+/=]{6,})/g, (_m, p, v) => p + maskValue(v)],
   // token-like literals Feishu issues: t-..., u-..., a-..., ur-..., JWT eyJ...
@@ -49,7 +54,8 @@ const PATTERNS: [RegExp, (m: string, ...g: string[]) => string][] = [
   // key=value pairs in cookies, query strings or JSON-ish text
   [
     /((?:session|sessionid|token|access_token|refresh_token|app_secret|client_secret|csrf_token|x-csrf-token|code|password|passport_[a-z_]+|sl_session|lark_oapi_csrf_token)["']?\s*[=:]\s*["']?)([^"'\s;&,}]{4,})/gi,
-    (_m, p, v) => p + maskValue(v),
+    // Feishu business codes ("code": 99991663) are not secrets; OAuth codes are not all digits.
+    (_m, p, v) => /^code/i.test(p) && /^-?\d+$/.test(v) ? p + v : p + maskValue(v),
   ],
 ];
 

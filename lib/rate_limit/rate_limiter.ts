@@ -26,28 +26,51 @@ export interface BucketStats {
   pauses: number;
 }
 
+/** A budget window checked against the times slots were really granted. */
+interface Window {
+  /** Window length, ms. */
+  ms: number;
+  /** Grants allowed in any window of that length. */
+  limit: number;
+  /** Times of the last `limit` grants, oldest first. */
+  log: number[];
+}
+
 interface Bucket {
   intervalMs: number;
+  windows: Window[];
   /** Sorted start times of granted or reserved slots. */
   slots: number[];
   pausedUntil: number;
   stats: BucketStats;
 }
 
+/** A caller waiting for its slot. */
+interface Waiter {
+  buckets: Bucket[];
+  /** The reserved slot (the same time in every bucket). */
+  at: number;
+  /** Cuts the current sleep short when the slot is moved (pause, abort of another caller). */
+  wake?: AbortController;
+}
+
 /**
  * Named rate buckets shared by every concurrent task of a process.
  *
  * A call takes a slot in several buckets at once (typically `global` and its
- * endpoint's). Slots are spaced at least `1 / rate` apart in each bucket, so
- * no window of any alignment ever holds more than the budget. Callers reserve
- * slots in arrival order (FIFO: a later caller never delays an earlier one),
- * yet a later caller may fill a gap an earlier caller left in another bucket,
- * so no capacity is wasted. After a throttling answer, {@linkcode pause} stops
- * a bucket until Feishu's reset time.
+ * endpoint's). Slots are spaced at least `1 / rate` apart in each bucket, and a
+ * grant is also checked against the times earlier grants really happened (real
+ * timers fire late), so no window of any alignment ever holds more than the
+ * budget. Callers reserve slots in arrival order (FIFO: a later caller never
+ * delays an earlier one), yet a later caller may fill a gap an earlier caller
+ * left in another bucket, so no capacity is wasted. After a throttling answer,
+ * {@linkcode pause} stops a bucket until Feishu's reset time; callers already
+ * waiting on it are moved behind the reset in their original order.
  */
 export class RateLimiter {
   #clock: Clock;
   #buckets = new Map<string, Bucket>();
+  #waiters = new Set<Waiter>();
 
   /** Create a limiter with the given buckets. */
   constructor(options: RateLimiterOptions = {}) {
@@ -58,14 +81,32 @@ export class RateLimiter {
   /** Define or redefine a bucket. A spec with no positive rate means unlimited. */
   define(name: string, spec: BucketSpec): void {
     const intervals: number[] = [0];
-    if (spec.perSecond && spec.perSecond > 0) intervals.push(1000 / spec.perSecond);
-    if (spec.perMinute && spec.perMinute > 0) intervals.push(60_000 / spec.perMinute);
+    const windows: Window[] = [];
+    if (spec.perSecond && spec.perSecond > 0) {
+      intervals.push(1000 / spec.perSecond);
+      windows.push({ ms: 1000, limit: Math.ceil(spec.perSecond), log: [] });
+    }
+    if (spec.perMinute && spec.perMinute > 0) {
+      intervals.push(60_000 / spec.perMinute);
+      windows.push({ ms: 60_000, limit: Math.ceil(spec.perMinute), log: [] });
+    }
     const existing = this.#buckets.get(name);
+    if (existing) {
+      // Update in place: waiting callers hold references to the bucket.
+      for (const w of windows) {
+        const old = existing.windows.find((o) => o.ms === w.ms);
+        if (old) w.log = old.log.slice(-w.limit);
+      }
+      existing.intervalMs = Math.max(...intervals);
+      existing.windows = windows;
+      return;
+    }
     this.#buckets.set(name, {
       intervalMs: Math.max(...intervals),
-      slots: existing?.slots ?? [],
-      pausedUntil: existing?.pausedUntil ?? 0,
-      stats: existing?.stats ?? { granted: 0, waitedMs: 0, pauses: 0 },
+      windows,
+      slots: [],
+      pausedUntil: 0,
+      stats: { granted: 0, waitedMs: 0, pauses: 0 },
     });
   }
 
@@ -79,32 +120,45 @@ export class RateLimiter {
    * return how long the caller waited, in ms.
    */
   async acquire(names: readonly string[], signal?: AbortSignal): Promise<number> {
+    signal?.throwIfAborted();
     const buckets = [...new Set(names)].map((n) => this.#buckets.get(n)).filter((b): b is Bucket => !!b);
     const start = this.#clock.now();
-    for (;;) {
-      signal?.throwIfAborted();
-      const now = this.#clock.now();
-      const at = this.#reserve(buckets, now);
-      if (at > now) {
-        try {
-          await this.#clock.sleep(at - now, signal);
-        } catch (e) {
-          this.#release(buckets, at);
-          throw e;
+    const waiter: Waiter = { buckets, at: this.#reserve(buckets, start) };
+    this.#waiters.add(waiter);
+    try {
+      for (;;) {
+        signal?.throwIfAborted();
+        const now = this.#clock.now();
+        if (buckets.some((b) => b.pausedUntil > now && waiter.at < b.pausedUntil)) {
+          // Safety net; pause() normally moves waiting callers itself.
+          this.#release(buckets, waiter.at);
+          waiter.at = this.#reserve(buckets, now);
         }
+        let due = waiter.at;
+        for (const b of buckets) due = Math.max(due, windowReady(b));
+        if (due > now) {
+          await this.#sleep(waiter, due - now, signal);
+          continue;
+        }
+        this.#waiters.delete(waiter);
+        const waited = now - start;
+        for (const b of buckets) {
+          b.stats.granted++;
+          b.stats.waitedMs += waited;
+          for (const w of b.windows) {
+            w.log.push(now);
+            if (w.log.length > w.limit) w.log.splice(0, w.log.length - w.limit);
+          }
+        }
+        return waited;
       }
-      // A pause may have arrived while we slept: give the slot back and queue again.
-      const after = this.#clock.now();
-      if (buckets.some((b) => b.pausedUntil > after)) {
-        this.#release(buckets, at);
-        continue;
+    } catch (e) {
+      // Give the slot back and let the callers queued behind us move up.
+      if (this.#waiters.delete(waiter)) {
+        this.#release(buckets, waiter.at);
+        this.#replan((w) => w.at > waiter.at && w.buckets.some((b) => buckets.includes(b)));
       }
-      const waited = after - start;
-      for (const b of buckets) {
-        b.stats.granted++;
-        b.stats.waitedMs += waited;
-      }
-      return waited;
+      throw e;
     }
   }
 
@@ -115,6 +169,9 @@ export class RateLimiter {
     if (untilMs > b.pausedUntil) {
       b.pausedUntil = untilMs;
       b.stats.pauses++;
+      // Move every caller waiting on this bucket behind the reset, keeping their order,
+      // so a caller arriving during the pause cannot overtake them.
+      this.#replan((w) => w.buckets.includes(b));
     }
   }
 
@@ -129,6 +186,35 @@ export class RateLimiter {
     const out: Record<string, BucketStats> = {};
     for (const [n, b] of this.#buckets) out[n] = { ...b.stats };
     return out;
+  }
+
+  /** Sleep until woken by time, by the caller's signal (throws) or by a re-plan (returns). */
+  async #sleep(waiter: Waiter, ms: number, signal?: AbortSignal): Promise<void> {
+    const wake = new AbortController();
+    waiter.wake = wake;
+    try {
+      await this.#clock.sleep(ms, signal ? AbortSignal.any([signal, wake.signal]) : wake.signal);
+    } catch (e) {
+      if (signal?.aborted || !wake.signal.aborted) throw e;
+    } finally {
+      if (waiter.wake === wake) waiter.wake = undefined;
+    }
+  }
+
+  /**
+   * Reserve again, in slot order, the slots of the waiting callers `pick`
+   * selects. A caller whose slot moves is woken to sleep for the new time.
+   */
+  #replan(pick: (w: Waiter) => boolean): void {
+    const moved = [...this.#waiters].filter(pick).sort((a, b) => a.at - b.at);
+    if (moved.length === 0) return;
+    for (const w of moved) this.#release(w.buckets, w.at);
+    const now = this.#clock.now();
+    for (const w of moved) {
+      const before = w.at;
+      w.at = this.#reserve(w.buckets, now);
+      if (w.at !== before) w.wake?.abort();
+    }
   }
 
   /** Earliest time at which every bucket has a free slot; reserve it. */
@@ -160,26 +246,50 @@ export class RateLimiter {
   }
 }
 
+/** Earliest time the real grant history allows another grant (−∞ when free). */
+function windowReady(b: Bucket): number {
+  let t = -Infinity;
+  for (const w of b.windows) {
+    if (w.log.length >= w.limit) t = Math.max(t, w.log[w.log.length - w.limit] + w.ms);
+  }
+  return t;
+}
+
 /** Drop slots that can no longer clash with any future reservation. */
 function prune(b: Bucket, now: number): void {
   let i = 0;
-  while (i < b.slots.length && b.slots[i] <= now - b.intervalMs) i++;
+  while (i < b.slots.length && b.slots[i] + b.intervalMs <= now) i++;
   if (i > 0) b.slots.splice(0, i);
 }
 
-/** A slot s with |s - t| < interval, if any (the latest such). */
+/**
+ * A slot s closer than one interval to t, if any (the latest such). Written as
+ * `s + interval > t` so that `t = s + interval` (how t is moved) never counts
+ * as a clash again through floating-point rounding.
+ */
 function findClash(b: Bucket, t: number): number | undefined {
   if (b.intervalMs <= 0) return undefined;
-  let found: number | undefined;
-  for (const s of b.slots) {
-    if (s > t - b.intervalMs && s < t + b.intervalMs) found = s;
-    if (s >= t + b.intervalMs) break;
+  const slots = b.slots;
+  // Binary search for the first slot with s + interval > t (slots are sorted).
+  let lo = 0;
+  let hi = slots.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (slots[mid] + b.intervalMs > t) hi = mid;
+    else lo = mid + 1;
   }
+  let found: number | undefined;
+  for (let i = lo; i < slots.length && slots[i] < t + b.intervalMs; i++) found = slots[i];
   return found;
 }
 
 function insertSorted(a: number[], v: number): void {
-  let i = a.length;
-  while (i > 0 && a[i - 1] > v) i--;
-  a.splice(i, 0, v);
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] > v) hi = mid;
+    else lo = mid + 1;
+  }
+  a.splice(lo, 0, v);
 }

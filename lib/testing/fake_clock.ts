@@ -48,7 +48,9 @@ export class FakeClock implements Clock {
         reject(signal.reason);
         return;
       }
-      const sleeper: Sleeper = { at: this.#now + Math.max(0, ms), seq: this.#seq++, resolve, reject, signal };
+      // Like setTimeout, a NaN delay means "now" (a NaN deadline would corrupt fake time).
+      const wait = Number.isNaN(ms) ? 0 : Math.max(0, ms);
+      const sleeper: Sleeper = { at: this.#now + wait, seq: this.#seq++, resolve, reject, signal };
       if (signal) {
         sleeper.onAbort = () => {
           this.#sleepers = this.#sleepers.filter((s) => s !== sleeper);
