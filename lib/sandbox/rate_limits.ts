@@ -1,0 +1,104 @@
+/**
+ * Fixed-window rate limits per endpoint × app (or × CLM session), plus one
+ * `"global"` budget per app shared by every Open Platform endpoint. Windows
+ * follow the sandbox clock, so tests can drive them with a `FakeClock`.
+ *
+ * @module
+ */
+import type { Clock } from "../time/mod.ts";
+import type { RateLimitSpec, RateLimitTable } from "./options.ts";
+
+/** Name of the per-app budget shared by all Open Platform endpoints. */
+export const GLOBAL_LIMIT = "global";
+
+/** Result of {@linkcode RateLimiter.hit}. */
+export type RateLimitDecision =
+  | { ok: true }
+  | {
+    ok: false;
+    /** Which budget tripped: an endpoint name or `"global"`. */
+    scope: string;
+    /** Quota of the tripped window (`x-ogw-ratelimit-limit`). */
+    limit: number;
+    /** Whole seconds until the window recovers, ≥ 1 (`x-ogw-ratelimit-reset`). */
+    resetSec: number;
+  };
+
+interface Window {
+  start: number;
+  count: number;
+}
+
+const WINDOWS: readonly { field: keyof RateLimitSpec; size: number }[] = [
+  { field: "perSecond", size: 1000 },
+  { field: "perMinute", size: 60_000 },
+];
+
+/** Counts requests in fixed windows and says when one is over the limit. */
+export class RateLimiter {
+  readonly #clock: Clock;
+  readonly #limits = new Map<string, RateLimitSpec>();
+  readonly #windows = new Map<string, Window>();
+
+  /** Create with an initial table of limits. */
+  constructor(clock: Clock, limits: RateLimitTable = {}) {
+    this.#clock = clock;
+    for (const [name, spec] of Object.entries(limits)) this.set(name, spec);
+  }
+
+  /** Set (or with `undefined`, remove) the limit of an endpoint name or `"global"`. */
+  set(name: string, spec: RateLimitSpec | undefined): void {
+    if (!spec || (spec.perSecond === undefined && spec.perMinute === undefined)) {
+      this.#limits.delete(name);
+      return;
+    }
+    for (const v of [spec.perSecond, spec.perMinute]) {
+      if (v !== undefined && !(Number.isInteger(v) && v >= 0)) {
+        throw new RangeError(`限流值必须是非负整数，实际为 ${v}`);
+      }
+    }
+    this.#limits.set(name, { ...spec });
+  }
+
+  /** Current limits. */
+  get table(): RateLimitTable {
+    return Object.fromEntries(this.#limits);
+  }
+
+  /**
+   * Count one request of `key` (app id or session) to `endpoint`; with
+   * `withGlobal`, the app's `"global"` budget is charged too. Throttled
+   * requests are not counted.
+   */
+  hit(key: string, endpoint: string, withGlobal: boolean): RateLimitDecision {
+    const now = this.#clock.now();
+    const scopes = withGlobal ? [endpoint, GLOBAL_LIMIT] : [endpoint];
+    const charged: Window[] = [];
+    for (const scope of scopes) {
+      const spec = this.#limits.get(scope);
+      if (!spec) continue;
+      for (const { field, size } of WINDOWS) {
+        const limit = spec[field];
+        if (limit === undefined) continue;
+        const start = Math.floor(now / size) * size;
+        const id = `${scope}|${key}|${size}`;
+        let w = this.#windows.get(id);
+        if (!w || w.start !== start) {
+          w = { start, count: 0 };
+          this.#windows.set(id, w);
+        }
+        if (w.count >= limit) {
+          return { ok: false, scope, limit, resetSec: Math.max(1, Math.ceil((start + size - now) / 1000)) };
+        }
+        charged.push(w);
+      }
+    }
+    for (const w of charged) w.count++;
+    return { ok: true };
+  }
+
+  /** Forget every window (limits stay). */
+  resetCounters(): void {
+    this.#windows.clear();
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The state shared by every route module of the sandbox.
+ *
+ * @module
+ */
+import type { Logger } from "../log/mod.ts";
+import type { Clock } from "../time/mod.ts";
+import { ContractIndex, generateContracts, type SandboxContract } from "./data.ts";
+import { FaultController } from "./faults.ts";
+import { HangRegistry } from "./_hangs.ts";
+import { Journal } from "./journal.ts";
+import type { ResolvedSandboxOptions, SandboxAppCredential } from "./options.ts";
+import { RateLimiter } from "./rate_limits.ts";
+import { SessionStore } from "./sessions.ts";
+import { TokenStore } from "./tokens.ts";
+
+/** Everything the sandbox's routes read and change. */
+export interface SandboxState {
+  /** Resolved options. */
+  readonly options: ResolvedSandboxOptions;
+  /** Time source. */
+  readonly clock: Clock;
+  /** Request logger. */
+  readonly logger: Logger;
+  /** The generated contracts, in generation order. */
+  readonly contracts: readonly SandboxContract[];
+  /** Lookups over {@linkcode SandboxState.contracts}. */
+  readonly contractIndex: ContractIndex;
+  /** Issued tenant/app tokens. */
+  readonly tokens: TokenStore;
+  /** Valid CLM sessions. */
+  readonly sessions: SessionStore;
+  /** Request journal. */
+  readonly journal: Journal;
+  /** Fault knobs. */
+  readonly faults: FaultController;
+  /** Rate limits. */
+  readonly rateLimits: RateLimiter;
+  /** Requests held by latency/hang faults. */
+  readonly hangs: HangRegistry;
+  /** The app with this id, if known. */
+  app(appId: string): SandboxAppCredential | undefined;
+  /**
+   * Back to a fresh start (data set unchanged): tokens forgotten, sessions
+   * restored, faults cleared and re-seeded, hangs released, rate-limit
+   * windows and journal cleared.
+   */
+  reset(): void;
+}
+
+/** Build the shared state from resolved options. */
+export function createState(options: ResolvedSandboxOptions): SandboxState {
+  const clock = options.clock;
+  const contracts = generateContracts(options.seed, options.contractCount);
+  const tokens = new TokenStore(clock, options.tokenLifetimeSec);
+  const sessions = new SessionStore(options.sessions);
+  const hangs = new HangRegistry();
+  const journal = new Journal(options.journalLimit);
+  const faults = new FaultController({ seed: options.seed, tokens, sessions, hangs });
+  const rateLimits = new RateLimiter(clock, options.rateLimits);
+  return {
+    options,
+    clock,
+    logger: options.logger,
+    contracts,
+    contractIndex: new ContractIndex(contracts),
+    tokens,
+    sessions,
+    journal,
+    faults,
+    rateLimits,
+    hangs,
+    app: (appId) => options.apps.find((a) => a.appId === appId),
+    reset() {
+      faults.reset();
+      tokens.clear();
+      sessions.restore();
+      rateLimits.resetCounters();
+      journal.clear();
+    },
+  };
+}
