@@ -13,6 +13,8 @@ import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerClmRoutes } from "./routes/clm.ts";
 import { registerContractRoutes } from "./routes/contract.ts";
 import { registerControlRoutes } from "./routes/control.ts";
+import { registerExportRoutes } from "./export/routes.ts";
+import { registerMeetingRoutes } from "./meeting/routes.ts";
 import type { SandboxState } from "./state.ts";
 
 /** Build the Hono app answering like Feishu over `state`. */
@@ -23,6 +25,8 @@ export function createApp(state: SandboxState): SandboxApp {
   registerAuthRoutes(app, state);
   registerContractRoutes(app, state);
   registerClmRoutes(app, state);
+  registerExportRoutes(app, state);
+  registerMeetingRoutes(app, state);
   app.notFound(() => plainNotFound());
   app.onError((err, c) => {
     state.logger.error(`沙箱内部错误：${err.message}`, { path: c.req.path });

@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { EXPORT_ENDPOINTS, type ExportEndpointName } from "./export/endpoints.ts";
+import { MEETING_ENDPOINTS, type MeetingEndpointName } from "./meeting/endpoints.ts";
 
 /**
  * How a family of endpoints reports errors:
@@ -15,6 +17,8 @@ export type EndpointFamily = "token" | "open_api" | "clm";
 
 /** Name of an endpoint the sandbox serves. */
 export type EndpointName =
+  | ExportEndpointName
+  | MeetingEndpointName
   | "tenant_token"
   | "app_token"
   | "contract_search"
@@ -37,42 +41,50 @@ export interface EndpointInfo {
 
 /** Every endpoint served, in display order. */
 export const ENDPOINTS: readonly EndpointInfo[] = [
-  {
-    name: "tenant_token",
-    family: "token",
-    method: "POST",
-    path: "/open-apis/auth/v3/tenant_access_token/internal",
-    title: "获取 tenant_access_token（自建应用）",
-  },
-  {
-    name: "app_token",
-    family: "token",
-    method: "POST",
-    path: "/open-apis/auth/v3/app_access_token/internal",
-    title: "获取 app_access_token（自建应用）",
-  },
-  {
-    name: "contract_search",
-    family: "open_api",
-    method: "POST",
-    path: "/open-apis/contract/v1/contracts/search",
-    title: "按合同编号精确查询合同",
-  },
-  {
-    name: "contract_and_task",
-    family: "clm",
-    method: "GET",
-    path: "/clm/api/workflow/composition/contractAndTask",
-    title: "CLM 网页接口：合同详情（含协作 ID）",
-  },
-  {
-    name: "cooperation_info",
-    family: "clm",
-    method: "GET",
-    path: "/clm/api/cooperation/info",
-    title: "CLM 网页接口：协作信息（含群聊 ID）",
-  },
+  ...coreEndpoints(),
+  ...EXPORT_ENDPOINTS,
+  ...MEETING_ENDPOINTS,
 ];
+
+function coreEndpoints(): EndpointInfo[] {
+  return [
+    {
+      name: "tenant_token",
+      family: "token",
+      method: "POST",
+      path: "/open-apis/auth/v3/tenant_access_token/internal",
+      title: "获取 tenant_access_token（自建应用）",
+    },
+    {
+      name: "app_token",
+      family: "token",
+      method: "POST",
+      path: "/open-apis/auth/v3/app_access_token/internal",
+      title: "获取 app_access_token（自建应用）",
+    },
+    {
+      name: "contract_search",
+      family: "open_api",
+      method: "POST",
+      path: "/open-apis/contract/v1/contracts/search",
+      title: "按合同编号精确查询合同",
+    },
+    {
+      name: "contract_and_task",
+      family: "clm",
+      method: "GET",
+      path: "/clm/api/workflow/composition/contractAndTask",
+      title: "CLM 网页接口：合同详情（含协作 ID）",
+    },
+    {
+      name: "cooperation_info",
+      family: "clm",
+      method: "GET",
+      path: "/clm/api/cooperation/info",
+      title: "CLM 网页接口：协作信息（含群聊 ID）",
+    },
+  ];
+}
 
 /** Look up an endpoint by name. */
 export function endpointInfo(name: string): EndpointInfo | undefined {

@@ -6,6 +6,8 @@
 import type { Logger } from "../log/mod.ts";
 import { silentLogger } from "../log/mod.ts";
 import { type Clock, systemClock } from "../time/mod.ts";
+import type { ExportSandboxOptions } from "./export/options.ts";
+import type { MeetingSandboxOptions } from "./meeting/options.ts";
 
 /** App id of the default sandbox app. */
 export const DEFAULT_APP_ID = "cli_a1b2c3d4e5f60718";
@@ -65,6 +67,10 @@ export interface SandboxOptions {
   logger?: Logger;
   /** Most journal entries kept; older ones are dropped (default 10 000). */
   journalLimit?: number;
+  /** Options of the export family (CLM export, messenger). */
+  export?: ExportSandboxOptions;
+  /** Options of the meeting family (events, VC, minutes, OAuth, IM, contacts). */
+  meeting?: MeetingSandboxOptions;
 }
 
 /** {@linkcode SandboxOptions} with every default filled in. */
@@ -87,6 +93,10 @@ export interface ResolvedSandboxOptions {
   logger: Logger;
   /** Journal capacity. */
   journalLimit: number;
+  /** Export family options (resolved by that family). */
+  export: ExportSandboxOptions;
+  /** Meeting family options (resolved by that family). */
+  meeting: MeetingSandboxOptions;
 }
 
 /** Fill in defaults and validate. Throws `RangeError` on nonsense values. */
@@ -111,5 +121,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedSandboxOpt
     clock: options.clock ?? systemClock,
     logger: options.logger ?? silentLogger,
     journalLimit: options.journalLimit ?? 10_000,
+    export: { ...options.export },
+    meeting: { ...options.meeting },
   };
 }

@@ -41,6 +41,13 @@ export interface SandboxState {
   /** The app with this id, if known. */
   app(appId: string): SandboxAppCredential | undefined;
   /**
+   * State owned by route families added on top of the core (keyed by family
+   * name, e.g. `"export"`, `"meeting"`); each family creates its own lazily.
+   */
+  readonly families: Map<string, unknown>;
+  /** Run `fn` on every {@linkcode SandboxState.reset} (families reset their own state). */
+  onReset(fn: () => void): void;
+  /**
    * Back to a fresh start (data set unchanged): tokens forgotten, sessions
    * restored, faults cleared and re-seeded, hangs released, rate-limit
    * windows and journal cleared.
@@ -58,6 +65,7 @@ export function createState(options: ResolvedSandboxOptions): SandboxState {
   const journal = new Journal(options.journalLimit);
   const faults = new FaultController({ seed: options.seed, tokens, sessions, hangs });
   const rateLimits = new RateLimiter(clock, options.rateLimits);
+  const resetHooks: (() => void)[] = [];
   return {
     options,
     clock,
@@ -71,12 +79,15 @@ export function createState(options: ResolvedSandboxOptions): SandboxState {
     rateLimits,
     hangs,
     app: (appId) => options.apps.find((a) => a.appId === appId),
+    families: new Map(),
+    onReset: (fn) => void resetHooks.push(fn),
     reset() {
       faults.reset();
       tokens.clear();
       sessions.restore();
       rateLimits.resetCounters();
       journal.clear();
+      for (const fn of resetHooks) fn();
     },
   };
 }
