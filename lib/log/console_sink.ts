@@ -12,6 +12,14 @@ export interface ConsoleSinkOptions {
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
+/** Chinese names of the events the core logs, for the console line. */
+const EVENT_LABEL: Record<string, string> = {
+  retry: "重试",
+  http: "请求",
+  resume: "续跑",
+  token_refresh: "刷新令牌",
+};
+
 /** A short human line per record on stderr: `[警告] event message (code, log_id)`. */
 export class ConsoleSink implements LogSink {
   #min: number;
@@ -31,7 +39,7 @@ export class ConsoleSink implements LogSink {
       if (r[k] !== undefined && r[k] !== null) facts.push(`${k}=${r[k]}`);
     }
     this.#write(
-      `[${LABEL[r.level]}] ${r.event}${extra.length ? " " + extra.join(" ") : ""}${
+      `[${LABEL[r.level]}] ${EVENT_LABEL[r.event] ?? r.event}${extra.length ? " " + extra.join(" ") : ""}${
         facts.length ? ` (${facts.join(", ")})` : ""
       }`,
     );
