@@ -26,7 +26,7 @@ export interface BucketStats {
   pauses: number;
 }
 
-/** A budget window checked against the times slots were really granted. */
+/** A budget window checked against the times grants really happened. */
 interface Window {
   /** Window length, ms. */
   ms: number;
@@ -37,40 +37,46 @@ interface Window {
 }
 
 interface Bucket {
+  /** Minimum spacing of grants on the schedule, ms. */
   intervalMs: number;
   windows: Window[];
-  /** Sorted start times of granted or reserved slots. */
-  slots: number[];
+  /** Theoretical time of the next grant on the bucket's schedule. */
+  next: number;
   pausedUntil: number;
   stats: BucketStats;
 }
 
-/** A caller waiting for its slot. */
 interface Waiter {
   buckets: Bucket[];
-  /** The reserved slot (the same time in every bucket). */
-  at: number;
-  /** Cuts the current sleep short when the slot is moved (pause, abort of another caller). */
-  wake?: AbortController;
+  start: number;
+  resolve: (waitedMs: number) => void;
+  reject: (reason: unknown) => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
 }
 
 /**
  * Named rate buckets shared by every concurrent task of a process.
  *
- * A call takes a slot in several buckets at once (typically `global` and its
- * endpoint's). Slots are spaced at least `1 / rate` apart in each bucket, and a
- * grant is also checked against the times earlier grants really happened (real
- * timers fire late), so no window of any alignment ever holds more than the
- * budget. Callers reserve slots in arrival order (FIFO: a later caller never
- * delays an earlier one), yet a later caller may fill a gap an earlier caller
- * left in another bucket, so no capacity is wasted. After a throttling answer,
- * {@linkcode pause} stops a bucket until Feishu's reset time; callers already
- * waiting on it are moved behind the reset in their original order.
+ * A call takes a grant in several buckets at once (typically `global` and its
+ * endpoint's). Each bucket keeps a schedule spaced `1 / rate` apart (the
+ * tighter of QPS and QPM), and every grant is also checked against the times
+ * earlier grants really happened, so no window of any alignment holds more
+ * than the budget even when timers fire late.
+ *
+ * Waiting callers form one queue. Whenever buckets become free, the queue is
+ * scanned in arrival order and every caller whose buckets are all free is
+ * granted at once: callers on the same buckets are served first come, first
+ * served, and a caller blocked on one bucket never holds back a later caller
+ * that needs other buckets, so no capacity is left idle while someone could
+ * use it. After a throttling answer, {@linkcode pause} stops a bucket until
+ * Feishu's reset time; waiting callers keep their places.
  */
 export class RateLimiter {
   #clock: Clock;
   #buckets = new Map<string, Bucket>();
-  #waiters = new Set<Waiter>();
+  #queue: Waiter[] = [];
+  #timer?: { at: number; abort: AbortController };
 
   /** Create a limiter with the given buckets. */
   constructor(options: RateLimiterOptions = {}) {
@@ -84,11 +90,11 @@ export class RateLimiter {
     const windows: Window[] = [];
     if (spec.perSecond && spec.perSecond > 0) {
       intervals.push(1000 / spec.perSecond);
-      windows.push({ ms: 1000, limit: Math.ceil(spec.perSecond), log: [] });
+      windows.push({ ms: 1000, limit: Math.max(1, Math.floor(spec.perSecond)), log: [] });
     }
     if (spec.perMinute && spec.perMinute > 0) {
       intervals.push(60_000 / spec.perMinute);
-      windows.push({ ms: 60_000, limit: Math.ceil(spec.perMinute), log: [] });
+      windows.push({ ms: 60_000, limit: Math.max(1, Math.floor(spec.perMinute)), log: [] });
     }
     const existing = this.#buckets.get(name);
     if (existing) {
@@ -99,12 +105,13 @@ export class RateLimiter {
       }
       existing.intervalMs = Math.max(...intervals);
       existing.windows = windows;
+      this.#pump();
       return;
     }
     this.#buckets.set(name, {
       intervalMs: Math.max(...intervals),
       windows,
-      slots: [],
+      next: -Infinity,
       pausedUntil: 0,
       stats: { granted: 0, waitedMs: 0, pauses: 0 },
     });
@@ -116,63 +123,35 @@ export class RateLimiter {
   }
 
   /**
-   * Wait for a slot in every named bucket (unknown names are ignored) and
+   * Wait for a grant in every named bucket (unknown names are ignored) and
    * return how long the caller waited, in ms.
    */
-  async acquire(names: readonly string[], signal?: AbortSignal): Promise<number> {
-    signal?.throwIfAborted();
+  acquire(names: readonly string[], signal?: AbortSignal): Promise<number> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const buckets = [...new Set(names)].map((n) => this.#buckets.get(n)).filter((b): b is Bucket => !!b);
-    const start = this.#clock.now();
-    const waiter: Waiter = { buckets, at: this.#reserve(buckets, start) };
-    this.#waiters.add(waiter);
-    try {
-      for (;;) {
-        signal?.throwIfAborted();
-        const now = this.#clock.now();
-        if (buckets.some((b) => b.pausedUntil > now && waiter.at < b.pausedUntil)) {
-          // Safety net; pause() normally moves waiting callers itself.
-          this.#release(buckets, waiter.at);
-          waiter.at = this.#reserve(buckets, now);
-        }
-        let due = waiter.at;
-        for (const b of buckets) due = Math.max(due, windowReady(b));
-        if (due > now) {
-          await this.#sleep(waiter, due - now, signal);
-          continue;
-        }
-        this.#waiters.delete(waiter);
-        const waited = now - start;
-        for (const b of buckets) {
-          b.stats.granted++;
-          b.stats.waitedMs += waited;
-          for (const w of b.windows) {
-            w.log.push(now);
-            if (w.log.length > w.limit) w.log.splice(0, w.log.length - w.limit);
-          }
-        }
-        return waited;
+    return new Promise<number>((resolve, reject) => {
+      const waiter: Waiter = { buckets, start: this.#clock.now(), resolve, reject, signal };
+      if (signal) {
+        waiter.onAbort = () => {
+          const i = this.#queue.indexOf(waiter);
+          if (i >= 0) this.#queue.splice(i, 1);
+          reject(signal.reason);
+          this.#pump();
+        };
+        signal.addEventListener("abort", waiter.onAbort, { once: true });
       }
-    } catch (e) {
-      // Give the slot back and let the callers queued behind us move up.
-      if (this.#waiters.delete(waiter)) {
-        this.#release(buckets, waiter.at);
-        this.#replan((w) => w.at > waiter.at && w.buckets.some((b) => buckets.includes(b)));
-      }
-      throw e;
-    }
+      this.#queue.push(waiter);
+      this.#pump();
+    });
   }
 
-  /** Stop granting slots in `name` until `untilMs` (epoch ms), e.g. Feishu's reset time. */
+  /** Stop granting in `name` until `untilMs` (epoch ms), e.g. Feishu's reset time. */
   pause(name: string, untilMs: number): void {
     const b = this.#buckets.get(name);
-    if (!b) return;
-    if (untilMs > b.pausedUntil) {
-      b.pausedUntil = untilMs;
-      b.stats.pauses++;
-      // Move every caller waiting on this bucket behind the reset, keeping their order,
-      // so a caller arriving during the pause cannot overtake them.
-      this.#replan((w) => w.buckets.includes(b));
-    }
+    if (!b || untilMs <= b.pausedUntil) return;
+    b.pausedUntil = untilMs;
+    b.stats.pauses++;
+    this.#pump();
   }
 
   /** Counters of one bucket. */
@@ -188,108 +167,64 @@ export class RateLimiter {
     return out;
   }
 
-  /** Sleep until woken by time, by the caller's signal (throws) or by a re-plan (returns). */
-  async #sleep(waiter: Waiter, ms: number, signal?: AbortSignal): Promise<void> {
-    const wake = new AbortController();
-    waiter.wake = wake;
-    try {
-      await this.#clock.sleep(ms, signal ? AbortSignal.any([signal, wake.signal]) : wake.signal);
-    } catch (e) {
-      if (signal?.aborted || !wake.signal.aborted) throw e;
-    } finally {
-      if (waiter.wake === wake) waiter.wake = undefined;
-    }
-  }
-
-  /**
-   * Reserve again, in slot order, the slots of the waiting callers `pick`
-   * selects. A caller whose slot moves is woken to sleep for the new time.
-   */
-  #replan(pick: (w: Waiter) => boolean): void {
-    const moved = [...this.#waiters].filter(pick).sort((a, b) => a.at - b.at);
-    if (moved.length === 0) return;
-    for (const w of moved) this.#release(w.buckets, w.at);
+  /** Grant every waiter whose buckets are free now, in queue order; then sleep until the next one can go. */
+  #pump(): void {
     const now = this.#clock.now();
-    for (const w of moved) {
-      const before = w.at;
-      w.at = this.#reserve(w.buckets, now);
-      if (w.at !== before) w.wake?.abort();
-    }
-  }
-
-  /** Earliest time at which every bucket has a free slot; reserve it. */
-  #reserve(buckets: Bucket[], now: number): number {
-    let t = now;
-    for (const b of buckets) t = Math.max(t, b.pausedUntil);
-    for (const b of buckets) prune(b, now);
-    // Move t forward until no bucket has a reserved slot closer than its interval.
-    for (let guard = 0; guard < 100_000; guard++) {
-      let moved = false;
-      for (const b of buckets) {
-        const clash = findClash(b, t);
-        if (clash !== undefined) {
-          t = clash + b.intervalMs;
-          moved = true;
-        }
+    let wake = Infinity;
+    const remaining: Waiter[] = [];
+    for (const w of this.#queue) {
+      let ready = -Infinity;
+      for (const b of w.buckets) ready = Math.max(ready, readyAt(b));
+      if (ready <= now) this.#grant(w, now);
+      else {
+        remaining.push(w);
+        wake = Math.min(wake, ready);
       }
-      if (!moved) break;
     }
-    for (const b of buckets) insertSorted(b.slots, t);
-    return t;
+    this.#queue = remaining;
+    this.#arm(wake, now);
   }
 
-  #release(buckets: Bucket[], at: number): void {
-    for (const b of buckets) {
-      const i = b.slots.indexOf(at);
-      if (i >= 0) b.slots.splice(i, 1);
+  #grant(w: Waiter, now: number): void {
+    const waited = now - w.start;
+    for (const b of w.buckets) {
+      // Stay on the schedule when a timer fired a little late (the window logs keep the
+      // budget); start a new schedule after an idle spell.
+      b.next = now - b.next < b.intervalMs ? b.next + b.intervalMs : now + b.intervalMs;
+      for (const win of b.windows) {
+        win.log.push(now);
+        if (win.log.length > win.limit) win.log.splice(0, win.log.length - win.limit);
+      }
+      b.stats.granted++;
+      b.stats.waitedMs += waited;
     }
+    if (w.signal && w.onAbort) w.signal.removeEventListener("abort", w.onAbort);
+    w.resolve(waited);
+  }
+
+  /** Keep one timer, at the earliest time a waiter may go. */
+  #arm(at: number, now: number): void {
+    if (this.#timer && this.#timer.at === at) return;
+    this.#timer?.abort.abort();
+    this.#timer = undefined;
+    if (at === Infinity) return;
+    const abort = new AbortController();
+    const timer = { at, abort };
+    this.#timer = timer;
+    this.#clock.sleep(Math.max(0, at - now), abort.signal).then(() => {
+      if (this.#timer === timer) {
+        this.#timer = undefined;
+        this.#pump();
+      }
+    }, () => {/* re-armed */});
   }
 }
 
-/** Earliest time the real grant history allows another grant (−∞ when free). */
-function windowReady(b: Bucket): number {
-  let t = -Infinity;
+/** Earliest time a bucket may grant: its schedule, its pause, and its real-time windows. */
+function readyAt(b: Bucket): number {
+  let t = Math.max(b.next, b.pausedUntil);
   for (const w of b.windows) {
     if (w.log.length >= w.limit) t = Math.max(t, w.log[w.log.length - w.limit] + w.ms);
   }
   return t;
-}
-
-/** Drop slots that can no longer clash with any future reservation. */
-function prune(b: Bucket, now: number): void {
-  let i = 0;
-  while (i < b.slots.length && b.slots[i] + b.intervalMs <= now) i++;
-  if (i > 0) b.slots.splice(0, i);
-}
-
-/**
- * A slot s closer than one interval to t, if any (the latest such). Written as
- * `s + interval > t` so that `t = s + interval` (how t is moved) never counts
- * as a clash again through floating-point rounding.
- */
-function findClash(b: Bucket, t: number): number | undefined {
-  if (b.intervalMs <= 0) return undefined;
-  const slots = b.slots;
-  // Binary search for the first slot with s + interval > t (slots are sorted).
-  let lo = 0;
-  let hi = slots.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (slots[mid] + b.intervalMs > t) hi = mid;
-    else lo = mid + 1;
-  }
-  let found: number | undefined;
-  for (let i = lo; i < slots.length && slots[i] < t + b.intervalMs; i++) found = slots[i];
-  return found;
-}
-
-function insertSorted(a: number[], v: number): void {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] > v) hi = mid;
-    else lo = mid + 1;
-  }
-  a.splice(lo, 0, v);
 }
