@@ -238,3 +238,43 @@ Deno.test("chatid e2e: logs never contain the secret, the cookie or a token", as
     await env.close();
   }
 });
+
+Deno.test("chatid e2e: Ctrl+C writes the Excel with what is done (exit 130), a re-run completes it", async () => {
+  const env = await chatIdEnv({ contractCount: 200 }, { rate_limit: { concurrency: 1 } });
+  try {
+    env.sandbox.faults.set("*", { latencyMs: 20 });
+    const ex = env.sandbox.examples(20);
+    await Deno.writeTextFile(`${env.dir}/in.txt`, ex.ok.join("\n"));
+    const journal = `${env.output}.journal.ndjson`;
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-all",
+        "scripts/chatid.ts",
+        `${env.dir}/in.txt`,
+        "--config",
+        env.config,
+        "--quiet",
+      ],
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    for (let i = 0; i < 400; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      const text = await Deno.readTextFile(journal).catch(() => "");
+      if (text.split("\n").filter((l) => l.includes('"type":"row"')).length >= 3) break;
+    }
+    child.kill("SIGINT");
+    const out = await child.output();
+    assert.equal(out.code, 130);
+    assert.match(new TextDecoder().decode(out.stderr), /Ctrl\+C/);
+    const partial = await readChatIdExcel(env.output);
+    assert.ok(partial.length >= 3 && partial.length < ex.ok.length, `partial rows: ${partial.length}`);
+    assert.ok(partial.every((r) => r.status === "SUCCESS"));
+    const code = await silenced(() => main([`${env.dir}/in.txt`, "--config", env.config, ...quiet]));
+    assert.equal(code, 0);
+    assert.deepEqual((await readChatIdExcel(env.output)).map((r) => r.contract_number), ex.ok);
+  } finally {
+    await env.close();
+  }
+});
