@@ -6,3 +6,5 @@
  */
 export * from "./clm_api.ts";
 export * from "./cookie_auth.ts";
+export * from "./curl_parse.ts";
+export * from "./export_api.ts";

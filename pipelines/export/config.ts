@@ -1,0 +1,111 @@
+import { z } from "zod";
+import { isIsoDate } from "./dates.ts";
+import { templateProblem } from "./naming.ts";
+
+const isoDate = z.string().refine(isIsoDate, { message: "日期格式应为 YYYY-MM-DD" });
+const template = z.string().min(1).superRefine((t, ctx) => {
+  const problem = templateProblem(t);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+/**
+ * Configuration of the bulk export (`deno task export`);
+ * `config/export.example.yaml` documents every key.
+ */
+export const ExportConfigSchema = z.object({
+  range: z.object({
+    start: isoDate.default("2022-01-01"),
+    /** Empty: today in the configured time zone (a resumed run keeps its recorded end). */
+    end: z.union([isoDate, z.literal("")]).default(""),
+  }).prefault({}),
+  plan: z.object({
+    initial_days: z.number().int().min(1).max(366).default(7),
+    row_cap: z.number().int().min(1).default(1000),
+    cap_threshold: z.number().int().min(1).default(1000),
+    min_days: z.number().int().min(1).default(1),
+    max_days: z.number().int().min(1).max(3660).default(366),
+    fill: z.number().min(0.5).max(1).default(0.9),
+  }).prefault({}).refine((p) => p.cap_threshold <= p.row_cap, {
+    message: "cap_threshold 不能大于 row_cap",
+    path: ["cap_threshold"],
+  }).refine((p) => p.min_days <= p.initial_days && p.initial_days <= p.max_days, {
+    message: "应满足 min_days ≤ initial_days ≤ max_days",
+    path: ["initial_days"],
+  }),
+  filters: z.object({
+    keyword: z.string().nullish(),
+    searchTabEnumCode: z.number().int().nullish(),
+  }).prefault({}),
+  tz_offset_minutes: z.number().int().min(-840).max(720).default(-480),
+  auth: z.object({
+    curl: z.string().default(""),
+    cookie: z.string().default(""),
+    headers: z.record(z.string(), z.string()).default({}),
+    base_url: z.union([z.url(), z.literal("")]).default(""),
+  }).prefault({}),
+  rate_limit: z.object({
+    global_qpm: z.number().positive().default(60),
+    export_qpm: z.number().positive().default(10),
+    export_concurrency: z.number().int().min(1).max(8).default(1),
+  }).prefault({}),
+  retry: z.object({
+    max_retries: z.number().int().min(0).max(10).default(3),
+    base_ms: z.number().int().positive().default(1000),
+    cap_ms: z.number().int().positive().default(30_000),
+  }).prefault({}),
+  http: z.object({
+    connect_timeout_ms: z.number().int().positive().default(10_000),
+    total_timeout_ms: z.number().int().positive().default(60_000),
+  }).prefault({}),
+  output: z.object({
+    dir: z.string().min(1).default("output/export"),
+    file_template: template.default("合同协同_{start:YYYYMMDD}-{end:YYYYMMDD}.xlsx"),
+    merged_template: template.default("合同协同_汇总_{start:YYYYMMDD}-{end:YYYYMMDD}.xlsx"),
+    sqlite_table: z.boolean().default(false),
+  }).prefault({}),
+  collector: z.object({
+    kind: z.enum(["browser", "openapi"]).default("browser"),
+    poll_interval_sec: z.number().positive().default(5),
+    delivery_timeout_sec: z.number().positive().default(900),
+    download_attempts: z.number().int().min(1).max(10).default(3),
+  }).prefault({}),
+  messenger: z.object({
+    url: z.url().default("https://www.feishu.cn/messenger/"),
+    bot_chat_name: z.string().min(1).default("飞书合同"),
+    profile_dir: z.string().default(".state/chromium-profile"),
+    headless: z.boolean().default(true),
+    qr_save_path: z.string().default("output/export/login_qr.png"),
+    chromium_path: z.string().default("/usr/bin/chromium"),
+    login_timeout_sec: z.number().positive().default(300),
+    selectors: z.record(z.string(), z.string()).default({}),
+  }).prefault({}),
+  openapi: z.object({
+    base_url: z.url().default("https://open.feishu.cn"),
+    app_id: z.string().default(""),
+    app_secret: z.string().default(""),
+    chat_id: z.string().default(""),
+  }).prefault({}),
+  merge: z.object({
+    key_column: z.string().default("记录ID"),
+    date_columns: z.array(z.string()).default(["操作时间", "创建时间"]),
+    source_column: z.string().min(1).default("来源窗口"),
+    workers: z.number().int().min(1).max(16).default(2),
+  }).prefault({}),
+  verify: z.object({
+    required_columns: z.array(z.string()).default(["记录ID"]),
+    window_date_column: z.string().default(""),
+  }).prefault({}),
+  log: z.object({
+    level: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  }).prefault({}),
+});
+
+/** Validated export configuration. */
+export type ExportConfig = z.output<typeof ExportConfigSchema>;
+
+/** Environment variables that fill secret keys. */
+export const EXPORT_ENV: Record<string, string> = {
+  "auth.cookie": "FEISHU_CLM_COOKIE",
+  "openapi.app_id": "FEISHU_APP_ID",
+  "openapi.app_secret": "FEISHU_APP_SECRET",
+};

@@ -1,0 +1,181 @@
+/**
+ * Wiring an export run from its configuration: credentials from the copied
+ * cURL and/or the config (cookie, headers, body template), the shared rate
+ * limiter with the `clm_export` bucket, the cookie-authenticated
+ * {@linkcode LarkHttp} and the {@linkcode ExportApi}.
+ *
+ * @module
+ */
+import { cookieAuth } from "../../lib/clm/cookie_auth.ts";
+import { parseCurl } from "../../lib/clm/curl_parse.ts";
+import {
+  EXPORT_BUCKET,
+  EXPORT_COOPERATION_RECORDS_PATH,
+  ExportApi,
+  exportHeaders,
+} from "../../lib/clm/export_api.ts";
+import { ConfigError } from "../../lib/errors/config_error.ts";
+import { LarkHttp } from "../../lib/http/lark_http.ts";
+import { type Logger, silentLogger } from "../../lib/log/logger.ts";
+import { RateLimiter } from "../../lib/rate_limit/rate_limiter.ts";
+import { type Clock, systemClock } from "../../lib/time/clock.ts";
+import type { ExportConfig } from "./config.ts";
+
+/** Credentials and request shape for the export calls. */
+export interface ExportAuth {
+  /** contract.feishu.cn (or the sandbox). */
+  baseUrl: string;
+  /** Cookie header value. */
+  cookie: string;
+  /** Extra headers (captured and configured; no cookie, no hop-by-hop). */
+  headers: Record<string, string>;
+  /** Body captured from the browser (time range replaced per call). */
+  bodyTemplate: Record<string, unknown>;
+  /** CSRF token found in the capture, if any. */
+  csrfToken?: string;
+  /** Chinese notes for the user (never containing secrets). */
+  notes: string[];
+}
+
+/**
+ * Resolve credentials: the cURL file (`auth.curl`, or `curlText` when given)
+ * first, then `auth.cookie` / `auth.headers` / `auth.base_url` from the config
+ * (which win). Throws {@linkcode ConfigError} with a Chinese hint when no
+ * cookie is available or the copied request is not the export request.
+ */
+export async function resolveExportAuth(config: ExportConfig, curlText?: string): Promise<ExportAuth> {
+  const notes: string[] = [];
+  let text = curlText;
+  if (text === undefined && config.auth.curl) {
+    try {
+      text = await Deno.readTextFile(config.auth.curl);
+    } catch (e) {
+      throw new ConfigError(`cannot read ${config.auth.curl}`, {
+        cause: e,
+        hint: `无法读取 cURL 文件 ${config.auth.curl}：请确认路径正确。`,
+      });
+    }
+  }
+  const curl = text !== undefined ? parseCurl(text) : undefined;
+  if (curl && curl.path !== EXPORT_COOPERATION_RECORDS_PATH) {
+    throw new ConfigError(`curl path ${curl.path}`, {
+      hint: `复制的请求是 ${curl.path}，不是导出接口 ${EXPORT_COOPERATION_RECORDS_PATH}：` +
+        "请在合同协同记录页面点击「导出」，在开发者工具「网络」中找到 exportCooperationRecords 请求再复制为 cURL。",
+    });
+  }
+  if (curl) {
+    notes.push(
+      `已从 cURL 读取：${Object.keys(curl.headers).length} 个请求头、${
+        Object.keys(curl.cookies).length
+      } 个 Cookie` +
+        (curl.csrfToken ? "、CSRF 令牌" : "") +
+        (curl.body && typeof curl.body === "object" ? "、请求体模板" : ""),
+    );
+  }
+  const cookie = config.auth.cookie || curl?.cookie || "";
+  if (!cookie) {
+    throw new ConfigError("no cookie", {
+      hint:
+        "缺少合同系统的登录 Cookie：请用 --curl 传入从浏览器复制的导出请求，或在配置 auth.cookie / 环境变量 FEISHU_CLM_COOKIE 中提供。",
+    });
+  }
+  const headers = { ...exportHeaders(curl?.headers ?? {}), ...lower(config.auth.headers) };
+  if (curl?.csrfToken && !Object.keys(headers).some((h) => /csrf|xsrf/.test(h))) {
+    headers["x-csrf-token"] = curl.csrfToken;
+  }
+  const body = curl?.body && typeof curl.body === "object" && !Array.isArray(curl.body)
+    ? curl.body as Record<string, unknown>
+    : {};
+  return {
+    baseUrl: (config.auth.base_url || curl?.origin || "https://contract.feishu.cn").replace(/\/+$/, ""),
+    cookie,
+    headers,
+    bodyTemplate: body,
+    csrfToken: curl?.csrfToken,
+    notes,
+  };
+}
+
+/** Everything the request stage talks through. */
+export interface ExportContext {
+  /** Shared buckets (`global`, `clm_export`). */
+  limiter: RateLimiter;
+  /** Cookie-authenticated client. */
+  http: LarkHttp;
+  /** The export call. */
+  api: ExportApi;
+  /** Fingerprint of what selects the records (filters, body template, zone): a run must not change it. */
+  fingerprint: string;
+}
+
+/** Options of {@linkcode createExportContext}. */
+export interface ExportContextOptions {
+  /** `fetch` (tests). */
+  fetch?: typeof fetch;
+  /** Time source. */
+  clock?: Clock;
+  /** Logger. */
+  logger?: Logger;
+}
+
+/** Build the limiter, client and export API for a run. */
+export async function createExportContext(
+  config: ExportConfig,
+  auth: ExportAuth,
+  o: ExportContextOptions = {},
+): Promise<ExportContext> {
+  const clock = o.clock ?? systemClock;
+  const limiter = new RateLimiter({
+    clock,
+    buckets: {
+      global: { perMinute: config.rate_limit.global_qpm },
+      [EXPORT_BUCKET]: { perMinute: config.rate_limit.export_qpm },
+    },
+  });
+  const http = new LarkHttp({
+    baseUrl: auth.baseUrl,
+    auth: cookieAuth(auth.cookie),
+    limiter,
+    clock,
+    fetch: o.fetch,
+    logger: o.logger ?? silentLogger,
+    connectTimeoutMs: config.http.connect_timeout_ms,
+    totalTimeoutMs: config.http.total_timeout_ms,
+    retry: { retries: config.retry.max_retries, baseMs: config.retry.base_ms, capMs: config.retry.cap_ms },
+  });
+  const filters = {
+    keyword: config.filters.keyword ?? undefined,
+    searchTabEnumCode: config.filters.searchTabEnumCode ?? undefined,
+  };
+  const api = new ExportApi(http, {
+    headers: auth.headers,
+    bodyTemplate: auth.bodyTemplate,
+    filters,
+    tzOffsetMinutes: config.tz_offset_minutes,
+  });
+  const shape = api.bodyFor({ start: "2000-01-01", end: "2000-01-01" });
+  delete shape.searchCooperationByCreateTime;
+  const fingerprint = await sha256Text(
+    JSON.stringify({ body: sortKeys(shape), tz: config.tz_offset_minutes }),
+  );
+  return { limiter, http, api, fingerprint };
+}
+
+function lower(h: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === "object") {
+    return Object.fromEntries(
+      Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+    );
+  }
+  return v;
+}
+
+async function sha256Text(s: string): Promise<string> {
+  const d = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(s));
+  return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, "0")).join("").slice(0, 16);
+}

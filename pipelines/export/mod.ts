@@ -1,0 +1,47 @@
+/**
+ * Bulk export of contract cooperation records (`deno task export`): adaptive
+ * date windows under the 1,000-row export cap, export calls through the
+ * core HTTP client, files collected from the "飞书合同" bot, merged, verified
+ * and reported, resumable after any stop.
+ *
+ * @example
+ * ```ts
+ * import { createExportContext, ExportConfigSchema, resolveExportAuth, runExport } from "./pipelines/export/mod.ts";
+ *
+ * const config = ExportConfigSchema.parse({ auth: { curl: "curl.txt" } });
+ * const auth = await resolveExportAuth(config);
+ * const ctx = await createExportContext(config, auth);
+ * const result = await runExport({
+ *   config,
+ *   client: ctx.api,
+ *   fingerprint: ctx.fingerprint,
+ *   collector: async () => myCollector, // browser or Open API implementation
+ * });
+ * console.log(result.message);
+ * ```
+ *
+ * @module
+ */
+export * from "./collect.ts";
+export * from "./collector.ts";
+export * from "./config.ts";
+export * from "./context.ts";
+export * from "./coverage.ts";
+export * from "./dates.ts";
+export * from "./ledger.ts";
+export * from "./list.ts";
+export * from "./match.ts";
+export * from "./merge.ts";
+export * from "./merge_summary.ts";
+export * from "./naming.ts";
+export * from "./notice_parse.ts";
+export * from "./parse_files.ts";
+export * from "./plan.ts";
+export * from "./report.ts";
+export * from "./request.ts";
+export * from "./run.ts";
+export * from "./stage_log.ts";
+export * from "./verify.ts";
+export * from "./verify_dir.ts";
+export * from "./verify_markdown.ts";
+export * from "./window.ts";
