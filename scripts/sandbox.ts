@@ -17,6 +17,7 @@ import {
   type SandboxHostname,
   type SandboxOptions,
 } from "../lib/sandbox/mod.ts";
+import { exportBannerLines } from "../lib/sandbox/export/mod.ts";
 
 const DEFAULT_PORT = 18080;
 
@@ -127,6 +128,8 @@ function banner(sandbox: ReturnType<typeof createSandbox>, url: string, qps: num
     `  无协作：               ${list(ex.noCooperation)}`,
     `  有协作但无群聊：       ${list(ex.noChat)}`,
     `  不存在（返回 110107）：${list(ex.notFound)}`,
+    "",
+    ...exportBannerLines(sandbox.state, url),
     "",
     "模拟的接口：",
     ...ENDPOINTS.map((e) => `  ${e.method.padEnd(4)} ${e.path.padEnd(width)}  ${e.title}`),

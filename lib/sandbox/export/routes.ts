@@ -1,12 +1,21 @@
 /**
- * Routes of the sandbox's export family.
+ * Routes of the sandbox's export family: the CLM export endpoint, the IM
+ * Open API endpoints, the messenger web app and the family's control
+ * endpoints.
  *
  * @module
  */
 import type { SandboxApp } from "../_env.ts";
 import type { SandboxState } from "../state.ts";
+import { registerClmExportRoute } from "./_routes_clm.ts";
+import { registerExportControlRoutes } from "./_routes_control.ts";
+import { registerImRoutes } from "./_routes_im.ts";
+import { registerMessengerRoutes } from "./_routes_messenger.ts";
 
 /** Register the export family's routes on the sandbox app. */
-export function registerExportRoutes(_app: SandboxApp, _state: SandboxState): void {
-  // Filled in by the export family.
+export function registerExportRoutes(app: SandboxApp, state: SandboxState): void {
+  registerExportControlRoutes(app, state);
+  registerClmExportRoute(app, state);
+  registerImRoutes(app, state);
+  registerMessengerRoutes(app, state);
 }

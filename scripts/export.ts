@@ -1,0 +1,230 @@
+/**
+ * 合同协同记录批量导出（`deno task export`）。
+ *
+ * Walks the date range in adaptive windows, calls the CLM export endpoint
+ * with the captured browser request, collects each file the 飞书合同 bot
+ * delivers (Chromium messenger or Open API), then merges, verifies and
+ * reports. Run it again to continue where it stopped. `--help` lists flags.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { staticAuth } from "../lib/auth/auth_provider.ts";
+import { formatSeconds } from "../lib/cli/progress.ts";
+import { reportError } from "../lib/cli/report_error.ts";
+import { loadConfig } from "../lib/config/load_config.ts";
+import { ConfigError } from "../lib/errors/config_error.ts";
+import { LarkHttp } from "../lib/http/lark_http.ts";
+import { ConsoleSink } from "../lib/log/console_sink.ts";
+import { createLogger } from "../lib/log/logger.ts";
+import { NdjsonFileSink } from "../lib/log/ndjson_sink.ts";
+import { BrowserCollector } from "../pipelines/export/collect_browser.ts";
+import { OpenApiCollector } from "../pipelines/export/collect_openapi.ts";
+import {
+  type CollectorFactory,
+  createExportContext,
+  EXPORT_ENV,
+  type ExportConfig,
+  ExportConfigSchema,
+  type ExportProgress,
+  formatSummary,
+  formatWindowTable,
+  listRunWindows,
+  resolveExportAuth,
+  runExport,
+} from "../pipelines/export/mod.ts";
+
+const HELP = `合同协同记录批量导出
+
+用法：
+  deno task export [选项]              开始或继续导出（同一 output.dir 自动续跑）
+  deno task export --list [选项]       列出各时间窗口的状态
+  deno task export:verify <任务目录>   单独校验一次导出结果
+
+选项：
+  -c, --config <文件>       配置文件（默认 config/export.yaml；不存在时只用默认值与环境变量）
+      --curl <文件>         浏览器「复制为 cURL」保存的导出请求（bash 或 cmd 格式）
+      --start <YYYY-MM-DD>  开始日期（覆盖 range.start）
+      --end <YYYY-MM-DD>    结束日期（覆盖 range.end）
+  -o, --output <目录>       任务目录（覆盖 output.dir）
+      --collector <方式>    browser 或 openapi（覆盖 collector.kind）
+      --headed              显示浏览器窗口（扫码更方便）
+      --retry-failed        把失败的窗口重新导出
+      --only-window <窗口>  只处理一个窗口：窗口 ID 或 YYYYMMDD-YYYYMMDD
+      --list                列出窗口状态后退出
+  -h, --help                显示本帮助
+
+环境变量：FEISHU_CLM_COOKIE（合同系统 Cookie）；openapi 方式另需 FEISHU_USER_ACCESS_TOKEN（用户令牌）。
+退出码：0 完成；1 需要处理凭证（已暂停，进度保留）；2 用法错误；3 未全部完成或校验未通过；130 被中断。`;
+
+/** Run the export; returns the process exit code. */
+export async function main(args: string[], signal?: AbortSignal): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        config: { type: "string", short: "c" },
+        curl: { type: "string" },
+        start: { type: "string" },
+        end: { type: "string" },
+        output: { type: "string", short: "o" },
+        collector: { type: "string" },
+        headed: { type: "boolean" },
+        "retry-failed": { type: "boolean" },
+        "only-window": { type: "string" },
+        list: { type: "boolean" },
+        quiet: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (e) {
+    console.error(`用法错误：${(e as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const v = parsed.values;
+  if (v.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (v.collector && v.collector !== "browser" && v.collector !== "openapi") {
+    console.error("用法错误：--collector 只能是 browser 或 openapi。");
+    return 2;
+  }
+  let fileSink: NdjsonFileSink | undefined;
+  try {
+    const configFile = v.config ?? "config/export.yaml";
+    const { config, warnings } = await loadConfig(ExportConfigSchema, {
+      file: v.config || await exists(configFile) ? configFile : undefined,
+      env: EXPORT_ENV,
+      overrides: {
+        "auth.curl": v.curl,
+        "range.start": v.start,
+        "range.end": v.end,
+        "output.dir": v.output,
+        "collector.kind": v.collector,
+        "messenger.headless": v.headed ? false : undefined,
+      },
+    });
+    for (const w of warnings) console.error(`警告：${w}`);
+    if (v.list) {
+      const windows = listRunWindows(config.output.dir);
+      if (!windows.length) console.log(`任务目录 ${config.output.dir} 中还没有窗口。`);
+      else console.log(formatWindowTable(windows).join("\n"));
+      return 0;
+    }
+    await Deno.mkdir(config.output.dir, { recursive: true });
+    fileSink = new NdjsonFileSink(`${config.output.dir}/run.log.ndjson`);
+    const logger = createLogger({
+      level: config.log.level,
+      sinks: [fileSink, new ConsoleSink({ level: "warn" })],
+    });
+    const auth = await resolveExportAuth(config);
+    for (const note of auth.notes) console.error(note);
+    const ctx = await createExportContext(config, auth, { logger });
+
+    const stop = new AbortController();
+    const onSigint = () => {
+      console.error("\n收到 Ctrl+C：正在停止，已完成的进度都已保存，重新运行即可继续……");
+      stop.abort(new DOMException("interrupted", "AbortError"));
+    };
+    Deno.addSignalListener("SIGINT", onSigint);
+    let last = 0;
+    const onProgress = (p: ExportProgress) => {
+      if (v.quiet) return;
+      const now = Date.now();
+      if (now - last < 2000 && p.windowsDone < p.windowsTotal) return;
+      last = now;
+      const eta = p.etaSec !== undefined ? `，剩余约 ${formatSeconds(Math.round(p.etaSec))}` : "";
+      console.error(
+        `[${STAGE[p.stage]}] 窗口 ${p.windowsDone}/${p.windowsTotal}，已下载 ${p.rows} 行，` +
+          `${p.ratePerMin.toFixed(1)} 个/分钟${eta}`,
+      );
+    };
+    try {
+      const result = await runExport({
+        config,
+        client: ctx.api,
+        fingerprint: ctx.fingerprint,
+        collector: collectorFactory(config, logger),
+        signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal,
+        retryFailed: v["retry-failed"],
+        onlyWindow: v["only-window"],
+        logger,
+        onProgress,
+        onNote: (line) => console.error(line),
+      });
+      console.log(formatSummary(result.summary).join("\n"));
+      if (result.mergedPath) console.log(`合并文件：${result.mergedPath}`);
+      console.log(`报告：${result.reportPath}`);
+      if (result.error) reportError(result.error);
+      console.log(result.message);
+      return result.exitCode;
+    } finally {
+      Deno.removeSignalListener("SIGINT", onSigint);
+    }
+  } catch (e) {
+    reportError(e);
+    return e instanceof ConfigError ? 1 : 1;
+  } finally {
+    fileSink?.close();
+  }
+}
+
+const STAGE: Record<ExportProgress["stage"], string> = {
+  request: "导出",
+  collect: "收取文件",
+  merge: "合并",
+  verify: "校验",
+  report: "报告",
+};
+
+/** The collector the config asks for, created only when a file is awaited. */
+function collectorFactory(config: ExportConfig, logger: ReturnType<typeof createLogger>): CollectorFactory {
+  if (config.collector.kind === "openapi") {
+    return () => {
+      const token = Deno.env.get("FEISHU_USER_ACCESS_TOKEN");
+      if (!token || !config.openapi.chat_id) {
+        throw new ConfigError("openapi collector needs a user token and chat id", {
+          hint:
+            "openapi 方式需要环境变量 FEISHU_USER_ACCESS_TOKEN（用户令牌）与配置 openapi.chat_id（与「飞书合同」" +
+            "机器人的会话 ID）。注意：飞书文档未确认用户令牌能读取与其他应用机器人的单聊，推荐使用 browser 方式。",
+        });
+      }
+      const http = new LarkHttp({ baseUrl: config.openapi.base_url, logger });
+      return Promise.resolve(
+        new OpenApiCollector({
+          http,
+          auth: staticAuth("user", { Authorization: `Bearer ${token}` }),
+          chatId: config.openapi.chat_id,
+        }),
+      );
+    };
+  }
+  return (signal) =>
+    Promise.resolve(
+      new BrowserCollector({
+        messengerUrl: config.messenger.url,
+        profileDir: config.messenger.profile_dir,
+        chatName: config.messenger.bot_chat_name,
+        headless: config.messenger.headless,
+        executablePath: config.messenger.chromium_path,
+        qrSavePath: config.messenger.qr_save_path,
+        loginTimeoutMs: config.messenger.login_timeout_sec * 1000,
+        selectors: config.messenger.selectors,
+        print: (line) => console.error(line),
+        signal,
+      }),
+    );
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
