@@ -7,8 +7,10 @@
  * @module
  */
 import { stringify as toYaml } from "yaml";
+import { exportFamily } from "../lib/sandbox/export/mod.ts";
 import { createSandbox, DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_SESSION } from "../lib/sandbox/mod.ts";
 import { main as chatid } from "./chatid.ts";
+import { main as exportRecords } from "./export.ts";
 
 const OUT = "output/demo";
 
@@ -20,11 +22,21 @@ export async function runDemo(outDir = OUT): Promise<number> {
     contractCount: 80,
     // Feishu-like budgets; the tool is configured just under them.
     rateLimits: { global: { perSecond: 50 }, contract_search: { perSecond: 20 } },
+    // A smaller cooperation-record set than the real 80k, with one day over the 1,000-row cap.
+    export: {
+      recordCount: 6000,
+      startDate: "2024-01-01",
+      endDate: "2024-04-30",
+      spikeDays: 1,
+      deliveryDelayMs: 300,
+    },
   });
   const server = await sandbox.listen();
   try {
     console.log(`飞书沙箱已启动：${server.url}\n`);
-    return await chatidDemo(sandbox, server.url, outDir);
+    const code = await chatidDemo(sandbox, server.url, outDir);
+    if (code !== 0) return code;
+    return await exportDemo(sandbox, server.url, outDir);
   } finally {
     await server.close();
   }
@@ -103,6 +115,40 @@ async function chatidDemo(
       } 次，限流应答 ${sandbox.journal.countThrottled()} 次`,
   );
   return retryCode;
+}
+
+async function exportDemo(
+  sandbox: ReturnType<typeof createSandbox>,
+  url: string,
+  outDir: string,
+): Promise<number> {
+  console.log("\n=== 演示 2：合同协同记录批量导出（无界面 Chromium 打开沙箱飞书网页版收取文件）===");
+  const config = `${outDir}/export.yaml`;
+  await Deno.writeTextFile(
+    config,
+    toYaml({
+      range: { start: "2024-01-01", end: "2024-04-30" },
+      auth: { cookie: `session=${DEFAULT_SESSION}`, base_url: url },
+      rate_limit: { global_qpm: 600, export_qpm: 300 },
+      output: { dir: `${outDir}/export` },
+      collector: { kind: "browser", poll_interval_sec: 0.5, delivery_timeout_sec: 60 },
+      messenger: {
+        url: `${url}/messenger/`,
+        profile_dir: `${outDir}/chromium-profile`,
+        headless: true,
+        qr_save_path: `${outDir}/login_qr.png`,
+      },
+    }),
+  );
+  // Stand in for the phone: "scan" every QR code the messenger shows.
+  const scanner = setInterval(() => exportFamily(sandbox.state).messenger.scan(), 300);
+  try {
+    const code = await exportRecords(["--config", config]);
+    console.log(`\n任务目录：${outDir}/export（report.md、verify.md、各窗口文件与合并文件）`);
+    return code;
+  } finally {
+    clearInterval(scanner);
+  }
 }
 
 if (import.meta.main) Deno.exit(await runDemo());

@@ -155,7 +155,6 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
         onNote: (line) => console.error(line),
       });
       console.log(formatSummary(result.summary).join("\n"));
-      if (result.mergedPath) console.log(`合并文件：${result.mergedPath}`);
       console.log(`报告：${result.reportPath}`);
       if (result.error) reportError(result.error);
       console.log(result.message);

@@ -11,6 +11,16 @@ export function reportError(e: unknown, write: (line: string) => void = (l) => c
     write(`错误：${maskText(e.userMessage())}`);
     return;
   }
+  if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+    const what = (e as Error).message.match(/access to "([^"]+)"/)?.[1];
+    write(
+      `错误：权限不足${
+        what ? `（${maskText(what)}）` : ""
+      }。deno task 只授予了必要的权限（例如只允许写入当前目录）：` +
+        "请把输出路径设在当前目录下，或改用 deno run -A 运行脚本。",
+    );
+    return;
+  }
   const msg = e instanceof Error ? e.message : String(e);
   write(`意外错误：${maskText(msg)}（详情见日志文件；如可复现请反馈）`);
 }
