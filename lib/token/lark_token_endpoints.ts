@@ -6,6 +6,7 @@ import { type Clock, systemClock } from "../time/clock.ts";
 import { retryTransient, type TransientRetrySettings } from "./_transient_retry.ts";
 import type {
   AppCredentials,
+  AuthorizationCodeGrant,
   FetchedAppToken,
   RefreshedUserToken,
   TokenEndpoints,
@@ -92,12 +93,37 @@ export class LarkTokenEndpoints implements TokenEndpoints {
     refreshToken: string,
     signal?: AbortSignal,
   ): Promise<RefreshedUserToken> {
-    const body = {
+    return this.#oauthToken({
       grant_type: "refresh_token",
       client_id: app.appId,
       client_secret: app.appSecret,
       refresh_token: refreshToken,
+    }, signal);
+  }
+
+  /**
+   * See {@linkcode TokenEndpoints.exchangeCode}. Failures are typed like
+   * refreshes (20003/20004/20065 code used or expired → `BadRequestError`,
+   * 20071 redirect mismatch → `ConfigError`); only 20050/20072, 5xx and
+   * network errors are retried.
+   */
+  exchangeCode(
+    app: AppCredentials,
+    grant: AuthorizationCodeGrant,
+    signal?: AbortSignal,
+  ): Promise<RefreshedUserToken> {
+    const body: Record<string, string> = {
+      grant_type: "authorization_code",
+      client_id: app.appId,
+      client_secret: app.appSecret,
+      code: grant.code,
     };
+    if (grant.redirectUri) body.redirect_uri = grant.redirectUri;
+    if (grant.codeVerifier) body.code_verifier = grant.codeVerifier;
+    return this.#oauthToken(body, signal);
+  }
+
+  #oauthToken(body: Record<string, string>, signal?: AbortSignal): Promise<RefreshedUserToken> {
     return retryTransient(
       OAUTH_TOKEN_PATH,
       async () => {

@@ -28,6 +28,16 @@ export interface RefreshedUserToken {
   scope?: string;
 }
 
+/** An OAuth authorization code to exchange (`authen/v2/oauth/token`, `grant_type=authorization_code`). */
+export interface AuthorizationCodeGrant {
+  /** The `code` from the redirect (valid 5 minutes, single use). */
+  code: string;
+  /** The `redirect_uri` used at authorize time; when sent it must match (else 20071). */
+  redirectUri?: string;
+  /** PKCE verifier, when the authorize request had a `code_challenge`. */
+  codeVerifier?: string;
+}
+
 /**
  * The network side of the token manager: one method per Feishu token
  * endpoint. Implementations throw typed `LarkError`s (`ConfigError` for a
@@ -43,6 +53,16 @@ export interface TokenEndpoints {
   refreshUserToken(
     app: AppCredentials,
     refreshToken: string,
+    signal?: AbortSignal,
+  ): Promise<RefreshedUserToken>;
+  /**
+   * `POST /open-apis/authen/v2/oauth/token` with `grant_type=authorization_code`:
+   * the tokens of a user who just authorized. Optional so test doubles of the
+   * refresh side need not implement it.
+   */
+  exchangeCode?(
+    app: AppCredentials,
+    grant: AuthorizationCodeGrant,
     signal?: AbortSignal,
   ): Promise<RefreshedUserToken>;
 }

@@ -1,0 +1,21 @@
+/**
+ * Contacts: users (with their departments), departments and their members
+ * through `contact/v3` with explicit id types; a SQLite cache per app with a
+ * 24 h TTL (user → name, email, departments with names); and the directory
+ * export behind `meeting:users`.
+ *
+ * @example
+ * ```ts
+ * import { ContactApi, ContactCache, listDirectory } from "./mod.ts";
+ *
+ * const api = new ContactApi(http, { userIdType: "user_id" });
+ * const cache = new ContactCache({ path: ".state/contacts.db", appId: "cli_xxx", api });
+ * const { name, departments } = await cache.getUser("zhangsan");
+ * const rows = await listDirectory(api);
+ * ```
+ *
+ * @module
+ */
+export * from "./contact_api.ts";
+export * from "./contact_cache.ts";
+export * from "./list_directory.ts";

@@ -1,0 +1,29 @@
+import { concatBytes, utf8 } from "./_bytes.ts";
+import { eventCipherKey } from "./decrypt.ts";
+
+/**
+ * Encrypt a plaintext event the way Feishu does (the inverse of
+ * `decryptEvent`): base64 of `IV ‖ AES-256-CBC(PKCS#7)` with key
+ * `SHA-256(encryptKey)`. For the sandbox and tests; `iv` defaults to 16
+ * random bytes.
+ *
+ * @example
+ * ```ts
+ * const body = JSON.stringify({ encrypt: await encryptEvent(JSON.stringify(event), "my key") });
+ * ```
+ */
+export async function encryptEvent(plaintext: string, encryptKey: string, iv?: Uint8Array): Promise<string> {
+  const vector = new Uint8Array(16);
+  if (iv) {
+    if (iv.length !== 16) throw new RangeError("IV must be 16 bytes");
+    vector.set(iv);
+  } else {
+    crypto.getRandomValues(vector);
+  }
+  const cipher = await crypto.subtle.encrypt(
+    { name: "AES-CBC", iv: vector },
+    await eventCipherKey(encryptKey),
+    utf8(plaintext),
+  );
+  return concatBytes([vector, new Uint8Array(cipher)]).toBase64();
+}

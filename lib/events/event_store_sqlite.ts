@@ -1,0 +1,283 @@
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { type Clock, systemClock } from "../time/clock.ts";
+import type { EventSink, EventState, StoredEvent } from "./event_store.ts";
+import type { EventSource, LarkEvent } from "./lark_event.ts";
+
+/** Options of {@linkcode SqliteEventStore}. */
+export interface SqliteEventStoreOptions {
+  /** Time source (default the system clock). */
+  clock?: Clock;
+  /** SQLite `busy_timeout` in ms (default 5000). */
+  busyTimeoutMs?: number;
+  /**
+   * `PRAGMA synchronous` (default `"full"`: a stored event survives a power
+   * cut; `"normal"` only survives a process crash, and is faster).
+   */
+  synchronous?: "full" | "normal";
+  /** How long a claim lasts before another worker may take the event again, ms (default 600 000). */
+  leaseMs?: number;
+}
+
+/** Options of {@linkcode SqliteEventStore.claimNext}. */
+export interface ClaimOptions {
+  /** Only these event types (default any). */
+  types?: string[];
+  /** Lease length for this claim, ms (default the store's). */
+  leaseMs?: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  event_id TEXT PRIMARY KEY,
+  event_type TEXT NOT NULL,
+  source TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  deliveries INTEGER NOT NULL DEFAULT 1,
+  received_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  available_at INTEGER NOT NULL DEFAULT 0,
+  lease_until INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT
+);
+CREATE INDEX IF NOT EXISTS events_claim ON events(state, available_at, received_at);`;
+
+const CLAIMABLE =
+  `((state = 'pending' AND available_at <= :now) OR (state = 'processing' AND lease_until <= :now))
+  AND (:types IS NULL OR event_type IN (SELECT value FROM json_each(:types)))`;
+
+interface Pending {
+  event: LarkEvent;
+  source: EventSource;
+  resolve: (isNew: boolean) => void;
+  reject: (e: unknown) => void;
+}
+
+type Row = Record<string, string | number | null>;
+
+/**
+ * The durable event queue in a SQLite file (built-in `node:sqlite`, WAL):
+ * insert-if-new by `event_id` (so a replay, even after a restart, is
+ * recognised), then `pending → processing → done | failed` with leased claims
+ * (a worker that dies leaves its event claimable again once the lease ends).
+ * Inserts arriving together are committed in one transaction (group commit),
+ * and each resolves only after that commit.
+ *
+ * @example
+ * ```ts
+ * const store = new SqliteEventStore(".state/events.db");
+ * const isNew = await store.insert(event, "webhook");
+ * const next = await store.claimNext({ types: ["vc.meeting.all_meeting_ended_v1"] });
+ * if (next) await store.markDone(next.event.eventId);
+ * ```
+ */
+export class SqliteEventStore implements EventSink {
+  #db: DatabaseSync;
+  #clock: Clock;
+  #leaseMs: number;
+  #queue: Pending[] = [];
+  #scheduled = false;
+  #sql: Record<"insert" | "get" | "pick" | "claim" | "setState" | "recover", StatementSync>;
+
+  /** Open (creating when needed) the store at `path`; `":memory:"` works for tests. */
+  constructor(path: string, options: SqliteEventStoreOptions = {}) {
+    this.#clock = options.clock ?? systemClock;
+    this.#leaseMs = options.leaseMs ?? 600_000;
+    this.#db = new DatabaseSync(path);
+    this.#db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    this.#db.exec("PRAGMA journal_mode = WAL");
+    this.#db.exec(`PRAGMA synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
+    this.#db.exec(SCHEMA);
+    this.#sql = {
+      insert: this.#db.prepare(
+        `INSERT INTO events (event_id, event_type, source, payload, received_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(event_id) DO UPDATE SET deliveries = deliveries + 1
+         RETURNING deliveries`,
+      ),
+      get: this.#db.prepare("SELECT * FROM events WHERE event_id = ?"),
+      pick: this.#db.prepare(
+        `SELECT event_id FROM events WHERE ${CLAIMABLE} ORDER BY received_at, rowid LIMIT 1`,
+      ),
+      claim: this.#db.prepare(
+        `UPDATE events SET state = 'processing', attempts = attempts + 1, lease_until = :lease,
+         updated_at = :now WHERE event_id = :id RETURNING *`,
+      ),
+      setState: this.#db.prepare(
+        `UPDATE events SET state = :state, updated_at = :now, available_at = :available,
+         lease_until = 0, last_error = :error WHERE event_id = :id`,
+      ),
+      recover: this.#db.prepare(
+        "UPDATE events SET state = 'pending', lease_until = 0, updated_at = ? WHERE state = 'processing'",
+      ),
+    };
+  }
+
+  /** See {@linkcode EventSink.insert}. Resolves after the commit that stored it. */
+  insert(event: LarkEvent, source: EventSource = "webhook"): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ event, source, resolve, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setTimeout(() => this.#flush(), 0);
+      }
+    });
+  }
+
+  /** The stored event with this id, if any. */
+  get(eventId: string): Promise<StoredEvent | undefined> {
+    const row = this.#sql.get.get(eventId) as Row | undefined;
+    return Promise.resolve(row ? toStored(row) : undefined);
+  }
+
+  /**
+   * Claim the oldest pending event (or one whose claim lease ran out):
+   * it becomes `processing` with a lease. Atomic across processes.
+   */
+  claimNext(options: ClaimOptions = {}): Promise<StoredEvent | undefined> {
+    const now = this.#clock.now();
+    const types = options.types ? JSON.stringify(options.types) : null;
+    return Promise.resolve(this.#tx(() => {
+      const picked = this.#sql.pick.get({ now, types }) as Row | undefined;
+      if (!picked) return undefined;
+      const row = this.#sql.claim.get({
+        id: picked.event_id,
+        now,
+        lease: now + (options.leaseMs ?? this.#leaseMs),
+      }) as Row;
+      return toStored(row);
+    }));
+  }
+
+  /** Mark a claimed event as processed. */
+  markDone(eventId: string): Promise<void> {
+    return this.#set(eventId, "done", 0, null);
+  }
+
+  /**
+   * Record a failure: with `retryAtMs` the event goes back to `pending`, not
+   * claimable before then; otherwise it is `failed` for good.
+   */
+  markFailed(eventId: string, reason: string, options: { retryAtMs?: number } = {}): Promise<void> {
+    const retry = options.retryAtMs !== undefined;
+    return this.#set(eventId, retry ? "pending" : "failed", options.retryAtMs ?? 0, reason.slice(0, 2000));
+  }
+
+  /** Give a claimed event back unprocessed (claimable at `availableAtMs`, default at once). */
+  release(eventId: string, availableAtMs = 0): Promise<void> {
+    return this.#set(eventId, "pending", availableAtMs, null);
+  }
+
+  /**
+   * Put every `processing` event back to `pending`. Call at start-up when this
+   * process is the only worker, so events claimed before a crash run again at
+   * once instead of after their lease. Returns how many were recovered.
+   */
+  recoverProcessing(): Promise<number> {
+    const r = this.#sql.recover.run(this.#clock.now());
+    return Promise.resolve(Number(r.changes));
+  }
+
+  /** Number of events per state. */
+  counts(): Promise<Record<EventState, number>> {
+    const out: Record<EventState, number> = { pending: 0, processing: 0, done: 0, failed: 0 };
+    for (const r of this.#db.prepare("SELECT state, COUNT(*) AS n FROM events GROUP BY state").all()) {
+      out[r.state as EventState] = Number(r.n);
+    }
+    return Promise.resolve(out);
+  }
+
+  /** Most recently received events, newest first (default 50), optionally of one state. */
+  list(options: { state?: EventState; limit?: number } = {}): Promise<StoredEvent[]> {
+    const rows = this.#db.prepare(
+      "SELECT * FROM events WHERE (?1 IS NULL OR state = ?1) ORDER BY received_at DESC, rowid DESC LIMIT ?2",
+    ).all(options.state ?? null, options.limit ?? 50) as Row[];
+    return Promise.resolve(rows.map(toStored));
+  }
+
+  /**
+   * Delete `done`/`failed` events last changed more than `olderThanMs` ago
+   * (keep at least a few days: Feishu redelivers for ~7 h, and a deleted id is
+   * no longer recognised as a replay). Returns how many were deleted.
+   */
+  prune(olderThanMs: number): Promise<number> {
+    const r = this.#db.prepare("DELETE FROM events WHERE state IN ('done', 'failed') AND updated_at < ?")
+      .run(this.#clock.now() - olderThanMs);
+    return Promise.resolve(Number(r.changes));
+  }
+
+  /** Close the database (pending inserts are flushed first). */
+  close(): void {
+    this.#flush();
+    this.#db.close();
+  }
+
+  #flush(): void {
+    this.#scheduled = false;
+    const batch = this.#queue;
+    if (batch.length === 0) return;
+    this.#queue = [];
+    const now = this.#clock.now();
+    let results: boolean[];
+    try {
+      results = this.#tx(() =>
+        batch.map((p) => {
+          const row = this.#sql.insert.get(
+            p.event.eventId,
+            p.event.eventType,
+            p.source,
+            // `event` is a part of `envelope`: store it once.
+            JSON.stringify({ ...p.event, event: undefined }),
+            now,
+            now,
+          ) as Row;
+          return Number(row.deliveries) === 1;
+        })
+      );
+    } catch (e) {
+      for (const p of batch) p.reject(e);
+      return;
+    }
+    batch.forEach((p, i) => p.resolve(results[i]));
+  }
+
+  #set(eventId: string, state: EventState, available: number, error: string | null): Promise<void> {
+    this.#sql.setState.run({ id: eventId, state, now: this.#clock.now(), available, error });
+    return Promise.resolve();
+  }
+
+  /** Run `fn` in `BEGIN IMMEDIATE` (the write lock, also across processes). */
+  #tx<T>(fn: () => T): T {
+    this.#db.exec("BEGIN IMMEDIATE");
+    try {
+      const out = fn();
+      this.#db.exec("COMMIT");
+      return out;
+    } catch (e) {
+      try {
+        this.#db.exec("ROLLBACK");
+      } catch { /* already rolled back */ }
+      throw e;
+    }
+  }
+}
+
+function toStored(row: Row): StoredEvent {
+  const event = JSON.parse(String(row.payload)) as LarkEvent;
+  const body = event.envelope?.event;
+  event.event = body && typeof body === "object" && !Array.isArray(body)
+    ? body as Record<string, unknown>
+    : {};
+  return {
+    event,
+    source: row.source as EventSource,
+    state: row.state as EventState,
+    attempts: Number(row.attempts),
+    deliveries: Number(row.deliveries),
+    receivedAt: Number(row.received_at),
+    updatedAt: Number(row.updated_at),
+    availableAt: Number(row.available_at),
+    lastError: row.last_error === null ? undefined : String(row.last_error),
+  };
+}

@@ -1,0 +1,152 @@
+import { z } from "zod";
+import { loadConfig, type LoadConfigOptions, type LoadedConfig } from "../../lib/config/load_config.ts";
+import { DEFAULT_NAME_TEMPLATE, NAME_PLACEHOLDERS, unknownPlaceholders } from "./naming.ts";
+
+/** OAuth scopes the archiver cannot work without; always added to `oauth.scopes`. */
+export const REQUIRED_USER_SCOPES: readonly string[] = [
+  "offline_access",
+  "vc:record:readonly",
+  "minutes:minutes.media:export",
+  "minutes:minutes:readonly",
+  "contact:user.employee_id:readonly",
+];
+
+/** The default `oauth.scopes`: the required ones plus the user's own basic profile. */
+export const DEFAULT_USER_SCOPES: readonly string[] = [...REQUIRED_USER_SCOPES, "contact:user.base:readonly"];
+
+const seconds = z.number().positive();
+
+function validTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Configuration of the meeting recording archiver (`config/meeting.example.yaml`
+ * documents every key). Secrets may come from the environment, see
+ * {@linkcode MEETING_ENV}.
+ */
+export const MeetingConfigSchema = z.object({
+  app: z.object({
+    app_id: z.string().min(1),
+    app_secret: z.string().min(1),
+    verification_token: z.string().default(""),
+    encrypt_key: z.string().default(""),
+    base_url: z.url().default("https://open.feishu.cn"),
+    accounts_url: z.url().default("https://accounts.feishu.cn"),
+  }),
+  events: z.object({
+    mode: z.enum(["webhook", "long_connection"]).default("webhook"),
+  }).prefault({}),
+  server: z.object({
+    host: z.string().min(1).default("127.0.0.1"),
+    port: z.number().int().min(1).max(65535).default(29090),
+    public_base_url: z.url().default("http://127.0.0.1:29090"),
+  }).prefault({}),
+  oauth: z.object({
+    scopes: z.array(z.string().min(1)).default([...DEFAULT_USER_SCOPES])
+      .transform((s) => [...new Set([...s, ...REQUIRED_USER_SCOPES])]),
+    state_ttl_seconds: z.number().int().positive().default(600),
+  }).prefault({}),
+  download: z.object({
+    concurrency: z.number().int().min(1).max(32).default(4),
+    staging_dir: z.string().default(""),
+  }).prefault({}),
+  ladder: z.object({
+    steps_seconds: z.array(seconds).default([10, 20, 30, 60, 120, 180]),
+    repeat_seconds: seconds.default(300),
+    total_seconds: seconds.default(1800),
+  }).prefault({}),
+  nas: z.object({
+    root: z.string().min(1),
+    personal_folder: z.enum(["user_id", "name"]).default("user_id"),
+    mapping_file: z.string().default(""),
+    team_folder: z.string().min(1).default("@team"),
+    team_copies: z.boolean().default(true),
+    reserve_mb: z.number().int().min(0).default(1024),
+    // An absent `nas:` block still reports "nas.root missing" rather than "nas missing".
+  }).prefault({} as { root: string }),
+  naming: z.object({
+    template: z.string().min(1)
+      .refine(
+        (t) => unknownPlaceholders(t).length === 0,
+        `未知占位符；可用：${NAME_PLACEHOLDERS.map((p) => `{${p}}`).join(" ")}`,
+      )
+      .default(DEFAULT_NAME_TEMPLATE),
+    time_zone: z.string().refine(validTimeZone, "未知时区（示例 Asia/Shanghai 或 +08:00）")
+      .default("Asia/Shanghai"),
+    max_chars: z.number().int().min(40).max(200).default(120),
+    max_bytes: z.number().int().min(80).max(240).default(240),
+  }).prefault({}),
+  contact: z.object({
+    cache_ttl_hours: z.number().positive().default(24),
+  }).prefault({}),
+  state: z.object({
+    db: z.string().default(".state/meeting.sqlite"),
+    token_db: z.string().default(".state/tokens.sqlite"),
+  }).prefault({}),
+  log: z.object({
+    dir: z.string().default("output/logs"),
+    level: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  }).prefault({}),
+});
+
+/** Validated archiver configuration. */
+export type MeetingConfig = z.output<typeof MeetingConfigSchema>;
+
+/**
+ * Environment variables that fill config keys, in order of preference: the
+ * `FEISHU_*` name first, then the name users of other archivers already have.
+ */
+export const MEETING_ENV: Readonly<Record<string, readonly string[]>> = {
+  "app.app_id": ["FEISHU_APP_ID", "APP_ID"],
+  "app.app_secret": ["FEISHU_APP_SECRET", "APP_SECRET"],
+  "app.verification_token": ["FEISHU_VERIFICATION_TOKEN", "APP_VERIFICATION_TOKEN"],
+  "app.encrypt_key": ["FEISHU_ENCRYPT_KEY", "APP_ENCRYPT_KEY"],
+  "nas.root": ["FEISHU_DOWNLOAD_PATH", "DOWNLOAD_PATH"],
+};
+
+/** Every environment variable name in {@linkcode MEETING_ENV} (for `--allow-env=`). */
+export const MEETING_ENV_NAMES: readonly string[] = Object.values(MEETING_ENV).flat();
+
+/** Options of {@linkcode loadMeetingConfig}: those of `loadConfig` minus the env table. */
+export type LoadMeetingConfigOptions = Omit<LoadConfigOptions, "env">;
+
+/**
+ * Read and validate the archiver config: YAML file, then the environment
+ * ({@linkcode MEETING_ENV}, first non-empty name wins), then `overrides`.
+ * Throws `ConfigError` naming the key and file in Chinese.
+ *
+ * @example
+ * ```ts
+ * const { config, warnings } = await loadMeetingConfig({ file: "config/meeting.yaml" });
+ * ```
+ */
+export function loadMeetingConfig(
+  options: LoadMeetingConfigOptions = {},
+): Promise<LoadedConfig<MeetingConfig>> {
+  const getEnv = options.getEnv ?? ((n: string) => Deno.env.get(n));
+  const env: Record<string, string> = {};
+  const byFirst = new Map<string, readonly string[]>();
+  for (const [key, names] of Object.entries(MEETING_ENV)) {
+    env[key] = names[0];
+    byFirst.set(names[0], names);
+  }
+  const aliased = (name: string): string | undefined => {
+    for (const n of byFirst.get(name) ?? [name]) {
+      const v = getEnv(n);
+      if (v !== undefined && v !== "") return v;
+    }
+    return undefined;
+  };
+  return loadConfig(MeetingConfigSchema, { ...options, env, getEnv: aliased });
+}
+
+/** The staging folder for downloads: `download.staging_dir`, or `{nas.root}/.staging` (same file system). */
+export function stagingDir(config: MeetingConfig): string {
+  return config.download.staging_dir || `${config.nas.root.replace(/[\\/]+$/, "")}/.staging`;
+}
