@@ -144,6 +144,8 @@ async function exportDemo(
   const scanner = setInterval(() => exportFamily(sandbox.state).messenger.scan(), 300);
   try {
     const code = await exportRecords(["--config", config]);
+    const verify = await Deno.readTextFile(`${outDir}/export/verify.md`).catch(() => "");
+    if (verify) console.log(`\n${verify.split("\n").slice(0, 20).join("\n")}`);
     console.log(`\n任务目录：${outDir}/export（report.md、verify.md、各窗口文件与合并文件）`);
     return code;
   } finally {
