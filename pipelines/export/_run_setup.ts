@@ -1,11 +1,12 @@
 /**
  * Setting up a run directory (internal): the cross-process lock, the range
- * and filter fingerprint recorded in the ledger, `--retry-failed` and
- * `--only-window`.
+ * and filter fingerprint recorded in the ledger, the settings recorded for
+ * `export:verify`, `--retry-failed` and `--only-window`.
  *
  * @module
  */
 import { ConfigError } from "../../lib/errors/config_error.ts";
+import type { ExportConfig } from "./config.ts";
 import { dayOf, todayIn } from "./dates.ts";
 import type { ExportLedger } from "./ledger.ts";
 import { type ExportWindow, windowLabel } from "./window.ts";
@@ -122,4 +123,38 @@ export function findWindow(ledger: ExportLedger, ref: string): ExportWindow {
     });
   }
   return hit;
+}
+
+/** Settings recorded in the ledger so `export:verify <run-dir>` needs no config. */
+export interface RunSettings {
+  /** Range. */
+  range: { start: string; end: string };
+  /** Rows per export. */
+  cap: number;
+  /** Required columns. */
+  requiredColumns: string[];
+  /** Date columns. */
+  dateColumns: string[];
+  /** Window date column. */
+  windowDateColumn: string;
+  /** Zone, minutes. */
+  tzOffsetMinutes: number;
+  /** Merge key column. */
+  keyColumn: string;
+  /** Source column. */
+  sourceColumn: string;
+}
+
+/** The settings of a run as recorded in the ledger. */
+export function runSettings(c: ExportConfig, range: { start: string; end: string }): RunSettings {
+  return {
+    range: { start: range.start, end: range.end },
+    cap: c.plan.row_cap,
+    requiredColumns: c.verify.required_columns,
+    dateColumns: c.merge.date_columns,
+    windowDateColumn: c.verify.window_date_column,
+    tzOffsetMinutes: c.tz_offset_minutes,
+    keyColumn: c.merge.key_column,
+    sourceColumn: c.merge.source_column,
+  };
 }

@@ -43,6 +43,14 @@ export const ExportConfigSchema = z.object({
     headers: z.record(z.string(), z.string()).default({}),
     base_url: z.union([z.url(), z.literal("")]).default(""),
   }).prefault({}),
+  /** Optional exact counts from the captured list request (empty `curl`: plan without counts). */
+  count: z.object({
+    curl: z.string().default(""),
+    total_path: z.string().min(1).default("data.total"),
+    range_field: z.string().min(1).default("searchCooperationByCreateTime"),
+    page_size_field: z.string().default("pageSize"),
+    count_qpm: z.number().positive().default(60),
+  }).prefault({}),
   rate_limit: z.object({
     global_qpm: z.number().positive().default(60),
     export_qpm: z.number().positive().default(10),

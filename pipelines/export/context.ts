@@ -2,7 +2,8 @@
  * Wiring an export run from its configuration: credentials from the copied
  * cURL and/or the config (cookie, headers, body template), the shared rate
  * limiter with the `clm_export` bucket, the cookie-authenticated
- * {@linkcode LarkHttp} and the {@linkcode ExportApi}.
+ * {@linkcode LarkHttp} and the {@linkcode ExportApi}; with `count.curl` also
+ * the count source (`count_context.ts`, bucket `clm_count`).
  *
  * @module
  */
@@ -19,7 +20,15 @@ import { LarkHttp } from "../../lib/http/lark_http.ts";
 import { type Logger, silentLogger } from "../../lib/log/logger.ts";
 import { RateLimiter } from "../../lib/rate_limit/rate_limiter.ts";
 import { type Clock, systemClock } from "../../lib/time/clock.ts";
+import type { CountApi } from "../../lib/clm/count_api.ts";
 import type { ExportConfig } from "./config.ts";
+import {
+  type CountAuth,
+  countBuckets,
+  CountingExportApi,
+  createCountApi,
+  resolveCountAuth,
+} from "./count_context.ts";
 
 /** Credentials and request shape for the export calls. */
 export interface ExportAuth {
@@ -35,15 +44,22 @@ export interface ExportAuth {
   csrfToken?: string;
   /** Chinese notes for the user (never containing secrets). */
   notes: string[];
+  /** The captured list request for exact counts (`count.curl`), when configured. */
+  count?: CountAuth;
 }
 
 /**
  * Resolve credentials: the cURL file (`auth.curl`, or `curlText` when given)
  * first, then `auth.cookie` / `auth.headers` / `auth.base_url` from the config
- * (which win). Throws {@linkcode ConfigError} with a Chinese hint when no
- * cookie is available or the copied request is not the export request.
+ * (which win). With `count.curl` (or `countCurlText`) the list request for
+ * exact counts too. Throws {@linkcode ConfigError} with a Chinese hint when no
+ * cookie is available or a copied request is not the expected one.
  */
-export async function resolveExportAuth(config: ExportConfig, curlText?: string): Promise<ExportAuth> {
+export async function resolveExportAuth(
+  config: ExportConfig,
+  curlText?: string,
+  countCurlText?: string,
+): Promise<ExportAuth> {
   const notes: string[] = [];
   let text = curlText;
   if (text === undefined && config.auth.curl) {
@@ -72,7 +88,9 @@ export async function resolveExportAuth(config: ExportConfig, curlText?: string)
         (curl.body && typeof curl.body === "object" ? "、请求体模板" : ""),
     );
   }
-  const cookie = config.auth.cookie || curl?.cookie || "";
+  const count = await resolveCountAuth(config, countCurlText);
+  if (count) notes.push(...count.notes);
+  const cookie = config.auth.cookie || curl?.cookie || count?.cookie || "";
   if (!cookie) {
     throw new ConfigError("no cookie", {
       hint:
@@ -93,6 +111,7 @@ export async function resolveExportAuth(config: ExportConfig, curlText?: string)
     bodyTemplate: body,
     csrfToken: curl?.csrfToken,
     notes,
+    ...(count ? { count } : {}),
   };
 }
 
@@ -102,8 +121,10 @@ export interface ExportContext {
   limiter: RateLimiter;
   /** Cookie-authenticated client. */
   http: LarkHttp;
-  /** The export call. */
+  /** The export call; with a count source a {@linkcode CountingExportApi}, which also counts. */
   api: ExportApi;
+  /** The count source, when `count.curl` is configured. */
+  counter?: CountApi;
   /** Fingerprint of what selects the records (filters, body template, zone): a run must not change it. */
   fingerprint: string;
 }
@@ -130,11 +151,10 @@ export async function createExportContext(
     buckets: {
       global: { perMinute: config.rate_limit.global_qpm },
       [EXPORT_BUCKET]: { perMinute: config.rate_limit.export_qpm },
+      ...countBuckets(config, auth.count),
     },
   });
-  const http = new LarkHttp({
-    baseUrl: auth.baseUrl,
-    auth: cookieAuth(auth.cookie),
+  const httpOptions = {
     limiter,
     clock,
     fetch: o.fetch,
@@ -142,23 +162,30 @@ export async function createExportContext(
     connectTimeoutMs: config.http.connect_timeout_ms,
     totalTimeoutMs: config.http.total_timeout_ms,
     retry: { retries: config.retry.max_retries, baseMs: config.retry.base_ms, capMs: config.retry.cap_ms },
-  });
+  };
+  const http = new LarkHttp({ ...httpOptions, baseUrl: auth.baseUrl, auth: cookieAuth(auth.cookie) });
   const filters = {
     keyword: config.filters.keyword ?? undefined,
     searchTabEnumCode: config.filters.searchTabEnumCode ?? undefined,
   };
-  const api = new ExportApi(http, {
+  const exportOptions = {
     headers: auth.headers,
     bodyTemplate: auth.bodyTemplate,
     filters,
     tzOffsetMinutes: config.tz_offset_minutes,
-  });
+  };
+  let api = new ExportApi(http, exportOptions);
   const shape = api.bodyFor({ start: "2000-01-01", end: "2000-01-01" });
   delete shape.searchCooperationByCreateTime;
+  let counter: CountApi | undefined;
+  if (auth.count) {
+    counter = createCountApi(config, auth.count, auth.cookie, shape, httpOptions);
+    api = new CountingExportApi(http, exportOptions, counter);
+  }
   const fingerprint = await sha256Text(
     JSON.stringify({ body: sortKeys(shape), tz: config.tz_offset_minutes }),
   );
-  return { limiter, http, api, fingerprint };
+  return { limiter, http, api, fingerprint, ...(counter ? { counter } : {}) };
 }
 
 function lower(h: Record<string, string>): Record<string, string> {

@@ -1,5 +1,6 @@
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { type Clock, systemClock } from "../../lib/time/clock.ts";
+import type { KnownCount } from "./plan_count.ts";
 import type { ExportWindow, FailureCode, WindowState } from "./window.ts";
 
 /** Options of {@linkcode ExportLedger.open}. */
@@ -58,13 +59,22 @@ CREATE TABLE IF NOT EXISTS windows (
 );
 CREATE INDEX IF NOT EXISTS windows_state ON windows(state);
 CREATE UNIQUE INDEX IF NOT EXISTS windows_notice ON windows(notice_id) WHERE notice_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS counts (
+  start TEXT NOT NULL,
+  end_date TEXT NOT NULL,
+  total INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (start, end_date)
+);
 `;
 
 /**
  * Window state of one export run, in SQLite (`node:sqlite`, WAL,
  * `busy_timeout`). Every read-then-write runs in `BEGIN IMMEDIATE`, so two
  * processes never interleave a change; each change is committed at once, so
- * a kill loses nothing already recorded.
+ * a kill loses nothing already recorded. It also keeps every count-query
+ * answer (table `counts`), so a resumed run never asks for the same range
+ * again.
  */
 export class ExportLedger {
   /** Path of the database file. */
@@ -171,6 +181,23 @@ export class ExportLedger {
   /** Mark a window failed with a machine code and a Chinese reason. */
   fail(id: number, code: FailureCode, reason: string, patch: WindowPatch = {}): ExportWindow | undefined {
     return this.update(id, { ...patch, state: "failed", reasonCode: code, reason });
+  }
+
+  /** Every count-query answer recorded, oldest first. */
+  counts(): KnownCount[] {
+    return (this.#db.prepare("SELECT start, end_date, total FROM counts ORDER BY at, rowid").all() as {
+      start: string;
+      end_date: string;
+      total: number;
+    }[]).map((r) => ({ start: String(r.start), end: String(r.end_date), total: Number(r.total) }));
+  }
+
+  /** Record a count-query answer (a later answer for the same range replaces it). */
+  putCount(c: KnownCount): void {
+    this.#db.prepare(
+      "INSERT INTO counts(start, end_date, total, at) VALUES (?, ?, ?, ?) " +
+        "ON CONFLICT(start, end_date) DO UPDATE SET total = excluded.total, at = excluded.at",
+    ).run(c.start, c.end, c.total, this.#clock.now());
   }
 
   /** Close the database. */

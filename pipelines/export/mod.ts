@@ -2,13 +2,16 @@
  * Bulk export of contract cooperation records (`deno task export`): adaptive
  * date windows under the 1,000-row export cap, export calls through the
  * core HTTP client, files collected from the "飞书合同" bot, merged, verified
- * and reported, resumable after any stop.
+ * and reported, resumable after any stop. With `count.curl` (the page's list
+ * request, copied as cURL) windows are sized with exact counts, so export
+ * calls stay close to the minimum.
  *
  * @example
  * ```ts
  * import { createExportContext, ExportConfigSchema, resolveExportAuth, runExport } from "./pipelines/export/mod.ts";
  *
- * const config = ExportConfigSchema.parse({ auth: { curl: "curl.txt" } });
+ * // count.curl is optional: without it windows are sized from the export totals seen so far.
+ * const config = ExportConfigSchema.parse({ auth: { curl: "curl.txt" }, count: { curl: "list-curl.txt" } });
  * const auth = await resolveExportAuth(config);
  * const ctx = await createExportContext(config, auth);
  * const result = await runExport({
@@ -26,6 +29,7 @@ export * from "./collect.ts";
 export * from "./collector.ts";
 export * from "./config.ts";
 export * from "./context.ts";
+export * from "./count_context.ts";
 export * from "./coverage.ts";
 export * from "./dates.ts";
 export * from "./ledger.ts";
@@ -37,6 +41,8 @@ export * from "./naming.ts";
 export * from "./notice_parse.ts";
 export * from "./parse_files.ts";
 export * from "./plan.ts";
+export * from "./plan_count.ts";
+export * from "./range_counts.ts";
 export * from "./report.ts";
 export * from "./request.ts";
 export * from "./run.ts";

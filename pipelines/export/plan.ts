@@ -85,8 +85,8 @@ export interface PlannedWindow {
   estimate: number | null;
   /** Density used for the days past known remainders (records/day), if any. */
   density: number | null;
-  /** How the length was chosen. */
-  basis: "initial" | "density" | "remainder" | "bisect";
+  /** How the length was chosen (`count`: by exact counts, see `plan_count.ts`). */
+  basis: "initial" | "density" | "remainder" | "bisect" | "count";
 }
 
 /** What to do with an exported window given its declared total. */

@@ -89,6 +89,8 @@ export interface ExportSummary {
   states: Record<WindowState, number>;
   /** Export calls made over the whole run (all sessions). */
   exportCalls: number;
+  /** Count queries answered over the whole run (0 without a count source). */
+  countCalls: number;
   /** ceil(declared records / cap). */
   minimumCalls: number;
   /** Records declared over the covering windows. */
@@ -117,6 +119,8 @@ export function summarize(
     outcome: string;
     merged?: { path: string; rows: number; duplicates: number };
     elapsedMs: number;
+    /** Count queries answered (from `count.ndjson`). */
+    countCalls?: number;
   },
 ): ExportSummary {
   const states = Object.fromEntries(WINDOW_STATES.map((s) => [s, 0])) as Record<WindowState, number>;
@@ -128,6 +132,7 @@ export function summarize(
     outcome: o.outcome,
     states,
     exportCalls: requests.filter((r) => r.task_id !== undefined).length,
+    countCalls: o.countCalls ?? 0,
     minimumCalls: Math.ceil(declared / o.cap),
     declared,
     rowsInFiles: leaves.reduce((n, w) => n + (w.rowsInFile ?? 0), 0),
@@ -147,7 +152,8 @@ export function formatSummary(s: ExportSummary): string[] {
   const lines = [
     `导出范围 ${s.range.start} 至 ${s.range.end}：${s.outcome}`,
     `窗口：${st.join("，") || "无"}`,
-    `导出调用 ${s.exportCalls} 次（按声明条数的最少次数 ${s.minimumCalls}）`,
+    `导出调用 ${s.exportCalls} 次${s.countCalls ? `，计数查询 ${s.countCalls} 次` : ""}` +
+    `（按声明条数的最少次数 ${s.minimumCalls}）`,
     `飞书声明 ${s.declared} 条，文件共 ${s.rowsInFiles} 行` +
     (s.mergedRows !== null ? `，合并后 ${s.mergedRows} 行（去除重复 ${s.duplicates}）` : ""),
   ];

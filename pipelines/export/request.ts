@@ -5,22 +5,37 @@
  * pauses the stage: the window being requested stays `planned`, nothing
  * recorded is lost, and the next run continues from there.
  *
+ * With a count source (`counter`, or an export client that also has
+ * `countRecords`) windows are planned with exact counts (`plan_count.ts`);
+ * without one the learning planner (`plan.ts`) is used as before.
+ *
  * @module
  */
+import type { CountResult } from "../../lib/clm/count_api.ts";
 import type { ExportCallOptions, ExportRange, ExportTask } from "../../lib/clm/export_api.ts";
 import { LarkError } from "../../lib/errors/lark_error.ts";
 import { type Logger, silentLogger } from "../../lib/log/logger.ts";
 import { type Clock, systemClock } from "../../lib/time/clock.ts";
 import { spanDays } from "./dates.ts";
 import type { ExportLedger } from "./ledger.ts";
-import { judgeWindow, planNext, type PlanWindow, type ResolvedPlanOptions } from "./plan.ts";
-import type { NdjsonLog, PlanRecord, RequestRecord } from "./stage_log.ts";
+import { checkExportTotal, type Counting, proposeWithCounts, startCounting } from "./_request_count.ts";
+import {
+  judgeWindow,
+  type PlannedWindow,
+  planNext,
+  type PlanWindow,
+  type ResolvedPlanOptions,
+} from "./plan.ts";
+import type { CountClient } from "./plan_count.ts";
+import type { CountRecord, NdjsonLog, PlanRecord, RequestRecord } from "./stage_log.ts";
 import type { ExportWindow } from "./window.ts";
 
 /** Starts exports (the `ExportApi` of lib/clm, or a fake in tests). */
 export interface ExportClient {
   /** Start an export of the records created in `range`. */
   exportRecords(range: ExportRange, o?: ExportCallOptions): Promise<ExportTask>;
+  /** Exact counts (the captured list request); when present, windows are planned with counts. */
+  countRecords?(range: ExportRange, o?: ExportCallOptions): Promise<CountResult>;
 }
 
 /** Options of {@linkcode requestStage}. */
@@ -29,6 +44,8 @@ export interface RequestStageOptions {
   ledger: ExportLedger;
   /** Export calls. */
   client: ExportClient;
+  /** Exact counts; default the client's `countRecords` when it has one; `null`: plan without counts. */
+  counter?: CountClient | null;
   /** Planner settings. */
   plan: ResolvedPlanOptions;
   /** Export calls in flight at once (default 1; 1 gives the fewest calls). */
@@ -43,6 +60,8 @@ export interface RequestStageOptions {
   planLog?: NdjsonLog<PlanRecord>;
   /** Export calls. */
   requestLog?: NdjsonLog<RequestRecord>;
+  /** Count queries. */
+  countLog?: NdjsonLog<CountRecord>;
   /** After each window changes. */
   onWindow?: (w: ExportWindow) => void;
   /** Logger. */
@@ -60,6 +79,10 @@ export interface RequestStageOptions {
 export interface RequestStageResult {
   /** Export calls that returned. */
   calls: number;
+  /** Count queries answered (0 without a count source). */
+  countCalls: number;
+  /** Why counts were switched off during the stage (Chinese), if they were. */
+  countsDisabled?: string;
   /** Windows split. */
   split: number;
   /** Smallest windows over the cap. */
@@ -128,6 +151,7 @@ export async function requestStage(o: RequestStageOptions): Promise<RequestStage
   const log = o.logger ?? silentLogger;
   const res: RequestStageResult = {
     calls: 0,
+    countCalls: 0,
     split: 0,
     overcap: 0,
     failed: 0,
@@ -139,6 +163,10 @@ export async function requestStage(o: RequestStageOptions): Promise<RequestStage
   const concurrency = Math.max(1, o.concurrency ?? 1);
   let streak = 0;
   const now = () => new Date(clock.now()).toISOString();
+  const counter = o.counter === null ? undefined : o.counter ?? countClientOf(o.client);
+  const counting: Counting | undefined = counter && o.onlyWindow === undefined
+    ? startCounting(counter, { ledger: o.ledger, view: planView, signal, log: o.countLog, logger: log, now })
+    : undefined;
 
   const requestOne = async (w: ExportWindow) => {
     const started = o.ledger.update(w.id, { attempts: w.attempts + 1 }, ["planned"]);
@@ -201,6 +229,7 @@ export async function requestStage(o: RequestStageOptions): Promise<RequestStage
       reason: null,
     })!;
     let outcome: RequestRecord["outcome"] = "unknown_total";
+    if (task.total !== undefined && counting) checkExportTotal(counting, cur, task.total);
     if (task.total !== undefined) {
       const applied = applyTotal(o.ledger, cur, task.total, o.plan);
       cur = applied.window;
@@ -234,11 +263,21 @@ export async function requestStage(o: RequestStageOptions): Promise<RequestStage
         res.awaitingTotals = true;
         break;
       }
+      let proposed: PlannedWindow[] | undefined;
+      if (counting?.enabled) {
+        const r = await proposeWithCounts(counting, planView(o.ledger.list()), o.plan, concurrency, signal);
+        if (r.paused) {
+          res.paused ??= r.paused;
+          stop.abort(r.paused);
+        }
+        if (signal.aborted) break;
+        proposed = r.plans;
+      }
       batch = o.ledger.transaction(() => {
         const all = o.ledger.list();
         const waiting = all.filter((w) => w.state === "planned");
         if (waiting.length) return waiting;
-        return planNext(planView(all), o.plan, concurrency).map((p) => {
+        return (proposed ?? planNext(planView(all), o.plan, concurrency)).map((p) => {
           const w = o.ledger.insert(p);
           o.planLog?.append({
             type: "plan",
@@ -260,5 +299,12 @@ export async function requestStage(o: RequestStageOptions): Promise<RequestStage
     await Promise.all(batch.slice(0, concurrency).map(requestOne));
   }
   res.aborted = !!o.signal?.aborted;
+  res.countCalls = counting?.oracle.calls ?? 0;
+  res.countsDisabled = counting?.disabled;
   return res;
+}
+
+/** The client itself when it can also count (has `countRecords`). */
+export function countClientOf(client: ExportClient): CountClient | undefined {
+  return typeof client.countRecords === "function" ? client as CountClient : undefined;
 }

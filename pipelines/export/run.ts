@@ -14,7 +14,15 @@ import { LarkError } from "../../lib/errors/lark_error.ts";
 import { type Logger, silentLogger } from "../../lib/log/logger.ts";
 import { type Clock, systemClock } from "../../lib/time/clock.ts";
 import { type MergeStep, mergeStep } from "./_merge_step.ts";
-import { checkFingerprint, findWindow, lockRunDir, replan, resolveRange, retryFailed } from "./_run_setup.ts";
+import {
+  checkFingerprint,
+  findWindow,
+  lockRunDir,
+  replan,
+  resolveRange,
+  retryFailed,
+  runSettings,
+} from "./_run_setup.ts";
 import { collectStage } from "./collect.ts";
 import type { CollectorFactory } from "./collector.ts";
 import type { ExportConfig } from "./config.ts";
@@ -29,17 +37,22 @@ import {
   windowRecord,
   writeReport,
 } from "./report.ts";
-import { type ExportClient, requestStage } from "./request.ts";
-import { NdjsonLog, readNdjson, type RequestRecord, STAGE_FILES } from "./stage_log.ts";
+import { countClientOf, type ExportClient, requestStage } from "./request.ts";
+import type { CountClient } from "./plan_count.ts";
+import { type CountRecord, NdjsonLog, readNdjson, type RequestRecord, STAGE_FILES } from "./stage_log.ts";
 import { type VerifyReport, verifyRun } from "./verify.ts";
 import type { ExportWindow } from "./window.ts";
+
+export type { RunSettings } from "./_run_setup.ts";
 
 /** Options of {@linkcode runExport}. */
 export interface RunExportOptions {
   /** Validated configuration. */
   config: ExportConfig;
-  /** Export calls (`ExportApi` from `createExportContext`, or a fake). */
+  /** Export calls (`ExportApi` from `createExportContext`, or a fake); one that also counts plans with counts. */
   client: ExportClient;
+  /** Exact counts (default: the client's `countRecords`, if any; `null`: plan without counts). */
+  counter?: CountClient | null;
   /** Creates the collector when files are awaited. */
   collector: CollectorFactory;
   /** What selects the records (from `createExportContext`); a resumed run must match it. */
@@ -108,6 +121,9 @@ export async function runExport(o: RunExportOptions): Promise<RunExportResult> {
     collect: new NdjsonLog(`${runDir}/${STAGE_FILES.collect}`),
     windows: new NdjsonLog(`${runDir}/${STAGE_FILES.windows}`),
   };
+  // count.ndjson only with a count source: without one the run directory stays as it was.
+  const counter = o.counter === null ? null : o.counter ?? countClientOf(o.client) ?? null;
+  const countLog = counter ? new NdjsonLog<CountRecord>(`${runDir}/${STAGE_FILES.count}`) : undefined;
   try {
     const range = resolveRange(ledger, c.range, clock.now(), c.tz_offset_minutes);
     if (range.note) note(range.note);
@@ -150,6 +166,7 @@ export async function runExport(o: RunExportOptions): Promise<RunExportResult> {
     const finish = async (status: RunStatus, message: string, extra: Partial<RunExportResult> = {}) => {
       stage = "report";
       const requests = await readNdjson<RequestRecord>(`${runDir}/${STAGE_FILES.request}`);
+      const counts = await readNdjson<CountRecord>(`${runDir}/${STAGE_FILES.count}`);
       const windows = ledger.list();
       const merged = extra.mergedPath && extra.verify?.totals.mergedRows !== null && extra.verify
         ? {
@@ -164,6 +181,7 @@ export async function runExport(o: RunExportOptions): Promise<RunExportResult> {
         outcome: message,
         merged,
         elapsedMs: clock.now() - t0,
+        countCalls: counts.filter((r) => r.outcome === "ok").length,
       });
       const reportPath = `${runDir}/report.md`;
       await writeReport(reportPath, formatReportMarkdown(summary, windows, extra.verify));
@@ -177,6 +195,7 @@ export async function runExport(o: RunExportOptions): Promise<RunExportResult> {
       const req = await requestStage({
         ledger,
         client: o.client,
+        counter,
         plan,
         concurrency: c.rate_limit.export_concurrency,
         onlyWindow: only,
@@ -184,9 +203,11 @@ export async function runExport(o: RunExportOptions): Promise<RunExportResult> {
         signal: o.signal,
         planLog: logs.plan,
         requestLog: logs.request,
+        countLog,
         onWindow,
         logger: log,
       });
+      if (req.countsDisabled) note(req.countsDisabled);
       if (req.paused) {
         return await finish(
           "paused",
@@ -301,40 +322,8 @@ export async function runExport(o: RunExportOptions): Promise<RunExportResult> {
     });
   } finally {
     for (const l of Object.values(logs)) l.close();
+    countLog?.close();
     ledger.close();
     lock.close();
   }
-}
-
-/** Settings recorded in the ledger so `export:verify <run-dir>` needs no config. */
-export interface RunSettings {
-  /** Range. */
-  range: { start: string; end: string };
-  /** Rows per export. */
-  cap: number;
-  /** Required columns. */
-  requiredColumns: string[];
-  /** Date columns. */
-  dateColumns: string[];
-  /** Window date column. */
-  windowDateColumn: string;
-  /** Zone, minutes. */
-  tzOffsetMinutes: number;
-  /** Merge key column. */
-  keyColumn: string;
-  /** Source column. */
-  sourceColumn: string;
-}
-
-function runSettings(c: ExportConfig, range: { start: string; end: string }): RunSettings {
-  return {
-    range: { start: range.start, end: range.end },
-    cap: c.plan.row_cap,
-    requiredColumns: c.verify.required_columns,
-    dateColumns: c.merge.date_columns,
-    windowDateColumn: c.verify.window_date_column,
-    tzOffsetMinutes: c.tz_offset_minutes,
-    keyColumn: c.merge.key_column,
-    sourceColumn: c.merge.source_column,
-  };
 }

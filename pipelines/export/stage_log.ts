@@ -12,6 +12,7 @@
 export const STAGE_FILES = {
   plan: "plan.ndjson",
   request: "request.ndjson",
+  count: "count.ndjson",
   collect: "collect.ndjson",
   windows: "windows.ndjson",
 } as const;
@@ -61,6 +62,28 @@ export interface RequestRecord {
   /** Wall time, ms. */
   elapsed_ms?: number;
   /** Error kind and Chinese message. */
+  error?: { kind: string; message: string };
+}
+
+/** One count query (only with a count source, `count.curl`). */
+export interface CountRecord {
+  /** Record type. */
+  type: "count";
+  /** When (ISO). */
+  at: string;
+  /** First day. */
+  start?: string;
+  /** Last day. */
+  end?: string;
+  /** `ok` answered; `error` failed (planned without counts this time); `paused` the run paused; `disabled` counts switched off. */
+  outcome: "ok" | "error" | "paused" | "disabled";
+  /** Records in range. */
+  total?: number;
+  /** HTTP attempts of this call. */
+  attempts?: number;
+  /** Wall time, ms. */
+  elapsed_ms?: number;
+  /** Error kind and Chinese message, or why counts were switched off. */
   error?: { kind: string; message: string };
 }
 

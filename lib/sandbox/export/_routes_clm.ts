@@ -1,5 +1,6 @@
 /**
- * `POST /clm/api/cooperation/exportCooperationRecords` (internal route
+ * `POST /clm/api/cooperation/exportCooperationRecords` and the list endpoint
+ * `POST /clm/api/cooperation/searchCooperationRecords` (internal route
  * module), behind the CLM `session` cookie like the other CLM web endpoints
  * (missing/expired → the logged-out answer chosen by `setLoggedOutStyle`).
  *
@@ -15,6 +16,11 @@
  * a bad body → HTTP 200 `{code:400, message}`; `searchTabEnumCode` does not
  * filter.
  *
+ * The list endpoint (ASSUMPTION, see `search.ts`: path, paging fields and
+ * answer are not documented) takes the same body plus `pageNum` (default 1)
+ * and `pageSize` (default 20, at most 100) and answers `{code:0,
+ * message:"success", data:{total, list}}`; bad bodies answer like the export.
+ *
  * @module
  */
 import type { SandboxApp, SandboxContext } from "../_env.ts";
@@ -22,29 +28,49 @@ import { enforceRateLimit, requireSession } from "../_guards.ts";
 import { endpoint } from "../_middleware.ts";
 import { clmError, sendJson } from "../_respond.ts";
 import type { SandboxState } from "../state.ts";
-import { COOPERATION_EXPORT_PATH } from "./endpoints.ts";
+import { COOPERATION_EXPORT_PATH, COOPERATION_SEARCH_PATH } from "./endpoints.ts";
 import type { ExportRequest } from "./export_task.ts";
 import { exportFamily } from "./family.ts";
+import {
+  DEFAULT_SEARCH_PAGE_SIZE,
+  MAX_SEARCH_PAGE_SIZE,
+  searchCooperationRecords,
+  type SearchRequest,
+} from "./search.ts";
 
-/** Register the export endpoint. */
+/** Register the export endpoint and the list endpoint. */
 export function registerClmExportRoute(app: SandboxApp, state: SandboxState): void {
   app.post(COOPERATION_EXPORT_PATH, endpoint(state, "cooperation_export"), (c) => exportRecords(c, state));
+  app.post(COOPERATION_SEARCH_PATH, endpoint(state, "cooperation_search"), (c) => searchRecords(c, state));
 }
 
-async function exportRecords(c: SandboxContext, state: SandboxState): Promise<Response> {
+/** Session, rate limit and body of a CLM call: the parsed body, or the refusing response. */
+async function admit(c: SandboxContext, state: SandboxState): Promise<Record<string, unknown> | Response> {
   const session = requireSession(c, state);
   if (session instanceof Response) return session;
   const limited = enforceRateLimit(c, state, `session:${session}`);
   if (limited) return limited;
-  const bad = (why: string) => clmError(c, state.clock, 200, 400, `参数错误：${why}`);
   let body: unknown;
   try {
     body = JSON.parse(await c.req.text());
   } catch {
-    return bad("请求体不是合法的 JSON");
+    return bad(c, state, "请求体不是合法的 JSON");
   }
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    return bad(c, state, "请求体必须是 JSON 对象");
+  }
+  return body as Record<string, unknown>;
+}
+
+function bad(c: SandboxContext, state: SandboxState, why: string): Response {
+  return clmError(c, state.clock, 200, 400, `参数错误：${why}`);
+}
+
+async function exportRecords(c: SandboxContext, state: SandboxState): Promise<Response> {
+  const body = await admit(c, state);
+  if (body instanceof Response) return body;
   const parsed = parseBody(body, c.req.header("timezone-offset"));
-  if (typeof parsed === "string") return bad(parsed);
+  if (typeof parsed === "string") return bad(c, state, parsed);
   const task = exportFamily(state).requestExport(parsed);
   return sendJson(c, state.clock, {
     code: 0,
@@ -53,10 +79,32 @@ async function exportRecords(c: SandboxContext, state: SandboxState): Promise<Re
   });
 }
 
+async function searchRecords(c: SandboxContext, state: SandboxState): Promise<Response> {
+  const body = await admit(c, state);
+  if (body instanceof Response) return body;
+  const parsed = parseBody(body, c.req.header("timezone-offset"));
+  if (typeof parsed === "string") return bad(c, state, parsed);
+  const paging = parsePaging(body);
+  if (typeof paging === "string") return bad(c, state, paging);
+  const page = searchCooperationRecords(exportFamily(state).dataset, { ...parsed, ...paging });
+  return sendJson(c, state.clock, { code: 0, message: "success", data: page });
+}
+
+/** `pageNum` (default 1) and `pageSize` (default 20, 1..100), or a Chinese reason. */
+function parsePaging(b: Record<string, unknown>): Pick<SearchRequest, "pageNum" | "pageSize"> | string {
+  const pageNum = b.pageNum ?? 1;
+  const pageSize = b.pageSize ?? DEFAULT_SEARCH_PAGE_SIZE;
+  if (!Number.isSafeInteger(pageNum) || (pageNum as number) < 1) return "pageNum 必须是正整数";
+  if (
+    !Number.isSafeInteger(pageSize) || (pageSize as number) < 1 || (pageSize as number) > MAX_SEARCH_PAGE_SIZE
+  ) {
+    return `pageSize 必须是 1 到 ${MAX_SEARCH_PAGE_SIZE} 之间的整数`;
+  }
+  return { pageNum: pageNum as number, pageSize: pageSize as number };
+}
+
 /** The validated request, or a Chinese reason. */
-function parseBody(body: unknown, tzHeader: string | undefined): ExportRequest | string {
-  if (body === null || typeof body !== "object" || Array.isArray(body)) return "请求体必须是 JSON 对象";
-  const b = body as Record<string, unknown>;
+function parseBody(b: Record<string, unknown>, tzHeader: string | undefined): ExportRequest | string {
   const range = b.searchCooperationByCreateTime;
   if (!Array.isArray(range) || range.length !== 2) {
     return "searchCooperationByCreateTime 必须是 [开始毫秒, 结束毫秒] 两个数字";

@@ -4,6 +4,7 @@
  * @module
  */
 import type { SandboxState } from "../state.ts";
+import { COOPERATION_SEARCH_PATH } from "./endpoints.ts";
 import { exportFamily } from "./family.ts";
 import { EXPORT_ROW_CAP } from "./options.ts";
 
@@ -18,6 +19,7 @@ export function exportBannerLines(state: SandboxState, url: string): string[] {
       over.length ? over.map((d) => `${d.date}（${d.count} 条）`).join("、") : "无"
     }`,
     `  导出结果在 ${f.deliveryDelayMs} 毫秒后由「飞书合同」机器人送达`,
+    `  协同记录列表（含总数，可用于精确计数）：POST ${url}${COOPERATION_SEARCH_PATH}`,
     `  飞书网页版（扫码登录）：${url}/messenger/`,
     `  模拟扫码：POST ${url}/__sandbox/messenger/scan   使会话失效：POST ${url}/__sandbox/messenger/logout`,
     `  导出设置：GET|POST ${url}/__sandbox/export，例如 {"deliveryDelayMs":500,"shuffleMs":2000}`,

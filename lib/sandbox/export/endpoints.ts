@@ -1,5 +1,6 @@
 /**
- * Endpoints of the sandbox's export family: the CLM export call, the IM Open
+ * Endpoints of the sandbox's export family: the CLM export call, the CLM
+ * cooperation-record list (the optional count source), the IM Open
  * API endpoints that list the bot's messages and download their files, and
  * the JSON endpoints behind the messenger web pages (cookie
  * `messenger_session`; they refuse like the CLM web app, hence family `clm`).
@@ -11,6 +12,7 @@ import type { EndpointInfo } from "../endpoints.ts";
 /** Names of the export family's endpoints. */
 export type ExportEndpointName =
   | "cooperation_export"
+  | "cooperation_search"
   | "export_im_messages"
   | "export_im_resource"
   | "messenger_login_status"
@@ -20,6 +22,12 @@ export type ExportEndpointName =
 
 /** Path of the CLM export endpoint. */
 export const COOPERATION_EXPORT_PATH = "/clm/api/cooperation/exportCooperationRecords";
+/**
+ * Path of the CLM cooperation-record list endpoint. ASSUMPTION: the real path
+ * is undocumented; the pipeline replays whatever the browser called (its
+ * `count.curl`), so only the sandbox uses this one.
+ */
+export const COOPERATION_SEARCH_PATH = "/clm/api/cooperation/searchCooperationRecords";
 /** Path of the IM message list endpoint. */
 export const IM_MESSAGES_PATH = "/open-apis/im/v1/messages";
 /** Path pattern (Hono) of the IM message resource endpoint. */
@@ -35,6 +43,13 @@ export const EXPORT_ENDPOINTS: readonly EndpointInfo[] = [
     method: "POST",
     path: COOPERATION_EXPORT_PATH,
     title: "CLM 网页接口：导出协同操作记录（结果以「飞书合同」机器人消息送达）",
+  },
+  {
+    name: "cooperation_search",
+    family: "clm",
+    method: "POST",
+    path: COOPERATION_SEARCH_PATH,
+    title: "CLM 网页接口：协同操作记录列表（分页，含总数；路径为沙箱假设，导出可用它精确计数）",
   },
   {
     name: "export_im_messages",

@@ -8,6 +8,10 @@
  *   `协同操作记录导出完成：YYYY-MM-DD 至 YYYY-MM-DD，共 N 条` (plus
  *   `，超出单次导出上限 1000 条，文件仅包含前 1000 条` when N > 1000) with the
  *   xlsx (at most 1 000 rows, the first by creation time).
+ * - `POST /clm/api/cooperation/searchCooperationRecords` (CLM `session` cookie;
+ *   path and shape are an ASSUMPTION): the record list for the same body plus
+ *   `pageNum`/`pageSize`, answering `{code:0, data:{total, list}}`; the
+ *   export's optional count source replays it with `pageSize: 1`.
  * - A messenger web app under `/messenger/` (QR login, chat list, the
  *   飞书合同 chat with a 下载文件 button) for browser automation.
  * - `GET /open-apis/im/v1/messages` and `…/messages/:id/resources/:file_key`
@@ -33,6 +37,7 @@ export * from "./options.ts";
 export * from "./endpoints.ts";
 export * from "./records.ts";
 export * from "./dataset.ts";
+export * from "./search.ts";
 export * from "./notice_text.ts";
 export * from "./messenger_auth.ts";
 export * from "./export_task.ts";
