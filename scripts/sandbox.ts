@@ -3,7 +3,11 @@
  *
  * Flags: `--port` (default 18080), `--host` (127.0.0.1 or localhost),
  * `--seed` (default 42), `--contracts` (default 200), `--qps` (per-app limit
- * for every Open Platform endpoint, default none), `--quiet`, `--help`.
+ * for every Open Platform endpoint, default none), `--quiet`, `--help`; for the
+ * meeting family `--webhook` (default `http://127.0.0.1:29090/webhook/event`,
+ * where `deno task meeting --config config/meeting.sandbox.yaml` listens),
+ * `--encrypt-key`, `--verification-token`, `--recording-delay` (ms) and
+ * `--media-size` (bytes).
  *
  * @module
  */
@@ -18,8 +22,11 @@ import {
   type SandboxOptions,
 } from "../lib/sandbox/mod.ts";
 import { exportBannerLines } from "../lib/sandbox/export/mod.ts";
+import { meetingBannerLines } from "../lib/sandbox/meeting/mod.ts";
 
 const DEFAULT_PORT = 18080;
+/** Where meeting events go by default: the archiver run with `config/meeting.sandbox.yaml`. */
+const DEFAULT_WEBHOOK = "http://127.0.0.1:29090/webhook/event";
 
 const HELP = `飞书沙箱：在本机模拟飞书开放平台与合同（CLM）网页接口，供演练和测试使用。
 
@@ -33,6 +40,13 @@ const HELP = `飞书沙箱：在本机模拟飞书开放平台与合同（CLM）
   --qps <次数>        每个应用对开放平台接口的每秒限流（默认不限流）
   --quiet             不逐条打印请求
   --help              显示本帮助
+
+会议录制归档（事件推送等）：
+  --webhook <地址>              会议事件推送地址（默认 ${DEFAULT_WEBHOOK}）
+  --encrypt-key <密钥>          事件加密与签名用的 Encrypt Key（默认不加密）
+  --verification-token <令牌>   事件中的 Verification Token（默认 sandbox-verification-token）
+  --recording-delay <毫秒>      会议结束到录制生成的时间（默认 3000）
+  --media-size <字节>           录制视频大小（默认 5242880，即 5 MB）
 `;
 
 /** Parse a non-negative integer flag or exit with a Chinese message. */
@@ -59,6 +73,11 @@ async function main(): Promise<void> {
         seed: { type: "string" },
         contracts: { type: "string" },
         qps: { type: "string" },
+        webhook: { type: "string" },
+        "encrypt-key": { type: "string" },
+        "verification-token": { type: "string" },
+        "recording-delay": { type: "string" },
+        "media-size": { type: "string" },
         quiet: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -79,14 +98,28 @@ async function main(): Promise<void> {
   if (port > 65535) fail(`--port 超出范围：${port}`);
   const qps = intFlag("qps", values.qps, undefined);
   if (qps === 0) fail("--qps 必须大于 0");
+  const webhook = values.webhook ?? DEFAULT_WEBHOOK;
+  if (!URL.canParse(webhook)) fail(`--webhook 不是合法的 URL：${webhook}`);
 
   const options: SandboxOptions = {
     seed: intFlag("seed", values.seed, DEFAULT_SEED),
     contractCount: intFlag("contracts", values.contracts, DEFAULT_CONTRACT_COUNT),
     rateLimits: qps === undefined ? {} : { global: { perSecond: qps } },
+    meeting: {
+      webhookUrl: webhook,
+      encryptKey: values["encrypt-key"] || undefined,
+      verificationToken: values["verification-token"] || undefined,
+      recordingReadyAfterMs: intFlag("recording-delay", values["recording-delay"], undefined),
+      mediaSizeBytes: intFlag("media-size", values["media-size"], undefined),
+    },
     logger: values.quiet ? undefined : createLogger({ sinks: [new ConsoleSink({ level: "info" })] }),
   };
-  const sandbox = createSandbox(options);
+  let sandbox;
+  try {
+    sandbox = createSandbox(options);
+  } catch (e) {
+    fail(e instanceof Error ? e.message : String(e));
+  }
   let server;
   try {
     server = await sandbox.listen({ port, hostname: host as SandboxHostname });
@@ -130,6 +163,9 @@ function banner(sandbox: ReturnType<typeof createSandbox>, url: string, qps: num
     `  不存在（返回 110107）：${list(ex.notFound)}`,
     "",
     ...exportBannerLines(sandbox.state, url),
+    "",
+    ...meetingBannerLines(sandbox.state, url),
+    "  演练：另开终端运行 deno task meeting --config config/meeting.sandbox.yaml（步骤见该文件开头）",
     "",
     "模拟的接口：",
     ...ENDPOINTS.map((e) => `  ${e.method.padEnd(4)} ${e.path.padEnd(width)}  ${e.title}`),
