@@ -51,6 +51,8 @@ export async function loadConfig<S extends z.ZodType>(
     try {
       raw = (parseYaml(text) ?? {}) as Record<string, unknown>;
     } catch (e) {
+      // A permission error raised while parsing (the yaml package reads env) is not a syntax error.
+      if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) throw e;
       throw new ConfigError(`YAML parse error in ${options.file}`, {
         cause: e,
         hint: `配置文件 ${options.file} 不是合法的 YAML：${(e as Error).message.split("\n")[0]}`,
