@@ -1,8 +1,9 @@
-import { DatabaseSync, type StatementSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { LarkError } from "../errors/lark_error.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import type { ContactApi, ContactCallOptions } from "./contact_api.ts";
+import { openDatabase } from "../sqlite/open_database.ts";
 
 /** A department of a cached user. */
 export interface UserDepartment {
@@ -88,10 +89,7 @@ export class ContactCache {
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger ?? silentLogger;
     this.#ttl = options.ttlMs ?? 24 * 3600_000;
-    this.#db = new DatabaseSync(options.path);
-    this.#db.exec("PRAGMA busy_timeout = 5000");
-    this.#db.exec("PRAGMA journal_mode = WAL");
-    this.#db.exec(SCHEMA);
+    this.#db = openDatabase(options.path, { schema: SCHEMA });
     this.#sql = {
       getUser: this.#db.prepare(
         "SELECT data, fetched_at FROM contact_users WHERE app_id = ? AND id_type = ? AND id = ?",

@@ -1,7 +1,9 @@
-import { DatabaseSync, type StatementSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { type Clock, systemClock } from "../time/clock.ts";
 import type { EventSink, EventState, StoredEvent } from "./event_store.ts";
 import type { EventSource, LarkEvent } from "./lark_event.ts";
+import { openDatabase } from "../sqlite/open_database.ts";
+import { immediate } from "../sqlite/immediate.ts";
 
 /** Options of {@linkcode SqliteEventStore}. */
 export interface SqliteEventStoreOptions {
@@ -84,11 +86,11 @@ export class SqliteEventStore implements EventSink {
   constructor(path: string, options: SqliteEventStoreOptions = {}) {
     this.#clock = options.clock ?? systemClock;
     this.#leaseMs = options.leaseMs ?? 600_000;
-    this.#db = new DatabaseSync(path);
-    this.#db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
-    this.#db.exec("PRAGMA journal_mode = WAL");
-    this.#db.exec(`PRAGMA synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
-    this.#db.exec(SCHEMA);
+    this.#db = openDatabase(path, {
+      busyTimeoutMs: options.busyTimeoutMs,
+      synchronous: options.synchronous === "normal" ? "NORMAL" : "FULL",
+      schema: SCHEMA,
+    });
     this.#sql = {
       insert: this.#db.prepare(
         `INSERT INTO events (event_id, event_type, source, payload, received_at, updated_at)
@@ -249,17 +251,7 @@ export class SqliteEventStore implements EventSink {
 
   /** Run `fn` in `BEGIN IMMEDIATE` (the write lock, also across processes). */
   #tx<T>(fn: () => T): T {
-    this.#db.exec("BEGIN IMMEDIATE");
-    try {
-      const out = fn();
-      this.#db.exec("COMMIT");
-      return out;
-    } catch (e) {
-      try {
-        this.#db.exec("ROLLBACK");
-      } catch { /* already rolled back */ }
-      throw e;
-    }
+    return immediate(this.#db, fn);
   }
 }
 

@@ -1,5 +1,6 @@
-import { DatabaseSync, type StatementSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { type Clock, systemClock } from "../time/clock.ts";
+import { openDatabase } from "../sqlite/open_database.ts";
 
 /** Options of {@linkcode OAuthStateStore}. */
 export interface OAuthStateStoreOptions {
@@ -41,12 +42,10 @@ export class OAuthStateStore {
   constructor(path: string, options: OAuthStateStoreOptions = {}) {
     this.#clock = options.clock ?? systemClock;
     this.#ttl = options.ttlMs ?? 600_000;
-    this.#db = new DatabaseSync(path);
-    this.#db.exec("PRAGMA busy_timeout = 5000");
-    this.#db.exec("PRAGMA journal_mode = WAL");
-    this.#db.exec(
-      "CREATE TABLE IF NOT EXISTS oauth_states (state TEXT PRIMARY KEY, data TEXT NOT NULL, created_at INTEGER NOT NULL)",
-    );
+    this.#db = openDatabase(path, {
+      schema:
+        "CREATE TABLE IF NOT EXISTS oauth_states (state TEXT PRIMARY KEY, data TEXT NOT NULL, created_at INTEGER NOT NULL)",
+    });
     this.#sql = {
       put: this.#db.prepare("INSERT INTO oauth_states (state, data, created_at) VALUES (?, ?, ?)"),
       take: this.#db.prepare("DELETE FROM oauth_states WHERE state = ? RETURNING data, created_at"),

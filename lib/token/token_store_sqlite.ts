@@ -1,9 +1,11 @@
-import { DatabaseSync, type StatementSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import { KeyMutex, lockTimeoutError } from "./_key_mutex.ts";
 import { parseTokenRecord } from "./_record.ts";
 import type { TokenListFilter, TokenRecord, TokenStore } from "./token_store.ts";
+import { openDatabase } from "../sqlite/open_database.ts";
+import { isBusy } from "../sqlite/retry_busy.ts";
 
 /** Options of {@linkcode SqliteTokenStore}. */
 export interface SqliteTokenStoreOptions {
@@ -60,14 +62,7 @@ export class SqliteTokenStore implements TokenStore {
     this.#logger = options.logger ?? silentLogger;
     this.#mutex = new KeyMutex(this.#clock);
     this.#pollMs = options.pollMs ?? 10;
-    const busyMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000));
-    this.#db = new DatabaseSync(path);
-    this.#db.exec(`PRAGMA busy_timeout = ${busyMs}`);
-    // Switching a new file to WAL can report "database is locked" at once (without the
-    // busy handler) when another process opens it at the same moment: retry briefly.
-    retryBusy(() => this.#db.exec("PRAGMA journal_mode = WAL"), busyMs);
-    this.#db.exec("PRAGMA synchronous = NORMAL");
-    retryBusy(() => this.#db.exec(SCHEMA), busyMs);
+    this.#db = openDatabase(path, { busyTimeoutMs: options.busyTimeoutMs, schema: SCHEMA });
     this.#sql = {
       get: this.#db.prepare("SELECT data FROM tokens WHERE key = ?"),
       put: this.#db.prepare(
@@ -178,26 +173,6 @@ export class SqliteTokenStore implements TokenStore {
       } catch { /* already rolled back */ }
       if (isBusy(e)) return false;
       throw e;
-    }
-  }
-}
-
-function isBusy(e: unknown): boolean {
-  const err = e as { errcode?: number; message?: string } | null;
-  return err?.errcode === 5 || err?.errcode === 6 || /database is (locked|busy)/i.test(err?.message ?? "");
-}
-
-const sleepCell = new Int32Array(new SharedArrayBuffer(4));
-
-/** Run a synchronous SQLite step, retrying "busy" for up to `timeoutMs` of real time. */
-function retryBusy(fn: () => void, timeoutMs: number): void {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return fn();
-    } catch (e) {
-      if (!isBusy(e) || Date.now() >= deadline) throw e;
-      Atomics.wait(sleepCell, 0, 0, 5 + Math.random() * 10);
     }
   }
 }

@@ -1,7 +1,8 @@
-import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { type Clock, systemClock } from "../../lib/time/clock.ts";
 import type { KnownCount } from "./plan_count.ts";
 import type { ExportWindow, FailureCode, WindowState } from "./window.ts";
+import { openDatabase } from "../../lib/sqlite/open_database.ts";
 
 /** Options of {@linkcode ExportLedger.open}. */
 export interface LedgerOptions {
@@ -91,11 +92,7 @@ export class ExportLedger {
 
   /** Open (creating if needed) the ledger at `path`. */
   static open(path: string, o: LedgerOptions = {}): ExportLedger {
-    const db = new DatabaseSync(path);
-    db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(o.busyTimeoutMs ?? 5000))}`);
-    db.exec("PRAGMA journal_mode = WAL");
-    db.exec("PRAGMA synchronous = NORMAL");
-    db.exec(SCHEMA);
+    const db = openDatabase(path, { busyTimeoutMs: o.busyTimeoutMs, schema: SCHEMA });
     return new ExportLedger(path, db, o.clock ?? systemClock);
   }
 

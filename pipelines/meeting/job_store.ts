@@ -1,4 +1,4 @@
-import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { type Clock, systemClock } from "../../lib/time/clock.ts";
 import {
   ACTIVE_JOB_STATES,
@@ -8,7 +8,9 @@ import {
   type JobState,
   type MeetingJob,
 } from "./job.ts";
-import { JOB_SCHEMA, patchSql, retryBusy, rowToJob } from "./_job_rows.ts";
+import { JOB_SCHEMA, patchSql, rowToJob } from "./_job_rows.ts";
+import { openDatabase } from "../../lib/sqlite/open_database.ts";
+import { immediate } from "../../lib/sqlite/immediate.ts";
 
 /** Options of {@linkcode JobStore}. */
 export interface JobStoreOptions {
@@ -58,12 +60,7 @@ export class JobStore {
   /** Open (creating when needed) the database at `path`; `":memory:"` works. */
   constructor(path: string, options: JobStoreOptions = {}) {
     this.#clock = options.clock ?? systemClock;
-    const busyMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000));
-    this.#db = new DatabaseSync(path);
-    this.#db.exec(`PRAGMA busy_timeout = ${busyMs}`);
-    retryBusy(() => this.#db.exec("PRAGMA journal_mode = WAL"), busyMs);
-    this.#db.exec("PRAGMA synchronous = NORMAL");
-    retryBusy(() => this.#db.exec(JOB_SCHEMA), busyMs);
+    this.#db = openDatabase(path, { busyTimeoutMs: options.busyTimeoutMs, schema: JOB_SCHEMA });
   }
 
   /**
@@ -234,16 +231,6 @@ export class JobStore {
   }
 
   #tx<T>(fn: () => T): T {
-    this.#db.exec("BEGIN IMMEDIATE");
-    try {
-      const out = fn();
-      this.#db.exec("COMMIT");
-      return out;
-    } catch (e) {
-      try {
-        this.#db.exec("ROLLBACK");
-      } catch { /* already rolled back */ }
-      throw e;
-    }
+    return immediate(this.#db, fn);
   }
 }
