@@ -124,10 +124,21 @@ async function exportDemo(
 ): Promise<number> {
   console.log("\n=== 演示 2：合同协同记录批量导出（无界面 Chromium 打开沙箱飞书网页版收取文件）===");
   const config = `${outDir}/export.yaml`;
+  // The records-list request, as a user copies it from the browser: exact counts keep the
+  // number of exports near the minimum.
+  const countCurl = `${outDir}/count-curl.txt`;
+  await Deno.writeTextFile(
+    countCurl,
+    (await Deno.readTextFile("config/export.sandbox.count-curl.txt")).replaceAll(
+      "http://127.0.0.1:18080",
+      url,
+    ),
+  );
   await Deno.writeTextFile(
     config,
     toYaml({
       range: { start: "2024-01-01", end: "2024-04-30" },
+      count: { curl: countCurl },
       auth: { cookie: `session=${DEFAULT_SESSION}`, base_url: url },
       rate_limit: { global_qpm: 600, export_qpm: 300 },
       output: { dir: `${outDir}/export` },
