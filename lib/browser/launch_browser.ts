@@ -72,6 +72,9 @@ export async function launchBrowser(options: LaunchBrowserOptions = {}): Promise
       executablePath,
       headless: options.headless ?? true,
       userDataDir: profileDir,
+      // DevTools over a pipe: Chromium exits when this process dies (even by kill -9), so
+      // no orphan keeps holding the profile (a WebSocket-driven Chromium would live on).
+      pipe: true,
       args: [...BROWSER_FLAGS, ...(options.args ?? [])],
       timeout: options.timeoutMs ?? 30_000,
       signal: options.signal,
