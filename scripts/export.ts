@@ -164,7 +164,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
     }
   } catch (e) {
     reportError(e);
-    return e instanceof ConfigError ? 1 : 1;
+    return 1;
   } finally {
     fileSink?.close();
   }

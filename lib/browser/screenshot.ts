@@ -40,7 +40,22 @@ export async function saveElementScreenshot(
       hint: `页面上没有找到元素 ${selector}：页面可能已改版，请在配置中覆盖该选择器。`,
     });
   }
-  const png = await element.screenshot({ type: "png" });
+  // element.screenshot() never settles when the page navigates mid-capture: bound it.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const png = await Promise.race([
+    element.screenshot({ type: "png" }),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new BrowserError("timeout", `screenshot of ${selector} timed out`, {
+              hint: "截取二维码超时（页面可能正在跳转），稍后会自动重试。",
+            }),
+          ),
+        timeout,
+      );
+    }),
+  ]).finally(() => clearTimeout(timer));
   const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
   if (slash > 0) await Deno.mkdir(path.slice(0, slash), { recursive: true });
   await Deno.writeFile(`${path}.part`, png);

@@ -7,6 +7,8 @@
  *
  * @module
  */
+import { BrowserError } from "../../lib/browser/browser_error.ts";
+import { LarkError } from "../../lib/errors/lark_error.ts";
 import { readTable } from "../../lib/excel/read_table.ts";
 import { type Logger, silentLogger } from "../../lib/log/logger.ts";
 import { type Clock, systemClock } from "../../lib/time/clock.ts";
@@ -248,6 +250,9 @@ export async function collectStage(o: CollectStageOptions): Promise<CollectStage
       o.onWindow?.(done);
     } catch (e) {
       if (o.signal?.aborted) throw e;
+      // The collector itself failed (browser will not start, profile in use, login timed out,
+      // session gone): not this file's fault. Pause the run instead of failing windows.
+      if (!isFileProblem(e)) throw e;
       const n = (failures.get(w.id) ?? 0) + 1;
       failures.set(w.id, n);
       const message = e instanceof Error ? e.message : String(e);
@@ -290,4 +295,11 @@ async function moveFile(from: string, to: string): Promise<void> {
     await Deno.copyFile(from, to);
     await Deno.remove(from);
   }
+}
+
+/** Whether a download failure is about this file (retry it) rather than the collector (pause). */
+function isFileProblem(e: unknown): boolean {
+  if (e instanceof BrowserError) return e.reason === "download_failed" || e.reason === "timeout";
+  if (e instanceof LarkError) return !["session", "auth", "config", "permission"].includes(e.kind);
+  return true;
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { BrowserError } from "../../lib/browser/browser_error.ts";
 import { buildXlsx } from "../../lib/excel/write_xlsx.ts";
 import { FakeClock } from "../../lib/testing/fake_clock.ts";
 import { collectStage, type CollectStageOptions } from "../../pipelines/export/collect.ts";
@@ -186,6 +187,28 @@ Deno.test("collect: a file that never opens as xlsx is retried, then failed as b
     assert.equal(wa.reasonCode, "bad_file");
     assert.match(wa.reason!, /无法作为 xlsx 打开（已尝试 3 次）/);
     assert.deepEqual([...Deno.readDirSync(`${w.dir}/downloads`)], [], "broken downloads are removed");
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("collect: a collector failure (browser will not start) pauses instead of failing the window", async () => {
+  const w = await world();
+  try {
+    const a = w.requested("2024-03-01", "2024-03-07", 5);
+    w.collector.notices.push({
+      messageId: "m1",
+      text: "导出完成：2024-03-01 至 2024-03-07，共 5 条",
+      sentAt: T0 + 10,
+    });
+    w.collector.download = () =>
+      Promise.reject(
+        new BrowserError("profile_in_use", "profile locked", { hint: "浏览器配置目录正被占用。" }),
+      );
+    const error = await drive(w.clock, collectStage(w.opts({ downloadAttempts: 3 })).catch((e) => e));
+    assert.ok(error instanceof BrowserError && error.reason === "profile_in_use", String(error));
+    const wa = w.ledger.get(a.id)!;
+    assert.notEqual(wa.state, "failed", "the window keeps its place for the next run");
   } finally {
     await w.close();
   }
