@@ -1,16 +1,14 @@
 import type { AuthProvider } from "../auth/auth_provider.ts";
 import { AuthError } from "../errors/auth_error.ts";
-import { errorFromResponse } from "../errors/error_codes.ts";
 import { LarkError } from "../errors/lark_error.ts";
 import { NetworkError } from "../errors/network_error.ts";
 import { RateLimitError } from "../errors/rate_limit_error.ts";
-import { SessionError } from "../errors/session_error.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import type { RateLimiter } from "../rate_limit/rate_limiter.ts";
 import { retry, type RetryOptions } from "../retry/retry.ts";
-import { parseRetryAfter } from "../retry/retry_after.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
-import { looksLikeHtml, numberOrUndefined, readJsonBody } from "./_parse.ts";
+import { readJsonBody } from "./_parse.ts";
+import { type Judgement, judgeResponse } from "./_judge.ts";
 import { newRequestId } from "./request_id.ts";
 
 /** Options of {@linkcode LarkHttp}. */
@@ -303,67 +301,11 @@ export class LarkHttp {
     requestId: string,
     logId: string | undefined,
     sentHeaders: Record<string, string>,
-  ): { data?: T; body: Record<string, unknown>; code?: number; error?: LarkError } {
-    const endpoint = req.bucket ?? req.path;
+  ): Judgement<T> {
     const session = this.#auth(req)?.label.startsWith("cookie") ?? false;
-    const body = (parsed.json && typeof parsed.json === "object" ? parsed.json : {}) as Record<
-      string,
-      unknown
-    >;
-    const resetSeconds = (() => {
-      const ms = parseRetryAfter(res.headers, this.#clock.now());
-      return ms === undefined ? undefined : ms / 1000;
-    })();
-    if (session && sessionRefused(res, parsed)) {
-      return {
-        body,
-        error: new SessionError(`session refused (HTTP ${res.status})`, {
-          httpStatus: res.status,
-          requestId,
-          logId,
-          endpoint,
-          hint:
-            "飞书合同网页登录已失效：请在浏览器重新登录 contract.feishu.cn，重新「复制为 cURL」或更新配置中的 cookie 后再运行。",
-        }),
-      };
-    }
-    if (parsed.json === undefined) {
-      if (res.status === 429 || res.status >= 500) {
-        // A gateway's plain-text 429 still carries x-ogw-ratelimit-reset / Retry-After.
-        const error = errorFromResponse({ httpStatus: res.status, requestId, logId, endpoint, resetSeconds });
-        if (error instanceof RateLimitError) this.#throttled++;
-        return { body, error };
-      }
-      return {
-        body,
-        error: new LarkError(`unexpected non-JSON response (HTTP ${res.status})`, {
-          httpStatus: res.status,
-          requestId,
-          logId,
-          endpoint,
-          hint: "服务返回了非 JSON 内容：请检查 base_url 配置是否指向飞书开放平台。",
-        }),
-      };
-    }
-    const code = numberOrUndefined(body.code);
-    if (code === 0 && res.status < 400) {
-      return { data: (req.envelope === "flat" ? body : body.data) as T, body, code };
-    }
-    const err = body.error as Record<string, unknown> | undefined;
-    const error = errorFromResponse({
-      code,
-      httpStatus: res.status,
-      msg: String(body.msg ?? body.message ?? body.error_description ?? body.error ?? `HTTP ${res.status}`),
-      logId: logId ?? (err?.log_id as string | undefined) ?? (err?.logid as string | undefined),
-      requestId,
-      endpoint,
-      resetSeconds,
-    });
-    if (error instanceof RateLimitError) this.#throttled++;
-    if (error instanceof AuthError) {
-      (error as AuthError & { sentHeaders?: unknown }).sentHeaders = sentHeaders;
-    }
-    return { body, code, error };
+    const out = judgeResponse<T>(req, res, parsed, requestId, logId, sentHeaders, session, this.#clock.now());
+    if (out.error instanceof RateLimitError) this.#throttled++;
+    return out;
   }
 
   #logAttempt(
@@ -391,11 +333,4 @@ export class LarkHttp {
     if (code === 0) this.#log.debug("http", fields);
     else this.#log.info("http", fields);
   }
-}
-
-/** A web session is refused when the server answers 401/403, redirects to a login page or serves HTML. */
-function sessionRefused(res: Response, parsed: { json?: unknown; text?: string }): boolean {
-  if (res.status === 401 || res.status === 403) return true;
-  if (res.status >= 300 && res.status < 400) return true;
-  return parsed.json === undefined && looksLikeHtml(res, parsed.text);
 }
