@@ -34,6 +34,7 @@
 import { dayOf, isoOf } from "./dates.ts";
 import type { WindowState } from "./window.ts";
 import { tuneModel, weightedDays } from "./_plan_model.ts";
+import { firstGap } from "./_gap.ts";
 
 /** Planner settings (defaults in brackets). */
 export interface PlanOptions {
@@ -180,24 +181,9 @@ export function planNext(
 }
 
 function planOne(spans: Span[], o: ResolvedPlanOptions): PlannedWindow | undefined {
-  const S = dayOf(o.start);
-  const E = dayOf(o.end);
-  const leaves = spans.filter((w) => w.state !== "split").sort((x, y) => x.s - y.s);
-  // First uncovered day `a` and the end `b` of that gap.
-  let a = S;
-  let b = E;
-  for (const w of leaves) {
-    if (w.e < a) continue;
-    if (w.s > a) {
-      b = Math.min(E, w.s - 1);
-      break;
-    }
-    a = w.e + 1;
-  }
-  if (a > E) return undefined;
-  const limit = Math.min(b, a + o.maxDays - 1);
-  const splits = spans.filter((w) => w.state === "split" && w.s <= a && a <= w.e);
-  const parentId = [...splits].sort((x, y) => (x.e - x.s) - (y.e - y.s))[0]?.id ?? null;
+  const gap = firstGap(spans, (w) => w.state === "split", o);
+  if (!gap) return undefined;
+  const { a, limit, parentId, leaves, gapEnd: b, around: splits } = gap;
   const pieces = knownPieces(splits, leaves, a, b);
   const history = leaves.filter((w) => w.e < a && w.total !== null && !w.overcap);
   const model = tuneModel(history.map((w) => ({ s: w.s, e: w.e, total: w.total! })), o.fill, o.threshold);

@@ -30,6 +30,7 @@ import { dayOf, isoOf } from "./dates.ts";
 import type { PlannedWindow, PlanOptions, PlanWindow, ResolvedPlanOptions } from "./plan.ts";
 import { resolvePlanOptions } from "./plan.ts";
 import { RangeCounts } from "./range_counts.ts";
+import { firstGap } from "./_gap.ts";
 
 /** Counts the records of a range (the `CountApi` of lib/clm, or a fake in tests). */
 export interface CountClient {
@@ -192,24 +193,9 @@ async function planOneCounted(
   o: ResolvedPlanOptions,
   oracle: CountOracle,
 ): Promise<PlannedWindow | undefined> {
-  const S = dayOf(o.start);
-  const E = dayOf(o.end);
-  const leaves = spans.filter((w) => !w.split).sort((x, y) => x.s - y.s);
-  let a = S;
-  let b = E;
-  for (const w of leaves) {
-    if (w.e < a) continue;
-    if (w.s > a) {
-      b = Math.min(E, w.s - 1);
-      break;
-    }
-    a = w.e + 1;
-  }
-  if (a > E) return undefined;
-  const limit = Math.min(b, a + o.maxDays - 1);
-  const parentId = spans.filter((w) => w.split && w.s <= a && a <= w.e)
-    .sort((x, y) => (x.e - x.s) - (y.e - y.s))[0]?.id ?? null;
-  // Any exported range inside [a, …] at or over the threshold bounds the window.
+  const gap = firstGap(spans, (w) => w.split, o);
+  if (!gap) return undefined;
+  const { a, limit, parentId, leaves } = gap;
   let cap = limit + 1;
   for (const w of spans) {
     if (w.total !== null && w.total >= o.threshold && w.s >= a && w.e >= a && w.e < cap) cap = w.e;
