@@ -81,3 +81,31 @@ export async function runChatIdProcess(
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
+
+/** Journal lines of finished contracts. */
+export async function journalRows(env: ChatIdEnv): Promise<string[]> {
+  const text = await Deno.readTextFile(`${env.output}.journal.ndjson`).catch(() => "");
+  return text.split("\n").filter((l) => l.includes('"type":"row"'));
+}
+
+/**
+ * Start scripts/chatid.ts on `input` in a subprocess and resolve once at least
+ * `rows` contracts are journaled (the process keeps running).
+ */
+export async function spawnUntilRows(
+  env: ChatIdEnv,
+  input: string,
+  rows: number,
+  stderr: "null" | "piped" = "null",
+): Promise<Deno.ChildProcess> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", "scripts/chatid.ts", input, "--config", env.config, "--quiet"],
+    stdout: "null",
+    stderr,
+  }).spawn();
+  for (let i = 0; i < 400; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+    if ((await journalRows(env)).length >= rows) break;
+  }
+  return child;
+}

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readChatIdExcel } from "../../pipelines/chatid/output.ts";
 import { main } from "../../scripts/chatid.ts";
-import { chatIdEnv, runChatIdProcess } from "./_env.ts";
+import { chatIdEnv, journalRows, runChatIdProcess, spawnUntilRows } from "./_env.ts";
 
 const quiet = ["--quiet"];
 
@@ -146,29 +146,11 @@ Deno.test("chatid e2e: kill -9 mid-run, then resume: nothing lost, nothing repea
     const ex = env.sandbox.examples(30);
     const list = [...ex.ok, ...ex.noChat.slice(0, 5), ...ex.notFound.slice(0, 5)];
     await Deno.writeTextFile(`${env.dir}/in.txt`, list.join("\n"));
-    const journal = `${env.output}.journal.ndjson`;
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-all",
-        "scripts/chatid.ts",
-        `${env.dir}/in.txt`,
-        "--config",
-        env.config,
-        "--quiet",
-      ],
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
-    // Wait until some contracts are journaled, then kill hard.
-    for (let i = 0; i < 400; i++) {
-      await new Promise((r) => setTimeout(r, 25));
-      const text = await Deno.readTextFile(journal).catch(() => "");
-      if (text.split("\n").filter((l) => l.includes('"type":"row"')).length >= 8) break;
-    }
+    // Kill hard once some contracts are journaled.
+    const child = await spawnUntilRows(env, `${env.dir}/in.txt`, 8);
     child.kill("SIGKILL");
     await child.status;
-    const before = (await Deno.readTextFile(journal)).split("\n").filter((l) => l.includes('"type":"row"'));
+    const before = await journalRows(env);
     assert.ok(before.length >= 8 && before.length < list.length, `killed mid-run (${before.length} done)`);
     const doneBefore = new Set(before.map((l) => JSON.parse(l).contract_number as string));
     env.sandbox.journal.clear();
@@ -245,25 +227,7 @@ Deno.test("chatid e2e: Ctrl+C writes the Excel with what is done (exit 130), a r
     env.sandbox.faults.set("*", { latencyMs: 20 });
     const ex = env.sandbox.examples(20);
     await Deno.writeTextFile(`${env.dir}/in.txt`, ex.ok.join("\n"));
-    const journal = `${env.output}.journal.ndjson`;
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-all",
-        "scripts/chatid.ts",
-        `${env.dir}/in.txt`,
-        "--config",
-        env.config,
-        "--quiet",
-      ],
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
-    for (let i = 0; i < 400; i++) {
-      await new Promise((r) => setTimeout(r, 25));
-      const text = await Deno.readTextFile(journal).catch(() => "");
-      if (text.split("\n").filter((l) => l.includes('"type":"row"')).length >= 3) break;
-    }
+    const child = await spawnUntilRows(env, `${env.dir}/in.txt`, 3, "piped");
     child.kill("SIGINT");
     const out = await child.output();
     assert.equal(out.code, 130);
