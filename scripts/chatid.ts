@@ -7,10 +7,10 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { createProgress } from "../lib/cli/progress.ts";
 import { configSummary } from "../lib/cli/config_summary.ts";
 import { reportError } from "../lib/cli/report_error.ts";
+import { parseCli, pathExists } from "../lib/cli/parse_cli.ts";
 import { loadConfig } from "../lib/config/load_config.ts";
 import { LarkError } from "../lib/errors/lark_error.ts";
 import { ConsoleSink } from "../lib/log/console_sink.ts";
@@ -51,30 +51,16 @@ const HELP = `合同编号 → openChatId 批量查询
 
 /** Run the tool; returns the process exit code. */
 export async function main(args: string[], signal?: AbortSignal): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        config: { type: "string", short: "c" },
-        output: { type: "string", short: "o" },
-        "retry-failed": { type: "string" },
-        concurrency: { type: "string" },
-        "extra-columns": { type: "boolean" },
-        quiet: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (e) {
-    console.error(`用法错误：${(e as Error).message}\n\n${HELP}`);
-    return 2;
-  }
+  const parsed = parseCli(args, {
+    config: { type: "string", short: "c" },
+    output: { type: "string", short: "o" },
+    "retry-failed": { type: "string" },
+    concurrency: { type: "string" },
+    "extra-columns": { type: "boolean" },
+    quiet: { type: "boolean" },
+  }, HELP);
+  if (!parsed.ok) return parsed.exitCode;
   const { values: v, positionals } = parsed;
-  if (v.help) {
-    console.log(HELP);
-    return 0;
-  }
   const retryFailed = v["retry-failed"];
   if (!retryFailed && positionals.length !== 1) {
     console.error(`用法错误：请指定一个合同编号文件。\n\n${HELP}`);
@@ -89,7 +75,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
     }
   }
   for (const f of [positionals[0], retryFailed]) {
-    if (f && !(await exists(f))) {
+    if (f && !(await pathExists(f))) {
       console.error(`用法错误：找不到文件 ${f}。`);
       return 2;
     }
@@ -99,7 +85,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
   try {
     const configFile = v.config ?? "config/chatid.yaml";
     const { config, warnings } = await loadConfig(ChatIdConfigSchema, {
-      file: await exists(configFile) || v.config ? configFile : undefined,
+      file: await pathExists(configFile) || v.config ? configFile : undefined,
       env: CHATID_ENV,
       overrides: {
         "output.path": v.output,
@@ -186,15 +172,6 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
   } finally {
     store?.close();
     fileSink?.close();
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -8,10 +8,10 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { staticAuth } from "../lib/auth/auth_provider.ts";
 import { formatSeconds } from "../lib/cli/progress.ts";
 import { reportError } from "../lib/cli/report_error.ts";
+import { parseCli, pathExists } from "../lib/cli/parse_cli.ts";
 import { loadConfig } from "../lib/config/load_config.ts";
 import { ConfigError } from "../lib/errors/config_error.ts";
 import { LarkHttp } from "../lib/http/lark_http.ts";
@@ -59,34 +59,26 @@ const HELP = `合同协同记录批量导出
 
 /** Run the export; returns the process exit code. */
 export async function main(args: string[], signal?: AbortSignal): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        config: { type: "string", short: "c" },
-        curl: { type: "string" },
-        start: { type: "string" },
-        end: { type: "string" },
-        output: { type: "string", short: "o" },
-        collector: { type: "string" },
-        headed: { type: "boolean" },
-        "retry-failed": { type: "boolean" },
-        "only-window": { type: "string" },
-        list: { type: "boolean" },
-        quiet: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (e) {
-    console.error(`用法错误：${(e as Error).message}\n\n${HELP}`);
-    return 2;
-  }
+  const parsed = parseCli(
+    args,
+    {
+      config: { type: "string", short: "c" },
+      curl: { type: "string" },
+      start: { type: "string" },
+      end: { type: "string" },
+      output: { type: "string", short: "o" },
+      collector: { type: "string" },
+      headed: { type: "boolean" },
+      "retry-failed": { type: "boolean" },
+      "only-window": { type: "string" },
+      list: { type: "boolean" },
+      quiet: { type: "boolean" },
+    },
+    HELP,
+    false,
+  );
+  if (!parsed.ok) return parsed.exitCode;
   const v = parsed.values;
-  if (v.help) {
-    console.log(HELP);
-    return 0;
-  }
   if (v.collector && v.collector !== "browser" && v.collector !== "openapi") {
     console.error("用法错误：--collector 只能是 browser 或 openapi。");
     return 2;
@@ -95,7 +87,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
   try {
     const configFile = v.config ?? "config/export.yaml";
     const { config, warnings } = await loadConfig(ExportConfigSchema, {
-      file: v.config || await exists(configFile) ? configFile : undefined,
+      file: v.config || await pathExists(configFile) ? configFile : undefined,
       env: EXPORT_ENV,
       overrides: {
         "auth.curl": v.curl,
@@ -215,15 +207,6 @@ function collectorFactory(config: ExportConfig, logger: ReturnType<typeof create
         signal,
       }),
     );
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -9,9 +9,9 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { configSummary } from "../lib/cli/config_summary.ts";
 import { reportError } from "../lib/cli/report_error.ts";
+import { parseCli } from "../lib/cli/parse_cli.ts";
 import { LarkError } from "../lib/errors/lark_error.ts";
 import { ConsoleSink } from "../lib/log/console_sink.ts";
 import { createLogger } from "../lib/log/logger.ts";
@@ -46,23 +46,9 @@ APP_ENCRYPT_KEY、DOWNLOAD_PATH（也认 FEISHU_ 前缀的同名变量）。
 
 /** Run the service until `signal` aborts or SIGINT/SIGTERM; returns the process exit code. */
 export async function main(args: string[], signal?: AbortSignal): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        config: { type: "string", short: "c" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (e) {
-    console.error(`用法错误：${(e as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const parsed = parseCli(args, { config: { type: "string", short: "c" } }, HELP, false);
+  if (!parsed.ok) return parsed.exitCode;
+  const { values } = parsed;
   const stop = new AbortController();
   const onSignal = () => {
     if (stop.signal.aborted) return;

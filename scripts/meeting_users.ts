@@ -8,8 +8,8 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { reportError } from "../lib/cli/report_error.ts";
+import { parseCli } from "../lib/cli/parse_cli.ts";
 import { listDirectory } from "../lib/contact/list_directory.ts";
 import { ConsoleSink } from "../lib/log/console_sink.ts";
 import { createLogger } from "../lib/log/logger.ts";
@@ -35,25 +35,18 @@ const HELP = `导出通讯录（用于会议录制归档的个人目录映射文
 
 /** Export the directory; returns the process exit code. */
 export async function main(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        config: { type: "string", short: "c" },
-        format: { type: "string" },
-        output: { type: "string", short: "o" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (e) {
-    console.error(`用法错误：${(e as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const parsed = parseCli(
+    args,
+    {
+      config: { type: "string", short: "c" },
+      format: { type: "string" },
+      output: { type: "string", short: "o" },
+    },
+    HELP,
+    false,
+  );
+  if (!parsed.ok) return parsed.exitCode;
+  const { values } = parsed;
   const format = values.format;
   if (format !== undefined && format !== "xlsx" && format !== "csv") {
     console.error(`用法错误：--format 只能是 xlsx 或 csv，收到：${format}`);
