@@ -6,8 +6,7 @@
  * uninterrupted run, and nothing recorded before a kill is exported again.
  */
 import assert from "node:assert/strict";
-import { ExportLedger } from "../../pipelines/export/ledger.ts";
-import type { ExportWindow } from "../../pipelines/export/window.ts";
+import { listRunWindows } from "../../pipelines/export/list.ts";
 import { main } from "../../scripts/export.ts";
 import {
   assertSameRecords,
@@ -91,15 +90,6 @@ function spawnExport(configPath: string, runDir: string) {
   };
 }
 
-function snapshot(runDir: string): ExportWindow[] {
-  const ledger = ExportLedger.open(`${runDir}/ledger.sqlite`);
-  try {
-    return ledger.list();
-  } finally {
-    ledger.close();
-  }
-}
-
 const range = (w: { start: string; end: string }) => `${w.start}..${w.end}`;
 
 Deno.test({
@@ -120,7 +110,7 @@ Deno.test({
       await first.until("3 export calls", () => sb.exportCalls() >= 3);
       await first.kill9();
       const killedAt1 = sb.family.tasks.length;
-      const s1 = snapshot(cfg.runDir);
+      const s1 = listRunWindows(cfg.runDir);
       const requested1 = s1.filter((w) => w.taskId !== null);
       assert.ok(requested1.length >= 2, `some windows recorded as exported (${requested1.length})`);
       assert.equal(windowFiles(cfg.runDir).length, 0, "killed before any download");
@@ -132,11 +122,12 @@ Deno.test({
       await second.until(
         "2 windows downloaded",
         () =>
-          windowFiles(cfg.runDir).length >= 2 && snapshot(cfg.runDir).filter((w) => w.filePath).length >= 2,
+          windowFiles(cfg.runDir).length >= 2 &&
+          listRunWindows(cfg.runDir).filter((w) => w.filePath).length >= 2,
       );
       await second.kill9();
       const killedAt2 = sb.family.tasks.length;
-      const s2 = snapshot(cfg.runDir);
+      const s2 = listRunWindows(cfg.runDir);
       const downloaded2 = s2.filter((w) => w.filePath !== null);
       assert.ok(downloaded2.length >= 2);
       assert.ok(
@@ -162,7 +153,7 @@ Deno.test({
       assert.equal(ids.length, sb.family.dataset.recordCount - want.lost);
       assertSameRecords(ids, want.ids);
 
-      const final = snapshot(cfg.runDir);
+      const final = listRunWindows(cfg.runDir);
       const leaves = final.filter((w) => w.state !== "split");
       for (const w of leaves) {
         assert.ok(

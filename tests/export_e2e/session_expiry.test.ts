@@ -6,8 +6,7 @@
  * exporting again what was exported before the pause.
  */
 import assert from "node:assert/strict";
-import { ExportLedger } from "../../pipelines/export/ledger.ts";
-import type { ExportWindow } from "../../pipelines/export/window.ts";
+import { listRunWindows } from "../../pipelines/export/list.ts";
 import { main } from "../../scripts/export.ts";
 import {
   assertSameRecords,
@@ -20,15 +19,6 @@ import {
   windowFiles,
   writeConfig,
 } from "./_e2e.ts";
-
-function snapshot(runDir: string): ExportWindow[] {
-  const ledger = ExportLedger.open(`${runDir}/ledger.sqlite`);
-  try {
-    return ledger.list();
-  } finally {
-    ledger.close();
-  }
-}
 
 const range = (w: { start: string; end: string }) => `${w.start}..${w.end}`;
 
@@ -71,7 +61,7 @@ Deno.test({
       assert.equal(sb.exportCalls(), made + 1);
 
       // Nothing done is lost: every successful export is recorded; no window failed for it.
-      const atPause = snapshot(cfg.runDir);
+      const atPause = listRunWindows(cfg.runDir);
       const exported = atPause.filter((w) => w.taskId !== null);
       assert.equal(exported.length, made);
       assert.deepEqual(
@@ -91,7 +81,7 @@ Deno.test({
       // Still expired: a re-run pauses again at once, without losing anything.
       const again = await captured(() => main(["--config", cfg.path, "--quiet"]));
       assert.equal(again.value, 1);
-      assert.equal(snapshot(cfg.runDir).filter((w) => w.taskId !== null).length, made);
+      assert.equal(listRunWindows(cfg.runDir).filter((w) => w.taskId !== null).length, made);
       assert.equal(sb.family.tasks.length, made);
 
       // Cookie refreshed: the re-run completes.
@@ -103,7 +93,7 @@ Deno.test({
       assert.equal(ids.length, sb.family.dataset.recordCount - want.lost);
       assertSameRecords(ids, want.ids);
 
-      const final = snapshot(cfg.runDir);
+      const final = listRunWindows(cfg.runDir);
       for (const w of final.filter((x) => x.state !== "split")) {
         assert.ok(
           w.state === "verified" || (w.reasonCode === "overcap" && w.rowsInFile === CAP),
