@@ -100,7 +100,9 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
     });
     for (const w of warnings) console.error(`警告：${w}`);
     if (v.list) {
-      const windows = listRunWindows(config.output.dir);
+      const windows = await pathExists(`${config.output.dir}/ledger.sqlite`)
+        ? listRunWindows(config.output.dir)
+        : [];
       if (!windows.length) console.log(`任务目录 ${config.output.dir} 中还没有窗口。`);
       else console.log(formatWindowTable(windows).join("\n"));
       return 0;
