@@ -8,7 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import { MemoryTokenStore } from "../lib/token/token_store_memory.ts";
-import { createSandbox, DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_SESSION } from "../lib/sandbox/mod.ts";
+import { createSandbox, DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_SESSION } from "../sandbox/mod.ts";
 import {
   autoConcurrency,
   ChatIdConfigSchema,

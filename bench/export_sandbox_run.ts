@@ -22,8 +22,8 @@
  */
 import { parseArgs } from "node:util";
 import { stringify as toYaml } from "yaml";
-import { exportFamily } from "../lib/sandbox/export/mod.ts";
-import { createSandbox, DEFAULT_SESSION } from "../lib/sandbox/mod.ts";
+import { exportFamily } from "../sandbox/export/mod.ts";
+import { createSandbox, DEFAULT_SESSION } from "../sandbox/mod.ts";
 
 const { values: v } = parseArgs({
   args: Deno.args,

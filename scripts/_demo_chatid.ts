@@ -1,7 +1,7 @@
 /** Demo part 1: contract number → openChatId with injected faults, then `--retry-failed`. */
 
 import { stringify as toYaml } from "yaml";
-import { createSandbox, DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_SESSION } from "../lib/sandbox/mod.ts";
+import { createSandbox, DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_SESSION } from "../sandbox/mod.ts";
 import { main as chatid } from "./chatid.ts";
 
 /** Run this part of the demo; returns the exit code. */

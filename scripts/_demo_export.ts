@@ -1,8 +1,8 @@
 /** Demo part 2: the bulk export with headless Chromium and exact counts. */
 
 import { stringify as toYaml } from "yaml";
-import { exportFamily } from "../lib/sandbox/export/mod.ts";
-import { createSandbox, DEFAULT_SESSION } from "../lib/sandbox/mod.ts";
+import { exportFamily } from "../sandbox/export/mod.ts";
+import { createSandbox, DEFAULT_SESSION } from "../sandbox/mod.ts";
 import { main as exportRecords } from "./export.ts";
 
 /** Run this part of the demo; returns the exit code. */

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { createSandbox } from "../lib/sandbox/mod.ts";
+import { createSandbox } from "../sandbox/mod.ts";
 import { chatidDemo } from "./_demo_chatid.ts";
 import { exportDemo } from "./_demo_export.ts";
 import { meetingDemo } from "./_demo_meeting.ts";

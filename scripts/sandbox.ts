@@ -20,9 +20,9 @@ import {
   ENDPOINTS,
   type SandboxHostname,
   type SandboxOptions,
-} from "../lib/sandbox/mod.ts";
-import { exportBannerLines } from "../lib/sandbox/export/mod.ts";
-import { meetingBannerLines } from "../lib/sandbox/meeting/mod.ts";
+} from "../sandbox/mod.ts";
+import { exportBannerLines } from "../sandbox/export/mod.ts";
+import { meetingBannerLines } from "../sandbox/meeting/mod.ts";
 
 const DEFAULT_PORT = 18080;
 /** Where meeting events go by default: the archiver run with `config/meeting.sandbox.yaml`. */

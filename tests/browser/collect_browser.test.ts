@@ -8,12 +8,12 @@ import assert from "node:assert/strict";
 import * as XLSX from "xlsx";
 import { staticAuth } from "../../lib/auth/auth_provider.ts";
 import { LarkHttp } from "../../lib/http/mod.ts";
-import { createSandbox, DEFAULT_SESSION } from "../../lib/sandbox/mod.ts";
+import { createSandbox, DEFAULT_SESSION } from "../../sandbox/mod.ts";
 import {
   COOPERATION_EXPORT_PATH,
   DEFAULT_EXPORT_USER_TOKEN,
   exportFamily,
-} from "../../lib/sandbox/export/mod.ts";
+} from "../../sandbox/export/mod.ts";
 import { BrowserCollector, type QrPrompt } from "../../pipelines/export/collect_browser.ts";
 import { OpenApiCollector } from "../../pipelines/export/collect_openapi.ts";
 import type { ExportNotice } from "../../pipelines/export/collector.ts";

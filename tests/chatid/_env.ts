@@ -7,7 +7,7 @@ import {
   type Sandbox,
   type SandboxOptions,
   type SandboxServer,
-} from "../../lib/sandbox/mod.ts";
+} from "../../sandbox/mod.ts";
 
 /** A sandbox on 127.0.0.1 plus a temp dir with a config pointing at it. */
 export interface ChatIdEnv {

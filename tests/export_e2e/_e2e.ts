@@ -9,8 +9,8 @@
 import assert from "node:assert/strict";
 import { stringify as toYaml } from "yaml";
 import * as XLSX from "xlsx";
-import { type ExportFamily, exportFamily } from "../../lib/sandbox/export/mod.ts";
-import { createSandbox, DEFAULT_SESSION } from "../../lib/sandbox/mod.ts";
+import { type ExportFamily, exportFamily } from "../../sandbox/export/mod.ts";
+import { createSandbox, DEFAULT_SESSION } from "../../sandbox/mod.ts";
 
 /** The export range (and the data set's range). */
 export const RANGE = { start: "2024-01-01", end: "2024-03-31" } as const;

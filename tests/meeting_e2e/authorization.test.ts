@@ -5,7 +5,7 @@
  * the keep-alive of idle logins.
  */
 import assert from "node:assert/strict";
-import { DEFAULT_APP_ID } from "../../lib/sandbox/mod.ts";
+import { DEFAULT_APP_ID } from "../../sandbox/mod.ts";
 import { authorize, cardsTo, filesUnder, jobInState, until, withHarness } from "./_harness.ts";
 
 Deno.test("e2e: never authorized → one red card → authorize → both waiting jobs are back-filled", async () => {

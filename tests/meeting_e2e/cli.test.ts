@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { stringify } from "yaml";
-import { createSandbox, DEFAULT_APP_ID, DEFAULT_APP_SECRET } from "../../lib/sandbox/mod.ts";
+import { createSandbox, DEFAULT_APP_ID, DEFAULT_APP_SECRET } from "../../sandbox/mod.ts";
 import { main as meetingMain } from "../../scripts/meeting.ts";
 import { main as usersMain } from "../../scripts/meeting_users.ts";
 import { until } from "./_harness.ts";

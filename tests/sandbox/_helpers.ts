@@ -12,7 +12,7 @@ import {
   type Sandbox,
   type SandboxOptions,
   type SandboxServer,
-} from "../../lib/sandbox/mod.ts";
+} from "../../sandbox/mod.ts";
 
 /** What a test body receives. */
 export interface Ctx {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "../../lib/testing/mod.ts";
-import { DEFAULT_APP_ID } from "../../lib/sandbox/mod.ts";
+import { DEFAULT_APP_ID } from "../../sandbox/mod.ts";
 import { APP_TOKEN, call, fetchToken, postJson, search, TENANT_TOKEN, withSandbox } from "./_helpers.ts";
 
 const MIN = 60_000;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createSandbox, generateContracts } from "../../lib/sandbox/mod.ts";
+import { createSandbox, generateContracts } from "../../sandbox/mod.ts";
 import { call, fetchToken, withSandbox } from "./_helpers.ts";
 
 Deno.test("data: same seed → same contracts; different seed → different", () => {

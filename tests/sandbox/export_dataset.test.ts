@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { createSandbox } from "../../lib/sandbox/mod.ts";
+import { createSandbox } from "../../sandbox/mod.ts";
 import {
   COOPERATION_COLUMNS,
   CooperationDataset,
   EXPORT_ROW_CAP,
   exportFamily,
-} from "../../lib/sandbox/export/mod.ts";
+} from "../../sandbox/export/mod.ts";
 
 const ms = (iso: string) => Date.parse(`${iso}+08:00`);
 const init = { seed: 42, recordCount: 80_000, startDate: "2022-01-01", endDate: "2026-11-25", spikeDays: 3 };

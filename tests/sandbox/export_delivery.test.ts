@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as XLSX from "xlsx";
 import { FakeClock } from "../../lib/testing/mod.ts";
-import { DEFAULT_SESSION, type SandboxOptions } from "../../lib/sandbox/mod.ts";
+import { DEFAULT_SESSION, type SandboxOptions } from "../../sandbox/mod.ts";
 import {
   BOT_NAME,
   COOPERATION_COLUMNS,
@@ -10,7 +10,7 @@ import {
   exportFamily,
   formatNoticeText,
   type MessengerMessage,
-} from "../../lib/sandbox/export/mod.ts";
+} from "../../sandbox/export/mod.ts";
 import { call, postJson, withSandbox } from "./_helpers.ts";
 
 const at = (iso: string) => Date.parse(`${iso}+08:00`);

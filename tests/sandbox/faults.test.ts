@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createSandbox } from "../../lib/sandbox/mod.ts";
+import { createSandbox } from "../../sandbox/mod.ts";
 import {
   call,
   clmGet,

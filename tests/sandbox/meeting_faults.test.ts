@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { MEETING_ENDPOINTS, meetingFamily } from "../../lib/sandbox/meeting/mod.ts";
-import { createSandbox, ENDPOINTS, isEndpointName } from "../../lib/sandbox/mod.ts";
+import { MEETING_ENDPOINTS, meetingFamily } from "../../sandbox/meeting/mod.ts";
+import { createSandbox, ENDPOINTS, isEndpointName } from "../../sandbox/mod.ts";
 import { call, postJson, token, withSandbox } from "./_helpers.ts";
 
 const NAMES = [

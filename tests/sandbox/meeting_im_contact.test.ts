@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { meetingFamily } from "../../lib/sandbox/meeting/mod.ts";
-import { createSandbox } from "../../lib/sandbox/mod.ts";
+import { meetingFamily } from "../../sandbox/meeting/mod.ts";
+import { createSandbox } from "../../sandbox/mod.ts";
 import { call, postJson, token, withSandbox } from "./_helpers.ts";
 
 const MESSAGES = "/open-apis/im/v1/messages";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "../../lib/testing/mod.ts";
-import { meetingFamily } from "../../lib/sandbox/meeting/mod.ts";
-import { DEFAULT_APP_ID, DEFAULT_APP_SECRET } from "../../lib/sandbox/mod.ts";
+import { meetingFamily } from "../../sandbox/meeting/mod.ts";
+import { DEFAULT_APP_ID, DEFAULT_APP_SECRET } from "../../sandbox/mod.ts";
 import { call, postJson, token, withSandbox } from "./_helpers.ts";
 
 const AUTHORIZE = "/open-apis/authen/v1/authorize";

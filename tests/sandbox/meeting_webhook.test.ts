@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { meetingFamily, sha256Hex } from "../../lib/sandbox/meeting/mod.ts";
-import type { SandboxOptions } from "../../lib/sandbox/mod.ts";
+import { meetingFamily, sha256Hex } from "../../sandbox/meeting/mod.ts";
+import type { SandboxOptions } from "../../sandbox/mod.ts";
 import { call, postJson, withSandbox } from "./_helpers.ts";
 
 interface Received {

@@ -7,8 +7,8 @@ import {
   FRAME_DATA,
   frameHeader,
   meetingFamily,
-} from "../../lib/sandbox/meeting/mod.ts";
-import { DEFAULT_APP_ID, DEFAULT_APP_SECRET } from "../../lib/sandbox/mod.ts";
+} from "../../sandbox/meeting/mod.ts";
+import { DEFAULT_APP_ID, DEFAULT_APP_SECRET } from "../../sandbox/mod.ts";
 import { call, postJson, withSandbox } from "./_helpers.ts";
 
 const ENDPOINT = "/callback/ws/endpoint";

@@ -5,8 +5,8 @@
  * after the sandbox kills the socket.
  */
 import assert from "node:assert/strict";
-import { meetingFamily } from "../../lib/sandbox/meeting/mod.ts";
-import { DEFAULT_APP_ID, DEFAULT_APP_SECRET } from "../../lib/sandbox/mod.ts";
+import { meetingFamily } from "../../sandbox/meeting/mod.ts";
+import { DEFAULT_APP_ID, DEFAULT_APP_SECRET } from "../../sandbox/mod.ts";
 import { withSandbox } from "./_helpers.ts";
 
 // A constant rather than a literal keeps the SDK's Node typings out of type checking.

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Clock } from "../../time/mod.ts";
+import type { Clock } from "../../lib/time/mod.ts";
 import { randomHex, toBase64Url } from "./event_crypto.ts";
 
 /** Lifetime of an authorization code (Feishu: 5 min). */

@@ -17,7 +17,7 @@
  *
  * @module
  */
-import type { Clock } from "../time/mod.ts";
+import type { Clock } from "../lib/time/mod.ts";
 import type { SandboxContext } from "./_env.ts";
 import type { EndpointFamily } from "./endpoints.ts";
 

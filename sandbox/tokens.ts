@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Clock } from "../time/mod.ts";
+import type { Clock } from "../lib/time/mod.ts";
 
 /** Kind of an app-level token. */
 export type AppTokenKind = "tenant" | "app";

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { Clock } from "../../time/mod.ts";
+import type { Clock } from "../../lib/time/mod.ts";
 import { randomHex } from "./event_crypto.ts";
 import { decodeFrame, encodeFrame, type Frame, FRAME_CONTROL, FRAME_DATA, frameHeader } from "./_pbbp2.ts";
 

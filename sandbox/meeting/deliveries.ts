@@ -12,7 +12,7 @@
  *
  * @module
  */
-import type { Clock } from "../../time/mod.ts";
+import type { Clock } from "../../lib/time/mod.ts";
 import type { ResolvedMeetingOptions } from "./options.ts";
 import { encryptEvent, eventSignature, randomHex } from "./event_crypto.ts";
 import type { Timers } from "./_timers.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Clock } from "../time/mod.ts";
+import type { Clock } from "../lib/time/mod.ts";
 import type { RateLimitSpec, RateLimitTable } from "./options.ts";
 
 /** Name of the per-app budget shared by all Open Platform endpoints. */

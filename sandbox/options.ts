@@ -3,9 +3,9 @@
  *
  * @module
  */
-import type { Logger } from "../log/mod.ts";
-import { silentLogger } from "../log/mod.ts";
-import { type Clock, systemClock } from "../time/mod.ts";
+import type { Logger } from "../lib/log/mod.ts";
+import { silentLogger } from "../lib/log/mod.ts";
+import { type Clock, systemClock } from "../lib/time/mod.ts";
 import type { ExportSandboxOptions } from "./export/options.ts";
 import type { MeetingSandboxOptions } from "./meeting/options.ts";
 

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { Clock } from "../../time/mod.ts";
+import type { Clock } from "../../lib/time/mod.ts";
 
 /** Name of the messenger session cookie. */
 export const MESSENGER_COOKIE = "messenger_session";

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { Logger } from "../log/mod.ts";
-import type { Clock } from "../time/mod.ts";
+import type { Logger } from "../lib/log/mod.ts";
+import type { Clock } from "../lib/time/mod.ts";
 import { ContractIndex, generateContracts, type SandboxContract } from "./data.ts";
 import { FaultController } from "./faults.ts";
 import { HangRegistry } from "./_hangs.ts";
