@@ -45,3 +45,4 @@ export * from "./lib/oauth/mod.ts";
 export * from "./lib/download/mod.ts";
 export * from "./lib/vc/mod.ts";
 export * from "./lib/minutes/mod.ts";
+export * from "./lib/crypto/mod.ts";

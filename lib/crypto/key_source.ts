@@ -1,0 +1,79 @@
+import { ConfigError } from "../errors/config_error.ts";
+import { fromBase64, SecretBox, toBase64 } from "./secret_box.ts";
+
+/** Where {@linkcode loadSecretBox} looks for the at-rest encryption key. */
+export interface KeySourceOptions {
+  /** Environment variable holding the key as base64 of 32 bytes. Default `FEISHU_KIT_KEY`. */
+  envVar?: string;
+  /** Key file used when the variable is unset; created (0600) on first use. */
+  keyFile: string;
+  /** Create the key file when missing (default true). When false a missing key is a ConfigError. */
+  create?: boolean;
+  /** Called once when a new key file was created (print where it is and to back it up). */
+  onCreated?: (path: string) => void;
+  /** Environment reader (tests). Default `Deno.env.get`. */
+  getEnv?: (name: string) => string | undefined;
+}
+
+/**
+ * Load the key that encrypts secrets at rest: the environment variable first, else the key
+ * file, else (by default) a new random key written to the key file with mode 0600 in a 0700
+ * folder. A malformed key is a {@linkcode ConfigError} naming its source.
+ */
+export async function loadSecretBox(options: KeySourceOptions): Promise<SecretBox> {
+  const envVar = options.envVar ?? "FEISHU_KIT_KEY";
+  const getEnv = options.getEnv ?? ((n: string) => Deno.env.get(n));
+  const fromEnv = getEnv(envVar)?.trim();
+  if (fromEnv) return await SecretBox.fromRawKey(decodeKey(fromEnv, `环境变量 ${envVar}`));
+  let text: string | undefined;
+  try {
+    text = await Deno.readTextFile(options.keyFile);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  if (text !== undefined) {
+    return await SecretBox.fromRawKey(decodeKey(text.trim(), `密钥文件 ${options.keyFile}`));
+  }
+  if (options.create === false) {
+    throw new ConfigError(`no encryption key: ${envVar} unset and ${options.keyFile} missing`, {
+      hint:
+        `缺少加密密钥：请设置环境变量 ${envVar}（base64 编码的 32 字节）或提供密钥文件 ${options.keyFile}。`,
+    });
+  }
+  const raw = crypto.getRandomValues(new Uint8Array(32));
+  await writePrivateFile(options.keyFile, toBase64(raw) + "\n", { createNew: true });
+  options.onCreated?.(options.keyFile);
+  return await SecretBox.fromRawKey(raw);
+}
+
+function decodeKey(text: string, source: string): Uint8Array {
+  let raw: Uint8Array;
+  try {
+    raw = fromBase64(text);
+  } catch {
+    raw = new Uint8Array();
+  }
+  if (raw.length !== 32) {
+    throw new ConfigError(`invalid encryption key in ${source}`, {
+      hint:
+        `${source} 中的加密密钥无效：应为 base64 编码的 32 字节（可用 \`openssl rand -base64 32\` 生成）。`,
+    });
+  }
+  return raw;
+}
+
+/**
+ * Write a file only its owner can read (0600), creating its folder with 0700.
+ * On Windows the mode is ignored by the OS; the file lives under the user's profile.
+ */
+export async function writePrivateFile(
+  path: string,
+  data: string | Uint8Array,
+  options: { createNew?: boolean } = {},
+): Promise<void> {
+  const i = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  if (i > 0) await Deno.mkdir(path.slice(0, i), { recursive: true, mode: 0o700 });
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  await Deno.writeFile(path, bytes, { mode: 0o600, createNew: options.createNew ?? false });
+  if (Deno.build.os !== "windows") await Deno.chmod(path, 0o600);
+}
