@@ -236,7 +236,10 @@ async function authorizeInSandbox(
   userId: string,
 ): Promise<{ status: number; paragraphs: string[] }> {
   const decode = (s: string) => s.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)));
-  const start = await (await fetch(`${serviceUrl}${AUTH_START_PATH}`)).text();
+  const startRes = await fetch(`${serviceUrl}${AUTH_START_PATH}`);
+  // The browser-binding cookie goes back with the callback, as a browser would send it.
+  const cookie = (startRes.headers.get("set-cookie") ?? "").split(";")[0];
+  const start = await startRes.text();
   const href = /<a class="btn" href="([^"]+)">授权开启<\/a>/.exec(start)?.[1];
   if (!href) return { status: 0, paragraphs: ["授权页上没有「授权开启」链接"] };
   const q = new URL(decode(href)).searchParams;
@@ -249,7 +252,7 @@ async function authorizeInSandbox(
     code_challenge: q.get("code_challenge") ?? undefined,
     code_challenge_method: q.get("code_challenge_method") ?? undefined,
   });
-  const cb = await fetch(approved.callback_url);
+  const cb = await fetch(approved.callback_url, { headers: { cookie } });
   const html = await cb.text();
   return { status: cb.status, paragraphs: [...html.matchAll(/<p>([^<]*)<\/p>/g)].map((m) => decode(m[1])) };
 }

@@ -15,6 +15,7 @@ import { parseCli } from "../lib/cli/parse_cli.ts";
 import { LarkError } from "../lib/errors/lark_error.ts";
 import { ConsoleSink } from "../lib/log/console_sink.ts";
 import { createLogger } from "../lib/log/logger.ts";
+import { serveGuarded } from "../lib/http/serve_guarded.ts";
 import { NdjsonFileSink } from "../lib/log/ndjson_sink.ts";
 import { loadMeetingConfig } from "../pipelines/meeting/config.ts";
 import {
@@ -22,6 +23,7 @@ import {
   AUTH_START_PATH,
   checkMeetingStartup,
   createMeetingService,
+  exposureWarning,
   type MeetingService,
   WEBHOOK_PATH,
 } from "../pipelines/meeting/service/mod.ts";
@@ -76,7 +78,17 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
       sinks: [fileSink, new ConsoleSink({ level: "warn" })],
     });
 
-    service = await createMeetingService(config, { logger });
+    const exposed = exposureWarning(config);
+    if (exposed) console.error(`警告：${exposed}`);
+    service = await createMeetingService(config, {
+      logger,
+      // Shown once, here only (never logged); it is kept encrypted next to state.db.
+      onAdminTokenCreated: (token) =>
+        console.error(
+          `已生成管理令牌（只显示这一次，请妥善保存）：${token}\n` +
+            "  浏览器打开状态页时输入它登录；脚本用请求头 Authorization: Bearer <管理令牌>。",
+        ),
+    });
     const report = await checkMeetingStartup(config, {
       endpoints: service.clients.endpoints,
       signal: stop.signal,
@@ -86,9 +98,10 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
 
     if (config.events.mode === "long_connection") console.error("正在建立飞书长连接……");
     await service.start(stop.signal);
-    let server: Deno.HttpServer;
+    let server: ReturnType<typeof serveGuarded>;
     try {
-      server = Deno.serve({
+      // Not Deno.serve directly: the guarded front bounds header time and open connections.
+      server = serveGuarded({
         hostname: config.server.host,
         port: config.server.port,
         signal: stop.signal,
@@ -110,6 +123,9 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
       `  用户授权页：${base}${AUTH_START_PATH}（开发者后台「重定向 URL」须登记 ${base}${AUTH_CALLBACK_PATH}）`,
     );
     console.error(`  状态页：    ${base}/status    健康检查：${base}/healthz`);
+    if (service.policy.adminToken) {
+      console.error("  状态页与操作需要管理令牌（Authorization: Bearer，或在浏览器中登录）。");
+    }
     console.error(
       config.events.mode === "long_connection"
         ? "  事件接收：  长连接已建立（无需公网地址）"

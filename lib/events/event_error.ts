@@ -8,6 +8,7 @@ export type EventRejectReason =
   | "bad_json"
   | "missing_signature"
   | "bad_signature"
+  | "stale_request"
   | "bad_token"
   | "decrypt_failed"
   | "bad_envelope"
@@ -20,6 +21,7 @@ const STATUS: Record<EventRejectReason, number> = {
   bad_json: 400,
   missing_signature: 401,
   bad_signature: 401,
+  stale_request: 401,
   bad_token: 401,
   decrypt_failed: 400,
   bad_envelope: 400,
@@ -35,6 +37,8 @@ const HINTS: Record<EventRejectReason, string> = {
     "缺少 X-Lark-Signature 等签名头：配置了 Encrypt Key 时飞书会签名每个事件，请确认请求来自飞书。",
   bad_signature:
     "签名校验失败：请核对配置中的 Encrypt Key（APP_ENCRYPT_KEY）与开发者后台「事件与回调 → 加密策略」一致。",
+  stale_request:
+    "签名请求已过期或重复：X-Lark-Request-Timestamp 缺失或与本机时间相差超过 5 分钟，或 X-Lark-Request-Nonce 已用过（疑似重放）。请确认本机时间准确（NTP）。",
   bad_token: "Verification Token 不匹配：请核对配置中的 APP_VERIFICATION_TOKEN 与开发者后台一致。",
   decrypt_failed: "事件解密失败：请核对 Encrypt Key（APP_ENCRYPT_KEY）是否与开发者后台一致。",
   bad_envelope: "事件结构无法识别（既不是 2.0 事件，也不是 1.0 事件或 URL 校验请求）。",

@@ -21,6 +21,7 @@
 export * from "./event_error.ts";
 export * from "./lark_event.ts";
 export * from "./verify_signature.ts";
+export * from "./replay_guard.ts";
 export * from "./decrypt.ts";
 export * from "./encrypt.ts";
 export * from "./parse_event.ts";

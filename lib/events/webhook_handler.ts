@@ -1,6 +1,7 @@
 import { type Logger, silentLogger } from "../log/logger.ts";
 import { readBodyCapped } from "./_read_body.ts";
 import { EventRejectedError } from "./event_error.ts";
+import { ReplayGuard } from "./replay_guard.ts";
 import type { EventSink } from "./event_store.ts";
 import type { LarkEvent } from "./lark_event.ts";
 import { parseEvent } from "./parse_event.ts";
@@ -23,6 +24,13 @@ export interface WebhookOptions {
   maxBodyBytes?: number;
   /** Time allowed for the body to arrive, ms (default 2000 → 408). */
   bodyTimeoutMs?: number;
+  /**
+   * Freshness of signed requests: a timestamp outside the window or a nonce
+   * seen before is refused (401). Default: a guard created per options object
+   * (±300 s, the nonce memory lives as long as the options do); pass one to
+   * share or tune it.
+   */
+  replayGuard?: ReplayGuard;
   /** Logger: one line per event (id and type, never the body) and per refusal. */
   logger?: Logger;
   /** Called (not awaited) after a new event is stored, e.g. to wake the worker. */
@@ -34,7 +42,9 @@ const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
 /**
  * Feishu's event request URL, framework-neutral: reads the raw body once
  * (1 MB cap → 413), checks `X-Lark-Signature` over the exact bytes when an
- * Encrypt Key is set (forged → 401), parses it (bad JSON → 400), decrypts,
+ * Encrypt Key is set (forged → 401; a signed request whose
+ * `X-Lark-Request-Timestamp` is missing or more than 5 minutes off, or whose
+ * `X-Lark-Request-Nonce` was already used, → 401), parses it (bad JSON → 400), decrypts,
  * answers `url_verification` with `{challenge}`, stores each event durably and
  * only then answers 200 `{}`. A replay (same `event_id`, even after a restart)
  * is acknowledged with 200 and ignored. Events are not processed here.
@@ -55,6 +65,7 @@ export async function handleWebhook(request: Request, options: WebhookOptions): 
       options.bodyTimeoutMs ?? 2000,
     );
     const signed = checkSignature(request.headers, raw, options);
+    if (signed) checkFreshness(request.headers, options);
     let payload: unknown;
     try {
       payload = JSON.parse(new TextDecoder().decode(raw));
@@ -94,6 +105,16 @@ export async function handleWebhook(request: Request, options: WebhookOptions): 
     log[level]("event.rejected", { reason: e.reason, status: e.status, message: e.message });
     return new Response(JSON.stringify({ error: e.reason }), { status: e.status, headers: JSON_HEADERS });
   }
+}
+
+const guards = new WeakMap<WebhookOptions, ReplayGuard>();
+
+/** A signed request must be fresh (timestamp window) and new (nonce not seen). */
+function checkFreshness(headers: Headers, options: WebhookOptions): void {
+  let guard = options.replayGuard ?? guards.get(options);
+  if (!guard) guards.set(options, guard = new ReplayGuard());
+  const refusal = guard.check(headers.get("x-lark-request-timestamp"), headers.get("x-lark-request-nonce"));
+  if (refusal) throw new EventRejectedError("stale_request", `signed request refused: ${refusal}`);
 }
 
 /** True when a valid signature is present; throws on a wrong one; false when there is none. */

@@ -85,6 +85,13 @@ export class OAuthStateStore {
     return Number(r.changes);
   }
 
+  /** Unexpired states waiting for their callback (expired ones are swept first). */
+  pending(): number {
+    this.prune();
+    const row = this.#db.prepare("SELECT COUNT(*) AS n FROM oauth_states").get() as { n: number };
+    return Number(row.n);
+  }
+
   /** Close the database. */
   close(): void {
     this.#db.close();

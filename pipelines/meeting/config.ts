@@ -46,11 +46,18 @@ export const MeetingConfigSchema = z.object({
     host: z.string().min(1).default("127.0.0.1"),
     port: z.number().int().min(1).max(65535).default(29090),
     public_base_url: z.url().default("http://127.0.0.1:29090"),
+    // Extra names the service answers to (e.g. a LAN name), `name` or `name:port`.
+    allowed_hosts: z.array(z.string().regex(/^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:]+\](:\d{1,5})?$/))
+      .default([]),
+    // Admin token of /status and the actions once reachable beyond loopback; "" = generated on first start.
+    admin_token: z.string().default(""),
   }).prefault({}),
   oauth: z.object({
     scopes: z.array(z.string().min(1)).default([...DEFAULT_USER_SCOPES])
       .transform((s) => [...new Set([...s, ...REQUIRED_USER_SCOPES])]),
     state_ttl_seconds: z.number().int().positive().default(600),
+    max_pending_states: z.number().int().positive().default(500),
+    starts_per_minute: z.number().int().positive().default(60),
   }).prefault({}),
   download: z.object({
     concurrency: z.number().int().min(1).max(32).default(4),
@@ -108,6 +115,7 @@ export const MEETING_ENV: Readonly<Record<string, readonly string[]>> = {
   "app.verification_token": ["FEISHU_VERIFICATION_TOKEN", "APP_VERIFICATION_TOKEN"],
   "app.encrypt_key": ["FEISHU_ENCRYPT_KEY", "APP_ENCRYPT_KEY"],
   "nas.root": ["FEISHU_DOWNLOAD_PATH", "DOWNLOAD_PATH"],
+  "server.admin_token": ["FEISHU_MEETING_ADMIN_TOKEN", "MEETING_ADMIN_TOKEN"],
 };
 
 /** Every environment variable name in {@linkcode MEETING_ENV} (for `--allow-env=`). */

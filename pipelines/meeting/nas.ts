@@ -78,21 +78,38 @@ export interface DistributionResult {
   paths: DistributedPath[];
 }
 
-/** The personal folder of `user`: mapping, else `{root}/{user_id}` or `{root}/{姓名}`. */
+/**
+ * The personal folder of `user`: mapping, else `{root}/{user_id}` or `{root}/{姓名}`.
+ * A first folder that would be the team folder (a user named `@team`, any case)
+ * gets the user id appended, so a personal folder never lands on the team root.
+ */
 export function personalDir(user: NasUser, layout: NasLayout): string {
   const mapped = layout.mapping?.get(user.userId);
-  if (mapped) {
-    const parts = mapped.split(/[\\/]+/).filter((p) => p.trim()).map((p) => sanitizeFileName(p));
-    if (parts.length) return parts.reduce((dir, p) => safeJoin(dir, p), layout.nasRoot);
+  const parts = mapped ? mapped.split(/[\\/]+/).filter((p) => p.trim()).map((p) => sanitizeFileName(p)) : [];
+  if (!parts.length) {
+    const raw = (layout.personalFolder ?? "user_id") === "name" ? user.name || user.userId : user.userId;
+    parts.push(sanitizeFileName(raw, { fallback: user.userId || "unknown" }));
   }
-  const raw = (layout.personalFolder ?? "user_id") === "name" ? user.name || user.userId : user.userId;
-  return safeJoin(layout.nasRoot, sanitizeFileName(raw, { fallback: user.userId || "unknown" }));
+  if (sameFolder(parts[0], teamFolderName(layout))) {
+    parts[0] = sanitizeFileName(`${parts[0]}_${user.userId || "user"}`);
+  }
+  return parts.reduce((dir, p) => safeJoin(dir, p), layout.nasRoot);
+}
+
+/** The team folder's name under the root (sanitized `teamFolder`, default `@team`). */
+function teamFolderName(layout: NasLayout): string {
+  return sanitizeFileName(layout.teamFolder ?? "@team");
+}
+
+/** Folder names that NAS shares (often case-insensitive, SMB) would treat as one. */
+function sameFolder(a: string, b: string): boolean {
+  return a.normalize("NFC").toLowerCase() === b.normalize("NFC").toLowerCase();
 }
 
 /** `{root}/@team/{部门名称}` for each of `user`'s departments (names sanitized, duplicates merged). */
 export function teamDirs(user: NasUser, layout: NasLayout): { department: string; dir: string }[] {
   if (layout.teamCopies === false) return [];
-  const team = safeJoin(layout.nasRoot, sanitizeFileName(layout.teamFolder ?? "@team"));
+  const team = safeJoin(layout.nasRoot, teamFolderName(layout));
   const seen = new Set<string>();
   const out: { department: string; dir: string }[] = [];
   for (const d of user.departments) {

@@ -203,7 +203,7 @@ Deno.test("webhook: the signature covers the exact raw bytes", async () => {
       const inner = JSON.stringify(meetingEndedEnvelope("ev-raw"));
       // Unusual but valid JSON formatting: a re-serialising verifier would compute another signature.
       const body = `{ "encrypt" :  "${await encryptEvent(inner, ENCRYPT_KEY)}" }\n`;
-      const timestamp = "1768788000";
+      const timestamp = String(Math.floor(Date.now() / 1000));
       const nonce = "nonce-raw";
       const signature = computeSignature({ timestamp, nonce, encryptKey: ENCRYPT_KEY, rawBody: body });
       const res = await post(url, body, {

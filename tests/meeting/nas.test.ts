@@ -189,3 +189,32 @@ Deno.test("nas root check: missing, not a folder, read-only, low space", async (
   await Deno.chmod(`${dir}/ro`, 0o755);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("nas: a user named like the team folder never gets the team root as a personal folder", async () => {
+  const root = "/nas";
+  const team = { userId: "u_t", name: "@team", departments: [] };
+  const byName = { nasRoot: root, personalFolder: "name" as const };
+  assert.equal(personalDir(team, byName), "/nas/@team_u_t");
+  assert.equal(personalDir({ ...team, name: "@TEAM" }, byName), "/nas/@TEAM_u_t", "NAS shares ignore case");
+  assert.equal(personalDir({ ...team, userId: "@team", name: "x" }, { nasRoot: root }), "/nas/@team_@team");
+  assert.equal(personalDir({ ...team, name: "团队" }, { ...byName, teamFolder: "团队" }), "/nas/团队_u_t");
+  assert.equal(personalDir({ ...team, name: "@team" }, { ...byName, teamFolder: "共享" }), "/nas/@team");
+  const mapping = new Map([["u_t", "@team/销售部"]]);
+  assert.equal(personalDir(team, { nasRoot: root, mapping }), "/nas/@team_u_t/销售部");
+
+  // End to end: the personal file of "@team" (one department) is not written into the team root.
+  const { root: nas, staged } = await setup();
+  const r = await distributeRecording(
+    staged,
+    FILE,
+    { ...team, departments: [{ id: "D1", name: "市场部" }] },
+    {
+      nasRoot: nas,
+      personalFolder: "name",
+      freeBytes: () => Promise.resolve(0),
+    },
+  );
+  assert.equal(r.personal.path, `${nas}/@team_u_t/${FILE}`);
+  assert.deepEqual([...Deno.readDirSync(`${nas}/@team`)].map((e) => e.name), ["市场部"]);
+  await Deno.remove(nas, { recursive: true });
+});

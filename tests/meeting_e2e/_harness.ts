@@ -119,6 +119,7 @@ export async function authorize(h: Harness, userId: string): Promise<{ status: n
   const start = await fetch(`${h.serviceUrl}/auth/start`);
   const startHtml = await start.text();
   assert.equal(start.status, 200);
+  const cookie = browserCookie(start);
   const href = /<a class="btn" href="([^"]+)">授权开启<\/a>/.exec(startHtml)?.[1];
   assert.ok(href, "the start page has a 授权开启 link");
   const url = new URL(href.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))));
@@ -133,8 +134,16 @@ export async function authorize(h: Harness, userId: string): Promise<{ status: n
     code_challenge: q.get("code_challenge") ?? undefined,
     code_challenge_method: q.get("code_challenge_method") ?? undefined,
   });
-  const cb = await fetch(approved.callback_url);
+  const cb = await fetch(approved.callback_url, { headers: { cookie } });
   return { status: cb.status, html: await cb.text() };
+}
+
+/** The `name=value` of the browser-binding cookie `/auth/start` set (what a browser sends back). */
+export function browserCookie(start: Response): string {
+  const set = start.headers.get("set-cookie") ?? "";
+  const pair = set.split(";")[0];
+  assert.match(pair, /^fk_oauth=[\w-]{20,}$/, "/auth/start binds the state to the browser with a cookie");
+  return pair;
 }
 
 /** Files (not folders) under `dir`, relative, sorted. */

@@ -51,6 +51,7 @@ async function withSetup(fn: (o: Setup) => Promise<void>) {
       app: {
         app_id: DEFAULT_APP_ID,
         app_secret: DEFAULT_APP_SECRET,
+        verification_token: "sandbox-verification-token",
         base_url: server.url,
         accounts_url: server.url,
       },
@@ -87,6 +88,13 @@ Deno.test("cli meeting: start-up checks say what to fix (NAS root, App Secret); 
     assert.match(badSecret.out, /错误：.*App Secret/);
     assert.ok(!badSecret.out.includes("wrong-secret"));
     assert.ok(!/\n\s+at /.test(badSecret.out), "no stack trace for an expected failure");
+
+    // Webhook mode without a Verification Token would accept anyone's forged "meeting ended" event.
+    const noToken = await write({ app: { verification_token: "" } });
+    const open = await captured(() => meetingMain(["-c", noToken]));
+    assert.equal(open.value, 1);
+    assert.match(open.out, /错误：webhook 模式必须配置 Verification Token/);
+    assert.match(open.out, /事件与回调 → 加密策略/, "says where to find it");
 
     const usage = await captured(() => meetingMain(["--nope"]));
     assert.equal(usage.value, 2);

@@ -55,7 +55,7 @@ export const HTML_HEADERS: Record<string, string> = {
   "referrer-policy": "no-referrer",
 };
 
-/** An HTML response. */
-export function htmlResponse(html: string, status = 200): Response {
-  return new Response(html, { status, headers: HTML_HEADERS });
+/** An HTML response (with `extra` headers, e.g. a cookie). */
+export function htmlResponse(html: string, status = 200, extra: Record<string, string> = {}): Response {
+  return new Response(html, { status, headers: { ...HTML_HEADERS, ...extra } });
 }

@@ -8,7 +8,10 @@ import type { OAuthStateStore } from "../../../lib/oauth/state_store.ts";
 import type { AppCredentials, TokenEndpoints } from "../../../lib/token/token_endpoints.ts";
 import type { TokenManager } from "../../../lib/token/token_manager.ts";
 import type { MeetingWorker } from "../worker.ts";
+import { type Clock, systemClock } from "../../../lib/time/clock.ts";
 import { box, escapeHtml, htmlResponse, linkButton, page } from "./_html.ts";
+import { RateWindow } from "./_rate_window.ts";
+import { readCookie } from "./admin_access.ts";
 import { joinUrl } from "./_paths.ts";
 
 /** Path of the page with the 「授权开启」 button. */
@@ -27,7 +30,17 @@ export interface AuthRoutesOptions {
   /** Scopes asked for (`oauth.scopes`, `offline_access` always included). */
   scopes: readonly string[];
   /** Single-use `state` values (10 min by default), each carrying its PKCE verifier. */
-  states: Pick<OAuthStateStore, "create" | "consume">;
+  states: Pick<OAuthStateStore, "create" | "consume" | "pending">;
+  /** Most states waiting for a callback at once (default 500); beyond it `/auth/start` answers 503. */
+  maxPendingStates?: number;
+  /** Authorization starts allowed per minute, all browsers together (default 60); beyond it 429. */
+  maxStartsPerMinute?: number;
+  /** `Secure` on the browser-binding cookie (the public URL is https). */
+  secureCookies?: boolean;
+  /** Lifetime of a state, ms (the binding cookie lives as long; default 600 000). */
+  stateTtlMs?: number;
+  /** Time source (rate limit). */
+  clock?: Clock;
   /** The v2 code exchange. */
   endpoints: Required<Pick<TokenEndpoints, "exchangeCode">>;
   /** Where the user's tokens are saved. */
@@ -43,14 +56,23 @@ export interface AuthRoutesOptions {
 interface StateData {
   /** PKCE verifier. */
   v?: string;
+  /** SHA-256 (base64url) of the browser-binding cookie set by `/auth/start`. */
+  b?: string;
 }
+
+/** Cookie that binds an authorization to the browser that started it. */
+export const OAUTH_BROWSER_COOKIE = "fk_oauth";
 
 /**
  * The user-authorization pages:
  * - `GET /auth/start`: a Chinese page whose 「授权开启」 button opens Feishu's
  *   authorize page with a fresh single-use `state` (stored, 10 min), PKCE
- *   (S256) and the configured scopes plus `offline_access`;
- * - `GET /auth/callback`: consumes the state, exchanges the code
+ *   (S256) and the configured scopes plus `offline_access`; it sets a
+ *   browser-binding cookie (HttpOnly, SameSite=Lax) whose hash the state
+ *   keeps. At most `maxPendingStates` states wait at once (503 beyond) and
+ *   `maxStartsPerMinute` are created per minute (429 beyond);
+ * - `GET /auth/callback`: consumes the state, checks the browser-binding
+ *   cookie (a callback opened in another browser is refused), exchanges the code
  *   (`authen/v2/oauth/token`), learns who authorized (`user_info`), saves the
  *   tokens under the user's tenant `user_id` through the token manager, shows
  *   a success page and resumes every job waiting for that user. Denial,
@@ -67,9 +89,27 @@ export function registerAuthRoutes(app: Hono, o: AuthRoutesOptions): void {
   const redirectUri = joinUrl(o.publicBaseUrl, AUTH_CALLBACK_PATH);
   const again = linkButton("重新发起授权", joinUrl(o.publicBaseUrl, AUTH_START_PATH));
 
-  app.get(AUTH_START_PATH, async () => {
+  const starts = new RateWindow({
+    limit: o.maxStartsPerMinute ?? 60,
+    windowMs: 60_000,
+    clock: o.clock ?? systemClock,
+  });
+  const busy = (text: string, status: 429 | 503) =>
+    htmlResponse(page("请稍后再试", box("error", [text], again)), status, { "retry-after": "60" });
+
+  app.get(AUTH_START_PATH, async (c) => {
+    if (o.states.pending() >= (o.maxPendingStates ?? 500)) {
+      log.warn("oauth.too_many_pending", {});
+      return busy("当前等待完成的授权请求过多，请一分钟后刷新本页。", 503);
+    }
+    if (!starts.tryHit()) {
+      log.warn("oauth.start_rate_limited", {});
+      return busy("授权请求过于频繁，请一分钟后刷新本页。", 429);
+    }
+    // One binding per browser (kept across tabs); the state remembers only its hash.
+    const browser = readCookie(c.req.header("cookie"), OAUTH_BROWSER_COOKIE) ?? randomBase64Url(32);
     const verifier = randomBase64Url(32);
-    const state = o.states.create({ v: verifier } satisfies StateData);
+    const state = o.states.create({ v: verifier, b: await sha256(browser) } satisfies StateData);
     const url = buildAuthorizeUrl({
       appId: o.app.appId,
       redirectUri,
@@ -79,7 +119,13 @@ export function registerAuthRoutes(app: Hono, o: AuthRoutesOptions): void {
       codeChallenge: await s256(verifier),
       codeChallengeMethod: "S256",
     });
-    return htmlResponse(page("会议录制自动归档 · 授权", startBody(url, o.scopes)));
+    const secure = o.secureCookies ? "; Secure" : "";
+    // SameSite=Lax: the browser sends it on Feishu's top-level redirect back to the callback.
+    return htmlResponse(page("会议录制自动归档 · 授权", startBody(url, o.scopes)), 200, {
+      "set-cookie": `${OAUTH_BROWSER_COOKIE}=${browser}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${
+        Math.floor((o.stateTtlMs ?? 600_000) / 1000)
+      }${secure}`,
+    });
   });
 
   app.get(AUTH_CALLBACK_PATH, async (c) => {
@@ -105,6 +151,19 @@ export function registerAuthRoutes(app: Hono, o: AuthRoutesOptions): void {
             ["授权链接已失效（超过 10 分钟、已使用过或不是由本服务发起），请重新发起授权。"],
             again,
           ),
+        ),
+        400,
+      );
+    }
+    const browser = readCookie(c.req.header("cookie"), OAUTH_BROWSER_COOKIE);
+    if (!found.data?.b || !browser || await sha256(browser) !== found.data.b) {
+      log.warn("oauth.other_browser", {});
+      return htmlResponse(
+        page(
+          "请在同一浏览器中完成授权",
+          box("error", [
+            "这个授权回调不是由当前浏览器发起的：请在打开授权页的同一浏览器中完成授权，或重新发起授权。",
+          ], again),
         ),
         400,
       );
@@ -167,11 +226,14 @@ function successBody(name: string, resumed: number, hasRefresh: boolean): string
   return box("ok", lines, `<p class="muted">可以关闭本页面了。</p>`);
 }
 
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return new Uint8Array(digest).toBase64({ alphabet: "base64url", omitPadding: true });
+}
+
 function randomBase64Url(bytes: number): string {
   return crypto.getRandomValues(new Uint8Array(bytes)).toBase64({ alphabet: "base64url", omitPadding: true });
 }
 
-async function s256(verifier: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
-  return new Uint8Array(digest).toBase64({ alphabet: "base64url", omitPadding: true });
-}
+/** PKCE S256 challenge of a verifier. */
+const s256 = sha256;

@@ -1,29 +1,20 @@
-import { Hono } from "hono";
-import { ContactCache } from "../../../lib/contact/contact_cache.ts";
-import { SqliteEventStore } from "../../../lib/events/event_store_sqlite.ts";
-import { LongConnection, type LongConnectionOptions } from "../../../lib/events/ws_adapter.ts";
+import type { Hono } from "hono";
+import type { SqliteEventStore } from "../../../lib/events/event_store_sqlite.ts";
+import type { LongConnection, LongConnectionOptions } from "../../../lib/events/ws_adapter.ts";
 import { type Logger, silentLogger } from "../../../lib/log/logger.ts";
-import { OAuthStateStore } from "../../../lib/oauth/state_store.ts";
 import { type Clock, systemClock } from "../../../lib/time/clock.ts";
 import type { MeetingConfig } from "../config.ts";
-import { loadFolderMapping } from "../folder_mapping.ts";
-import { JobStore } from "../job_store.ts";
-import { meetingWorkerSettings } from "../settings.ts";
-import { MeetingWorker, type MeetingWorkerOptions } from "../worker.ts";
-import { ensureParentDir, joinUrl } from "./_paths.ts";
-import { AUTH_START_PATH, registerAuthRoutes } from "./auth_routes.ts";
-import { CardNotifier } from "./card_notifier.ts";
-import { ContactDirectory } from "./contact_directory.ts";
-import { EventProcessor } from "./event_processor.ts";
-import { FileDownloader, type FileDownloaderOptions } from "./file_downloader.ts";
-import { TokenKeepAlive } from "./keep_alive.ts";
-import { createMeetingClients, type MeetingClients } from "./meeting_clients.ts";
-import { LarkMinutesSource } from "./minutes_source.ts";
-import { OwnerResolver } from "./owner_resolver.ts";
-import { LarkRecordingSource } from "./recording_source.ts";
-import { type MeetingHealth, registerStatusRoutes } from "./status_routes.ts";
-import { TokenUserAuth } from "./token_user_auth.ts";
-import { registerWebhookRoute } from "./webhook_route.ts";
+import type { JobStore } from "../job_store.ts";
+import type { MeetingWorker, MeetingWorkerOptions } from "../worker.ts";
+import { buildServiceApp } from "./_service_app.ts";
+import { ServiceLifecycle } from "./_service_lifecycle.ts";
+import { wireServiceParts } from "./_service_parts.ts";
+import type { AccessPolicy } from "./access_policy.ts";
+import type { EventProcessor } from "./event_processor.ts";
+import type { FileDownloaderOptions } from "./file_downloader.ts";
+import type { MeetingClients } from "./meeting_clients.ts";
+import { securityPreflight } from "./security_preflight.ts";
+import type { MeetingHealth } from "./status_routes.ts";
 
 /** Options of {@linkcode createMeetingService}. */
 export interface MeetingServiceOptions {
@@ -43,6 +34,10 @@ export interface MeetingServiceOptions {
   download?: Omit<FileDownloaderOptions, "fetch" | "clock" | "logger">;
   /** Worker tuning (lease, step attempts, retry base; the worker's defaults apply). */
   worker?: Pick<MeetingWorkerOptions, "leaseMs" | "maxStepAttempts" | "retryBaseMs">;
+  /** Called once with a newly generated admin token (exposed services); show it, it is never logged. */
+  onAdminTokenCreated?: (token: string) => void;
+  /** Environment reader for the at-rest key `FEISHU_KIT_KEY` (default `Deno.env.get`). */
+  getEnv?: (name: string) => string | undefined;
   /** Long-connection tuning (the adapter's defaults apply). */
   longConnection?: Pick<LongConnectionOptions, "pingTimeoutSec" | "handshakeTimeoutMs" | "restartDelayMs">;
 }
@@ -55,6 +50,8 @@ export interface MeetingService {
   readonly fetch: (request: Request) => Response | Promise<Response>;
   /** The validated config it runs with. */
   readonly config: MeetingConfig;
+  /** Hosts, origins and the admin token it enforces. */
+  readonly policy: AccessPolicy;
   /** The Feishu clients and the token manager. */
   readonly clients: MeetingClients;
   /** The job store (`state.db`). */
@@ -85,15 +82,19 @@ export interface MeetingService {
 }
 
 /**
- * Wire the meeting recording archiver from its config: Feishu clients (one
- * app), the SQLite stores in `state.db` (jobs, events, OAuth states, contact
+ * Wire the meeting recording archiver from its config, in four steps: the
+ * security preflight (webhook mode needs the Verification Token; a service
+ * reachable beyond loopback needs the admin token, generated on the first
+ * start), the parts — Feishu clients (one app), the SQLite stores in `state.db` (jobs, events, OAuth states, contact
  * cache) and `state.token_db` (tokens), the port adapters, the worker, the
- * event processor, the keep-alive timer and the HTTP app:
+ * event processor, the keep-alive timer — their lifecycle, and the HTTP app
+ * behind its front door (host allow-list, origin check, admin token):
  *
  * - `POST /webhook/event`: signature, decryption, challenge; stored durably, answered at once
  *   (served in both modes; in `long_connection` mode Feishu simply sends nothing there);
  * - `GET /auth/start`, `GET /auth/callback`: user authorization, then back-fill;
- * - `GET /healthz`, `GET /` and `GET /status`, `POST /jobs/:id/retry`.
+ * - `GET /healthz`, `GET /` and `GET /status`, `POST /jobs/:id/retry` (admin token once exposed),
+ *   `GET`/`POST /login` (the browser's way to present the admin token).
  *
  * Nothing runs until {@linkcode MeetingService.start}; serve `fetch` with `Deno.serve`.
  *
@@ -101,7 +102,7 @@ export interface MeetingService {
  * ```ts
  * const service = await createMeetingService(config, { logger });
  * await service.start(signal);
- * const server = Deno.serve({ hostname: config.server.host, port: config.server.port, signal }, service.fetch);
+ * const server = serveGuarded({ hostname: config.server.host, port: config.server.port, signal }, service.fetch);
  * await server.finished;
  * await service.stop();
  * ```
@@ -112,184 +113,25 @@ export async function createMeetingService(
 ): Promise<MeetingService> {
   const clock = options.clock ?? systemClock;
   const log = options.logger ?? silentLogger;
-  const mapping = options.mapping ??
-    (config.nas.mapping_file ? await loadFolderMapping(config.nas.mapping_file) : undefined);
-  await ensureParentDir(config.state.db);
-  const clients = await createMeetingClients(config, { fetch: options.fetch, clock, logger: log });
-  const { app: creds, tokens } = clients;
-  const jobs = new JobStore(config.state.db, { clock });
-  const events = new SqliteEventStore(config.state.db, { clock });
-  const states = new OAuthStateStore(config.state.db, {
-    clock,
-    ttlMs: config.oauth.state_ttl_seconds * 1000,
-  });
-  const contactCache = new ContactCache({
-    path: config.state.db,
-    appId: creds.appId,
-    api: clients.contacts,
-    ttlMs: config.contact.cache_ttl_hours * 3_600_000,
-    clock,
-    logger: log,
-  });
-  const authStartUrl = joinUrl(config.server.public_base_url, AUTH_START_PATH);
-  const worker = new MeetingWorker({
-    ...meetingWorkerSettings(config, mapping),
-    ...options.worker,
-    store: jobs,
-    recordings: new LarkRecordingSource({ api: clients.recordings, tokens, appId: creds.appId }),
-    minutes: new LarkMinutesSource({ api: clients.minutes, tokens, appId: creds.appId }),
-    downloader: new FileDownloader({ ...options.download, fetch: options.fetch, clock, logger: log }),
-    directory: new ContactDirectory(contactCache),
-    notifier: new CardNotifier({
-      messages: clients.messages,
-      authStartUrl,
-      timeZone: config.naming.time_zone,
-    }),
-    auth: new TokenUserAuth(tokens, creds.appId),
-    pollIntervalMs: options.pollIntervalMs,
-    clock,
-    logger: log,
-  });
-  const owners = new OwnerResolver({ contacts: clients.contactsByOpenId });
-  const processor = new EventProcessor({
-    events,
-    worker,
-    resolveUserId: (m, signal) => owners.userId(m.owner, signal),
-    pollIntervalMs: options.pollIntervalMs,
-    clock,
-    logger: log,
-  });
-  const keepAlive = new TokenKeepAlive({
-    tokens,
-    appId: creds.appId,
-    intervalMs: options.keepAliveIntervalMs,
-    clock,
-    logger: log,
-  });
-
-  let ctl: AbortController | undefined;
-  let loops: Promise<unknown>[] = [];
-  let connection: LongConnection | undefined;
-  let stopping: Promise<void> | undefined;
-  const mode = config.events.mode;
-
-  const health = async (): Promise<MeetingHealth> => {
-    const running = ctl !== undefined && !ctl.signal.aborted;
-    const conn = connection ? { state: connection.state, stats: connection.stats } : undefined;
-    return {
-      ok: running && (mode === "webhook" || conn?.state === "connected"),
-      mode,
-      running,
-      connection: mode === "long_connection" ? conn ?? { state: "idle", stats: emptyStats() } : undefined,
-      activeJobs: worker.active,
-      jobs: jobs.counts(),
-      events: await events.counts(),
-      processor: processor.stats,
-    };
-  };
-
-  const app = new Hono();
-  app.onError((e, c) => {
-    log.error("http.error", { path: new URL(c.req.url).pathname, error: e });
-    return c.json({ error: "internal_error", message: "服务内部错误，详情见日志。" }, 500);
-  });
-  app.notFound((c) => c.text("页面不存在。", 404));
-  registerWebhookRoute(app, {
-    events,
-    encryptKey: config.app.encrypt_key,
-    verificationToken: config.app.verification_token,
-    onStored: () => processor.wake(),
-    logger: log,
-  });
-  registerAuthRoutes(app, {
-    app: creds,
-    accountsUrl: config.app.accounts_url,
-    publicBaseUrl: config.server.public_base_url,
-    scopes: config.oauth.scopes,
-    states,
-    endpoints: clients.endpoints,
-    tokens,
-    http: clients.http,
-    worker,
-    logger: log,
-  });
-  registerStatusRoutes(app, {
-    health,
-    jobs,
-    worker,
-    timeZone: config.naming.time_zone,
-    authStartUrl,
-  });
-
-  const closeStores = () => {
-    for (const store of [events, jobs, states, contactCache, clients]) {
-      try {
-        store.close();
-      } catch { /* already closed */ }
-    }
-  };
-
-  const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      ctl?.abort(new DOMException("service stopping", "AbortError"));
-      connection?.close();
-      await Promise.allSettled(loops);
-      closeStores();
-      log.info("meeting.service_stopped", {});
-    })();
-    return stopping;
-  };
-
-  const start = async (signal?: AbortSignal): Promise<void> => {
-    if (ctl) return;
-    if (stopping) throw new Error("meeting service already stopped; create a new one");
-    signal?.throwIfAborted();
-    ctl = new AbortController();
-    signal?.addEventListener("abort", () => void stop(), { once: true });
-    const recovered = await events.recoverProcessing();
-    const s = ctl.signal;
-    loops = [worker.run(s), processor.run(s), keepAlive.run(s)];
-    log.info("meeting.service_started", { mode, recovered_events: recovered, jobs: jobs.counts() });
-    if (mode !== "long_connection") return;
-    connection = new LongConnection({
-      ...options.longConnection,
-      appId: creds.appId,
-      appSecret: creds.appSecret,
-      store: events,
-      baseUrl: config.app.base_url,
-      encryptKey: config.app.encrypt_key || undefined,
-      verificationToken: config.app.verification_token || undefined,
-      logger: log,
-      onStored: () => processor.wake(),
-      fetch: options.fetch,
-      signal: s,
-    });
-    try {
-      await connection.start();
-    } catch (e) {
-      await stop();
-      throw e;
-    }
-  };
-
+  const policy = await securityPreflight(config, { ...options, logger: log });
+  const parts = await wireServiceParts(config, options, clock, log);
+  const life = new ServiceLifecycle(config, parts, options, log);
+  const app = buildServiceApp(config, parts, { policy, health: life.health, clock, logger: log });
   return {
     app,
     fetch: (request: Request) => app.fetch(request),
     config,
-    clients,
-    jobs,
-    events,
-    worker,
-    processor,
+    policy,
+    clients: parts.clients,
+    jobs: parts.jobs,
+    events: parts.events,
+    worker: parts.worker,
+    processor: parts.processor,
     get connection() {
-      return connection;
+      return life.connection;
     },
-    health,
-    start,
-    stop,
+    health: life.health,
+    start: life.start,
+    stop: life.stop,
   };
-}
-
-function emptyStats() {
-  return { received: 0, stored: 0, replays: 0, rejected: 0, reconnects: 0 };
 }

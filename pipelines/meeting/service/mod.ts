@@ -18,6 +18,12 @@
  *   manager, then every waiting job of the user resumes: back-fill);
  *   {@linkcode TokenKeepAlive} refreshes idle logins before they lapse.
  * - `GET /healthz`, `GET /` / `GET /status` (Chinese status page).
+ * - Front door ({@linkcode registerAdminAccess}): `Host` on the allow-list
+ *   ({@linkcode accessPolicy}), state-changing requests from the configured
+ *   origins only, and — once reachable beyond loopback — the admin token
+ *   ({@linkcode resolveAdminToken}) for everything but the webhook, the OAuth
+ *   pages and `/healthz`. {@linkcode securityPreflight} refuses to start
+ *   without a Verification Token in webhook mode or without a usable admin token.
  *
  * @example
  * ```ts
@@ -27,7 +33,7 @@
  * await checkMeetingStartup(config, { endpoints: service.clients.endpoints });
  * const stop = new AbortController();
  * await service.start(stop.signal);
- * const server = Deno.serve({ hostname: "127.0.0.1", port: 29090, signal: stop.signal }, service.fetch);
+ * const server = serveGuarded({ hostname: "127.0.0.1", port: 29090, signal: stop.signal }, service.fetch);
  * // … SIGINT: stop.abort(); await server.finished; await service.stop();
  * ```
  *
@@ -47,4 +53,8 @@ export * from "./auth_routes.ts";
 export * from "./status_routes.ts";
 export * from "./webhook_route.ts";
 export * from "./startup_checks.ts";
+export * from "./access_policy.ts";
+export * from "./admin_token.ts";
+export * from "./admin_access.ts";
+export * from "./security_preflight.ts";
 export * from "./meeting_service.ts";

@@ -1,7 +1,9 @@
 import type { Hono } from "hono";
 import type { EventSink } from "../../../lib/events/event_store.ts";
 import { handleWebhook } from "../../../lib/events/webhook_handler.ts";
+import { ReplayGuard } from "../../../lib/events/replay_guard.ts";
 import type { Logger } from "../../../lib/log/logger.ts";
+import type { Clock } from "../../../lib/time/clock.ts";
 
 /** Path of the event request URL (register `{public_base_url}/webhook/event` in the app's console). */
 export const WEBHOOK_PATH = "/webhook/event";
@@ -16,6 +18,10 @@ export interface WebhookRouteOptions {
   verificationToken: string;
   /** Called after a new event is stored (wakes the event processor). */
   onStored: () => void;
+  /** Time source of the signed-request window (default the system clock). */
+  clock?: Clock;
+  /** Signed-request window, seconds either side of now (default 300). */
+  replayWindowSec?: number;
   /** Logger (event ids and types, refusals; never bodies). */
   logger?: Logger;
 }
@@ -23,7 +29,8 @@ export interface WebhookRouteOptions {
 /**
  * `POST /webhook/event` through `lib/events`' `handleWebhook`: the raw body
  * (1 MB cap → 413), `X-Lark-Signature` over the exact bytes when an Encrypt
- * Key is set (forged or missing → 401), JSON (→ 400), decryption, the
+ * Key is set (forged or missing → 401; a timestamp more than 5 minutes off
+ * or a nonce already used → 401), JSON (→ 400), decryption, the
  * `url_verification` challenge, the Verification Token, then the event stored
  * durably (de-duplicated on `event_id`) and only then 200 — well within
  * Feishu's 3 s. Events are processed later, from the store.
@@ -40,6 +47,7 @@ export function registerWebhookRoute(app: Hono, o: WebhookRouteOptions): void {
     verificationToken: o.verificationToken || undefined,
     logger: o.logger,
     onStored: o.onStored,
+    replayGuard: new ReplayGuard({ clock: o.clock, windowSec: o.replayWindowSec }),
   };
   app.post(WEBHOOK_PATH, (c) => handleWebhook(c.req.raw, options));
 }
