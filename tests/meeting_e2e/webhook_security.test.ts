@@ -2,7 +2,9 @@
  * Encrypted and signed webhook delivery: a wrong `X-Lark-Signature` is
  * refused with 401 (nothing stored, no job) while the right one is stored and
  * becomes a job; the encrypted URL-verification challenge is answered; an
- * unsigned, a non-JSON and an oversized body are refused.
+ * unsigned, a non-JSON and an oversized body are refused. Signed requests
+ * must be fresh (issue 7 §2): a timestamp from 2001, 10 minutes old or empty
+ * is refused, a nonce only once; a redelivery (new nonce) still passes.
  */
 import assert from "node:assert/strict";
 import { buildWebhookRequest, eventSignature } from "../../sandbox/meeting/mod.ts";
@@ -71,5 +73,53 @@ Deno.test("e2e: encrypted + signed webhook — a wrong signature is refused (401
     const big = await fetch(url, { method: "POST", body: "x".repeat(1_100_000) });
     assert.equal(big.status, 413);
     await big.body?.cancel();
+  });
+});
+
+Deno.test("e2e: signed requests — stale/missing timestamps and reused nonces are refused; a redelivery passes", async () => {
+  await withHarness({ meeting: { encryptKey: KEY } }, async (h) => {
+    const url = `${h.serviceUrl}/webhook/event`;
+    const challenge = JSON.stringify({
+      challenge: "c-1",
+      token: h.family.options.verificationToken,
+      type: "url_verification",
+    });
+    const send = (r: { body: string; headers: Record<string, string> }) =>
+      fetch(url, { method: "POST", headers: r.headers, body: r.body }).then(async (res) => {
+        await res.body?.cancel();
+        return res.status;
+      });
+    const now = Math.floor(Date.now() / 1000);
+
+    const y2001 = await buildWebhookRequest(challenge, { encryptKey: KEY, timestampSec: 978_307_200 });
+    assert.equal(await send(y2001), 401, "correctly signed, but from 2001");
+    const old = await buildWebhookRequest(challenge, { encryptKey: KEY, timestampSec: now - 600 });
+    assert.equal(await send(old), 401, "10 minutes old");
+    const body = JSON.stringify({ encrypt: "x" });
+    const empty = {
+      body,
+      headers: {
+        "x-lark-request-timestamp": "",
+        "x-lark-request-nonce": "n-empty",
+        "x-lark-signature": await eventSignature("", "n-empty", KEY, body),
+      },
+    };
+    assert.equal(await send(empty), 401, "signed over an empty timestamp");
+
+    const fresh = await buildWebhookRequest(challenge, { encryptKey: KEY, timestampSec: now - 30 });
+    assert.equal(await send(fresh), 200, "30 s old: inside the window");
+    assert.equal(await send(fresh), 401, "the same request again: nonce already used");
+
+    // Feishu redelivering an event signs it again with a new nonce: accepted, then de-duplicated by event_id.
+    const zhang = h.family.directory.users[0];
+    const ended = await h.family.endMeeting({ topic: "重投", owner_user_id: zhang.userId, duplicate: true });
+    await h.family.whenDelivered();
+    const both = h.family.deliveries.filter((d) => d.eventId === ended.event_id);
+    assert.equal(both.length, 2);
+    for (const d of both) assert.equal(d.attempts.at(-1)?.httpStatus, 200);
+    const stale = h.logs.records.filter((r) =>
+      r.event === "event.rejected" && /stale|replayed|missing/.test(JSON.stringify(r))
+    );
+    assert.equal(stale.length, 4, "each refusal logged with its reason");
   });
 });
