@@ -81,6 +81,16 @@ export class ReplayGuard {
     return undefined;
   }
 
+  /**
+   * Forget an accepted nonce again: the request it came with failed on our
+   * side (5xx), so the same signed request, should Feishu send it again, is
+   * not mistaken for a replay.
+   */
+  forget(nonce: string | null | undefined): void {
+    const key = nonce?.trim();
+    if (key) this.#seen.delete(key);
+  }
+
   #forgetExpired(now: number): void {
     for (const [nonce, expires] of this.#seen) {
       if (expires >= now) {

@@ -57,6 +57,7 @@ const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
  */
 export async function handleWebhook(request: Request, options: WebhookOptions): Promise<Response> {
   const log = options.logger ?? silentLogger;
+  let fresh: ReplayGuard | undefined;
   try {
     if (request.method !== "POST") throw new EventRejectedError("method", `method ${request.method}`);
     const raw = await readBodyCapped(
@@ -65,7 +66,7 @@ export async function handleWebhook(request: Request, options: WebhookOptions): 
       options.bodyTimeoutMs ?? 2000,
     );
     const signed = checkSignature(request.headers, raw, options);
-    if (signed) checkFreshness(request.headers, options);
+    if (signed) fresh = checkFreshness(request.headers, options);
     let payload: unknown;
     try {
       payload = JSON.parse(new TextDecoder().decode(raw));
@@ -101,6 +102,7 @@ export async function handleWebhook(request: Request, options: WebhookOptions): 
     return new Response("{}", { headers: JSON_HEADERS });
   } catch (e) {
     if (!(e instanceof EventRejectedError)) throw e;
+    if (e.status >= 500) fresh?.forget(request.headers.get("x-lark-request-nonce"));
     const level = e.status >= 500 ? "error" : "warn";
     log[level]("event.rejected", { reason: e.reason, status: e.status, message: e.message });
     return new Response(JSON.stringify({ error: e.reason }), { status: e.status, headers: JSON_HEADERS });
@@ -110,11 +112,12 @@ export async function handleWebhook(request: Request, options: WebhookOptions): 
 const guards = new WeakMap<WebhookOptions, ReplayGuard>();
 
 /** A signed request must be fresh (timestamp window) and new (nonce not seen). */
-function checkFreshness(headers: Headers, options: WebhookOptions): void {
+function checkFreshness(headers: Headers, options: WebhookOptions): ReplayGuard {
   let guard = options.replayGuard ?? guards.get(options);
   if (!guard) guards.set(options, guard = new ReplayGuard());
   const refusal = guard.check(headers.get("x-lark-request-timestamp"), headers.get("x-lark-request-nonce"));
   if (refusal) throw new EventRejectedError("stale_request", `signed request refused: ${refusal}`);
+  return guard;
 }
 
 /** True when a valid signature is present; throws on a wrong one; false when there is none. */

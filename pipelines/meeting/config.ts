@@ -41,6 +41,8 @@ export const MeetingConfigSchema = z.object({
   }),
   events: z.object({
     mode: z.enum(["webhook", "long_connection"]).default("webhook"),
+    // Signed webhook requests: largest |X-Lark-Request-Timestamp - now| accepted, seconds.
+    signed_window_seconds: z.number().int().min(30).max(86_400).default(300),
   }).prefault({}),
   server: z.object({
     host: z.string().min(1).default("127.0.0.1"),

@@ -168,13 +168,26 @@ Deno.test("webhook: bodies over 1 MB are 413, with or without Content-Length", a
 });
 
 Deno.test("webhook: a store failure answers 500 so Feishu delivers again", async () => {
-  const failing: EventSink = { insert: () => Promise.reject(new Error("disk full")) };
-  await withWebhook(secured(failing), async (url) => {
-    const req = await signedEncrypted(meetingEndedEnvelope("ev-500"));
-    const res = await post(url, req.body, req.headers);
-    assert.equal(res.status, 500);
-    assert.deepEqual(res.json, { error: "store_failed" });
-  });
+  let fail = true;
+  const store = new SqliteEventStore(":memory:");
+  const flaky: EventSink = {
+    insert: (e, source) => fail ? Promise.reject(new Error("disk full")) : store.insert(e, source),
+  };
+  try {
+    await withWebhook(secured(flaky), async (url) => {
+      const req = await signedEncrypted(meetingEndedEnvelope("ev-500"));
+      const res = await post(url, req.body, req.headers);
+      assert.equal(res.status, 500);
+      assert.deepEqual(res.json, { error: "store_failed" });
+      // The same signed request again (same nonce) is a redelivery, not a replay: its nonce was released.
+      fail = false;
+      assert.equal((await post(url, req.body, req.headers)).status, 200);
+      assert.equal((await post(url, req.body, req.headers)).status, 401, "once accepted, the nonce is spent");
+    });
+    assert.ok(await store.get("ev-500"));
+  } finally {
+    store.close();
+  }
 });
 
 Deno.test("webhook: a replay after a restart (new store handle, same file) is still ignored", async () => {

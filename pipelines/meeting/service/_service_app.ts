@@ -45,6 +45,7 @@ export function buildServiceApp(
     encryptKey: config.app.encrypt_key,
     verificationToken: config.app.verification_token,
     onStored: () => parts.processor.wake(),
+    replayWindowSec: config.events.signed_window_seconds,
     clock: o.clock,
     logger: log,
   });
