@@ -85,7 +85,10 @@ export function registerAdminAccess(app: Hono, o: AdminAccessOptions): void {
     return c.text("需要管理令牌：请求头 Authorization: Bearer <管理令牌>，或在浏览器中登录。", 401);
   });
 
-  app.get(LOGIN_PATH, () => htmlResponse(loginPage(false), token ? 200 : 404));
+  app.get(
+    LOGIN_PATH,
+    (c) => token ? htmlResponse(loginPage(false)) : c.text("本服务只在本机可访问，无需登录。", 404),
+  );
   app.post(LOGIN_PATH, async (c) => {
     if (!token) return c.text("本服务只在本机可访问，无需登录。", 404);
     if (failures.count() >= failures.limit) return c.text("登录失败次数过多，请一分钟后再试。", 429);
