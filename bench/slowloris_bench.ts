@@ -7,48 +7,12 @@
  * after 5 s. Loopback only; figures, no assertions.
  */
 import { serveGuarded } from "../lib/http/serve_guarded.ts";
+import { slowHeaderFlood } from "../lib/testing/slow_header_flood.ts";
 
 const handler = async (req: Request) => {
   await req.arrayBuffer();
   return new Response("{}", { headers: { "content-type": "application/json" } });
 };
-
-async function flood(port: number, n: number) {
-  const conns: Deno.Conn[] = [];
-  const open = new Set<number>();
-  for (let i = 0; i < n; i++) {
-    try {
-      const c = await Deno.connect({ hostname: "127.0.0.1", port });
-      await c.write(new TextEncoder().encode(`POST /webhook/event HTTP/1.1\r\nHost: 127.0.0.1\r\n`));
-      conns.push(c);
-      open.add(i);
-      c.read(new Uint8Array(64)).then(() => open.delete(i), () => open.delete(i));
-    } catch {
-      break;
-    }
-  }
-  let stop = false;
-  const trickle = (async () => {
-    for (let k = 0; !stop; k++) {
-      for (const [i, c] of conns.entries()) {
-        if (open.has(i)) await c.write(new TextEncoder().encode(`X-${k}: 1\r\n`)).catch(() => open.delete(i));
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  })();
-  return {
-    open,
-    async end() {
-      stop = true;
-      await trickle;
-      for (const c of conns) {
-        try {
-          c.close();
-        } catch { /* closed */ }
-      }
-    },
-  };
-}
 
 async function measure(kind: string, n: number) {
   let port: number;
@@ -62,7 +26,7 @@ async function measure(kind: string, n: number) {
     port = s.addr.port;
     close = () => s.shutdown();
   }
-  const f = await flood(port, n);
+  const f = await slowHeaderFlood({ port, connections: n, intervalMs: 500 });
   const times: number[] = [];
   let errors = 0;
   for (let i = 0; i < 20; i++) {

@@ -4,3 +4,4 @@
  * @module
  */
 export * from "./fake_clock.ts";
+export * from "./slow_header_flood.ts";

@@ -110,20 +110,22 @@ export function cardsTo(h: Harness, userId: string) {
 }
 
 /**
- * Authorize `userId` the way a browser would: open `/auth/start`, take the
- * 「授权开启」 link, approve it with the sandbox's authorize control (same
- * client_id, redirect_uri, scope, state and PKCE challenge), then follow the
- * callback URL to the service. Returns the callback page.
+ * The browser half of an authorization: open `/auth/start`, take the
+ * 「授权开启」 link and approve it with the sandbox's authorize control (same
+ * client_id, redirect_uri, scope, state and PKCE challenge). Returns the
+ * callback URL Feishu would redirect to and the browser's binding cookie.
  */
-export async function authorize(h: Harness, userId: string): Promise<{ status: number; html: string }> {
+export async function approveAuthorization(
+  h: Harness,
+  userId: string,
+): Promise<{ callbackUrl: string; cookie: string; query: URLSearchParams }> {
   const start = await fetch(`${h.serviceUrl}/auth/start`);
   const startHtml = await start.text();
   assert.equal(start.status, 200);
   const cookie = browserCookie(start);
   const href = /<a class="btn" href="([^"]+)">授权开启<\/a>/.exec(startHtml)?.[1];
   assert.ok(href, "the start page has a 授权开启 link");
-  const url = new URL(href.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))));
-  const q = url.searchParams;
+  const q = new URL(href.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)))).searchParams;
   assert.ok(q.get("scope")?.split(" ").includes("offline_access"));
   const approved = h.family.authorize({
     user_id: userId,
@@ -134,7 +136,17 @@ export async function authorize(h: Harness, userId: string): Promise<{ status: n
     code_challenge: q.get("code_challenge") ?? undefined,
     code_challenge_method: q.get("code_challenge_method") ?? undefined,
   });
-  const cb = await fetch(approved.callback_url, { headers: { cookie } });
+  return { callbackUrl: approved.callback_url, cookie, query: q };
+}
+
+/**
+ * Authorize `userId` the way a browser would ({@linkcode approveAuthorization}),
+ * then follow the callback URL to the service with the browser's cookie.
+ * Returns the callback page.
+ */
+export async function authorize(h: Harness, userId: string): Promise<{ status: number; html: string }> {
+  const { callbackUrl, cookie } = await approveAuthorization(h, userId);
+  const cb = await fetch(callbackUrl, { headers: { cookie } });
   return { status: cb.status, html: await cb.text() };
 }
 

@@ -6,7 +6,15 @@
  */
 import assert from "node:assert/strict";
 import { DEFAULT_APP_ID } from "../../sandbox/mod.ts";
-import { authorize, browserCookie, cardsTo, filesUnder, jobInState, until, withHarness } from "./_harness.ts";
+import {
+  approveAuthorization,
+  authorize,
+  cardsTo,
+  filesUnder,
+  jobInState,
+  until,
+  withHarness,
+} from "./_harness.ts";
 
 Deno.test("e2e: never authorized → one red card → authorize → both waiting jobs are back-filled", async () => {
   await withHarness({}, async (h) => {
@@ -80,45 +88,19 @@ Deno.test("e2e: /auth/callback refuses a denial, an unknown state and a reused s
 
     // A real login, then the same callback URL again: the state was single use.
     const zhang = h.family.directory.users[0];
-    const startRes = await fetch(`${h.serviceUrl}/auth/start`);
-    const cookie = browserCookie(startRes);
-    const start = await startRes.text();
-    const href = /href="([^"]+)">授权开启/.exec(start)![1].replace(
-      /&#(\d+);/g,
-      (_, n) => String.fromCharCode(+n),
-    );
-    const q = new URL(href).searchParams;
-    assert.equal(q.get("code_challenge_method"), "S256");
-    const approved = h.family.authorize({
-      user_id: zhang.userId,
-      redirect_uri: q.get("redirect_uri")!,
-      scope: q.get("scope")!,
-      state: q.get("state")!,
-      code_challenge: q.get("code_challenge")!,
-      code_challenge_method: "S256",
-    });
-    const first = await fetch(approved.callback_url, { headers: { cookie } });
+    const { callbackUrl, cookie, query } = await approveAuthorization(h, zhang.userId);
+    assert.equal(query.get("code_challenge_method"), "S256");
+    const first = await fetch(callbackUrl, { headers: { cookie } });
     assert.equal(first.status, 200);
     await first.body?.cancel();
-    const replay = await fetch(approved.callback_url, { headers: { cookie } });
+    const replay = await fetch(callbackUrl, { headers: { cookie } });
     assert.equal(replay.status, 400);
     assert.match(await replay.text(), /授权链接已失效/);
 
     // An approved authorization completed in another browser (another cookie, or none) is refused.
     for (const other of ["fk_oauth=another-browser", ""]) {
-      const q2 = new URL(
-        /href="([^"]+)">授权开启/.exec(await (await fetch(`${h.serviceUrl}/auth/start`)).text())![1]
-          .replace(/&#(\d+);/g, (_, n) => String.fromCharCode(+n)),
-      ).searchParams;
-      const ok = h.family.authorize({
-        user_id: zhang.userId,
-        redirect_uri: q2.get("redirect_uri")!,
-        scope: q2.get("scope")!,
-        state: q2.get("state")!,
-        code_challenge: q2.get("code_challenge")!,
-        code_challenge_method: "S256",
-      });
-      const elsewhere = await fetch(ok.callback_url, { headers: other ? { cookie: other } : {} });
+      const { callbackUrl: url } = await approveAuthorization(h, zhang.userId);
+      const elsewhere = await fetch(url, { headers: other ? { cookie: other } : {} });
       assert.equal(elsewhere.status, 400, `a callback with cookie "${other}" is refused`);
       assert.match(await elsewhere.text(), /同一浏览器/);
     }
