@@ -56,7 +56,7 @@ async function measure(kind: string, n: number) {
   );
 }
 
-for (const n of [100, 500]) {
+for (const n of [0, 100, 500]) {
   await measure("Deno.serve", n);
   await measure("serveGuarded", n);
 }

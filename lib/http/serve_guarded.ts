@@ -133,8 +133,11 @@ export function serveGuarded(
       if (!head) return;
       slot.phase = "piped";
       backend = await Deno.connect({ hostname: "127.0.0.1", port: inner.addr.port });
-      await writeAll(backend, head.head);
-      if (head.rest.length) await writeAll(backend, head.rest);
+      (backend as Deno.TcpConn).setNoDelay(true);
+      const first = new Uint8Array(head.head.length + head.rest.length);
+      first.set(head.head);
+      first.set(head.rest, head.head.length);
+      await writeAll(backend, first);
       const up = slot.conn.readable.pipeTo(backend.writable, { preventClose: true }).catch(() => {});
       await backend.readable.pipeTo(slot.conn.writable, { preventClose: true }).catch(() => {});
       void up;
@@ -176,6 +179,7 @@ export function serveGuarded(
           });
         continue;
       }
+      (conn as Deno.TcpConn).setNoDelay?.(true);
       const slot: Slot = { conn, phase: "head", since: performance.now() };
       slots.add(slot);
       stats.active = slots.size;
