@@ -42,7 +42,9 @@ const HELP = `会议录制自动归档服务
   -h, --help           显示本帮助
 
 密钥可用环境变量提供（优先于配置文件）：APP_ID、APP_SECRET、APP_VERIFICATION_TOKEN、
-APP_ENCRYPT_KEY、DOWNLOAD_PATH（也认 FEISHU_ 前缀的同名变量）。
+APP_ENCRYPT_KEY、DOWNLOAD_PATH（也认 FEISHU_ 前缀的同名变量）；管理令牌 FEISHU_MEETING_ADMIN_TOKEN；
+加密保存令牌所用的密钥 FEISHU_KIT_KEY（不设时使用 state.db 同目录的 secret.key）。
+webhook 模式必须配置 Verification Token；服务可从本机以外访问时，状态页与操作需要管理令牌（首次启动生成并只显示一次）。
 按 Ctrl+C 停止：未完成的任务会保留进度，下次启动自动继续。
 退出码：0 正常停止；1 配置错误或启动检查未通过；2 用法错误。`;
 
