@@ -153,6 +153,19 @@ Deno.test("access: reachable beyond loopback → /status and actions need the ad
     });
     assert.equal(bad.status, 401);
     await bad.body?.cancel();
+    const huge = await call(f, "/login", {
+      host,
+      method: "POST",
+      body: new ReadableStream({
+        start(ctl) {
+          ctl.enqueue(new TextEncoder().encode("token=" + "x".repeat(10_000)));
+          ctl.close();
+        },
+      }),
+      headers: { origin: PUBLIC },
+    });
+    assert.equal(huge.status, 413, "a login body is capped even without Content-Length");
+    await huge.body?.cancel();
     const csrf = await call(f, "/login", {
       host,
       method: "POST",

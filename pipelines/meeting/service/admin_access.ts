@@ -92,9 +92,9 @@ export function registerAdminAccess(app: Hono, o: AdminAccessOptions): void {
   app.post(LOGIN_PATH, async (c) => {
     if (!token) return c.text("本服务只在本机可访问，无需登录。", 404);
     if (failures.count() >= failures.limit) return c.text("登录失败次数过多，请一分钟后再试。", 429);
-    if (Number(c.req.header("content-length") ?? "0") > 4096) return c.text("请求过大。", 413);
-    const form = await c.req.parseBody().catch(() => ({} as Record<string, unknown>));
-    const presented = typeof form.token === "string" ? form.token.trim() : "";
+    const body = await smallBody(c.req.raw, 4096);
+    if (body === undefined) return c.text("请求过大。", 413);
+    const presented = new URLSearchParams(body).get("token")?.trim() ?? "";
     if (!await tokenMatches(presented, token)) {
       failures.hit();
       return htmlResponse(loginPage(true), 401);
@@ -129,6 +129,21 @@ function sameOrigin(c: Context, origins: ReadonlySet<string>, bearer: boolean): 
   // Browsers send Origin with every POST; its absence means a non-browser client,
   // which proves itself with the bearer token (or needs none on a loopback-only service).
   return bearer || readCookie(c.req.header("cookie"), ADMIN_COOKIE) === undefined;
+}
+
+/** A form body of at most `max` bytes as text (undefined when larger; read no further). */
+async function smallBody(request: Request, max: number): Promise<string | undefined> {
+  if (Number(request.headers.get("content-length") ?? "0") > max) return undefined;
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for await (const part of request.body ?? []) {
+    size += part.length;
+    if (size > max) return undefined;
+    parts.push(part);
+  }
+  const all = new Uint8Array(size);
+  parts.reduce((at, p) => (all.set(p, at), at + p.length), 0);
+  return new TextDecoder().decode(all);
 }
 
 /** One cookie's value from a `Cookie` header. */
