@@ -1,5 +1,8 @@
 import { ConfigError } from "../errors/config_error.ts";
+import { writePrivateFile } from "../fs/private_file.ts";
 import { fromBase64, SecretBox, toBase64 } from "./secret_box.ts";
+
+export { writePrivateFile };
 
 /** Where {@linkcode loadSecretBox} looks for the at-rest encryption key. */
 export interface KeySourceOptions {
@@ -60,20 +63,4 @@ function decodeKey(text: string, source: string): Uint8Array {
     });
   }
   return raw;
-}
-
-/**
- * Write a file only its owner can read (0600), creating its folder with 0700.
- * On Windows the mode is ignored by the OS; the file lives under the user's profile.
- */
-export async function writePrivateFile(
-  path: string,
-  data: string | Uint8Array,
-  options: { createNew?: boolean } = {},
-): Promise<void> {
-  const i = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
-  if (i > 0) await Deno.mkdir(path.slice(0, i), { recursive: true, mode: 0o700 });
-  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-  await Deno.writeFile(path, bytes, { mode: 0o600, createNew: options.createNew ?? false });
-  if (Deno.build.os !== "windows") await Deno.chmod(path, 0o600);
 }

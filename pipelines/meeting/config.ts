@@ -41,6 +41,7 @@ export const MeetingConfigSchema = z.object({
   }),
   events: z.object({
     mode: z.enum(["webhook", "long_connection"]).default("webhook"),
+    max_attempts: z.number().int().min(1).max(100).default(5),
   }).prefault({}),
   server: z.object({
     host: z.string().min(1).default("127.0.0.1"),

@@ -118,7 +118,7 @@ export async function createMeetingService(
   const clients = await createMeetingClients(config, { fetch: options.fetch, clock, logger: log });
   const { app: creds, tokens } = clients;
   const jobs = new JobStore(config.state.db, { clock });
-  const events = new SqliteEventStore(config.state.db, { clock });
+  const events = new SqliteEventStore(config.state.db, { clock, maxAttempts: config.events.max_attempts });
   const states = new OAuthStateStore(config.state.db, {
     clock,
     ttlMs: config.oauth.state_ttl_seconds * 1000,
@@ -156,6 +156,7 @@ export async function createMeetingService(
     worker,
     resolveUserId: (m, signal) => owners.userId(m.owner, signal),
     pollIntervalMs: options.pollIntervalMs,
+    maxAttempts: config.events.max_attempts,
     clock,
     logger: log,
   });
@@ -176,8 +177,12 @@ export async function createMeetingService(
   const health = async (): Promise<MeetingHealth> => {
     const running = ctl !== undefined && !ctl.signal.aborted;
     const conn = connection ? { state: connection.state, stats: connection.stats } : undefined;
+    const processorHealth = processor.health();
+    const connected = mode === "webhook" || conn?.state === "connected";
+    const reason = !running ? "服务未运行。" : !connected ? "长连接未连接。" : processorHealth.reason;
     return {
-      ok: running && (mode === "webhook" || conn?.state === "connected"),
+      ok: running && connected && processorHealth.ok,
+      reason,
       mode,
       running,
       connection: mode === "long_connection" ? conn ?? { state: "idle", stats: emptyStats() } : undefined,
@@ -185,6 +190,7 @@ export async function createMeetingService(
       jobs: jobs.counts(),
       events: await events.counts(),
       processor: processor.stats,
+      processorHealth,
     };
   };
 
