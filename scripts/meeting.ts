@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { keyCreatedNotice, loadSecretBox, resolveKeyFile } from "../lib/crypto/key_source.ts";
 import { configSummary } from "../lib/cli/config_summary.ts";
 import { reportError } from "../lib/cli/report_error.ts";
 import { parseCli } from "../lib/cli/parse_cli.ts";
@@ -76,7 +77,11 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
       sinks: [fileSink, new ConsoleSink({ level: "warn" })],
     });
 
-    service = await createMeetingService(config, { logger });
+    const box = await loadSecretBox({
+      keyFile: resolveKeyFile(config.state.key_file, config.state.token_db),
+      onCreated: (path) => console.error(keyCreatedNotice(path)),
+    });
+    service = await createMeetingService(config, { logger, box });
     const report = await checkMeetingStartup(config, {
       endpoints: service.clients.endpoints,
       signal: stop.signal,

@@ -64,3 +64,22 @@ function decodeKey(text: string, source: string): Uint8Array {
   }
   return raw;
 }
+
+/** Name of the key file placed beside the state when none is configured. */
+export const DEFAULT_KEY_FILE_NAME = "secret.key";
+
+/**
+ * The key file to use: `configured` when set, else `secret.key` in the folder of
+ * `besidePath` (e.g. the token database: `.state/tokens.sqlite` → `.state/secret.key`).
+ */
+export function resolveKeyFile(configured: string | undefined, besidePath: string): string {
+  if (configured) return configured;
+  const i = Math.max(besidePath.lastIndexOf("/"), besidePath.lastIndexOf("\\"));
+  return i > 0 ? `${besidePath.slice(0, i)}/${DEFAULT_KEY_FILE_NAME}` : DEFAULT_KEY_FILE_NAME;
+}
+
+/** The Chinese notice printed once when a new key file was created. */
+export function keyCreatedNotice(path: string, envVar = "FEISHU_KIT_KEY"): string {
+  return `已生成本机加密密钥：${path}（仅本人可读，权限 0600）。令牌等敏感数据用它加密保存，请妥善备份；` +
+    `丢失或更换后已保存的用户授权将无法解密，需要重新授权。也可以改用环境变量 ${envVar} 提供密钥。`;
+}

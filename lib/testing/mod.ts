@@ -4,3 +4,4 @@
  * @module
  */
 export * from "./fake_clock.ts";
+export * from "./test_secret_box.ts";

@@ -89,6 +89,8 @@ export const MeetingConfigSchema = z.object({
   state: z.object({
     db: z.string().default(".state/meeting.sqlite"),
     token_db: z.string().default(".state/tokens.sqlite"),
+    // Key that encrypts the tokens at rest (env FEISHU_KIT_KEY wins); "" = secret.key beside token_db.
+    key_file: z.string().default(""),
   }).prefault({}),
   log: z.object({
     dir: z.string().default("output/logs"),

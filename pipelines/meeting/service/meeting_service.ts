@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { ContactCache } from "../../../lib/contact/contact_cache.ts";
+import type { SecretBox } from "../../../lib/crypto/secret_box.ts";
 import { SqliteEventStore } from "../../../lib/events/event_store_sqlite.ts";
 import { LongConnection, type LongConnectionOptions } from "../../../lib/events/ws_adapter.ts";
 import { type Logger, silentLogger } from "../../../lib/log/logger.ts";
@@ -33,6 +34,8 @@ export interface MeetingServiceOptions {
   clock?: Clock;
   /** Logger (NDJSON in the script; secrets are masked by the logger). */
   logger?: Logger;
+  /** Key that encrypts secrets at rest (default: loaded as `createMeetingClients` does). */
+  box?: SecretBox;
   /** Personal folder mapping (default: read from `nas.mapping_file` when it is set). */
   mapping?: ReadonlyMap<string, string>;
   /** Longest idle wait of the worker and event loops, ms (default 1000; new work wakes them at once). */
@@ -115,7 +118,12 @@ export async function createMeetingService(
   const mapping = options.mapping ??
     (config.nas.mapping_file ? await loadFolderMapping(config.nas.mapping_file) : undefined);
   await ensureParentDir(config.state.db);
-  const clients = await createMeetingClients(config, { fetch: options.fetch, clock, logger: log });
+  const clients = await createMeetingClients(config, {
+    fetch: options.fetch,
+    clock,
+    logger: log,
+    box: options.box,
+  });
   const { app: creds, tokens } = clients;
   const jobs = new JobStore(config.state.db, { clock });
   const events = new SqliteEventStore(config.state.db, { clock, maxAttempts: config.events.max_attempts });
