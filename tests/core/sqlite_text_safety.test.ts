@@ -36,7 +36,7 @@ const HOSTILE = [
 
 const POSIX = Deno.build.os !== "windows";
 
-async function withDir(fn: (dir: string) => Promise<void>) {
+async function withDir(fn: (dir: string) => Promise<void> | void) {
   const dir = await Deno.makeTempDir({ prefix: "sqlite-text-" });
   try {
     await fn(dir);
@@ -96,7 +96,7 @@ Deno.test("SafeDatabase: random hostile keys and values round-trip through a rea
 });
 
 Deno.test("job store: hostile meeting ids, users and topics round-trip; near-identical meetings stay distinct", async () => {
-  await withDir(async (dir) => {
+  await withDir((dir) => {
     const store = new JobStore(`${dir}/meeting.sqlite`, { clock: new FakeClock(1_768_788_000_000) });
     try {
       for (const id of HOSTILE) {
