@@ -1,5 +1,5 @@
 import { ConfigError } from "../errors/config_error.ts";
-import { writePrivateFile } from "../fs/private_file.ts";
+import { restrictFileSync, writePrivateFile } from "../fs/private_file.ts";
 import { fromBase64, SecretBox, toBase64 } from "./secret_box.ts";
 
 export { writePrivateFile };
@@ -20,8 +20,8 @@ export interface KeySourceOptions {
 
 /**
  * Load the key that encrypts secrets at rest: the environment variable first, else the key
- * file, else (by default) a new random key written to the key file with mode 0600 in a 0700
- * folder. A malformed key is a {@linkcode ConfigError} naming its source.
+ * file (set to 0600 if it was readable by others), else (by default) a new random key written
+ * to the key file with mode 0600 in a 0700 folder. A malformed key is a {@linkcode ConfigError} naming its source.
  */
 export async function loadSecretBox(options: KeySourceOptions): Promise<SecretBox> {
   const envVar = options.envVar ?? "FEISHU_KIT_KEY";
@@ -35,7 +35,9 @@ export async function loadSecretBox(options: KeySourceOptions): Promise<SecretBo
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
   if (text !== undefined) {
-    return await SecretBox.fromRawKey(decodeKey(text.trim(), `密钥文件 ${options.keyFile}`));
+    const box = await SecretBox.fromRawKey(decodeKey(text.trim(), `密钥文件 ${options.keyFile}`));
+    restrictFileSync(options.keyFile); // a copied-in key file readable by others is made 0600
+    return box;
   }
   if (options.create === false) {
     throw new ConfigError(`no encryption key: ${envVar} unset and ${options.keyFile} missing`, {
