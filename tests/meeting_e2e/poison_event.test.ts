@@ -120,7 +120,17 @@ Deno.test("e2e fuzz: random and hostile ids, types and encodings → never a 500
           meeting.start_time = pick(NASTY);
           break;
       }
-      const text = JSON.stringify(env);
+      // Every seventh request is a v1 envelope with a hostile uuid or type instead.
+      const v1 = i % 7 === 6
+        ? {
+          uuid: pick(NASTY),
+          token,
+          ts: "1768788000.5",
+          type: "event_callback",
+          event: { type: pick(NASTY) },
+        }
+        : undefined;
+      const text = JSON.stringify(v1 ?? env);
       let body: BodyInit;
       switch (Math.floor(rand() * 5)) {
         case 0: // UTF-8 with a BOM
