@@ -7,9 +7,11 @@
  *
  * @example
  * ```ts
- * import { LarkHttp, RateLimiter, SqliteTokenStore, TokenManager, LarkTokenEndpoints } from "./mod.ts";
+ * import { LarkHttp, loadSecretBox, RateLimiter, SqliteTokenStore, TokenManager, LarkTokenEndpoints } from "./mod.ts";
  *
- * const store = new SqliteTokenStore(".state/tokens.sqlite");
+ * // Tokens are encrypted at rest: key from env FEISHU_KIT_KEY, else this file (created 0600).
+ * const box = await loadSecretBox({ keyFile: ".state/secret.key" });
+ * const store = new SqliteTokenStore(".state/tokens.sqlite", { box });
  * const tokens = new TokenManager({
  *   store,
  *   endpoints: new LarkTokenEndpoints({ baseUrl: "https://open.feishu.cn" }),

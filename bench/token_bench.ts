@@ -19,6 +19,9 @@ import {
   type TokenEndpoints,
   TokenManager,
 } from "../lib/token/mod.ts";
+import { testSecretBox } from "../lib/testing/test_secret_box.ts";
+
+const box = await testSecretBox();
 
 const TOTAL_CALLS = 10_000;
 const TASKS = 50;
@@ -57,7 +60,7 @@ function usStats(ms: number[]): string {
 }
 
 const dir = await Deno.makeTempDir({ prefix: "token_bench_" });
-const store = new SqliteTokenStore(`${dir}/tokens.db`, { clock });
+const store = new SqliteTokenStore(`${dir}/tokens.db`, { box, clock });
 const manager = new TokenManager({
   store,
   endpoints,

@@ -16,6 +16,7 @@ import { LarkError } from "../lib/errors/lark_error.ts";
 import { ConsoleSink } from "../lib/log/console_sink.ts";
 import { createLogger } from "../lib/log/logger.ts";
 import { NdjsonFileSink } from "../lib/log/ndjson_sink.ts";
+import { keyCreatedNotice, loadSecretBox, resolveKeyFile } from "../lib/crypto/key_source.ts";
 import { SqliteTokenStore } from "../lib/token/token_store_sqlite.ts";
 import {
   autoConcurrency,
@@ -47,6 +48,7 @@ const HELP = `合同编号 → openChatId 批量查询
   -h, --help                 显示本帮助
 
 密钥通过环境变量提供：FEISHU_APP_ID、FEISHU_APP_SECRET、FEISHU_CLM_COOKIE。
+令牌缓存加密保存：密钥取自环境变量 FEISHU_KIT_KEY，否则为令牌库旁的 secret.key（首次运行自动生成）。
 退出码：0 全部处理完成（含业务失败状态）；1 配置/鉴权等致命错误；2 用法错误。`;
 
 /** Run the tool; returns the process exit code. */
@@ -107,8 +109,11 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
       level: config.log.level,
       sinks: [fileSink, new ConsoleSink({ level: "warn" })],
     });
-    await Deno.mkdir(dirname(config.state.token_db), { recursive: true });
-    store = new SqliteTokenStore(config.state.token_db, { logger });
+    const box = await loadSecretBox({
+      keyFile: resolveKeyFile(config.state.key_file, config.state.token_db),
+      onCreated: (path) => console.error(keyCreatedNotice(path)),
+    });
+    store = new SqliteTokenStore(config.state.token_db, { box, logger });
     const ctx = createChatIdContext(config, { store, logger });
 
     console.error("配置：");
@@ -173,11 +178,6 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
     store?.close();
     fileSink?.close();
   }
-}
-
-function dirname(path: string): string {
-  const i = path.lastIndexOf("/");
-  return i > 0 ? path.slice(0, i) : ".";
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

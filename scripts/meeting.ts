@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { keyCreatedNotice, loadSecretBox, resolveKeyFile } from "../lib/crypto/key_source.ts";
 import { configSummary } from "../lib/cli/config_summary.ts";
 import { reportError } from "../lib/cli/report_error.ts";
 import { parseCli } from "../lib/cli/parse_cli.ts";
@@ -82,8 +83,13 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
 
     const exposed = exposureWarning(config);
     if (exposed) console.error(`警告：${exposed}`);
+    const box = await loadSecretBox({
+      keyFile: resolveKeyFile(config.state.key_file, config.state.token_db),
+      onCreated: (path) => console.error(keyCreatedNotice(path)),
+    });
     service = await createMeetingService(config, {
       logger,
+      box,
       // Shown once, here only (never logged); it is kept encrypted next to state.db.
       onAdminTokenCreated: (token) =>
         console.error(

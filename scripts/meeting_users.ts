@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { keyCreatedNotice, loadSecretBox, resolveKeyFile } from "../lib/crypto/key_source.ts";
 import { reportError } from "../lib/cli/report_error.ts";
 import { parseCli } from "../lib/cli/parse_cli.ts";
 import { listDirectory } from "../lib/contact/list_directory.ts";
@@ -58,7 +59,11 @@ export async function main(args: string[]): Promise<number> {
     const { config, warnings } = await loadMeetingConfig({ file: values.config ?? "config/meeting.yaml" });
     for (const w of warnings) console.error(`警告：${w}`);
     const logger = createLogger({ level: "warn", sinks: [new ConsoleSink({ level: "warn" })] });
-    clients = await createMeetingClients(config, { logger });
+    const box = await loadSecretBox({
+      keyFile: resolveKeyFile(config.state.key_file, config.state.token_db),
+      onCreated: (path) => console.error(keyCreatedNotice(path)),
+    });
+    clients = await createMeetingClients(config, { logger, box });
     await clients.endpoints.fetchTenantToken(clients.app); // the credentials, checked with Feishu itself
     console.error("正在读取通讯录……");
     let last = 0;

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ensurePrivateDir } from "../fs/private_file.ts";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { BrowserError } from "./browser_error.ts";
 
@@ -65,7 +66,8 @@ export async function launchBrowser(options: LaunchBrowserOptions = {}): Promise
   await requireExecutable(executablePath);
   const temporaryProfile = options.profileDir === undefined;
   const profileDir = options.profileDir ?? await Deno.makeTempDir({ prefix: "feishu-kit-chromium-" });
-  await Deno.mkdir(profileDir, { recursive: true });
+  // The profile keeps the messenger login (session cookies): owner-only, like other state.
+  await ensurePrivateDir(profileDir);
   let browser: Browser;
   try {
     browser = await puppeteer.launch({

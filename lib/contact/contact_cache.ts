@@ -1,9 +1,9 @@
-import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { LarkError } from "../errors/lark_error.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import type { ContactApi, ContactCallOptions } from "./contact_api.ts";
-import { openDatabase } from "../sqlite/open_database.ts";
+import { openSafeDatabase } from "../sqlite/open_database.ts";
+import type { SafeDatabase, SafeStatement } from "../sqlite/safe_database.ts";
 
 /** A department of a cached user. */
 export interface UserDepartment {
@@ -75,13 +75,13 @@ CREATE TABLE IF NOT EXISTS contact_departments (
  * ```
  */
 export class ContactCache {
-  #db: DatabaseSync;
+  #db: SafeDatabase;
   #o: ContactCacheOptions;
   #clock: Clock;
   #log: Logger;
   #ttl: number;
   #inflight = new Map<string, Promise<CachedUser>>();
-  #sql: Record<"getUser" | "putUser" | "getDept" | "putDept", StatementSync>;
+  #sql: Record<"getUser" | "putUser" | "getDept" | "putDept", SafeStatement>;
 
   /** Open (creating when needed) the cache database. */
   constructor(options: ContactCacheOptions) {
@@ -89,7 +89,7 @@ export class ContactCache {
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger ?? silentLogger;
     this.#ttl = options.ttlMs ?? 24 * 3600_000;
-    this.#db = openDatabase(options.path, { schema: SCHEMA });
+    this.#db = openSafeDatabase(options.path, { schema: SCHEMA });
     this.#sql = {
       getUser: this.#db.prepare(
         "SELECT data, fetched_at FROM contact_users WHERE app_id = ? AND id_type = ? AND id = ?",

@@ -1,5 +1,8 @@
 import { ConfigError } from "../errors/config_error.ts";
+import { restrictFileSync, writePrivateFile } from "../fs/private_file.ts";
 import { fromBase64, SecretBox, toBase64 } from "./secret_box.ts";
+
+export { writePrivateFile };
 
 /** Where {@linkcode loadSecretBox} looks for the at-rest encryption key. */
 export interface KeySourceOptions {
@@ -17,8 +20,8 @@ export interface KeySourceOptions {
 
 /**
  * Load the key that encrypts secrets at rest: the environment variable first, else the key
- * file, else (by default) a new random key written to the key file with mode 0600 in a 0700
- * folder. A malformed key is a {@linkcode ConfigError} naming its source.
+ * file (set to 0600 if it was readable by others), else (by default) a new random key written
+ * to the key file with mode 0600 in a 0700 folder. A malformed key is a {@linkcode ConfigError} naming its source.
  */
 export async function loadSecretBox(options: KeySourceOptions): Promise<SecretBox> {
   const envVar = options.envVar ?? "FEISHU_KIT_KEY";
@@ -32,7 +35,9 @@ export async function loadSecretBox(options: KeySourceOptions): Promise<SecretBo
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
   if (text !== undefined) {
-    return await SecretBox.fromRawKey(decodeKey(text.trim(), `密钥文件 ${options.keyFile}`));
+    const box = await SecretBox.fromRawKey(decodeKey(text.trim(), `密钥文件 ${options.keyFile}`));
+    restrictFileSync(options.keyFile); // a copied-in key file readable by others is made 0600
+    return box;
   }
   if (options.create === false) {
     throw new ConfigError(`no encryption key: ${envVar} unset and ${options.keyFile} missing`, {
@@ -62,18 +67,21 @@ function decodeKey(text: string, source: string): Uint8Array {
   return raw;
 }
 
+/** Name of the key file placed beside the state when none is configured. */
+export const DEFAULT_KEY_FILE_NAME = "secret.key";
+
 /**
- * Write a file only its owner can read (0600), creating its folder with 0700.
- * On Windows the mode is ignored by the OS; the file lives under the user's profile.
+ * The key file to use: `configured` when set, else `secret.key` in the folder of
+ * `besidePath` (e.g. the token database: `.state/tokens.sqlite` → `.state/secret.key`).
  */
-export async function writePrivateFile(
-  path: string,
-  data: string | Uint8Array,
-  options: { createNew?: boolean } = {},
-): Promise<void> {
-  const i = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
-  if (i > 0) await Deno.mkdir(path.slice(0, i), { recursive: true, mode: 0o700 });
-  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-  await Deno.writeFile(path, bytes, { mode: 0o600, createNew: options.createNew ?? false });
-  if (Deno.build.os !== "windows") await Deno.chmod(path, 0o600);
+export function resolveKeyFile(configured: string | undefined, besidePath: string): string {
+  if (configured) return configured;
+  const i = Math.max(besidePath.lastIndexOf("/"), besidePath.lastIndexOf("\\"));
+  return i > 0 ? `${besidePath.slice(0, i)}/${DEFAULT_KEY_FILE_NAME}` : DEFAULT_KEY_FILE_NAME;
+}
+
+/** The Chinese notice printed once when a new key file was created. */
+export function keyCreatedNotice(path: string, envVar = "FEISHU_KIT_KEY"): string {
+  return `已生成本机加密密钥：${path}（仅本人可读，权限 0600）。令牌等敏感数据用它加密保存，请妥善备份；` +
+    `丢失或更换后已保存的用户授权将无法解密，需要重新授权。也可以改用环境变量 ${envVar} 提供密钥。`;
 }

@@ -1,9 +1,9 @@
-import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { type Clock, systemClock } from "../time/clock.ts";
 import type { EventSink, EventState, StoredEvent } from "./event_store.ts";
 import type { EventSource, LarkEvent } from "./lark_event.ts";
-import { openDatabase } from "../sqlite/open_database.ts";
+import { openSafeDatabase } from "../sqlite/open_database.ts";
 import { immediate } from "../sqlite/immediate.ts";
+import type { SafeDatabase, SafeRow, SafeStatement } from "../sqlite/safe_database.ts";
 
 /** Options of {@linkcode SqliteEventStore}. */
 export interface SqliteEventStoreOptions {
@@ -18,6 +18,12 @@ export interface SqliteEventStoreOptions {
   synchronous?: "full" | "normal";
   /** How long a claim lasts before another worker may take the event again, ms (default 600 000). */
   leaseMs?: number;
+  /**
+   * Claims of one event before it is set aside as `failed` instead of claimed again
+   * (default 5): an event that kills or wedges its worker every time cannot block the
+   * queue. See {@linkcode SqliteEventStore.claimNext}.
+   */
+  maxAttempts?: number;
 }
 
 /** Options of {@linkcode SqliteEventStore.claimNext}. */
@@ -26,6 +32,8 @@ export interface ClaimOptions {
   types?: string[];
   /** Lease length for this claim, ms (default the store's). */
   leaseMs?: number;
+  /** Claims of one event before it is set aside as `failed` (default the store's). */
+  maxAttempts?: number;
 }
 
 const SCHEMA = `
@@ -56,7 +64,10 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
-type Row = Record<string, string | number | null>;
+type Row = SafeRow;
+
+/** Most events set aside by one {@linkcode SqliteEventStore.claimNext} call before it gives up for now. */
+const MAX_SET_ASIDE_PER_CLAIM = 100;
 
 /**
  * The durable event queue in a SQLite file (built-in `node:sqlite`, WAL):
@@ -65,6 +76,13 @@ type Row = Record<string, string | number | null>;
  * (a worker that dies leaves its event claimable again once the lease ends).
  * Inserts arriving together are committed in one transaction (group commit),
  * and each resolves only after that commit.
+ *
+ * No event can wedge the queue: every text (ids, types, reasons) round-trips
+ * exactly through `lib/sqlite`'s safe statements (a NUL byte or a lone
+ * surrogate in an `event_id` is kept, not cut); an event claimed
+ * `maxAttempts` times, or whose stored payload cannot be read, is set aside
+ * as `failed` with its reason; one bad insert never fails the others of its
+ * group. The Verification Token is dropped from stored payloads.
  *
  * @example
  * ```ts
@@ -75,18 +93,20 @@ type Row = Record<string, string | number | null>;
  * ```
  */
 export class SqliteEventStore implements EventSink {
-  #db: DatabaseSync;
+  #db: SafeDatabase;
   #clock: Clock;
   #leaseMs: number;
+  #maxAttempts: number;
   #queue: Pending[] = [];
   #scheduled = false;
-  #sql: Record<"insert" | "get" | "pick" | "claim" | "setState" | "recover", StatementSync>;
+  #sql: Record<"insert" | "get" | "pick" | "claim" | "setState" | "recover", SafeStatement>;
 
   /** Open (creating when needed) the store at `path`; `":memory:"` works for tests. */
   constructor(path: string, options: SqliteEventStoreOptions = {}) {
     this.#clock = options.clock ?? systemClock;
     this.#leaseMs = options.leaseMs ?? 600_000;
-    this.#db = openDatabase(path, {
+    this.#maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? 5));
+    this.#db = openSafeDatabase(path, {
       busyTimeoutMs: options.busyTimeoutMs,
       synchronous: options.synchronous === "normal" ? "NORMAL" : "FULL",
       schema: SCHEMA,
@@ -100,7 +120,7 @@ export class SqliteEventStore implements EventSink {
       ),
       get: this.#db.prepare("SELECT * FROM events WHERE event_id = ?"),
       pick: this.#db.prepare(
-        `SELECT event_id FROM events WHERE ${CLAIMABLE} ORDER BY received_at, rowid LIMIT 1`,
+        `SELECT event_id, attempts FROM events WHERE ${CLAIMABLE} ORDER BY received_at, rowid LIMIT 1`,
       ),
       claim: this.#db.prepare(
         `UPDATE events SET state = 'processing', attempts = attempts + 1, lease_until = :lease,
@@ -129,26 +149,46 @@ export class SqliteEventStore implements EventSink {
 
   /** The stored event with this id, if any. */
   get(eventId: string): Promise<StoredEvent | undefined> {
-    const row = this.#sql.get.get(eventId) as Row | undefined;
-    return Promise.resolve(row ? toStored(row) : undefined);
+    try {
+      const row = this.#sql.get.get(eventId) as Row | undefined;
+      return Promise.resolve(row ? toStored(row) : undefined);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /**
    * Claim the oldest pending event (or one whose claim lease ran out):
-   * it becomes `processing` with a lease. Atomic across processes.
+   * it becomes `processing` with a lease. Atomic across processes. On the
+   * way, an event already claimed `maxAttempts` times (its worker kept
+   * dying or its lease kept running out) or whose stored payload cannot be
+   * read is set aside as `failed` with the reason, and the next one is tried.
    */
   claimNext(options: ClaimOptions = {}): Promise<StoredEvent | undefined> {
     const now = this.#clock.now();
     const types = options.types ? JSON.stringify(options.types) : null;
+    const max = options.maxAttempts ?? this.#maxAttempts;
     return Promise.resolve(this.#tx(() => {
-      const picked = this.#sql.pick.get({ now, types }) as Row | undefined;
-      if (!picked) return undefined;
-      const row = this.#sql.claim.get({
-        id: picked.event_id,
-        now,
-        lease: now + (options.leaseMs ?? this.#leaseMs),
-      }) as Row;
-      return toStored(row);
+      for (let i = 0; i < MAX_SET_ASIDE_PER_CLAIM; i++) {
+        const picked = this.#sql.pick.get({ now, types });
+        if (!picked) return undefined;
+        const id = String(picked.event_id);
+        if (Number(picked.attempts) >= max) {
+          this.#setAside(id, `处理 ${Number(picked.attempts)} 次仍未完成（进程中断或处理超时），已搁置`);
+          continue;
+        }
+        const row = this.#sql.claim.get({ id, now, lease: now + (options.leaseMs ?? this.#leaseMs) });
+        if (!row) {
+          this.#setAside(id, "事件无法按编号读回，已搁置");
+          continue;
+        }
+        try {
+          return toStored(row);
+        } catch (e) {
+          this.#setAside(id, `保存的事件内容无法解析，已搁置：${(e as Error).message}`);
+        }
+      }
+      return undefined;
     }));
   }
 
@@ -195,7 +235,14 @@ export class SqliteEventStore implements EventSink {
     const rows = this.#db.prepare(
       "SELECT * FROM events WHERE (?1 IS NULL OR state = ?1) ORDER BY received_at DESC, rowid DESC LIMIT ?2",
     ).all(options.state ?? null, options.limit ?? 50) as Row[];
-    return Promise.resolve(rows.map(toStored));
+    // A row whose payload cannot be read (set aside by claimNext) is left out of listings.
+    return Promise.resolve(rows.flatMap((r) => {
+      try {
+        return [toStored(r)];
+      } catch {
+        return [];
+      }
+    }));
   }
 
   /**
@@ -223,25 +270,45 @@ export class SqliteEventStore implements EventSink {
     const now = this.#clock.now();
     let results: boolean[];
     try {
-      results = this.#tx(() =>
-        batch.map((p) => {
-          const row = this.#sql.insert.get(
-            p.event.eventId,
-            p.event.eventType,
-            p.source,
-            // `event` is a part of `envelope`: store it once.
-            JSON.stringify({ ...p.event, event: undefined }),
-            now,
-            now,
-          ) as Row;
-          return Number(row.deliveries) === 1;
-        })
-      );
+      results = this.#tx(() => batch.map((p) => this.#insertOne(p, now)));
     } catch (e) {
-      for (const p of batch) p.reject(e);
+      if (batch.length === 1) {
+        batch[0].reject(e);
+        return;
+      }
+      // One bad event must not fail the others stored with it: store each on its own.
+      for (const p of batch) {
+        try {
+          p.resolve(this.#tx(() => this.#insertOne(p, now)));
+        } catch (err) {
+          p.reject(err);
+        }
+      }
       return;
     }
     batch.forEach((p, i) => p.resolve(results[i]));
+  }
+
+  #insertOne(p: Pending, now: number): boolean {
+    const row = this.#sql.insert.get(
+      p.event.eventId,
+      p.event.eventType,
+      p.source,
+      JSON.stringify(storedForm(p.event)),
+      now,
+      now,
+    ) as Row;
+    return Number(row.deliveries) === 1;
+  }
+
+  #setAside(eventId: string, reason: string): void {
+    this.#sql.setState.run({
+      id: eventId,
+      state: "failed",
+      now: this.#clock.now(),
+      available: 0,
+      error: reason,
+    });
   }
 
   #set(eventId: string, state: EventState, available: number, error: string | null): Promise<void> {
@@ -253,6 +320,22 @@ export class SqliteEventStore implements EventSink {
   #tx<T>(fn: () => T): T {
     return immediate(this.#db, fn);
   }
+}
+
+/**
+ * What is kept of an event: no `event` (a part of `envelope`, stored once) and no
+ * Verification Token (`token`, `header.token`, v1 `token`), which is a secret.
+ */
+function storedForm(event: LarkEvent): Record<string, unknown> {
+  const envelope: Record<string, unknown> = { ...event.envelope };
+  delete envelope.token;
+  const header = envelope.header;
+  if (header && typeof header === "object" && !Array.isArray(header)) {
+    const h = { ...header as Record<string, unknown> };
+    delete h.token;
+    envelope.header = h;
+  }
+  return { ...event, event: undefined, token: undefined, envelope };
 }
 
 function toStored(row: Row): StoredEvent {

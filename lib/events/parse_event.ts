@@ -57,6 +57,8 @@ export async function parseEvent(payload: unknown, options: ParseEventOptions = 
     if (!eventId || !eventType) {
       throw new EventRejectedError("bad_envelope", "event header lacks event_id or event_type");
     }
+    checkIdText(eventId, "event_id");
+    checkIdText(eventType, "event_type");
     checkToken(str(header.token), options);
     return {
       type: "event",
@@ -76,6 +78,8 @@ export async function parseEvent(payload: unknown, options: ParseEventOptions = 
   const event = asObject(body.event);
   const uuid = str(body.uuid);
   if (body.type === "event_callback" && event && uuid) {
+    checkIdText(uuid, "uuid");
+    if (typeof event.type === "string") checkIdText(event.type, "event.type");
     checkToken(str(body.token), options);
     return {
       type: "event",
@@ -107,6 +111,24 @@ export function epochMs(value: unknown): number | undefined {
   if (digits >= 15) return Math.floor(n / 1000);
   if (digits >= 12) return Math.floor(n);
   return Math.round(n * 1000);
+}
+
+/** Longest `event_id` / `event_type` accepted (Feishu's are 32-character hex ids and short dotted names). */
+const MAX_ID_CHARS = 256;
+
+/**
+ * Refuse an id or type that is not plain text: control characters (a NUL would be cut by
+ * SQLite), lone surrogates (not valid Unicode) or an implausible length. Feishu never sends
+ * these, so such an event is forged or broken; refusing it (400) before the acknowledgement
+ * keeps it out of the queue.
+ */
+function checkIdText(value: string, field: string): void {
+  // deno-lint-ignore no-control-regex
+  if (value.length > MAX_ID_CHARS || /[\u0000-\u001f\u007f]/.test(value) || !value.isWellFormed()) {
+    throw new EventRejectedError("bad_envelope", `${field} is not plain text`, {
+      hint: `事件的 ${field} 含控制字符、无效的 Unicode 或过长，不是飞书发出的事件，已拒绝。`,
+    });
+  }
 }
 
 function checkToken(token: string | undefined, options: ParseEventOptions): void {

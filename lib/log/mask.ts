@@ -34,10 +34,14 @@ export function isSecretKey(key: string): boolean {
   return SECRET_KEYS.includes(k) || k.endsWith("token") || k.endsWith("secret") || k.endsWith("cookie");
 }
 
-/** Mask one secret value: keep a short prefix so two values can be told apart. */
+/**
+ * Mask one secret value: `***(14)`, only its length, never a part of it (a prefix such as
+ * `sand` or `t-g1` narrows a guess and tells which environment a token belongs to).
+ * Values of 8 characters or fewer are just `***`.
+ */
 export function maskValue(value: string): string {
   if (value.length <= 8) return "***";
-  return `${value.slice(0, 4)}***(${value.length})`;
+  return `***(${value.length})`;
 }
 
 const PATTERNS: [RegExp, (m: string, ...g: string[]) => string][] = [

@@ -1,16 +1,19 @@
+import { createPrivateFileSync } from "../fs/private_file.ts";
 import type { LogFields, LogLevel, LogSink } from "./logger.ts";
 
 /**
  * Appends one JSON object per line to a file. Writes are synchronous appends
- * so a killed process loses at most the line being written.
+ * so a killed process loses at most the line being written. Secrets are
+ * masked before they get here; the file is still owner-only (ids, names).
  */
 export class NdjsonFileSink implements LogSink {
   #file: Deno.FsFile;
   #enc = new TextEncoder();
 
-  /** Open (create or append to) `path`. */
+  /** Open (create or append to) `path`; the file is owner-only (0600), a new folder 0700. */
   constructor(path: string) {
-    this.#file = Deno.openSync(path, { create: true, append: true });
+    createPrivateFileSync(path);
+    this.#file = Deno.openSync(path, { append: true });
   }
 
   /** Append one record. */

@@ -1,11 +1,9 @@
-import type { DatabaseSync } from "node:sqlite";
-
 /**
  * Run `fn` inside `BEGIN IMMEDIATE … COMMIT` (rolled back on error). IMMEDIATE
  * takes the write lock up front, so a read-then-write never fails halfway
  * with "busy", and it doubles as a lock across processes.
  */
-export function immediate<T>(db: DatabaseSync, fn: () => T): T {
+export function immediate<T>(db: { exec(sql: string): void }, fn: () => T): T {
   db.exec("BEGIN IMMEDIATE");
   try {
     const out = fn();

@@ -10,9 +10,11 @@
  * @example
  * ```ts
  * import { LarkTokenEndpoints, SqliteTokenStore, TokenManager } from "./mod.ts";
+ * import { loadSecretBox } from "../crypto/mod.ts";
  *
+ * const box = await loadSecretBox({ keyFile: ".runs/secret.key" });
  * const tokens = new TokenManager({
- *   store: new SqliteTokenStore(".runs/tokens.db"),
+ *   store: new SqliteTokenStore(".runs/tokens.db", { box }),
  *   endpoints: new LarkTokenEndpoints(),
  *   apps: (id) => ({ appId: id, appSecret: Deno.env.get("FEISHU_APP_SECRET") ?? "" }),
  * });

@@ -30,7 +30,7 @@ type Need = (r: TokenRecord, now: number) => boolean;
  * @example
  * ```ts
  * const tokens = new TokenManager({
- *   store: new SqliteTokenStore(".runs/tokens.db"),
+ *   store: new SqliteTokenStore(".runs/tokens.db", { box }),
  *   endpoints: new LarkTokenEndpoints(),
  *   apps: (id) => id === "cli_x" ? { appId: id, appSecret: Deno.env.get("FEISHU_APP_SECRET")! } : undefined,
  * });

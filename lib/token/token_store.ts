@@ -49,10 +49,12 @@ export interface TokenListFilter {
  * cross-process lock so only one process refreshes a given token at a time.
  *
  * Unreadable records are reported as missing (a cache miss) and are replaced
- * by the next {@linkcode TokenStore.put}.
+ * by the next {@linkcode TokenStore.put} — except a user record that cannot be
+ * decrypted (wrong key): `get` rejects with a `ConfigError` then, since a user
+ * token cannot be fetched again without the user.
  */
 export interface TokenStore {
-  /** The record under `key`, or `undefined` when absent or unreadable. */
+  /** The record under `key`, or `undefined` when absent or unreadable (see the note on user records). */
   get(key: string): Promise<TokenRecord | undefined>;
   /** Insert or replace `record` (under `record.key`); durable when the promise resolves. */
   put(record: TokenRecord): Promise<void>;

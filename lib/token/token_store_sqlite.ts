@@ -1,14 +1,21 @@
-import type { DatabaseSync, StatementSync } from "node:sqlite";
+import { SecretBox } from "../crypto/secret_box.ts";
+import { ConfigError } from "../errors/config_error.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import { KeyMutex, lockTimeoutError } from "./_key_mutex.ts";
 import { parseTokenRecord } from "./_record.ts";
 import type { TokenListFilter, TokenRecord, TokenStore } from "./token_store.ts";
-import { openDatabase } from "../sqlite/open_database.ts";
+import { openSafeDatabase } from "../sqlite/open_database.ts";
 import { isBusy } from "../sqlite/retry_busy.ts";
+import type { SafeDatabase, SafeStatement } from "../sqlite/safe_database.ts";
 
 /** Options of {@linkcode SqliteTokenStore}. */
 export interface SqliteTokenStoreOptions {
+  /**
+   * Encrypts every record at rest (AES-256-GCM, the row key as associated data); from
+   * `loadSecretBox` (env `FEISHU_KIT_KEY` or the key file).
+   */
+  box: SecretBox;
   /** Time source for lock expiry and polling (default the system clock). */
   clock?: Clock;
   /** Where corrupt rows and lock take-overs are reported (default silent). */
@@ -32,7 +39,10 @@ CREATE TABLE IF NOT EXISTS locks (
   key TEXT PRIMARY KEY,
   owner TEXT NOT NULL,
   expires_at INTEGER NOT NULL
-);`;
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`;
+
+const FINGERPRINT = "key_fingerprint";
 
 /**
  * A {@linkcode TokenStore} in a SQLite file (built-in `node:sqlite`), shared
@@ -41,54 +51,81 @@ CREATE TABLE IF NOT EXISTS locks (
  * a row in the `locks` table taken inside `BEGIN IMMEDIATE` (owner id +
  * expiry); waiters poll with short jittered sleeps on the injected clock.
  *
+ * Records are encrypted at rest with `box` (the whole record, the row key as
+ * associated data, so a row copied under another key does not open). The
+ * store remembers its key's fingerprint: opening it with another key while it
+ * holds user tokens is a {@linkcode ConfigError} ("密钥不对…") at once, never a
+ * silent re-authorisation; with only tenant/app tokens it logs a WARN and they
+ * are fetched again. A row that does not open is, for a tenant/app token, a
+ * WARN and a miss (re-fetched with the app secret); for a user token, which
+ * cannot be fetched again, a `ConfigError`. Plaintext rows of older versions
+ * are read and encrypted in place (compare-and-swap, so a newer write wins).
+ *
  * @example
  * ```ts
- * const store = new SqliteTokenStore(".runs/tokens.db");
+ * const box = await loadSecretBox({ keyFile: ".state/secret.key" });
+ * const store = new SqliteTokenStore(".runs/tokens.db", { box });
  * const rec = await store.get("tenant:cli_x");
  * store.close();
  * ```
  */
 export class SqliteTokenStore implements TokenStore {
-  #db: DatabaseSync;
+  #db: SafeDatabase;
+  #path: string;
+  #box: SecretBox;
   #clock: Clock;
   #logger: Logger;
   #mutex: KeyMutex;
   #pollMs: number;
-  #sql: Record<"get" | "put" | "del" | "list" | "lockGet" | "lockPut" | "lockDel", StatementSync>;
+  #sql: Record<
+    "get" | "put" | "del" | "list" | "lockGet" | "lockPut" | "lockDel" | "migrate",
+    SafeStatement
+  >;
 
-  /** Open (creating when needed) the database at `path`; `":memory:"` works. */
-  constructor(path: string, options: SqliteTokenStoreOptions = {}) {
+  /**
+   * Open (creating when needed) the database at `path`; `":memory:"` works. Throws a
+   * {@linkcode ConfigError} when it holds user tokens sealed with another key.
+   */
+  constructor(path: string, options: SqliteTokenStoreOptions) {
+    this.#path = path;
+    this.#box = options.box;
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? silentLogger;
     this.#mutex = new KeyMutex(this.#clock);
     this.#pollMs = options.pollMs ?? 10;
-    this.#db = openDatabase(path, { busyTimeoutMs: options.busyTimeoutMs, schema: SCHEMA });
+    this.#db = openSafeDatabase(path, { busyTimeoutMs: options.busyTimeoutMs, schema: SCHEMA });
     this.#sql = {
-      get: this.#db.prepare("SELECT data FROM tokens WHERE key = ?"),
+      get: this.#db.prepare("SELECT kind, data FROM tokens WHERE key = ?"),
       put: this.#db.prepare(
         "INSERT OR REPLACE INTO tokens (key, app_id, kind, data, updated_at) VALUES (?, ?, ?, ?, ?)",
       ),
       del: this.#db.prepare("DELETE FROM tokens WHERE key = ?"),
       list: this.#db.prepare(
-        "SELECT key, data FROM tokens WHERE (?1 IS NULL OR app_id = ?1) AND (?2 IS NULL OR kind = ?2) ORDER BY key",
+        "SELECT key, kind, data FROM tokens WHERE (?1 IS NULL OR app_id = ?1) AND (?2 IS NULL OR kind = ?2) ORDER BY key",
       ),
+      migrate: this.#db.prepare("UPDATE tokens SET data = ? WHERE key = ? AND data = ?"),
       lockGet: this.#db.prepare("SELECT owner, expires_at FROM locks WHERE key = ?"),
       lockPut: this.#db.prepare("INSERT OR REPLACE INTO locks (key, owner, expires_at) VALUES (?, ?, ?)"),
       lockDel: this.#db.prepare("DELETE FROM locks WHERE key = ? AND owner = ?"),
     };
+    this.#checkKey();
   }
 
-  /** See {@linkcode TokenStore.get}; a corrupt row is logged at ERROR and reported as missing. */
-  get(key: string): Promise<TokenRecord | undefined> {
-    const row = this.#sql.get.get(key) as { data: unknown } | undefined;
-    if (!row) return Promise.resolve(undefined);
-    return Promise.resolve(this.#parse(key, row.data));
+  /**
+   * See {@linkcode TokenStore.get}; a corrupt row is logged at ERROR and reported as
+   * missing. A row that cannot be decrypted is a miss with a WARN for a tenant/app token
+   * and a {@linkcode ConfigError} for a user token.
+   */
+  async get(key: string): Promise<TokenRecord | undefined> {
+    const row = this.#sql.get.get(key) as { kind: string; data: unknown } | undefined;
+    if (!row) return undefined;
+    return await this.#read(key, row.kind, row.data, "get");
   }
 
-  /** See {@linkcode TokenStore.put}; committed (autocommit) when it resolves. */
-  put(record: TokenRecord): Promise<void> {
-    this.#sql.put.run(record.key, record.appId, record.kind, JSON.stringify(record), record.updatedAt);
-    return Promise.resolve();
+  /** See {@linkcode TokenStore.put}; encrypted, committed (autocommit) when it resolves. */
+  async put(record: TokenRecord): Promise<void> {
+    const sealed = await this.#box.seal(JSON.stringify(record), record.key);
+    this.#sql.put.run(record.key, record.appId, record.kind, sealed, record.updatedAt);
   }
 
   /** See {@linkcode TokenStore.delete}. */
@@ -98,17 +135,18 @@ export class SqliteTokenStore implements TokenStore {
   }
 
   /** See {@linkcode TokenStore.list}; corrupt rows are logged and skipped. */
-  list(filter: TokenListFilter = {}): Promise<TokenRecord[]> {
+  async list(filter: TokenListFilter = {}): Promise<TokenRecord[]> {
     const rows = this.#sql.list.all(filter.appId ?? null, filter.kind ?? null) as {
       key: string;
+      kind: string;
       data: unknown;
     }[];
     const out: TokenRecord[] = [];
     for (const row of rows) {
-      const r = this.#parse(row.key, row.data);
+      const r = await this.#read(row.key, row.kind, row.data, "list");
       if (r) out.push(r);
     }
-    return Promise.resolve(out);
+    return out;
   }
 
   /** See {@linkcode TokenStore.withLock}. */
@@ -136,6 +174,66 @@ export class SqliteTokenStore implements TokenStore {
   /** Close the database; later calls throw. */
   close(): void {
     if (this.#db.isOpen) this.#db.close();
+  }
+
+  /** The fingerprint check at open; see the class notes. */
+  #checkKey(): void {
+    const meta = this.#db.prepare("SELECT value FROM meta WHERE key = ?");
+    const stored = meta.get(FINGERPRINT)?.value;
+    const current = this.#box.fingerprint;
+    if (stored === current) return;
+    if (stored !== undefined) {
+      const users = this.#db.prepare(
+        "SELECT COUNT(*) AS n FROM tokens WHERE kind = 'user' AND data LIKE 'v1:%'",
+      )
+        .get()!;
+      if (Number(users.n) > 0) throw wrongKeyError(this.#path, String(stored), current);
+      this.#logger.warn("token_store.key_changed", {
+        path: this.#path,
+        stored_fingerprint: stored,
+        key_fingerprint: current,
+        action: "库中只有应用/租户令牌：将用 App Secret 重新获取",
+      });
+    }
+    this.#db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)").run(FINGERPRINT, current);
+  }
+
+  async #read(
+    key: string,
+    kind: string,
+    data: unknown,
+    via: "get" | "list",
+  ): Promise<TokenRecord | undefined> {
+    if (typeof data === "string" && SecretBox.isSealed(data)) {
+      let text: string;
+      try {
+        text = await this.#box.open(data, key);
+      } catch (e) {
+        if (kind !== "user") {
+          this.#logger.warn("token_store.undecryptable", {
+            key,
+            action: "无法解密（密钥不对或数据被改动）：视为缓存未命中，用 App Secret 重新获取",
+          });
+          return undefined;
+        }
+        if (via === "list") {
+          this.#logger.error("token_store.undecryptable", { key, action: "无法解密，已跳过" });
+          return undefined;
+        }
+        throw wrongKeyError(this.#path, undefined, this.#box.fingerprint, e);
+      }
+      return this.#parse(key, text);
+    }
+    const r = this.#parse(key, data);
+    if (r) await this.#encryptInPlace(key, data as string);
+    return r;
+  }
+
+  /** A plaintext row of an older version: encrypt it, unless another write replaced it meanwhile. */
+  async #encryptInPlace(key: string, plain: string): Promise<void> {
+    const sealed = await this.#box.seal(plain, key);
+    const r = this.#sql.migrate.run(sealed, key, plain);
+    if (Number(r.changes) > 0) this.#logger.info("token_store.row_encrypted", { key });
   }
 
   #parse(key: string, data: unknown): TokenRecord | undefined {
@@ -175,4 +273,19 @@ export class SqliteTokenStore implements TokenStore {
       throw e;
     }
   }
+}
+
+function wrongKeyError(
+  path: string,
+  stored: string | undefined,
+  current: string,
+  cause?: unknown,
+): ConfigError {
+  const fp = stored ? `库中记录的密钥指纹 ${stored}，当前密钥指纹 ${current}` : `当前密钥指纹 ${current}`;
+  return new ConfigError(`token store ${path} was encrypted with another key`, {
+    hint: `密钥不对：令牌库 ${path} 中的用户令牌是用另一把密钥加密的（${fp}），无法解密。` +
+      "请恢复原来的密钥（环境变量 FEISHU_KIT_KEY 或配置 state.key_file 指向的密钥文件）后重试；" +
+      `确实丢失时删除 ${path}，再请各位用户重新授权。`,
+    cause,
+  });
 }

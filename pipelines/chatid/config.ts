@@ -43,6 +43,8 @@ export const ChatIdConfigSchema = z.object({
   }).prefault({}),
   state: z.object({
     token_db: z.string().default(".state/tokens.sqlite"),
+    // Key that encrypts the tokens at rest (env FEISHU_KIT_KEY wins); "" = secret.key beside token_db.
+    key_file: z.string().default(""),
   }).prefault({}),
 });
 

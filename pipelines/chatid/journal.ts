@@ -1,3 +1,4 @@
+import { createPrivateFileSync } from "../../lib/fs/private_file.ts";
 import type { ChatIdRow } from "./row.ts";
 
 /** The first line of a journal: which run it belongs to. */
@@ -13,7 +14,9 @@ export interface JournalHeader {
 /**
  * An NDJSON journal beside the output: one line per finished contract,
  * appended (and flushed) as it completes, so a run stopped by Ctrl+C or
- * `kill -9` resumes without losing or repeating work.
+ * `kill -9` resumes without losing or repeating work. Owner-only (0600).
+ * Every contract number round-trips exactly (JSON escapes NUL bytes and lone
+ * surrogates), so no input line can break a resume.
  */
 export class ChatIdJournal {
   /** Path of the journal file. */
@@ -59,7 +62,8 @@ export class ChatIdJournal {
     } catch (e) {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     }
-    this.#file = await Deno.open(this.path, { create: true, append: true });
+    createPrivateFileSync(this.path); // 0600: state of the run
+    this.#file = await Deno.open(this.path, { append: true });
     if (!reuse) await this.#append({ type: "run", input_hash: inputHash, started_at: now.toISOString() });
     return done;
   }

@@ -1,8 +1,9 @@
-import type { DatabaseSync, SQLInputValue } from "node:sqlite";
+import type { SQLInputValue } from "node:sqlite";
 import { type Clock, systemClock } from "../../lib/time/clock.ts";
 import type { KnownCount } from "./plan_count.ts";
 import type { ExportWindow, FailureCode, WindowState } from "./window.ts";
-import { openDatabase } from "../../lib/sqlite/open_database.ts";
+import { openSafeDatabase } from "../../lib/sqlite/open_database.ts";
+import type { SafeDatabase } from "../../lib/sqlite/safe_database.ts";
 
 /** Options of {@linkcode ExportLedger.open}. */
 export interface LedgerOptions {
@@ -75,16 +76,18 @@ CREATE TABLE IF NOT EXISTS counts (
  * processes never interleave a change; each change is committed at once, so
  * a kill loses nothing already recorded. It also keeps every count-query
  * answer (table `counts`), so a resumed run never asks for the same range
- * again.
+ * again. Texts from the server (task ids, notice ids and texts, reasons)
+ * round-trip exactly, NUL bytes and lone surrogates included (`lib/sqlite`
+ * safe statements), so a notice id can neither be cut nor collide.
  */
 export class ExportLedger {
   /** Path of the database file. */
   readonly path: string;
-  #db: DatabaseSync;
+  #db: SafeDatabase;
   #clock: Clock;
   #depth = 0;
 
-  private constructor(path: string, db: DatabaseSync, clock: Clock) {
+  private constructor(path: string, db: SafeDatabase, clock: Clock) {
     this.path = path;
     this.#db = db;
     this.#clock = clock;
@@ -92,7 +95,7 @@ export class ExportLedger {
 
   /** Open (creating if needed) the ledger at `path`. */
   static open(path: string, o: LedgerOptions = {}): ExportLedger {
-    const db = openDatabase(path, { busyTimeoutMs: o.busyTimeoutMs, schema: SCHEMA });
+    const db = openSafeDatabase(path, { busyTimeoutMs: o.busyTimeoutMs, schema: SCHEMA });
     return new ExportLedger(path, db, o.clock ?? systemClock);
   }
 

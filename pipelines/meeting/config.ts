@@ -43,6 +43,7 @@ export const MeetingConfigSchema = z.object({
     mode: z.enum(["webhook", "long_connection"]).default("webhook"),
     // Signed webhook requests: largest |X-Lark-Request-Timestamp - now| accepted, seconds.
     signed_window_seconds: z.number().int().min(30).max(86_400).default(300),
+    max_attempts: z.number().int().min(1).max(100).default(5),
   }).prefault({}),
   server: z.object({
     host: z.string().min(1).default("127.0.0.1"),
@@ -97,6 +98,8 @@ export const MeetingConfigSchema = z.object({
   state: z.object({
     db: z.string().default(".state/meeting.sqlite"),
     token_db: z.string().default(".state/tokens.sqlite"),
+    // Key that encrypts the tokens at rest (env FEISHU_KIT_KEY wins); "" = secret.key beside token_db.
+    key_file: z.string().default(""),
   }).prefault({}),
   log: z.object({
     dir: z.string().default("output/logs"),

@@ -1,4 +1,4 @@
-import type { DatabaseSync, SQLInputValue } from "node:sqlite";
+import type { SQLInputValue } from "node:sqlite";
 import { type Clock, systemClock } from "../../lib/time/clock.ts";
 import {
   ACTIVE_JOB_STATES,
@@ -9,7 +9,8 @@ import {
   type MeetingJob,
 } from "./job.ts";
 import { JOB_SCHEMA, patchSql, rowToJob } from "./_job_rows.ts";
-import { openDatabase } from "../../lib/sqlite/open_database.ts";
+import { openSafeDatabase } from "../../lib/sqlite/open_database.ts";
+import type { SafeDatabase } from "../../lib/sqlite/safe_database.ts";
 import { immediate } from "../../lib/sqlite/immediate.ts";
 
 /** Options of {@linkcode JobStore}. */
@@ -44,7 +45,9 @@ const ACTIVE_SQL = ACTIVE_JOB_STATES.map((s) => `'${s}'`).join(", ");
  * claim due jobs with a lease inside `BEGIN IMMEDIATE`; a job whose worker
  * died is claimable again once the lease expires, so a restart resumes every
  * unfinished job. Every write by a worker names the lease owner and is
- * refused (returns false) when the lease was lost.
+ * refused (returns false) when the lease was lost. Every text (meeting ids,
+ * topics, names, reasons) round-trips exactly, NUL bytes and lone surrogates
+ * included (`lib/sqlite` safe statements).
  *
  * @example
  * ```ts
@@ -54,13 +57,13 @@ const ACTIVE_SQL = ACTIVE_JOB_STATES.map((s) => `'${s}'`).join(", ");
  * ```
  */
 export class JobStore {
-  #db: DatabaseSync;
+  #db: SafeDatabase;
   #clock: Clock;
 
   /** Open (creating when needed) the database at `path`; `":memory:"` works. */
   constructor(path: string, options: JobStoreOptions = {}) {
     this.#clock = options.clock ?? systemClock;
-    this.#db = openDatabase(path, { busyTimeoutMs: options.busyTimeoutMs, schema: JOB_SCHEMA });
+    this.#db = openSafeDatabase(path, { busyTimeoutMs: options.busyTimeoutMs, schema: JOB_SCHEMA });
   }
 
   /**

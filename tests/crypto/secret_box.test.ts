@@ -43,6 +43,11 @@ Deno.test("key source: env first, else a 0600 key file created once and reused",
       assert.equal((await Deno.stat(keyFile)).mode! & 0o777, 0o600);
       assert.equal((await Deno.stat(`${dir}/state`)).mode! & 0o777, 0o700);
     }
+    if (Deno.build.os !== "windows") {
+      await Deno.chmod(keyFile, 0o644); // e.g. copied in from a backup
+      await loadSecretBox({ keyFile, getEnv: env });
+      assert.equal((await Deno.stat(keyFile)).mode! & 0o777, 0o600, "a readable key file is tightened");
+    }
     const raw = key();
     const fromEnv = await loadSecretBox({ keyFile, getEnv: () => toBase64(raw) });
     assert.notEqual(fromEnv.fingerprint, a.fingerprint);

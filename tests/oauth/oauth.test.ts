@@ -10,6 +10,9 @@ import {
 import { FakeClock } from "../../lib/testing/mod.ts";
 import { LarkTokenEndpoints, SqliteTokenStore, TokenManager } from "../../lib/token/mod.ts";
 import { larkJson, type SeenCall, withFakeApi } from "../im/_fake_open_api.ts";
+import { testSecretBox } from "../../lib/testing/test_secret_box.ts";
+
+const box = await testSecretBox();
 
 const APP = { appId: "cli_a1b2c3d4e5f60718", appSecret: "secret-xyz" };
 const REDIRECT = "https://archiver.example.com/auth/callback";
@@ -140,7 +143,7 @@ Deno.test("exchangeCode: v2 code exchange → user_info → saved tokens the man
   await withFakeApi(authRoutes(), async ({ base, http, seen }) => {
     const clock = new FakeClock(1_700_000_000_000);
     const endpoints = new LarkTokenEndpoints({ baseUrl: base, clock });
-    const store = new SqliteTokenStore(":memory:", { clock });
+    const store = new SqliteTokenStore(":memory:", { box, clock });
     const tokens = new TokenManager({
       store,
       endpoints,

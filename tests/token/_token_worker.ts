@@ -6,9 +6,12 @@
  * Usage: deno run --allow-read --allow-write --allow-net=127.0.0.1 _token_worker.ts <db> <baseUrl>
  */
 import { LarkTokenEndpoints, SqliteTokenStore, TokenManager } from "../../lib/token/mod.ts";
+import { testSecretBox } from "../../lib/testing/test_secret_box.ts";
+
+const box = await testSecretBox();
 
 const [dbPath, baseUrl] = Deno.args;
-const store = new SqliteTokenStore(dbPath);
+const store = new SqliteTokenStore(dbPath, { box });
 const manager = new TokenManager({
   store,
   endpoints: new LarkTokenEndpoints({ baseUrl }),

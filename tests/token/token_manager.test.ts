@@ -3,13 +3,16 @@ import { ConfigError, errorFromResponse } from "../../lib/errors/mod.ts";
 import { FakeClock } from "../../lib/testing/fake_clock.ts";
 import { MemoryTokenStore, SqliteTokenStore, TokenManager } from "../../lib/token/mod.ts";
 import { FakeEndpoints, gate, memoryLogger, SpyStore, tempDbPath, testApps } from "./_fakes.ts";
+import { testSecretBox } from "../../lib/testing/test_secret_box.ts";
+
+const box = await testSecretBox();
 
 const T0 = 1_700_000_000_000;
 const LIFETIME_MS = 7200 * 1000;
 
 function setup(clock = new FakeClock(T0)) {
   const endpoints = new FakeEndpoints();
-  const store = new SqliteTokenStore(":memory:", { clock });
+  const store = new SqliteTokenStore(":memory:", { box, clock });
   const manager = new TokenManager({ store, endpoints, apps: testApps(), clock });
   return { clock, endpoints, store, manager };
 }
@@ -19,7 +22,7 @@ Deno.test("restart reuses a valid stored token with no network call", async () =
   const clock = new FakeClock(T0);
   try {
     const e1 = new FakeEndpoints();
-    const s1 = new SqliteTokenStore(db.path, { clock });
+    const s1 = new SqliteTokenStore(db.path, { box, clock });
     const m1 = new TokenManager({ store: s1, endpoints: e1, apps: testApps(), clock });
     const first = await m1.getTenantToken("cli_test");
     const firstApp = await m1.getAppToken("cli_test");
@@ -29,7 +32,7 @@ Deno.test("restart reuses a valid stored token with no network call", async () =
 
     await clock.tick(3600_000); // an hour later, still well inside the lifetime
     const e2 = new FakeEndpoints();
-    const s2 = new SqliteTokenStore(db.path, { clock });
+    const s2 = new SqliteTokenStore(db.path, { box, clock });
     const m2 = new TokenManager({ store: s2, endpoints: e2, apps: testApps(), clock });
     assert.equal(await m2.getTenantToken("cli_test"), first);
     assert.equal(await m2.getAppToken("cli_test"), firstApp);
@@ -67,6 +70,8 @@ Deno.test("refresh ahead: at 91% of the lifetime callers get the old token at on
   endpoints.gate = g.promise; // the refresh hangs until we open the gate
   const during = await Promise.all(Array.from({ length: 50 }, () => manager.getTenantToken("cli_test")));
   assert.ok(during.every((t) => t === old), "callers must get the still-valid token immediately");
+  // The refresh reads the (encrypted) store first, so its fetch starts a moment later.
+  for (let i = 0; i < 1000 && endpoints.calls.tenant < 2; i++) await new Promise((r) => setTimeout(r, 1));
   assert.equal(endpoints.calls.tenant, 2, "exactly one background refresh");
   assert.equal(manager.stats.backgroundRefreshes, 1);
 
@@ -120,7 +125,7 @@ Deno.test("revoked token: invalidate drops it; a stale invalidate keeps the newe
 
 Deno.test("stale invalidate from another process's manager keeps the newer stored token", async () => {
   const clock = new FakeClock(T0);
-  const store = new SqliteTokenStore(":memory:", { clock });
+  const store = new SqliteTokenStore(":memory:", { box, clock });
   const endpoints = new FakeEndpoints();
   const a = new TokenManager({ store, endpoints, apps: testApps(), clock });
   const b = new TokenManager({ store, endpoints, apps: testApps(), clock });
@@ -199,7 +204,7 @@ Deno.test("corrupt stored row: cache miss, ERROR logged, row overwritten", async
   const db = await tempDbPath();
   const clock = new FakeClock(T0);
   try {
-    const s1 = new SqliteTokenStore(db.path, { clock });
+    const s1 = new SqliteTokenStore(db.path, { box, clock });
     await new TokenManager({ store: s1, endpoints: new FakeEndpoints(), apps: testApps(), clock })
       .getTenantToken("cli_test");
     s1.close();
@@ -210,7 +215,7 @@ Deno.test("corrupt stored row: cache miss, ERROR logged, row overwritten", async
     raw.close();
 
     const { logger, sink } = memoryLogger();
-    const s2 = new SqliteTokenStore(db.path, { clock, logger });
+    const s2 = new SqliteTokenStore(db.path, { box, clock, logger });
     const e2 = new FakeEndpoints();
     e2.tenant = () => ({ token: "t-fresh-after-corruption", expireSeconds: 7200 });
     const m2 = new TokenManager({ store: s2, endpoints: e2, apps: testApps(), clock });
@@ -229,8 +234,8 @@ Deno.test("corrupt stored row: cache miss, ERROR logged, row overwritten", async
 Deno.test("lock timeout surfaces as a LarkError with a Chinese message", async () => {
   const db = await tempDbPath();
   const clock = new FakeClock(T0);
-  const other = new SqliteTokenStore(db.path, { clock, pollMs: 100 }); // "another process"
-  const mine = new SqliteTokenStore(db.path, { clock, pollMs: 100 });
+  const other = new SqliteTokenStore(db.path, { box, clock, pollMs: 100 }); // "another process"
+  const mine = new SqliteTokenStore(db.path, { box, clock, pollMs: 100 });
   const hold = gate();
   try {
     const holding = other.withLock("tenant:cli_test", 60_000, () => hold.promise);
@@ -280,7 +285,7 @@ Deno.test("logs never contain token values", async () => {
   const clock = new FakeClock(T0);
   const { logger, sink } = memoryLogger();
   const endpoints = new FakeEndpoints();
-  const store = new SqliteTokenStore(":memory:", { clock, logger });
+  const store = new SqliteTokenStore(":memory:", { box, clock, logger });
   const manager = new TokenManager({ store, endpoints, apps: testApps(), clock, logger });
   const t1 = await manager.getTenantToken("cli_test");
   await clock.tick(LIFETIME_MS * 0.95);

@@ -10,6 +10,9 @@ import {
   type TokenStore,
 } from "../../lib/token/mod.ts";
 import { gate, memoryLogger, tempDbPath } from "./_fakes.ts";
+import { testSecretBox } from "../../lib/testing/test_secret_box.ts";
+
+const box = await testSecretBox();
 
 const T0 = 1_700_000_000_000;
 
@@ -68,13 +71,13 @@ Deno.test("memory store: get/put/delete/list", async () => {
 Deno.test("sqlite store: get/put/delete/list, WAL + synchronous=NORMAL + busy_timeout", async () => {
   const db = await tempDbPath();
   try {
-    const store = new SqliteTokenStore(db.path);
+    const store = new SqliteTokenStore(db.path, { box });
     await crud(store);
     store.close();
     const raw = new DatabaseSync(db.path);
     assert.equal((raw.prepare("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode, "wal");
     raw.close();
-    const reopened = new SqliteTokenStore(db.path);
+    const reopened = new SqliteTokenStore(db.path, { box });
     assert.equal((await reopened.get("user:cli_a:ou_1"))?.refreshToken, "ur-refresh");
     reopened.close();
   } finally {
@@ -86,7 +89,7 @@ Deno.test("sqlite store: rows with bad JSON or missing fields are misses, logged
   const db = await tempDbPath();
   try {
     const { logger, sink } = memoryLogger();
-    const store = new SqliteTokenStore(db.path, { logger });
+    const store = new SqliteTokenStore(db.path, { box, logger });
     await store.put(tenantRecord("cli_a", "t-1"));
     await store.put(userRecord("cli_a", "ou_1"));
     const raw = new DatabaseSync(db.path);
@@ -115,8 +118,8 @@ Deno.test("sqlite store: rows with bad JSON or missing fields are misses, logged
 
 Deno.test("sqlite lock: excludes another store on the same file, then hands over on release", async () => {
   const db = await tempDbPath();
-  const a = new SqliteTokenStore(db.path);
-  const b = new SqliteTokenStore(db.path);
+  const a = new SqliteTokenStore(db.path, { box });
+  const b = new SqliteTokenStore(db.path, { box });
   try {
     const order: string[] = [];
     const hold = gate();
@@ -148,9 +151,9 @@ Deno.test("sqlite lock: excludes another store on the same file, then hands over
 Deno.test("sqlite lock: waiters time out with a Chinese LarkError; an expired lock is taken over", async () => {
   const db = await tempDbPath();
   const clock = new FakeClock(T0);
-  const a = new SqliteTokenStore(db.path, { clock, pollMs: 100 });
+  const a = new SqliteTokenStore(db.path, { box, clock, pollMs: 100 });
   const { logger, sink } = memoryLogger();
-  const b = new SqliteTokenStore(db.path, { clock, logger, pollMs: 100 });
+  const b = new SqliteTokenStore(db.path, { box, clock, logger, pollMs: 100 });
   const hold = gate();
   try {
     const held = a.withLock("user:cli_a:ou_1", 1_000, () => hold.promise); // a "crashes" holding it
@@ -182,7 +185,7 @@ Deno.test("sqlite lock: waiters time out with a Chinese LarkError; an expired lo
 
 Deno.test("in-process lock: same store serializes callers and times out on the fake clock", async () => {
   const clock = new FakeClock(T0);
-  for (const store of [new MemoryTokenStore({ clock }), new SqliteTokenStore(":memory:", { clock })]) {
+  for (const store of [new MemoryTokenStore({ clock }), new SqliteTokenStore(":memory:", { box, clock })]) {
     const hold = gate();
     const first = store.withLock("k", 1_000, () => hold.promise);
     const second = store.withLock("k", 300, () => Promise.resolve(1));

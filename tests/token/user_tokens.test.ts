@@ -3,13 +3,16 @@ import { AuthError, ConfigError, errorFromResponse, LarkError, NetworkError } fr
 import { FakeClock } from "../../lib/testing/fake_clock.ts";
 import { MemoryTokenStore, SqliteTokenStore, TokenManager, type TokenStore } from "../../lib/token/mod.ts";
 import { FakeEndpoints, SpyStore, testApps } from "./_fakes.ts";
+import { testSecretBox } from "../../lib/testing/test_secret_box.ts";
+
+const box = await testSecretBox();
 
 const T0 = 1_700_000_000_000;
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 const KEY = "user:cli_test:ou_1";
 
-async function setup(store: TokenStore = new SqliteTokenStore(":memory:")) {
+async function setup(store: TokenStore = new SqliteTokenStore(":memory:", { box })) {
   const clock = new FakeClock(T0);
   const endpoints = new FakeEndpoints();
   const manager = new TokenManager({ store, endpoints, apps: testApps(), clock });

@@ -36,8 +36,12 @@ export class ServiceLifecycle {
     const running = this.#ctl !== undefined && !this.#ctl.signal.aborted;
     const c = this.#connection;
     const conn = c ? { state: c.state, stats: c.stats } : undefined;
+    const processorHealth = processor.health();
+    const connected = mode === "webhook" || conn?.state === "connected";
+    const reason = !running ? "服务未运行。" : !connected ? "长连接未连接。" : processorHealth.reason;
     return {
-      ok: running && (mode === "webhook" || conn?.state === "connected"),
+      ok: running && connected && processorHealth.ok,
+      reason,
       mode,
       running,
       connection: mode === "long_connection" ? conn ?? { state: "idle", stats: emptyStats() } : undefined,
@@ -45,6 +49,7 @@ export class ServiceLifecycle {
       jobs: jobs.counts(),
       events: await events.counts(),
       processor: processor.stats,
+      processorHealth,
     };
   };
 

@@ -48,10 +48,15 @@ export async function wireServiceParts(
   const mapping = options.mapping ??
     (config.nas.mapping_file ? await loadFolderMapping(config.nas.mapping_file) : undefined);
   await ensureParentDir(config.state.db);
-  const clients = await createMeetingClients(config, { fetch: options.fetch, clock, logger: log });
+  const clients = await createMeetingClients(config, {
+    fetch: options.fetch,
+    clock,
+    logger: log,
+    box: options.box,
+  });
   const { app: creds, tokens } = clients;
   const jobs = new JobStore(config.state.db, { clock });
-  const events = new SqliteEventStore(config.state.db, { clock });
+  const events = new SqliteEventStore(config.state.db, { clock, maxAttempts: config.events.max_attempts });
   const states = new OAuthStateStore(config.state.db, {
     clock,
     ttlMs: config.oauth.state_ttl_seconds * 1000,
@@ -88,6 +93,7 @@ export async function wireServiceParts(
     events,
     worker,
     resolveUserId: (m, signal) => owners.userId(m.owner, signal),
+    maxAttempts: config.events.max_attempts,
     pollIntervalMs: options.pollIntervalMs,
     clock,
     logger: log,

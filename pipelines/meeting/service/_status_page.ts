@@ -49,6 +49,7 @@ export function statusPage(
     health.ok ? "ok" : "error",
     [
       `服务状态：${health.ok ? "正常" : "异常"}；事件接收方式：${intake}`,
+      ...(!health.ok && health.reason ? [`异常原因：${health.reason}`] : []),
       `任务：${counts}`,
       `事件：待处理 ${ev.pending}，处理中 ${ev.processing}，已处理 ${ev.done}，失败 ${ev.failed}`,
     ],

@@ -23,8 +23,16 @@ export interface EventProcessorOptions {
   pollIntervalMs?: number;
   /** Wait before an event that failed for a transient reason is tried again, ms (default 30 000). */
   retryDelayMs?: number;
-  /** Tries of one event before it fails for good (default 10). */
+  /**
+   * Tries of one event before it is set aside as failed for good, with its reason
+   * (default 5; `events.max_attempts`). Also bounds events whose processing never ends
+   * (the store sets them aside once claimed this often).
+   */
   maxAttempts?: number;
+  /** Processing one event longer than this makes the processor unhealthy, ms (default 300 000). */
+  stuckAfterMs?: number;
+  /** Loop errors in a row (store unreadable, disk full…) that make it unhealthy (default 3). */
+  unhealthyAfterErrors?: number;
   /** Time source (default the system clock). */
   clock?: Clock;
   /** Logger (event ids and types, never payloads). */
@@ -45,6 +53,22 @@ export interface EventProcessorStats {
   failed: number;
   /** Events put back for a later try. */
   retried: number;
+}
+
+/** Health of an {@linkcode EventProcessor}, as `/healthz` reports it. */
+export interface EventProcessorHealth {
+  /** False when the loop keeps failing, is stuck on one event, or stopped on its own. */
+  ok: boolean;
+  /** Why not ok (Chinese). */
+  reason?: string;
+  /** Loop errors in a row (0 after a good round). */
+  consecutiveErrors: number;
+  /** The last loop error, masked by the logger's rules when logged; here only its message. */
+  lastError?: string;
+  /** When the last loop error happened, ms epoch. */
+  lastErrorAt?: number;
+  /** The event being processed now and since when (ms epoch). */
+  busy?: { eventId: string; since: number };
 }
 
 const NO_USER_ID = "会议结束事件中没有所有者的 user_id，且无法通过通讯录查到：" +
@@ -71,6 +95,10 @@ export class EventProcessor {
   #clock: Clock;
   #log: Logger;
   #wake = new AbortController();
+  #stoppedOnItsOwn = false;
+  #errorsInARow = 0;
+  #lastError?: { message: string; at: number };
+  #busy?: { eventId: string; since: number };
   #stats: EventProcessorStats = {
     claimed: 0,
     jobsCreated: 0,
@@ -92,6 +120,38 @@ export class EventProcessor {
     return { ...this.#stats };
   }
 
+  /**
+   * Whether the processor is doing its job: not ok after `unhealthyAfterErrors` loop
+   * errors in a row, while one event has been processing longer than `stuckAfterMs`, or
+   * when its loop ended without being stopped.
+   */
+  health(): EventProcessorHealth {
+    const now = this.#clock.now();
+    const out: EventProcessorHealth = {
+      ok: true,
+      consecutiveErrors: this.#errorsInARow,
+      lastError: this.#lastError?.message,
+      lastErrorAt: this.#lastError?.at,
+      busy: this.#busy ? { ...this.#busy } : undefined,
+    };
+    const stuckMs = this.#o.stuckAfterMs ?? 300_000;
+    if (this.#stoppedOnItsOwn) {
+      return { ...out, ok: false, reason: "事件处理循环意外停止，请查看日志并重启服务。" };
+    }
+    if (this.#errorsInARow >= (this.#o.unhealthyAfterErrors ?? 3)) {
+      return {
+        ...out,
+        ok: false,
+        reason: `事件处理连续出错 ${this.#errorsInARow} 次：${this.#lastError?.message ?? "未知错误"}`,
+      };
+    }
+    if (this.#busy && now - this.#busy.since > stuckMs) {
+      const secs = Math.round((now - this.#busy.since) / 1000);
+      return { ...out, ok: false, reason: `事件处理卡住：事件 ${this.#busy.eventId} 已处理 ${secs} 秒。` };
+    }
+    return out;
+  }
+
   /** Look for new events now instead of at the end of the idle wait. */
   wake(): void {
     this.#wake.abort();
@@ -99,19 +159,24 @@ export class EventProcessor {
 
   /** Claim and process one event; false when none is waiting. */
   async processNext(signal?: AbortSignal): Promise<boolean> {
-    const stored = await this.#o.events.claimNext();
+    const stored = await this.#o.events.claimNext({ maxAttempts: this.#maxAttempts });
     if (!stored) return false;
     this.#stats.claimed++;
     const { eventId, eventType } = stored.event;
+    this.#busy = { eventId, since: this.#clock.now() };
     try {
-      await this.#handle(stored, signal);
-      await this.#o.events.markDone(eventId);
-    } catch (e) {
-      if (signal?.aborted) {
-        await this.#o.events.release(eventId);
-        throw e;
+      try {
+        await this.#handle(stored, signal);
+        await this.#o.events.markDone(eventId);
+      } catch (e) {
+        if (signal?.aborted) {
+          await this.#o.events.release(eventId);
+          throw e;
+        }
+        await this.#failed(stored, e);
       }
-      await this.#failed(stored, e);
+    } finally {
+      this.#busy = undefined;
     }
     this.#log.debug("event.processed", { event_id: eventId, event_type: eventType });
     return true;
@@ -122,16 +187,29 @@ export class EventProcessor {
    * an idle wait of `pollIntervalMs` (or until {@linkcode EventProcessor.wake}).
    */
   async run(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      let busy = false;
-      try {
-        busy = await this.processNext(signal);
-      } catch (e) {
-        if (signal.aborted) break;
-        this.#log.error("event.processor_error", { error: e });
+    this.#stoppedOnItsOwn = false;
+    try {
+      while (!signal.aborted) {
+        let busy = false;
+        try {
+          busy = await this.processNext(signal);
+          this.#errorsInARow = 0;
+        } catch (e) {
+          if (signal.aborted) break;
+          this.#errorsInARow++;
+          this.#lastError = { message: errorMessage(e), at: this.#clock.now() };
+          this.#log.error("event.processor_error", { error: e, errors_in_a_row: this.#errorsInARow });
+        }
+        // After an error, wait too: a store that keeps failing must not spin the CPU.
+        if (!busy) await this.#idle(signal);
       }
-      if (!busy) await this.#idle(signal);
+    } finally {
+      this.#stoppedOnItsOwn = !signal.aborted;
     }
+  }
+
+  get #maxAttempts(): number {
+    return this.#o.maxAttempts ?? 5;
   }
 
   async #handle(stored: StoredEvent, signal?: AbortSignal): Promise<void> {
@@ -165,9 +243,9 @@ export class EventProcessor {
 
   async #failed(stored: StoredEvent, e: unknown): Promise<void> {
     const id = stored.event.eventId;
-    const reason = e instanceof LarkError ? e.userMessage() : e instanceof Error ? e.message : String(e);
+    const reason = errorMessage(e);
     const transient = !(e instanceof LarkError) || e.retryable;
-    if (transient && stored.attempts < (this.#o.maxAttempts ?? 10)) {
+    if (transient && stored.attempts < this.#maxAttempts) {
       this.#stats.retried++;
       const retryAtMs = this.#clock.now() + (this.#o.retryDelayMs ?? 30_000);
       this.#log.warn("event.retry_later", { event_id: id, attempts: stored.attempts, error: e });
@@ -175,8 +253,16 @@ export class EventProcessor {
       return;
     }
     this.#stats.failed++;
-    this.#log.error("event.failed", { event_id: id, event_type: stored.event.eventType, reason });
-    await this.#o.events.markFailed(id, reason);
+    this.#log.error("event.failed", {
+      event_id: id,
+      event_type: stored.event.eventType,
+      attempts: stored.attempts,
+      reason,
+    });
+    await this.#o.events.markFailed(
+      id,
+      transient ? `处理 ${stored.attempts} 次均失败，已搁置：${reason}` : reason,
+    );
   }
 
   async #idle(signal: AbortSignal): Promise<void> {
@@ -187,4 +273,8 @@ export class EventProcessor {
       // woken up or stopped
     }
   }
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof LarkError ? e.userMessage() : e instanceof Error ? e.message : String(e);
 }

@@ -1,4 +1,6 @@
 import { CONTACT_BUCKETS, ContactApi } from "../../../lib/contact/contact_api.ts";
+import { loadSecretBox, resolveKeyFile } from "../../../lib/crypto/key_source.ts";
+import type { SecretBox } from "../../../lib/crypto/secret_box.ts";
 import { LarkHttp } from "../../../lib/http/lark_http.ts";
 import { IM_BUCKETS, MessageApi } from "../../../lib/im/message_api.ts";
 import { type Logger, silentLogger } from "../../../lib/log/logger.ts";
@@ -21,6 +23,12 @@ export interface MeetingClientsOptions {
   clock?: Clock;
   /** Logger (default silent); tokens and secrets are masked by the logger. */
   logger?: Logger;
+  /**
+   * Key that encrypts secrets at rest (default: `loadSecretBox` with env `FEISHU_KIT_KEY`,
+   * else `state.key_file`, else `secret.key` beside `state.token_db`, created on first use
+   * and reported by a WARN log line).
+   */
+  box?: SecretBox;
 }
 
 /** The Feishu clients of the archiver, wired from one config. */
@@ -29,8 +37,10 @@ export interface MeetingClients {
   app: AppCredentials;
   /** Rate buckets shared by every call (VC, minutes 5/s, IM, contact). */
   limiter: RateLimiter;
-  /** Token store at `state.token_db`. */
+  /** Token store at `state.token_db` (encrypted with `box`). */
   tokenStore: SqliteTokenStore;
+  /** Key that encrypts secrets at rest. */
+  box: SecretBox;
   /** Token endpoints (tenant token, v2 OAuth code exchange and refresh). */
   endpoints: LarkTokenEndpoints;
   /** Tenant and user tokens of the app. */
@@ -75,7 +85,11 @@ export async function createMeetingClients(
     buckets: { ...VC_BUCKETS, ...MINUTES_BUCKETS, ...IM_BUCKETS, ...CONTACT_BUCKETS },
   });
   await ensureParentDir(config.state.token_db);
-  const tokenStore = new SqliteTokenStore(config.state.token_db, { clock, logger });
+  const box = options.box ?? await loadSecretBox({
+    keyFile: resolveKeyFile(config.state.key_file, config.state.token_db),
+    onCreated: (path) => logger.warn("secret_key.created", { path }),
+  });
+  const tokenStore = new SqliteTokenStore(config.state.token_db, { box, clock, logger });
   const endpoints = new LarkTokenEndpoints({
     baseUrl: config.app.base_url,
     fetch: options.fetch,
@@ -101,6 +115,7 @@ export async function createMeetingClients(
     app,
     limiter,
     tokenStore,
+    box,
     endpoints,
     tokens,
     http,

@@ -1,6 +1,7 @@
 import type { Hono } from "hono";
 import type { SqliteEventStore } from "../../../lib/events/event_store_sqlite.ts";
 import type { LongConnection, LongConnectionOptions } from "../../../lib/events/ws_adapter.ts";
+import type { SecretBox } from "../../../lib/crypto/secret_box.ts";
 import { type Logger, silentLogger } from "../../../lib/log/logger.ts";
 import { type Clock, systemClock } from "../../../lib/time/clock.ts";
 import type { MeetingConfig } from "../config.ts";
@@ -24,6 +25,8 @@ export interface MeetingServiceOptions {
   clock?: Clock;
   /** Logger (NDJSON in the script; secrets are masked by the logger). */
   logger?: Logger;
+  /** Key that encrypts secrets at rest (default: loaded as `createMeetingClients` does). */
+  box?: SecretBox;
   /** Personal folder mapping (default: read from `nas.mapping_file` when it is set). */
   mapping?: ReadonlyMap<string, string>;
   /** Longest idle wait of the worker and event loops, ms (default 1000; new work wakes them at once). */

@@ -1,3 +1,4 @@
+import { resolveKeyFile } from "../../../lib/crypto/key_source.ts";
 import { ConfigError } from "../../../lib/errors/config_error.ts";
 import type { Logger } from "../../../lib/log/logger.ts";
 import type { MeetingConfig } from "../config.ts";
@@ -52,7 +53,7 @@ export async function securityPreflight(
   const token = await resolveAdminToken({
     configured: config.server.admin_token,
     file: `${stateDir}/admin_token`,
-    keyFile: `${stateDir}/secret.key`,
+    keyFile: resolveKeyFile(config.state.key_file, config.state.token_db),
     onCreated: o.onAdminTokenCreated,
     getEnv: o.getEnv,
   });

@@ -6,12 +6,17 @@ import type { JobStore } from "../job_store.ts";
 import type { MeetingWorker } from "../worker.ts";
 import { htmlResponse } from "./_html.ts";
 import { statusPage } from "./_status_page.ts";
-import type { EventProcessorStats } from "./event_processor.ts";
+import type { EventProcessorHealth, EventProcessorStats } from "./event_processor.ts";
 
 /** What `GET /healthz` answers. */
 export interface MeetingHealth {
-  /** True when the loops run and events can arrive (webhook, or a connected long connection). */
+  /**
+   * True when the loops run, events can arrive (webhook, or a connected long connection)
+   * and the event processor is healthy (not erroring in a row, not stuck on one event).
+   */
   ok: boolean;
+  /** Why not ok (Chinese), when it is not. */
+  reason?: string;
   /** `events.mode`. */
   mode: "webhook" | "long_connection";
   /** Whether the worker and event loops run. */
@@ -26,6 +31,8 @@ export interface MeetingHealth {
   events: Record<EventState, number>;
   /** Event processor counters since start. */
   processor: EventProcessorStats;
+  /** Event processor health (errors in a row, event in progress). */
+  processorHealth: EventProcessorHealth;
 }
 
 /** What {@linkcode registerStatusRoutes} needs. */
