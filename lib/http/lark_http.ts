@@ -64,6 +64,8 @@ export interface LarkRequest {
   envelope?: "data" | "flat";
   /** Override the retry count for this call. */
   retries?: number;
+  /** Told before each retry of this call (also the one after a refused token is refreshed). */
+  onRetry?: (attempt: number) => void;
 }
 
 /** A successful call. */
@@ -110,6 +112,7 @@ export class LarkHttp {
   #clock: Clock;
   #log: Logger;
   #throttled = 0;
+  #retries = 0;
 
   /** Create a client for one base URL. */
   constructor(options: LarkHttpOptions) {
@@ -127,6 +130,11 @@ export class LarkHttp {
   /** Throttling answers (HTTP 429 / 99991400 family) seen by this client. */
   get throttledCount(): number {
     return this.#throttled;
+  }
+
+  /** Retries this client made (every kind, including the retry after a refreshed token). */
+  get retryCount(): number {
+    return this.#retries;
   }
 
   /** Make a JSON call; resolves with `data` on `code === 0`, throws a {@linkcode LarkError} otherwise. */
@@ -204,6 +212,8 @@ export class LarkHttp {
       clock: this.#clock,
       signal: req.signal,
       onRetry: ({ attempt, delayMs, error }) => {
+        this.#retries++;
+        req.onRetry?.(attempt);
         if (error instanceof RateLimitError && error.retryAfterMs !== undefined) {
           const until = this.#clock.now() + error.retryAfterMs;
           if (req.bucket) this.#o.limiter?.pause(req.bucket, until);

@@ -62,6 +62,7 @@ export class LarkTokenEndpoints implements TokenEndpoints {
   #fetch: typeof fetch;
   #timeoutMs: number;
   #retry: TransientRetrySettings;
+  #retries = 0;
 
   /** Create the endpoints; see {@linkcode LarkTokenEndpointsOptions} for defaults. */
   constructor(options: LarkTokenEndpointsOptions = {}) {
@@ -74,7 +75,13 @@ export class LarkTokenEndpoints implements TokenEndpoints {
       maxWaitMs: 5_000,
       clock: options.clock ?? systemClock,
       logger: options.logger ?? silentLogger,
+      onRetry: () => this.#retries++,
     };
+  }
+
+  /** Retries made by these endpoints (transient failures of token calls). */
+  get retryCount(): number {
+    return this.#retries;
   }
 
   /** See {@linkcode TokenEndpoints.fetchTenantToken}. */
