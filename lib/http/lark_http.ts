@@ -9,6 +9,7 @@ import { retry, type RetryOptions } from "../retry/retry.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import { readJsonBody } from "./_parse.ts";
 import { type Judgement, judgeResponse } from "./_judge.ts";
+import { netPermissionError } from "./net_permission_error.ts";
 import { newRequestId } from "./request_id.ts";
 
 /** Options of {@linkcode LarkHttp}. */
@@ -283,6 +284,12 @@ export class LarkHttp {
       });
       return { res, sentHeaders };
     } catch (e) {
+      // A host outside the task's --allow-net list: a configuration problem, never retried.
+      const denied = netPermissionError(e, url);
+      if (denied) {
+        denied.requestId = requestId;
+        throw denied;
+      }
       throw this.#networkError(e, req, requestId, connect.signal.aborted ? connect.signal : total);
     } finally {
       clearTimeout(timer);

@@ -5,4 +5,5 @@
  * @module
  */
 export * from "./lark_http.ts";
+export * from "./net_permission_error.ts";
 export * from "./request_id.ts";

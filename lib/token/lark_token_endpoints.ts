@@ -1,4 +1,5 @@
 import { errorFromResponse } from "../errors/error_codes.ts";
+import { netPermissionError } from "../http/net_permission_error.ts";
 import { LarkError } from "../errors/lark_error.ts";
 import { NetworkError } from "../errors/network_error.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
@@ -205,6 +206,8 @@ export class LarkTokenEndpoints implements TokenEndpoints {
       text = await res.text();
     } catch (e) {
       if (signal?.aborted) throw signal.reason;
+      const denied = netPermissionError(e, this.#base + path);
+      if (denied) throw denied;
       const timedOut = timeout.aborted;
       throw new NetworkError(timedOut ? `请求超时（${this.#timeoutMs} 毫秒）` : `网络错误：${errText(e)}`, {
         timeout: timedOut,
