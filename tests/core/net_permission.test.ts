@@ -17,7 +17,11 @@ function deniedFetch(kind: "NotCapable" | "PermissionDenied") {
 for (const kind of ["NotCapable", "PermissionDenied"] as const) {
   Deno.test(`lark http: a host outside --allow-net (${kind}) is a Chinese config error, not retried`, async () => {
     const { f, calls } = deniedFetch(kind);
-    const http = new LarkHttp({ baseUrl: "https://evil.example", fetch: f, retry: { retries: 5, baseMs: 1 } });
+    const http = new LarkHttp({
+      baseUrl: "https://evil.example",
+      fetch: f,
+      retry: { retries: 5, baseMs: 1 },
+    });
     const e = await http.request({ path: "/clm/api/x" }).then(() => undefined, (e) => e);
     assert.ok(e instanceof ConfigError, `got ${e}`);
     assert.equal(e.retryable, false);
