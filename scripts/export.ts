@@ -14,6 +14,7 @@ import { reportError } from "../lib/cli/report_error.ts";
 import { parseCli, pathExists } from "../lib/cli/parse_cli.ts";
 import { loadConfig } from "../lib/config/load_config.ts";
 import { ConfigError } from "../lib/errors/config_error.ts";
+import { LarkError } from "../lib/errors/lark_error.ts";
 import { LarkHttp } from "../lib/http/lark_http.ts";
 import { ConsoleSink } from "../lib/log/console_sink.ts";
 import { createLogger } from "../lib/log/logger.ts";
@@ -107,13 +108,14 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
       else console.log(formatWindowTable(windows).join("\n"));
       return 0;
     }
+    // Credentials first: a copied request for a foreign host is refused before anything is written.
+    const auth = await resolveExportAuth(config);
     await Deno.mkdir(config.output.dir, { recursive: true });
     fileSink = new NdjsonFileSink(`${config.output.dir}/run.log.ndjson`);
     const logger = createLogger({
       level: config.log.level,
       sinks: [fileSink, new ConsoleSink({ level: "warn" })],
     });
-    const auth = await resolveExportAuth(config);
     for (const note of auth.notes) console.error(note);
     const ctx = await createExportContext(config, auth, { logger });
 
@@ -158,7 +160,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
     }
   } catch (e) {
     reportError(e);
-    return 1;
+    return e instanceof LarkError && e.kind === "bad_request" ? 2 : 1;
   } finally {
     fileSink?.close();
   }
