@@ -74,15 +74,20 @@ export function checkContractNumbers(
   numbers: readonly string[],
   lines: readonly number[],
   shape: ContractNumberShape = {},
-): { valid: string[]; implausible: ImplausibleNumber[] } {
+): { valid: string[]; validLines: number[]; implausible: ImplausibleNumber[] } {
   const valid: string[] = [];
+  const validLines: number[] = [];
   const implausible: ImplausibleNumber[] = [];
   numbers.forEach((value, i) => {
+    const line = lines[i] ?? i + 1;
     const reason = implausibleReason(value, shape);
-    if (reason) implausible.push({ line: lines[i] ?? i + 1, value, reason });
-    else valid.push(value);
+    if (reason) implausible.push({ line, value, reason });
+    else {
+      valid.push(value);
+      validLines.push(line);
+    }
   });
-  return { valid, implausible };
+  return { valid, validLines, implausible };
 }
 
 /** A value shortened and escaped for the console (control characters visible, long values cut). */

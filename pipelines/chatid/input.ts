@@ -87,8 +87,12 @@ export async function readContractFile(path: string, o: ReadContractOptions = {}
     const text = decodeInputText(bytes, path);
     parsed = parseSheet(readTable(new TextEncoder().encode(text.replace(/^\uFEFF/, ""))), path, 1);
   } else parsed = parseContractText(decodeInputText(bytes, path));
-  const { valid, implausible } = checkContractNumbers(parsed.numbers, parsed.lines ?? [], o.shape);
-  return { ...parsed, numbers: valid, implausible };
+  const { valid, validLines, implausible } = checkContractNumbers(
+    parsed.numbers,
+    parsed.lines ?? [],
+    o.shape,
+  );
+  return { ...parsed, numbers: valid, lines: validLines, implausible };
 }
 
 function parseSheet(table: Table, path: string, headerRows: number): ContractInput {

@@ -1,4 +1,4 @@
-import { readTable } from "../../lib/excel/read_table.ts";
+import { readWorkbookTable } from "./_input_bytes.ts";
 import type { ChatIdRow } from "./row.ts";
 
 /** Figures of one result workbook. */
@@ -53,7 +53,7 @@ export async function keepBetterOutput(
   const next = figuresOf(rows);
   let previous: ResultFigures | undefined;
   try {
-    const t = readTable(bytes);
+    const t = readWorkbookTable(bytes, path);
     previous = {
       rows: t.rows.length,
       success: t.rows.filter((r) => String(r.status ?? "").trim() === "SUCCESS").length,
@@ -65,10 +65,11 @@ export async function keepBetterOutput(
   if (o.force) return { previous, note: `已有输出 ${path}${was}被 --force 直接替换；${now}。` };
   const backupPath = await freeBackupPath(path, o.now ?? new Date());
   await Deno.copyFile(path, backupPath);
+  const why = previous ? `${was}比${now}更完整` : "无法读取，无法比较";
   return {
     previous,
     backupPath,
-    note: `已有输出 ${path}${was}比${now}更完整，已先备份为 ${backupPath}（不想备份可加 --force）。`,
+    note: `已有输出 ${path}${why}，已先备份为 ${backupPath}（不想备份可加 --force）。`,
   };
 }
 

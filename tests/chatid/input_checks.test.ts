@@ -71,6 +71,7 @@ Deno.test("readContractFile: implausible lines skipped with their line numbers; 
     await Deno.writeTextFile(p, "contract_number\nHT-1\n\nHT-2 Acme\n# note\nHT-3\n");
     const r = await readContractFile(p);
     assert.deepEqual(r.numbers, ["HT-1", "HT-3"]);
+    assert.deepEqual(r.lines, [2, 6], "lines stay parallel to the numbers kept");
     assert.deepEqual(r.implausible!.map((x) => [x.line, x.value]), [[1, "contract_number"], [
       4,
       "HT-2 Acme",
