@@ -9,18 +9,13 @@ import { buildXlsx } from "../../lib/excel/write_xlsx.ts";
 import { BadRequestError } from "../../lib/errors/bad_request_error.ts";
 import { formatImplausible, implausibleReason } from "../../pipelines/chatid/contract_number_shape.ts";
 import { readContractFile } from "../../pipelines/chatid/input.ts";
+import { Prng } from "../../sandbox/_prng.ts";
 
 const SEED = Number(Deno.env.get("FUZZ_SEED") ?? 20261205);
 
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const p = new Prng(seed);
+  return () => p.next();
 }
 
 const PIECES = [
