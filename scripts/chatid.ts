@@ -105,6 +105,13 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
       },
     });
     for (const w of warnings) console.error(`警告：${w}`);
+    const outInfo = await Deno.stat(config.output.path).catch(() => undefined);
+    if (outInfo && !outInfo.isFile) {
+      console.error(
+        `用法错误：输出路径 ${config.output.path} 不是文件（是目录）：请用 -o 指定一个 .xlsx 文件路径。`,
+      );
+      return 2;
+    }
 
     const shape = {
       pattern: config.input.number_pattern,

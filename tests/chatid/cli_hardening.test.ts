@@ -81,6 +81,13 @@ Deno.test("chatid: a binary file, a directory and random bytes named .xlsx exit 
     const rf = await run(["--retry-failed", x, "--config", env.config, "--quiet"]);
     assert.equal(rf.code, 2);
     assert.match(rf.err, /不是有效的 xlsx 文件/);
+    await Deno.writeTextFile(`${env.dir}/ok.txt`, "HT-2024-000001\n");
+    const o = await run([`${env.dir}/ok.txt`, "--config", env.config, "--quiet", "-o", env.dir]);
+    assert.equal(o.code, 2);
+    assert.match(o.err, /输出路径 .* 不是文件（是目录）/);
+    const c = await run([`${env.dir}/ok.txt`, "--config", env.dir, "--quiet"]);
+    assert.equal(c.code, 1);
+    assert.match(c.err, /配置文件 .* 不是文件（是目录）/);
     assert.equal(env.sandbox.journal.count("tenant_token"), 0, "nothing was sent");
     await assert.rejects(Deno.stat(env.output), Deno.errors.NotFound);
   } finally {
