@@ -132,7 +132,9 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
         );
         return 2;
       }
-      console.log(`${retryFailed} 中没有需要重跑的行（全部 SUCCESS）；未发送任何请求，已有输出未改动。`);
+      console.log(
+        `${retryFailed} 中没有需要重跑的行（失败行均已 SUCCESS 或不像合同编号）；未发送任何请求，已有输出未改动。`,
+      );
       return 0;
     }
 

@@ -69,7 +69,9 @@ export async function resolveExportAuth(
     } catch (e) {
       throw new ConfigError(`cannot read ${config.auth.curl}`, {
         cause: e,
-        hint: `无法读取 cURL 文件 ${config.auth.curl}：请确认路径正确。`,
+        hint: e instanceof Deno.errors.IsADirectory
+          ? `cURL 文件 ${config.auth.curl} 不是文件（是目录）：请指定保存 cURL 的文本文件。`
+          : `无法读取 cURL 文件 ${config.auth.curl}：请确认路径正确。`,
       });
     }
   }

@@ -170,3 +170,13 @@ Deno.test("export CLI: a --curl for a foreign host exits 2 with a Chinese messag
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("credentials: a --curl path that is a directory says so", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "export-cred-dir-" });
+  try {
+    const e = await resolveExportAuth(configOf({ curl: dir })).then(() => undefined, (e) => e);
+    assert.match((e as { hint?: string })?.hint ?? "", /不是文件（是目录）/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
