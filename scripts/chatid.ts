@@ -86,8 +86,11 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
       console.error(`用法错误：找不到文件 ${f}。`);
       return 2;
     }
-    if (f && !(await Deno.stat(f)).isFile) {
-      console.error(`用法错误：${f} 不是文件（是目录或特殊文件）：请指定一个文件。`);
+    const info = f ? await Deno.stat(f) : undefined;
+    if (info && !info.isFile) {
+      console.error(
+        `用法错误：${f} 不是文件（是${info.isDirectory ? "目录" : "特殊文件"}）：请指定一个文件。`,
+      );
       return 2;
     }
   }
