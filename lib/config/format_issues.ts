@@ -23,6 +23,7 @@ function describe(i: z.core.$ZodIssue): string {
         ? `缺少必填项（应为 ${typeName(i.expected)}）`
         : `类型错误，应为 ${typeName(i.expected)}`;
     case "too_small":
+      if (i.origin === "string" && Number(i.minimum) === 1) return "不能为空";
       return `取值过小，应 ${i.inclusive ? "≥" : ">"} ${String(i.minimum)}${sizeUnit(i.origin)}`;
     case "too_big":
       return `取值过大，应 ${i.inclusive ? "≤" : "<"} ${String(i.maximum)}${sizeUnit(i.origin)}`;

@@ -168,3 +168,23 @@ Deno.test("readContractFile: sheet rows are checked too, numbered as rows (heade
     assert.deepEqual(r.implausible!.map((x) => x.line), [3]);
   });
 });
+
+Deno.test("config: the example documents input.* with the built-in defaults", async () => {
+  const { loadConfig } = await import("../../lib/config/load_config.ts");
+  const { ChatIdConfigSchema } = await import("../../pipelines/chatid/config.ts");
+  const { config, warnings } = await loadConfig(ChatIdConfigSchema, {
+    file: "config/chatid.example.yaml",
+    overrides: { "app.app_secret": "s", "clm.cookie": "session=x" },
+  });
+  assert.deepEqual(warnings, []);
+  assert.deepEqual(config.input, {
+    number_pattern: DEFAULT_NUMBER_PATTERN,
+    max_length: 64,
+    require_digit: true,
+  });
+  const bad = await loadConfig(ChatIdConfigSchema, {
+    file: "config/chatid.example.yaml",
+    overrides: { "app.app_secret": "s", "clm.cookie": "session=x", "input.number_pattern": "([" },
+  }).then(() => undefined, (e) => e);
+  assert.match(bad?.hint ?? "", /配置项 input\.number_pattern.*不是合法的正则表达式/);
+});

@@ -247,17 +247,22 @@ Deno.test("a wrong-type value in a union is explained in Chinese (zod's 'Invalid
     base_url: z.union([z.url(), z.literal("")]).default(""),
     headers: z.record(z.string(), z.string()).default({}),
     tags: z.array(z.string()).max(2).default([]),
+    secret: z.string().min(1).optional(),
   });
-  await withYaml("concurrency: fast\nbase_url: 5\nheaders: 3\ntags: [a, b, c]\n", async (file) => {
-    const e = await configError(loadConfig(s, { file }));
-    const lines = e.hint.split("\n");
-    assert.deepEqual(lines, [
-      `配置项 concurrency（文件 ${file}）：类型或取值错误，应为 数字 或 "auto"`,
-      `配置项 base_url（文件 ${file}）：类型或取值错误，应为 字符串 或 ""`,
-      `配置项 headers（文件 ${file}）：类型错误，应为 对象（键: 值）`,
-      `配置项 tags（文件 ${file}）：取值过大，应 ≤ 2 项`,
-    ]);
-  });
+  await withYaml(
+    "concurrency: fast\nbase_url: 5\nheaders: 3\ntags: [a, b, c]\nsecret: ''\n",
+    async (file) => {
+      const e = await configError(loadConfig(s, { file }));
+      const lines = e.hint.split("\n");
+      assert.deepEqual(lines, [
+        `配置项 concurrency（文件 ${file}）：类型或取值错误，应为 数字 或 "auto"`,
+        `配置项 base_url（文件 ${file}）：类型或取值错误，应为 字符串 或 ""`,
+        `配置项 headers（文件 ${file}）：类型错误，应为 对象（键: 值）`,
+        `配置项 tags（文件 ${file}）：取值过大，应 ≤ 2 项`,
+        `配置项 secret（文件 ${file}）：不能为空`,
+      ]);
+    },
+  );
   // Every issue code has a Chinese sentence: no English zod message survives.
   const r = z.object({
     a: z.number().multipleOf(5),
