@@ -14,6 +14,7 @@ import { reportError } from "../lib/cli/report_error.ts";
 import { parseCli, pathExists } from "../lib/cli/parse_cli.ts";
 import { loadConfig } from "../lib/config/load_config.ts";
 import { ConfigError } from "../lib/errors/config_error.ts";
+import { LarkError } from "../lib/errors/lark_error.ts";
 import { LarkHttp } from "../lib/http/lark_http.ts";
 import { ConsoleSink } from "../lib/log/console_sink.ts";
 import { createLogger } from "../lib/log/logger.ts";
@@ -43,7 +44,8 @@ const HELP = `合同协同记录批量导出
 
 选项：
   -c, --config <文件>       配置文件（默认 config/export.yaml；不存在时只用默认值与环境变量）
-      --curl <文件>         浏览器「复制为 cURL」保存的导出请求（bash 或 cmd 格式）
+      --curl <文件>         浏览器「复制为 cURL」保存的导出请求（bash 或 cmd 格式；只接受飞书合同地址、
+                            auth.base_url / auth.allowed_hosts 中的主机或本机沙箱）
       --start <YYYY-MM-DD>  开始日期（覆盖 range.start）
       --end <YYYY-MM-DD>    结束日期（覆盖 range.end）
   -o, --output <目录>       任务目录（覆盖 output.dir）
@@ -55,7 +57,7 @@ const HELP = `合同协同记录批量导出
   -h, --help                显示本帮助
 
 环境变量：FEISHU_CLM_COOKIE（合同系统 Cookie）；openapi 方式另需 FEISHU_USER_ACCESS_TOKEN（用户令牌）。
-退出码：0 完成；1 需要处理凭证（已暂停，进度保留）；2 用法错误；3 未全部完成或校验未通过；130 被中断。`;
+退出码：0 完成；1 需要处理凭证（已暂停，进度保留）；2 用法错误（含不接受的 cURL 主机）；3 未全部完成或校验未通过；130 被中断。`;
 
 /** Run the export; returns the process exit code. */
 export async function main(args: string[], signal?: AbortSignal): Promise<number> {
@@ -107,13 +109,14 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
       else console.log(formatWindowTable(windows).join("\n"));
       return 0;
     }
+    // Credentials first: a copied request for a foreign host is refused before anything is written.
+    const auth = await resolveExportAuth(config);
     await Deno.mkdir(config.output.dir, { recursive: true });
     fileSink = new NdjsonFileSink(`${config.output.dir}/run.log.ndjson`);
     const logger = createLogger({
       level: config.log.level,
       sinks: [fileSink, new ConsoleSink({ level: "warn" })],
     });
-    const auth = await resolveExportAuth(config);
     for (const note of auth.notes) console.error(note);
     const ctx = await createExportContext(config, auth, { logger });
 
@@ -158,7 +161,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
     }
   } catch (e) {
     reportError(e);
-    return 1;
+    return e instanceof LarkError && e.kind === "bad_request" ? 2 : 1;
   } finally {
     fileSink?.close();
   }

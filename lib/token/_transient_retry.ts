@@ -17,6 +17,8 @@ export interface TransientRetrySettings {
   clock: Clock;
   /** Where retries are reported. */
   logger: Logger;
+  /** Told before each retry (counts). */
+  onRetry?: () => void;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function retryTransient<T>(
         wait_ms: waitMs,
         error,
       });
+      settings.onRetry?.();
       await settings.clock.sleep(waitMs, signal);
     }
   }

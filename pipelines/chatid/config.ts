@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { compileNumberPattern, DEFAULT_NUMBER_PATTERN } from "./contract_number_shape.ts";
 
 const qpm = z.number().positive().default(60);
 
@@ -32,6 +33,14 @@ export const ChatIdConfigSchema = z.object({
   http: z.object({
     connect_timeout_ms: z.number().int().positive().default(10_000),
     total_timeout_ms: z.number().int().positive().default(30_000),
+  }).prefault({}),
+  input: z.object({
+    number_pattern: z.string().min(1).default(DEFAULT_NUMBER_PATTERN).superRefine((p, ctx) => {
+      const re = compileNumberPattern(p);
+      if (typeof re === "string") ctx.addIssue({ code: "custom", message: re });
+    }),
+    max_length: z.number().int().min(1).max(1000).default(64),
+    require_digit: z.boolean().default(true),
   }).prefault({}),
   output: z.object({
     path: z.string().default("output/contract_openChatId.xlsx"),

@@ -7,8 +7,10 @@
  */
 export * from "./config.ts";
 export * from "./context.ts";
+export * from "./contract_number_shape.ts";
 export * from "./input.ts";
 export * from "./journal.ts";
+export * from "./keep_better_output.ts";
 export * from "./output.ts";
 export * from "./resolve.ts";
 export * from "./row.ts";

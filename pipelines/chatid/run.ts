@@ -1,6 +1,7 @@
 import { pooledMap } from "../../lib/async/pool.ts";
 import { type Logger, silentLogger } from "../../lib/log/logger.ts";
 import { ChatIdJournal, hashInput } from "./journal.ts";
+import { keepBetterOutput, type KeepBetterResult } from "./keep_better_output.ts";
 import { writeChatIdExcel } from "./output.ts";
 import { FatalRunError, resolveContract, type ResolveDeps } from "./resolve.ts";
 import type { ChatIdRow } from "./row.ts";
@@ -31,6 +32,16 @@ export interface ChatIdRunOptions {
   onProgress?: (done: number, total: number) => void;
   /** Throttling answers seen so far (summed over the HTTP clients). */
   throttled?: () => number;
+  /**
+   * Retries made so far by every client (token refreshes included); the
+   * summary reports how many this run added. Default: the rows' retry counts.
+   */
+  retries?: () => number;
+  /**
+   * Replace an existing output even when it is better than this result
+   * (default false: a better one is first copied to `.bak`).
+   */
+  force?: boolean;
   /** Logger. */
   logger?: Logger;
 }
@@ -49,6 +60,8 @@ export interface ChatIdRunResult {
   aborted: boolean;
   /** Excel path written. */
   outputPath: string;
+  /** What happened to an existing output (backup path and a note), if there was one. */
+  previousOutput?: KeepBetterResult;
 }
 
 /**
@@ -59,6 +72,7 @@ export interface ChatIdRunResult {
 export async function runChatId(o: ChatIdRunOptions): Promise<ChatIdRunResult> {
   const log = o.logger ?? silentLogger;
   const started = o.deps.clock.now();
+  const retriesAtStart = o.retries?.() ?? 0;
   const journal = new ChatIdJournal(o.journalPath ?? `${o.outputPath}.journal.ndjson`);
   const done = await journal.open(await hashInput(o.numbers));
   for (const [k, r] of done) if (r.status === "AUTH_FAILED") done.delete(k);
@@ -107,7 +121,9 @@ export async function runChatId(o: ChatIdRunOptions): Promise<ChatIdRunResult> {
   }
   const aborted = !!o.signal?.aborted;
   const rows = mergeRows(o.numbers, done, o.previous);
+  let previousOutput: KeepBetterResult | undefined;
   try {
+    previousOutput = await keepBetterOutput(o.outputPath, rows, { force: o.force });
     await writeChatIdExcel(o.outputPath, rows, o.extraColumns ?? false);
     if (!fatal && !aborted) await journal.complete();
   } finally {
@@ -115,10 +131,10 @@ export async function runChatId(o: ChatIdRunOptions): Promise<ChatIdRunResult> {
   }
   const summary = summarize(rows, durations, {
     throttled: o.throttled?.() ?? 0,
-    retries,
+    retries: o.retries ? o.retries() - retriesAtStart : retries,
     elapsedMs: o.deps.clock.now() - started,
   });
-  return { rows, summary, resumed, fatal, aborted, outputPath: o.outputPath };
+  return { rows, summary, resumed, fatal, aborted, outputPath: o.outputPath, previousOutput };
 }
 
 /** Output rows: previous rows (retry-failed) with new results replacing theirs, else input order. */

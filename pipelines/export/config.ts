@@ -42,6 +42,8 @@ export const ExportConfigSchema = z.object({
     cookie: z.string().default(""),
     headers: z.record(z.string(), z.string()).default({}),
     base_url: z.union([z.url(), z.literal("")]).default(""),
+    /** Extra hosts a copied cURL may target (private deployments), besides the Feishu contract hosts. */
+    allowed_hosts: z.array(z.string().min(1)).default([]),
   }).prefault({}),
   /** Optional exact counts from the captured list request (empty `curl`: plan without counts). */
   count: z.object({
