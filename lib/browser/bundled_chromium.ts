@@ -1,8 +1,9 @@
 /**
  * {@linkcode unpackBundledChromium}: the headless Chromium (Linux x64) that
  * the npm package `@sparticuz/chromium` carries as a Brotli file
- * (`bin/chromium.br`, ~67 MB; ~210 MB unpacked, ~2 s). `npm install` in the
- * project directory puts the package in `node_modules/`. We unpack it
+ * (`bin/chromium.br`, ~67 MB; ~210 MB unpacked, ~2 s). `npm run demo` and
+ * `npm test` install it on Linux x64 into `tools/chromium/node_modules/` (see
+ * tools/deno_task.mjs; its own folder keeps it out of Deno's dependencies). We unpack it
  * ourselves, once, into a private cache directory (0700) instead of running
  * the package's own code, which would unpack into the shared `/tmp` and trust
  * whatever `/tmp/chromium` already holds.
@@ -17,7 +18,8 @@ import { pipeline } from "node:stream/promises";
 export interface UnpackBundledChromiumOptions {
   /**
    * Folders that may hold `@sparticuz/chromium` (default: the project's
-   * `node_modules`, then `./node_modules` of the working directory).
+   * `tools/chromium/node_modules`, then `node_modules`, then the same two below
+   * the working directory).
    */
   packageDirs?: readonly string[];
   /** Where unpacked builds are kept (default `.state/browser`, below the working directory). */
@@ -59,9 +61,11 @@ export async function unpackBundledChromium(
 
 function defaultPackageDirs(): string[] {
   const dirs: string[] = [];
-  const here = new URL("../../node_modules/", import.meta.url);
-  if (here.protocol === "file:") dirs.push(decodeURIComponent(here.pathname));
-  dirs.push("node_modules");
+  for (const rel of ["../../tools/chromium/node_modules/", "../../node_modules/"]) {
+    const url = new URL(rel, import.meta.url);
+    if (url.protocol === "file:") dirs.push(decodeURIComponent(url.pathname));
+  }
+  dirs.push("tools/chromium/node_modules", "node_modules");
   return dirs;
 }
 

@@ -95,7 +95,10 @@ export async function findBrowser(options: FindBrowserOptions = {}): Promise<Fou
         headlessOnly: true,
       };
     }
-    tried.push("npm 包 @sparticuz/chromium：未安装（在项目目录运行 npm install）");
+    tried.push(
+      "npm 包 @sparticuz/chromium：未安装（在项目目录运行 npm test 或 npm run demo 会自动安装，" +
+        "或在 tools/chromium 目录运行 npm install）",
+    );
   }
 
   throw new BrowserError("chromium_missing", `no browser found (${tried.length} places tried)`, {
@@ -171,7 +174,7 @@ export function installedCandidates(
 function installAdvice(os: typeof Deno.build.os): string {
   if (os === "windows") return "请安装 Microsoft Edge 或 Google Chrome";
   if (os === "darwin") return "请安装 Google Chrome 或 Microsoft Edge";
-  return "请安装 chromium（如 apt-get install chromium）或 Google Chrome，或在项目目录运行 npm install 获取内置 Chromium";
+  return "请安装 chromium（如 apt-get install chromium）或 Google Chrome，或在 tools/chromium 目录运行 npm install 获取内置 Chromium";
 }
 
 function unique(items: string[]): string[] {

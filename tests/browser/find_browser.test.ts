@@ -127,7 +127,10 @@ Deno.test("findBrowser (Linux): names on PATH in order; then the npm Chromium on
   for (const p of ["/usr/local/bin/chromium", "/usr/bin/google-chrome-stable", "/usr/bin/microsoft-edge"]) {
     assert.ok(none.hint.includes(p), p);
   }
-  assert.match(none.hint, /npm 包 @sparticuz\/chromium：未安装（在项目目录运行 npm install）/);
+  assert.match(
+    none.hint,
+    /npm 包 @sparticuz\/chromium：未安装（在项目目录运行 npm test 或 npm run demo 会自动安装/,
+  );
   assert.match(none.hint, /FEISHU_BROWSER/);
 });
 

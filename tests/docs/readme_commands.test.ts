@@ -54,6 +54,7 @@ Deno.test("README quick start: two npm commands whose scripts install, then run 
     dependencies?: Record<string, string>;
     optionalDependencies?: Record<string, string>;
   };
+  const chromium = JSON.parse(await read("tools/chromium/package.json")) as typeof pkg;
   const commands = quickStartCommands(readme);
   assert.deepEqual(commands, ["npm run demo", "npm test"]);
   for (const command of commands) {
@@ -67,9 +68,12 @@ Deno.test("README quick start: two npm commands whose scripts install, then run 
     // deno.json's task wins over the package.json script of the same name (no recursion).
     assert.equal(m[1], script);
   }
-  // What `npm install` must bring for those commands to work on a machine with only Node/npm.
+  // What the commands install for them to work on a machine with only Node/npm: Deno (package.json)
+  // and, on Linux x64, the npm-shipped Chromium (tools/chromium, kept out of Deno's dependencies).
   assert.equal(pkg.optionalDependencies?.deno ?? pkg.dependencies?.deno, "2.9.6");
-  assert.ok(pkg.dependencies?.["@sparticuz/chromium"], "the npm-shipped Chromium for Linux x64");
+  assert.equal(pkg.dependencies?.["@sparticuz/chromium"], undefined);
+  assert.ok(chromium.dependencies?.["@sparticuz/chromium"]);
+  assert.match(await read("tools/deno_task.mjs"), /new URL\("\.\/chromium\/", import\.meta\.url\)/);
 });
 
 Deno.test("README: every `deno task <name>` it mentions exists in deno.json", async () => {
