@@ -56,7 +56,7 @@ const HELP = `合同协同记录批量导出
   -h, --help                显示本帮助
 
 环境变量：FEISHU_CLM_COOKIE（合同系统 Cookie）；openapi 方式另需 FEISHU_USER_ACCESS_TOKEN（用户令牌）；
-  FEISHU_BROWSER 指定浏览器（默认自动查找 Edge、Chrome、Chromium，Linux x64 上找不到时用 npm install 获取的 Chromium）。
+  FEISHU_BROWSER 指定浏览器（默认自动查找 Edge、Chrome、Chromium，Linux x64 上找不到时用 tools/chromium 中的无头 Chromium）。
 退出码：0 完成；1 需要处理凭证（已暂停，进度保留）；2 用法错误；3 未全部完成或校验未通过；130 被中断。`;
 
 /** Run the export; returns the process exit code. */
