@@ -12,15 +12,23 @@ import { BrowserError } from "./browser_error.ts";
 import { defaultHeadless } from "./default_headless.ts";
 import { findBrowser, type FindBrowserOptions, type FoundBrowser } from "./find_browser.ts";
 
-/** Flags always passed to Chromium (plus `--user-data-dir`, set from the profile). */
+/** Flags always passed to the browser (plus `--user-data-dir`, set from the profile). */
 export const BROWSER_FLAGS: readonly string[] = [
-  "--no-sandbox",
   "--disable-gpu",
   "--disable-background-networking",
   "--disable-component-update",
   "--disable-sync",
   "--no-first-run",
 ];
+
+/**
+ * Flags for the platform: {@linkcode BROWSER_FLAGS}, plus `--no-sandbox` on Linux only
+ * (containers and root lack what Chromium's sandbox needs; on Windows and macOS the sandbox
+ * works, and the flag would put a warning bar in the window a person scans the QR code in).
+ */
+export function browserFlags(os: typeof Deno.build.os = Deno.build.os): string[] {
+  return os === "linux" ? ["--no-sandbox", ...BROWSER_FLAGS] : [...BROWSER_FLAGS];
+}
 
 /** Options of {@linkcode launchBrowser}. */
 export interface LaunchBrowserOptions {
@@ -93,7 +101,7 @@ export async function launchBrowser(options: LaunchBrowserOptions = {}): Promise
       // DevTools over a pipe: Chromium exits when this process dies (even by kill -9), so
       // no orphan keeps holding the profile (a WebSocket-driven Chromium would live on).
       pipe: true,
-      args: [...BROWSER_FLAGS, ...(options.args ?? [])],
+      args: [...browserFlags(options.find?.os), ...(options.args ?? [])],
       timeout: options.timeoutMs ?? 30_000,
       signal: options.signal,
       defaultViewport: { width: 1200, height: 900 },

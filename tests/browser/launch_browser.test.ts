@@ -4,6 +4,7 @@ import { LarkError } from "../../lib/errors/mod.ts";
 import {
   BROWSER_FLAGS,
   BrowserError,
+  browserFlags,
   DownloadCapture,
   launchBrowser,
   saveElementScreenshot,
@@ -67,17 +68,22 @@ Deno.test("launchBrowser: nothing found anywhere lists every place tried, launch
   assert.match(err.hint, /@sparticuz\/chromium：未安装/);
 });
 
-Deno.test("launchBrowser: the required flags", () => {
+Deno.test("launchBrowser: the required flags; --no-sandbox on Linux only", () => {
   for (
     const flag of [
-      "--no-sandbox",
       "--disable-gpu",
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
       "--no-first-run",
     ]
-  ) assert.ok(BROWSER_FLAGS.includes(flag), flag);
+  ) {
+    assert.ok(BROWSER_FLAGS.includes(flag), flag);
+    for (const os of ["linux", "windows", "darwin"] as const) assert.ok(browserFlags(os).includes(flag));
+  }
+  assert.ok(browserFlags("linux").includes("--no-sandbox"));
+  assert.ok(!browserFlags("windows").includes("--no-sandbox"));
+  assert.ok(!browserFlags("darwin").includes("--no-sandbox"));
 });
 
 browserTest("launchBrowser: temporary profile removed; a profile in use is reported", async () => {
