@@ -1,7 +1,7 @@
 /**
  * {@linkcode BrowserCollector}: the collect stage through the Feishu web
- * messenger, driven in Debian Chromium by puppeteer-core. It opens the
- * messenger with a persistent profile (so the QR login is needed once),
+ * messenger, driven by puppeteer-core in a Chromium-family browser (found by
+ * lib/browser findBrowser). It opens the messenger with a persistent profile (so the QR login is needed once),
  * shows the QR code when logged out (window when headed, PNG when headless)
  * and waits for the scan, opens the 飞书合同 chat, reads the "导出完成"
  * notices and clicks their 下载文件 button, capturing the file through the
