@@ -150,3 +150,24 @@ browserTest("DownloadCapture: captures a click's download; no download is a type
     await Deno.remove(tmp, { recursive: true });
   }
 });
+
+Deno.test({
+  name: "launchBrowser: the npm-shipped Chromium (Linux x64, nothing installed) always runs headless",
+  ignore: Deno.build.os !== "linux" || Deno.build.arch !== "x86_64",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const chromium = await launchBrowser({
+      headless: false, // asked for a window, as on a desktop
+      find: { getEnv: (n) => (n === "PATH" ? "/nonexistent" : n === "DISPLAY" ? ":0" : undefined) },
+    });
+    try {
+      assert.equal(chromium.found.source, "bundled");
+      assert.equal(chromium.found.headlessOnly, true);
+      assert.equal(chromium.headless, true);
+      assert.match(await chromium.browser.version(), /HeadlessChrome/);
+    } finally {
+      await chromium.close();
+    }
+  },
+});
