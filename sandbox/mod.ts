@@ -5,7 +5,7 @@
  * It serves the auth v3 token endpoints, contract search, and the
  * cookie-authenticated CLM web endpoints over a deterministic, seeded data
  * set, with Feishu's shapes, error codes and rate-limit headers
- * (shared/docs/feishu-api.md), plus:
+ * (official Feishu docs, https://open.feishu.cn/document; codes: https://open.feishu.cn/document/ukTMukTMukTM/ugjM14COyUjL4ITN), plus:
  *
  * - a request journal (`sandbox.journal`, `GET /__sandbox/journal`);
  * - per-endpoint rate limits with `x-ogw-ratelimit-*` headers;

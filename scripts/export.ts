@@ -50,13 +50,15 @@ const HELP = `合同协同记录批量导出
       --end <YYYY-MM-DD>    结束日期（覆盖 range.end）
   -o, --output <目录>       任务目录（覆盖 output.dir）
       --collector <方式>    browser 或 openapi（覆盖 collector.kind）
-      --headed              显示浏览器窗口（扫码更方便）
+      --headed              显示浏览器窗口（扫码更方便；有桌面时默认如此）
+      --headless            不显示浏览器窗口（二维码保存为图片并打印路径；无桌面时默认如此）
       --retry-failed        把失败的窗口重新导出
       --only-window <窗口>  只处理一个窗口：窗口 ID 或 YYYYMMDD-YYYYMMDD
       --list                列出窗口状态后退出
   -h, --help                显示本帮助
 
-环境变量：FEISHU_CLM_COOKIE（合同系统 Cookie）；openapi 方式另需 FEISHU_USER_ACCESS_TOKEN（用户令牌）。
+环境变量：FEISHU_CLM_COOKIE（合同系统 Cookie）；openapi 方式另需 FEISHU_USER_ACCESS_TOKEN（用户令牌）；
+  FEISHU_BROWSER 指定浏览器（默认自动查找 Edge、Chrome、Chromium，Linux x64 上找不到时用 tools/chromium 中的无头 Chromium）。
 退出码：0 完成；1 需要处理凭证（已暂停，进度保留）；2 用法错误（含不接受的 cURL 主机）；3 未全部完成或校验未通过；130 被中断。`;
 
 /** Run the export; returns the process exit code. */
@@ -71,6 +73,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
       output: { type: "string", short: "o" },
       collector: { type: "string" },
       headed: { type: "boolean" },
+      headless: { type: "boolean" },
       "retry-failed": { type: "boolean" },
       "only-window": { type: "string" },
       list: { type: "boolean" },
@@ -97,7 +100,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
         "range.end": v.end,
         "output.dir": v.output,
         "collector.kind": v.collector,
-        "messenger.headless": v.headed ? false : undefined,
+        "messenger.headless": v.headed ? false : v.headless ? true : undefined,
       },
     });
     for (const w of warnings) console.error(`警告：${w}`);
@@ -204,7 +207,7 @@ function collectorFactory(config: ExportConfig, logger: ReturnType<typeof create
         profileDir: config.messenger.profile_dir,
         chatName: config.messenger.bot_chat_name,
         headless: config.messenger.headless,
-        executablePath: config.messenger.chromium_path,
+        executablePath: config.messenger.chromium_path || undefined,
         qrSavePath: config.messenger.qr_save_path,
         loginTimeoutMs: config.messenger.login_timeout_sec * 1000,
         selectors: config.messenger.selectors,

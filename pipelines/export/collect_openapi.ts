@@ -10,7 +10,7 @@
  * is the first file message after the notice; a notice that carries the
  * file itself (`file_key` in its content) is its own file message.
  *
- * UNCONFIRMED on real Feishu (shared/docs/feishu-api.md §3, §11): whether a
+ * UNCONFIRMED on real Feishu (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/list): whether a
  * user access token may read the user's p2p chat with another app's bot
  * (scope `im:message.p2p_msg:get_as_user`), how to obtain that chat id, and
  * whether the resource endpoint accepts a user token (the docs say tenant

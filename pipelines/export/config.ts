@@ -83,9 +83,11 @@ export const ExportConfigSchema = z.object({
     url: z.url().default("https://www.feishu.cn/messenger/"),
     bot_chat_name: z.string().min(1).default("飞书合同"),
     profile_dir: z.string().default(".state/chromium-profile"),
-    headless: z.boolean().default(true),
+    // Unset: a window on a desktop, headless elsewhere (lib/browser defaultHeadless).
+    headless: z.boolean().optional(),
     qr_save_path: z.string().default("output/export/login_qr.png"),
-    chromium_path: z.string().default("/usr/bin/chromium"),
+    // Empty: found by lib/browser findBrowser (FEISHU_BROWSER, installed browsers, npm Chromium).
+    chromium_path: z.string().default(""),
     login_timeout_sec: z.number().positive().default(300),
     selectors: z.record(z.string(), z.string()).default({}),
   }).prefault({}),

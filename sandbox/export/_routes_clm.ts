@@ -4,7 +4,7 @@
  * module), behind the CLM `session` cookie like the other CLM web endpoints
  * (missing/expired → the logged-out answer chosen by `setLoggedOutStyle`).
  *
- * Request (PUBCLM, shared/docs/feishu-api.md §7): header `Timezone-Offset`
+ * Request (no public Feishu doc; as public CLM clients send it, UNCONFIRMED): header `Timezone-Offset`
  * (default -480), body `{keyword?, searchTabEnumCode?, searchCooperationByCreateTime:
  * [fromMs, toMs]}` (inclusive epoch ms).
  *

@@ -1,5 +1,5 @@
 /**
- * Wire shapes of contact users and departments (shared/docs/feishu-api.md §5),
+ * Wire shapes of contact users and departments (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/get),
  * rendered with the requested id kinds.
  *
  * @module

@@ -1,6 +1,6 @@
 /**
  * A tiny protobuf codec for the one message of Feishu's long connection,
- * `pbbp2.Frame` (shared/docs/feishu-api.md §2.4):
+ * `pbbp2.Frame` (https://open.feishu.cn/document/ukTMukTMukTM/uYDNxYjL2QTM24iN0EjN/event-subscription-configure-/request-url-configuration-case):
  *
  * | # | field | type |
  * |---|---|---|

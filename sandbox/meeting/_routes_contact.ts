@@ -1,5 +1,5 @@
 /**
- * Contacts (shared/docs/feishu-api.md §5), tenant or user token:
+ * Contacts (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/get), tenant or user token:
  * - `GET /open-apis/contact/v3/users/:user_id?user_id_type=&department_id_type=` → `data.user`;
  * - `GET /open-apis/contact/v3/users/find_by_department?department_id=&page_size=&page_token=`
  *   → `data.{has_more, page_token, items[]}` (direct members; root `"0"` allowed);
@@ -11,7 +11,7 @@
  * `page_size` 1–50 (default 10). Bad parameters → 99992402 [400]. Unknown
  * user → 41050 "no user authority error", unknown department → 40004
  * "no dept authority error" (codes: ASSUMPTION from Feishu's contact error
- * list; HTTP 200 follows feishu-api.md §1.4, "contact 40xxx with HTTP 200").
+ * list; HTTP 200 as observed for contact 40xxx codes, UNCONFIRMED).
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * VC recording and minutes (shared/docs/feishu-api.md §4):
+ * VC recording and minutes (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting-recording/get):
  * - `GET /open-apis/vc/v1/meetings/:meeting_id/recording` (tenant token: any
  *   meeting; user token: the owner's only → 121005 [403]); 121003 bad id
  *   [400]; 121004 unknown or unrecorded meeting [404]; before the recording

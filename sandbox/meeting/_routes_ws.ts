@@ -1,5 +1,5 @@
 /**
- * Long connection (shared/docs/feishu-api.md §2.4):
+ * Long connection (https://open.feishu.cn/document/ukTMukTMukTM/uYDNxYjL2QTM24iN0EjN/event-subscription-configure-/request-url-configuration-case):
  * - `POST /callback/ws/endpoint` `{AppID, AppSecret}` →
  *   `{code:0, msg:"ok", data:{URL, ClientConfig}}`; `URL` is
  *   `ws://<sandbox host>/ws/v2?fpid=…&aid=…&device_id=…&access_key=…&service_id=…&ticket=…`

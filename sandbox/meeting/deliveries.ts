@@ -1,5 +1,5 @@
 /**
- * Event delivery with Feishu's rules (shared/docs/feishu-api.md §2.2/§2.4):
+ * Event delivery with Feishu's rules (https://open.feishu.cn/document/ukTMukTMukTM/uYDNxYjL2QTM24iN0EjN/event-subscription-configure-/encrypt-key-encryption-configuration-case):
  * - webhook: POST the schema 2.0 envelope (plain, or `{"encrypt": …}` with
  *   `X-Lark-Signature` when an Encrypt Key is set; `X-Lark-Request-Timestamp`
  *   and `X-Lark-Request-Nonce` always); anything but HTTP 200 within the

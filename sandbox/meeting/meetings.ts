@@ -116,7 +116,7 @@ export function durationMs(m: SandboxMeeting): number {
 }
 
 function participant(user: SandboxUser): Record<string, unknown> {
-  // user_role 1 = host/owner, user_type 1 = Lark user (event page field list, feishu-api.md §4).
+  // user_role 1 = host/owner, user_type 1 = Lark user (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting/events/all_meeting_ended).
   return { id: userIds(user), user_role: 1, user_type: 1 };
 }
 
@@ -130,7 +130,7 @@ export function meetingEndedEvent(
     header: {
       event_id: m.eventId,
       event_type: "vc.meeting.all_meeting_ended_v1",
-      // VC event pages show 13-digit (ms) create_time (feishu-api.md §2.2).
+      // VC event pages show 13-digit (ms) create_time (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting/events/all_meeting_ended).
       create_time: String(ctx.createTimeMs),
       token: ctx.verificationToken,
       app_id: ctx.appId,

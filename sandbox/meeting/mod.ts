@@ -1,7 +1,8 @@
 /**
  * The sandbox's meeting family: everything the meeting recording archiver
- * talks to, answering like Feishu (shared/docs/feishu-api.md §1.2, §2.2,
- * §2.4, §3, §4, §5):
+ * talks to, answering like Feishu (official docs: OAuth https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/authentication-management/access-token/get-user-access-token,
+ * events https://open.feishu.cn/document/ukTMukTMukTM/uYDNxYjL2QTM24iN0EjN/event-subscription-configure-/encrypt-key-encryption-configuration-case,
+ * recordings https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting-recording/get):
  *
  * - signed/encrypted event delivery to a webhook with redelivery, and the
  *   long connection (`/callback/ws/endpoint` + pbbp2 frames over WebSocket);

@@ -1,7 +1,7 @@
 /**
  * Contract (CLM) Open Platform endpoints:
  * `POST /open-apis/contract/v1/contracts/search?user_id_type=user_id`
- * (shared/docs/feishu-api.md §7 and §10.15).
+ * (the contract open API; no public doc page found, see public CLM clients).
  *
  * - Auth is checked before parameters (probe log P15): see `requireTenantToken`.
  * - `user_id_type` is server-required; missing or unknown → 99992402
