@@ -13,6 +13,7 @@ import { formatSeconds } from "../lib/cli/progress.ts";
 import { reportError } from "../lib/cli/report_error.ts";
 import { parseCli, pathExists } from "../lib/cli/parse_cli.ts";
 import { loadConfig } from "../lib/config/load_config.ts";
+import { defaultConfigFile } from "../lib/fs/user_dirs.ts";
 import { ConfigError } from "../lib/errors/config_error.ts";
 import { LarkHttp } from "../lib/http/lark_http.ts";
 import { ConsoleSink } from "../lib/log/console_sink.ts";
@@ -85,7 +86,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
   }
   let fileSink: NdjsonFileSink | undefined;
   try {
-    const configFile = v.config ?? "config/export.yaml";
+    const configFile = v.config ?? defaultConfigFile("export");
     const { config, warnings } = await loadConfig(ExportConfigSchema, {
       file: v.config || await pathExists(configFile) ? configFile : undefined,
       env: EXPORT_ENV,

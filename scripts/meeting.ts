@@ -13,6 +13,7 @@ import { configSummary } from "../lib/cli/config_summary.ts";
 import { reportError } from "../lib/cli/report_error.ts";
 import { parseCli } from "../lib/cli/parse_cli.ts";
 import { LarkError } from "../lib/errors/lark_error.ts";
+import { defaultConfigFile } from "../lib/fs/user_dirs.ts";
 import { ConsoleSink } from "../lib/log/console_sink.ts";
 import { createLogger } from "../lib/log/logger.ts";
 import { NdjsonFileSink } from "../lib/log/ndjson_sink.ts";
@@ -62,7 +63,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
   let service: MeetingService | undefined;
   try {
     const { config, warnings, file } = await loadMeetingConfig({
-      file: values.config ?? "config/meeting.yaml",
+      file: values.config ?? defaultConfigFile("meeting"),
     });
     for (const w of warnings) console.error(`警告：${w}`);
     console.error(`配置（${file}）：`);

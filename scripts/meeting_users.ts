@@ -11,6 +11,7 @@
 import { reportError } from "../lib/cli/report_error.ts";
 import { parseCli } from "../lib/cli/parse_cli.ts";
 import { listDirectory } from "../lib/contact/list_directory.ts";
+import { defaultConfigFile } from "../lib/fs/user_dirs.ts";
 import { ConsoleSink } from "../lib/log/console_sink.ts";
 import { createLogger } from "../lib/log/logger.ts";
 import { loadMeetingConfig } from "../pipelines/meeting/config.ts";
@@ -55,7 +56,7 @@ export async function main(args: string[]): Promise<number> {
   const output = values.output ?? `output/meeting-users.${format ?? "xlsx"}`;
   let clients: MeetingClients | undefined;
   try {
-    const { config, warnings } = await loadMeetingConfig({ file: values.config ?? "config/meeting.yaml" });
+    const { config, warnings } = await loadMeetingConfig({ file: values.config ?? defaultConfigFile("meeting") });
     for (const w of warnings) console.error(`警告：${w}`);
     const logger = createLogger({ level: "warn", sinks: [new ConsoleSink({ level: "warn" })] });
     clients = await createMeetingClients(config, { logger });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { statePath } from "../../lib/fs/user_dirs.ts";
 
 const qpm = z.number().positive().default(60);
 
@@ -42,7 +43,7 @@ export const ChatIdConfigSchema = z.object({
     level: z.enum(["debug", "info", "warn", "error"]).default("info"),
   }).prefault({}),
   state: z.object({
-    token_db: z.string().default(".state/tokens.sqlite"),
+    token_db: z.string().default(() => statePath("tokens.sqlite")),
   }).prefault({}),
 });
 

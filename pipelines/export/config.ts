@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { profilePath } from "../../lib/fs/user_dirs.ts";
 import { isIsoDate } from "./dates.ts";
 import { templateProblem } from "./naming.ts";
 
@@ -80,7 +81,7 @@ export const ExportConfigSchema = z.object({
   messenger: z.object({
     url: z.url().default("https://www.feishu.cn/messenger/"),
     bot_chat_name: z.string().min(1).default("飞书合同"),
-    profile_dir: z.string().default(".state/chromium-profile"),
+    profile_dir: z.string().default(() => profilePath("chromium-profile")),
     headless: z.boolean().default(true),
     qr_save_path: z.string().default("output/export/login_qr.png"),
     chromium_path: z.string().default("/usr/bin/chromium"),

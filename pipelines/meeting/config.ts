@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { statePath } from "../../lib/fs/user_dirs.ts";
 import { loadConfig, type LoadConfigOptions, type LoadedConfig } from "../../lib/config/load_config.ts";
 import { DEFAULT_NAME_TEMPLATE, NAME_PLACEHOLDERS, unknownPlaceholders } from "./naming.ts";
 
@@ -86,8 +87,8 @@ export const MeetingConfigSchema = z.object({
     cache_ttl_hours: z.number().positive().default(24),
   }).prefault({}),
   state: z.object({
-    db: z.string().default(".state/meeting.sqlite"),
-    token_db: z.string().default(".state/tokens.sqlite"),
+    db: z.string().default(() => statePath("meeting.sqlite")),
+    token_db: z.string().default(() => statePath("tokens.sqlite")),
   }).prefault({}),
   log: z.object({
     dir: z.string().default("output/logs"),
