@@ -56,7 +56,9 @@ export async function main(args: string[]): Promise<number> {
   const output = values.output ?? `output/meeting-users.${format ?? "xlsx"}`;
   let clients: MeetingClients | undefined;
   try {
-    const { config, warnings } = await loadMeetingConfig({ file: values.config ?? defaultConfigFile("meeting") });
+    const { config, warnings } = await loadMeetingConfig({
+      file: values.config ?? defaultConfigFile("meeting"),
+    });
     for (const w of warnings) console.error(`警告：${w}`);
     const logger = createLogger({ level: "warn", sinks: [new ConsoleSink({ level: "warn" })] });
     clients = await createMeetingClients(config, { logger });
