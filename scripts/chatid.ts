@@ -11,6 +11,7 @@ import { createProgress } from "../lib/cli/progress.ts";
 import { configSummary } from "../lib/cli/config_summary.ts";
 import { reportError } from "../lib/cli/report_error.ts";
 import { parseCli, pathExists } from "../lib/cli/parse_cli.ts";
+import { useUtf8Console } from "../lib/cli/utf8_console.ts";
 import { loadConfig } from "../lib/config/load_config.ts";
 import { defaultConfigFile } from "../lib/fs/user_dirs.ts";
 import { LarkError } from "../lib/errors/lark_error.ts";
@@ -181,4 +182,7 @@ function dirname(path: string): string {
   return i > 0 ? path.slice(0, i) : ".";
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) {
+  await useUtf8Console(); // Chinese in Windows console windows
+  Deno.exit(await main(Deno.args));
+}

@@ -12,6 +12,7 @@ import { staticAuth } from "../lib/auth/auth_provider.ts";
 import { formatSeconds } from "../lib/cli/progress.ts";
 import { reportError } from "../lib/cli/report_error.ts";
 import { parseCli, pathExists } from "../lib/cli/parse_cli.ts";
+import { useUtf8Console } from "../lib/cli/utf8_console.ts";
 import { loadConfig } from "../lib/config/load_config.ts";
 import { defaultConfigFile } from "../lib/fs/user_dirs.ts";
 import { ConfigError } from "../lib/errors/config_error.ts";
@@ -212,4 +213,7 @@ function collectorFactory(config: ExportConfig, logger: ReturnType<typeof create
     );
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) {
+  await useUtf8Console(); // Chinese in Windows console windows
+  Deno.exit(await main(Deno.args));
+}

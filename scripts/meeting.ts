@@ -12,6 +12,7 @@
 import { configSummary } from "../lib/cli/config_summary.ts";
 import { reportError } from "../lib/cli/report_error.ts";
 import { parseCli } from "../lib/cli/parse_cli.ts";
+import { useUtf8Console } from "../lib/cli/utf8_console.ts";
 import { LarkError } from "../lib/errors/lark_error.ts";
 import { defaultConfigFile } from "../lib/fs/user_dirs.ts";
 import { ConsoleSink } from "../lib/log/console_sink.ts";
@@ -136,4 +137,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
   }
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) {
+  await useUtf8Console(); // Chinese in Windows console windows
+  Deno.exit(await main(Deno.args));
+}

@@ -10,6 +10,7 @@
  */
 import { reportError } from "../lib/cli/report_error.ts";
 import { parseCli } from "../lib/cli/parse_cli.ts";
+import { useUtf8Console } from "../lib/cli/utf8_console.ts";
 import { listDirectory } from "../lib/contact/list_directory.ts";
 import { defaultConfigFile } from "../lib/fs/user_dirs.ts";
 import { ConsoleSink } from "../lib/log/console_sink.ts";
@@ -85,4 +86,7 @@ export async function main(args: string[]): Promise<number> {
   }
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) {
+  await useUtf8Console(); // Chinese in Windows console windows
+  Deno.exit(await main(Deno.args));
+}
