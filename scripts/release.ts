@@ -10,7 +10,7 @@
 import { join, resolve } from "node:path";
 import { parseCli } from "../lib/cli/parse_cli.ts";
 import { writeChecksums } from "./_release/checksums.ts";
-import { compileBinary } from "./_release/compile.ts";
+import { compileBinary, rootCause } from "./_release/compile.ts";
 import { adaptFlags } from "./_release/permissions.ts";
 import { buildPortable } from "./_release/portable.ts";
 import { graphFiles, runtimeModules, sourceFiles } from "./_release/runtime_modules.ts";
@@ -131,9 +131,7 @@ async function compileAll(
       }
       console.error(
         `\n无法下载 deno compile 所需的 ${target.label} 运行时（denort，来自 dl.deno.land）：本机访问不到该地址。\n` +
-          `  原始错误：${
-            r.message.split("\n").find((l) => /error|dns|connect/i.test(l))?.trim() ?? r.message
-          }\n` +
+          `  原始错误：${rootCause(r.message)}\n` +
           "  改为构建便携版（每个平台一个文件夹和 zip，自带 Deno 与全部依赖）。\n" +
           "  能联网时重新运行本命令即可得到单文件程序；只构建本机平台时也可先下载 denort 并设置 DENORT_BIN。\n",
       );

@@ -40,6 +40,13 @@ export function isRuntimeDownloadFailure(stderr: string): boolean {
     /error sending request|dns error|Connect|timed out|certificate|404|Not Found|network/i.test(stderr);
 }
 
+/** The line of a `deno compile` error that names the cause (DNS, connection, TLS), else its first line. */
+export function rootCause(message: string): string {
+  const lines = message.split("\n").map((l) => l.replace(/^\s*\d+:\s*/, "").trim()).filter(Boolean);
+  return lines.find((l) => /dns error|error sending request|timed out|certificate/i.test(l)) ?? lines[0] ??
+    "";
+}
+
 /** Build one single-file binary; never throws for a failed compile. */
 export async function compileBinary(o: CompileOptions): Promise<CompileResult> {
   const file = o.output + (o.target.os === "windows" ? ".exe" : "");

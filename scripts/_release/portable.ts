@@ -27,8 +27,11 @@ export const APP_FILES = [
 ];
 /** Left out of `app/`: the release tooling itself. */
 const APP_SKIP = new Set(["scripts/release.ts", "scripts/release_check.ts", "scripts/_release"]);
-/** Longest path (below the folder) that still unzips with Windows Explorer from a typical Downloads folder. */
-export const MAX_WINDOWS_PATH = 150;
+/**
+ * Longest path (folder name included) that still unzips with Windows Explorer: 260 characters
+ * minus about 80 for `C:\Users\<name>\Downloads\<zip name>\` (Explorer adds the zip's name).
+ */
+export const MAX_WINDOWS_PATH = 180;
 
 /** Options of {@linkcode buildPortable}. */
 export interface PortableOptions {
