@@ -112,7 +112,7 @@ Deno.test("renderCmd: ASCII only, CRLF, UTF-8 console, own folder, quoted paths 
   assert.equal(/[^\x00-\x7f]/.test(cmd), false);
   assert.equal(cmd.split("\r\n").every((l) => !l.includes("\n")), true);
   assert.match(cmd, /^chcp 65001 >nul\r$/m);
-  assert.match(cmd, /^cd \/d "%~dp0"\r$/m);
+  assert.match(cmd, /^pushd "%~dp0"\r$/m);
   assert.match(cmd, /^set "FEISHU_KIT_DIRS=user"\r$/m);
   assert.ok(cmd.includes(`"--allow-write=.,%LOCALAPPDATA%\\feishu-kit"`));
   assert.ok(cmd.includes(`"--allow-env=A%%B"`)); // a literal % survives cmd's expansion

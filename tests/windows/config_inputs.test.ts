@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { parseCurl } from "../../lib/clm/curl_parse.ts";
 import { loadConfig } from "../../lib/config/load_config.ts";
 import { ChatIdConfigSchema } from "../../pipelines/chatid/config.ts";
 import { ExportConfigSchema } from "../../pipelines/export/config.ts";
@@ -94,5 +95,26 @@ Deno.test("state and profile defaults follow FEISHU_KIT_DIRS=user into the per-u
     assert.equal(back.config.messenger.profile_dir, ".state/chromium-profile");
   } finally {
     for (const [n, v] of saved) v === undefined ? Deno.env.delete(n) : Deno.env.set(n, v);
+  }
+});
+
+Deno.test("a cURL file saved by Notepad (BOM, CRLF, cmd form) is read like the original", async () => {
+  const cmd = [
+    'curl "https://contract.feishu.cn/clm/api/cooperation/exportCooperationRecords" ^',
+    '  -H "content-type: application/json" ^',
+    '  -b "session=abc; lark_oapi_csrf_token=t0k" ^',
+    '  --data-raw "{^\\^"a^\\^":1}"',
+  ];
+  const file = await Deno.makeTempFile({ suffix: ".txt" });
+  try {
+    await Deno.writeTextFile(file, "\uFEFF" + cmd.join("\r\n") + "\r\n");
+    const c = parseCurl(await Deno.readTextFile(file));
+    assert.equal(c.shell, "cmd");
+    assert.equal(c.path, "/clm/api/cooperation/exportCooperationRecords");
+    assert.equal(c.cookies.session, "abc");
+    assert.deepEqual(c.body, { a: 1 });
+    assert.deepEqual(parseCurl(cmd.join("\n")), c);
+  } finally {
+    await Deno.remove(file);
   }
 });
