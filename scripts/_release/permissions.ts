@@ -39,11 +39,12 @@ function foreignPath(entry: string, os: AdaptOptions["os"]): boolean {
  * - an `--allow-run` list naming absolute paths of another platform (such as
  *   `/usr/bin/chromium` on Windows) becomes unrestricted, since those paths do
  *   not exist there;
- * - on Windows, a narrowed `--allow-run` also lists `chcp.com` (UTF-8 console).
+ * - a Windows binary may run `chcp.com` (UTF-8 console window, see lib/cli/utf8_console.ts);
+ *   the `.cmd` launchers run `chcp 65001` themselves.
  * Other flags pass through unchanged.
  */
 export function adaptFlags(flags: readonly string[], o: AdaptOptions): string[] {
-  return flags.map((flag) => {
+  const out = flags.map((flag) => {
     const [name, value] = split(flag);
     if (value === undefined) return flag;
     const list = value.split(",").filter(Boolean);
@@ -62,4 +63,7 @@ export function adaptFlags(flags: readonly string[], o: AdaptOptions): string[] 
         return flag;
     }
   });
+  const runs = out.some((f) => f === "--allow-run" || f.startsWith("--allow-run="));
+  if (o.os === "windows" && o.mode === "compile" && !runs) out.push("--allow-run=chcp.com");
+  return out;
 }

@@ -92,6 +92,11 @@ Deno.test("adaptFlags: user folder added to narrowed writes, env names added, fo
     mode: "compile",
   });
   assert.deepEqual(compiled, ["--allow-write", "--allow-run=msedge.exe,chcp.com"]);
+  assert.deepEqual(adaptFlags(["--allow-read"], { os: "windows", mode: "compile" }), [
+    "--allow-read",
+    "--allow-run=chcp.com",
+  ]);
+  assert.deepEqual(adaptFlags(["--allow-read"], { os: "linux", mode: "compile" }), ["--allow-read"]);
   assert.equal(
     adaptFlags(["--allow-run=C:\\x\\a.exe"], { os: "darwin", mode: "launcher" })[0],
     "--allow-run",
