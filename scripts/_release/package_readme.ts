@@ -51,6 +51,8 @@ export function renderPackageReadme(
     "",
     ...run,
     "",
+    "各工具的 --help 里写的「deno task chatid」「deno task export」等，在这里就是对应的 feishu-chatid、feishu-export 启动器。",
+    "",
     "配置文件：config 文件夹里的 *.example.yaml 是带中文注释的示例。复制一份并改名（例如 chatid.example.yaml →",
     "  chatid.yaml），用记事本打开按注释填写后保存即可（UTF-8 编码，带不带 BOM 都可以）。",
     "  也可以放在用户配置目录：" +
