@@ -109,7 +109,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
       level: config.log.level,
       sinks: [fileSink, new ConsoleSink({ level: "warn" })],
     });
-    await Deno.mkdir(dirname(config.state.token_db), { recursive: true });
+    await Deno.mkdir(dirname(config.state.token_db), { recursive: true, mode: 0o700 }); // state: private
     store = new SqliteTokenStore(config.state.token_db, { logger });
     const ctx = createChatIdContext(config, { store, logger });
 

@@ -95,6 +95,7 @@ export async function main(args: string[]): Promise<number> {
       PATH: "/usr/bin:/bin",
       HOME: home,
       LANG: "C.UTF-8",
+      NO_COLOR: "1", // plain text, so Deno's own warnings can be recognised
       HTTP_PROXY: "http://127.0.0.1:9",
       HTTPS_PROXY: "http://127.0.0.1:9",
       NO_PROXY: "127.0.0.1,localhost",
@@ -156,7 +157,7 @@ export async function main(args: string[]): Promise<number> {
         if (!out.success || !text.includes("用法")) {
           throw new Error(`退出码 ${out.code}：\n${text.slice(0, 400)}`);
         }
-        if (/Ignored build scripts|^Download |^error:/m.test(text.replace(/\x1b\[[0-9;]*m/g, ""))) {
+        if (/Ignored build scripts|^Download |^error:/m.test(text)) {
           throw new Error(`有多余的 Deno 输出：\n${text.slice(0, 400)}`);
         }
       });
