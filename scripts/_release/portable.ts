@@ -124,8 +124,15 @@ export async function buildPortable(o: PortableOptions): Promise<PortableResult>
 }
 
 async function run(cmd: string, args: string[], opts: Deno.CommandOptions = {}): Promise<string> {
-  const out = await new Deno.Command(cmd, { args, stdin: "null", stdout: "piped", stderr: "piped", ...opts })
-    .output();
+  let out: Deno.CommandOutput;
+  try {
+    out = await new Deno.Command(cmd, { args, stdin: "null", stdout: "piped", stderr: "piped", ...opts })
+      .output();
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    const what = cmd === "npm" ? "npm（随 Node.js 安装，用来取各平台的 Deno）" : cmd;
+    throw new Deno.errors.NotFound(`找不到命令 ${what}，请先安装。`);
+  }
   const text = new TextDecoder().decode(out.stdout);
   if (!out.success) {
     const err = new TextDecoder().decode(out.stderr).trim();

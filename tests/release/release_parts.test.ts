@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { isRuntimeDownloadFailure, rootCause } from "../../scripts/_release/compile.ts";
+import { main } from "../../scripts/release.ts";
 import { renderCmd, renderSh } from "../../scripts/_release/launchers.ts";
 import { ntfsProblems } from "../../scripts/_release/ntfs_names.ts";
 import { renderPackageReadme } from "../../scripts/_release/package_readme.ts";
@@ -203,4 +204,21 @@ Deno.test("targets and package contents: three platforms, examples only from con
     !linux.includes("\r") && linux.includes("~/.local/state/feishu-kit") &&
       linux.includes("feishu-sandbox.sh"),
   );
+});
+
+Deno.test("release CLI: --help exits 0, an unknown platform is a usage error (exit 2)", async () => {
+  const log = console.log;
+  const error = console.error;
+  const out: string[] = [];
+  console.log = (...a: unknown[]) => out.push(a.join(" "));
+  console.error = (...a: unknown[]) => out.push(a.join(" "));
+  try {
+    assert.equal(await main(["--help"]), 0);
+    assert.ok(out.join("\n").includes("deno task release"));
+    assert.equal(await main(["--platform", "win7"]), 2);
+    assert.ok(out.join("\n").includes("未知平台 win7"));
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
 });
