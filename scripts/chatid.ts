@@ -11,7 +11,9 @@ import { createProgress } from "../lib/cli/progress.ts";
 import { configSummary } from "../lib/cli/config_summary.ts";
 import { reportError } from "../lib/cli/report_error.ts";
 import { parseCli, pathExists } from "../lib/cli/parse_cli.ts";
+import { useUtf8Console } from "../lib/cli/utf8_console.ts";
 import { loadConfig } from "../lib/config/load_config.ts";
+import { defaultConfigFile } from "../lib/fs/user_dirs.ts";
 import { LarkError } from "../lib/errors/lark_error.ts";
 import { ConsoleSink } from "../lib/log/console_sink.ts";
 import { createLogger } from "../lib/log/logger.ts";
@@ -99,7 +101,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
   let store: SqliteTokenStore | undefined;
   let fileSink: NdjsonFileSink | undefined;
   try {
-    const configFile = v.config ?? "config/chatid.yaml";
+    const configFile = v.config ?? defaultConfigFile("chatid");
     const { config, warnings } = await loadConfig(ChatIdConfigSchema, {
       file: await pathExists(configFile) || v.config ? configFile : undefined,
       env: CHATID_ENV,
@@ -233,4 +235,7 @@ function retryNumbers(previous: readonly ChatIdRow[], shape: ContractNumberShape
   return valid;
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) {
+  await useUtf8Console(); // Chinese in Windows console windows
+  Deno.exit(await main(Deno.args));
+}

@@ -12,7 +12,9 @@ import { staticAuth } from "../lib/auth/auth_provider.ts";
 import { formatSeconds } from "../lib/cli/progress.ts";
 import { reportError } from "../lib/cli/report_error.ts";
 import { parseCli, pathExists } from "../lib/cli/parse_cli.ts";
+import { useUtf8Console } from "../lib/cli/utf8_console.ts";
 import { loadConfig } from "../lib/config/load_config.ts";
+import { defaultConfigFile } from "../lib/fs/user_dirs.ts";
 import { ConfigError } from "../lib/errors/config_error.ts";
 import { LarkError } from "../lib/errors/lark_error.ts";
 import { LarkHttp } from "../lib/http/lark_http.ts";
@@ -90,7 +92,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
   }
   let fileSink: NdjsonFileSink | undefined;
   try {
-    const configFile = v.config ?? "config/export.yaml";
+    const configFile = v.config ?? defaultConfigFile("export");
     const { config, warnings } = await loadConfig(ExportConfigSchema, {
       file: v.config || await pathExists(configFile) ? configFile : undefined,
       env: EXPORT_ENV,
@@ -217,4 +219,7 @@ function collectorFactory(config: ExportConfig, logger: ReturnType<typeof create
     );
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) {
+  await useUtf8Console(); // Chinese in Windows console windows
+  Deno.exit(await main(Deno.args));
+}

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { compileNumberPattern, DEFAULT_NUMBER_PATTERN } from "./contract_number_shape.ts";
+import { statePath } from "../../lib/fs/user_dirs.ts";
 
 const qpm = z.number().positive().default(60);
 
@@ -51,7 +52,7 @@ export const ChatIdConfigSchema = z.object({
     level: z.enum(["debug", "info", "warn", "error"]).default("info"),
   }).prefault({}),
   state: z.object({
-    token_db: z.string().default(".state/tokens.sqlite"),
+    token_db: z.string().default(() => statePath("tokens.sqlite")),
     // Key that encrypts the tokens at rest (env FEISHU_KIT_KEY wins); "" = secret.key beside token_db.
     key_file: z.string().default(""),
   }).prefault({}),

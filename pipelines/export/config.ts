@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { profilePath } from "../../lib/fs/user_dirs.ts";
 import { isIsoDate } from "./dates.ts";
 import { templateProblem } from "./naming.ts";
 
@@ -82,7 +83,7 @@ export const ExportConfigSchema = z.object({
   messenger: z.object({
     url: z.url().default("https://www.feishu.cn/messenger/"),
     bot_chat_name: z.string().min(1).default("飞书合同"),
-    profile_dir: z.string().default(".state/chromium-profile"),
+    profile_dir: z.string().default(() => profilePath("chromium-profile")),
     // Unset: a window on a desktop, headless elsewhere (lib/browser defaultHeadless).
     headless: z.boolean().optional(),
     qr_save_path: z.string().default("output/export/login_qr.png"),
