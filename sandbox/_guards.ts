@@ -10,7 +10,7 @@ import type { SandboxContext } from "./_env.ts";
 import { loginPageHtml } from "./_pages.ts";
 import { MSG_INVALID_TOKEN, MSG_MISSING_TOKEN, openApiError, sendJson, throttled } from "./_respond.ts";
 import type { SandboxState } from "./state.ts";
-import type { TokenRecord } from "./tokens.ts";
+import type { TokenRecord } from "./auth/tokens.ts";
 
 /** Name of the CLM session cookie. */
 export const SESSION_COOKIE = "session";

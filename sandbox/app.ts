@@ -9,12 +9,12 @@ import { Hono } from "hono";
 import type { SandboxApp, SandboxEnv } from "./_env.ts";
 import { journalMiddleware } from "./_middleware.ts";
 import { plainNotFound, sendJson } from "./_respond.ts";
-import { registerAuthRoutes } from "./routes/auth.ts";
-import { registerClmRoutes } from "./routes/clm.ts";
-import { registerContractRoutes } from "./routes/contract.ts";
-import { registerControlRoutes } from "./routes/control.ts";
-import { registerExportRoutes } from "./export/routes.ts";
-import { registerMeetingRoutes } from "./meeting/routes.ts";
+import { registerAuthRoutes } from "./auth/_routes_app_token.ts";
+import { registerClmRoutes } from "./clm/_routes_chat_lookup.ts";
+import { registerContractRoutes } from "./contract/routes.ts";
+import { registerControlRoutes } from "./control/routes.ts";
+import { registerExportRoutes } from "./scenarios/export/routes.ts";
+import { registerMeetingRoutes } from "./scenarios/meeting/routes.ts";
 import type { SandboxState } from "./state.ts";
 
 /** Build the Hono app answering like Feishu over `state`. */

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { EXPORT_ENDPOINTS, type ExportEndpointName } from "./export/endpoints.ts";
-import { MEETING_ENDPOINTS, type MeetingEndpointName } from "./meeting/endpoints.ts";
+import { EXPORT_ENDPOINTS, type ExportEndpointName } from "./scenarios/export/endpoints.ts";
+import { MEETING_ENDPOINTS, type MeetingEndpointName } from "./scenarios/meeting/endpoints.ts";
 
 /**
  * How a family of endpoints reports errors:

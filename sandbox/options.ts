@@ -6,8 +6,8 @@
 import type { Logger } from "../lib/log/mod.ts";
 import { silentLogger } from "../lib/log/mod.ts";
 import { type Clock, systemClock } from "../lib/time/mod.ts";
-import type { ExportSandboxOptions } from "./export/options.ts";
-import type { MeetingSandboxOptions } from "./meeting/options.ts";
+import type { ExportSandboxOptions } from "./scenarios/export/options.ts";
+import type { MeetingSandboxOptions } from "./scenarios/meeting/options.ts";
 
 /** App id of the default sandbox app. */
 export const DEFAULT_APP_ID = "cli_a1b2c3d4e5f60718";

@@ -5,14 +5,14 @@
  */
 import type { Logger } from "../lib/log/mod.ts";
 import type { Clock } from "../lib/time/mod.ts";
-import { ContractIndex, generateContracts, type SandboxContract } from "./data.ts";
+import { ContractIndex, generateContracts, type SandboxContract } from "./contract/data.ts";
 import { FaultController } from "./faults.ts";
 import { HangRegistry } from "./_hangs.ts";
 import { Journal } from "./journal.ts";
 import type { ResolvedSandboxOptions, SandboxAppCredential } from "./options.ts";
 import { RateLimiter } from "./rate_limits.ts";
-import { SessionStore } from "./sessions.ts";
-import { TokenStore } from "./tokens.ts";
+import { SessionStore } from "./clm/sessions.ts";
+import { TokenStore } from "./auth/tokens.ts";
 
 /** Everything the sandbox's routes read and change. */
 export interface SandboxState {

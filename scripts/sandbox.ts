@@ -21,8 +21,8 @@ import {
   type SandboxHostname,
   type SandboxOptions,
 } from "../sandbox/mod.ts";
-import { exportBannerLines } from "../sandbox/export/mod.ts";
-import { meetingBannerLines } from "../sandbox/meeting/mod.ts";
+import { exportBannerLines } from "../sandbox/scenarios/export/mod.ts";
+import { meetingBannerLines } from "../sandbox/scenarios/meeting/mod.ts";
 
 const DEFAULT_PORT = 18080;
 /** Where meeting events go by default: the archiver run with `config/meeting.sandbox.yaml`. */

@@ -4,7 +4,7 @@ import { staticAuth } from "../../lib/auth/auth_provider.ts";
 import { LarkError } from "../../lib/errors/mod.ts";
 import { LarkHttp } from "../../lib/http/mod.ts";
 import { createSandbox } from "../../sandbox/mod.ts";
-import { DEFAULT_EXPORT_USER_TOKEN, exportFamily } from "../../sandbox/export/mod.ts";
+import { DEFAULT_EXPORT_USER_TOKEN, exportFamily } from "../../sandbox/scenarios/export/mod.ts";
 import { FakeClock } from "../../lib/testing/mod.ts";
 import { OpenApiCollector } from "../../pipelines/export/collect_openapi.ts";
 import { filenameFromDisposition, safeFileName } from "../../pipelines/export/_collect_files.ts";

@@ -5,7 +5,7 @@
  * unsigned, a non-JSON and an oversized body are refused.
  */
 import assert from "node:assert/strict";
-import { buildWebhookRequest, eventSignature } from "../../sandbox/meeting/mod.ts";
+import { buildWebhookRequest, eventSignature } from "../../sandbox/scenarios/meeting/mod.ts";
 import { jobOf, until, withHarness } from "./_harness.ts";
 
 const KEY = "e2e-encrypt-key";

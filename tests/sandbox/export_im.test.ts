@@ -6,8 +6,8 @@ import {
   exportFamily,
   type ExportSandboxOptions,
   IM_MESSAGES_PATH,
-} from "../../sandbox/export/mod.ts";
-import { meetingFamily } from "../../sandbox/meeting/mod.ts";
+} from "../../sandbox/scenarios/export/mod.ts";
+import { meetingFamily } from "../../sandbox/scenarios/meeting/mod.ts";
 import { type Answer, call, postJson, token, withSandbox } from "./_helpers.ts";
 
 const NOW = Date.parse("2025-07-01T10:00:00+08:00");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MEETING_ENDPOINTS, meetingFamily } from "../../sandbox/meeting/mod.ts";
+import { MEETING_ENDPOINTS, meetingFamily } from "../../sandbox/scenarios/meeting/mod.ts";
 import { createSandbox, ENDPOINTS, isEndpointName } from "../../sandbox/mod.ts";
 import { call, postJson, token, withSandbox } from "./_helpers.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { meetingFamily } from "../../sandbox/meeting/mod.ts";
+import { meetingFamily } from "../../sandbox/scenarios/meeting/mod.ts";
 import { createSandbox } from "../../sandbox/mod.ts";
 import { call, postJson, token, withSandbox } from "./_helpers.ts";
 

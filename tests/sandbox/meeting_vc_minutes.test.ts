@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "../../lib/testing/mod.ts";
-import { mediaBytes, meetingFamily } from "../../sandbox/meeting/mod.ts";
+import { mediaBytes, meetingFamily } from "../../sandbox/scenarios/meeting/mod.ts";
 import { call, postJson, token, withSandbox } from "./_helpers.ts";
 
 const T0 = 1_768_788_000_000;
