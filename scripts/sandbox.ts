@@ -38,6 +38,8 @@ const HELP = `飞书沙箱：在本机模拟飞书开放平台与合同（CLM）
   --seed <整数>       数据集随机种子（默认 ${DEFAULT_SEED}）
   --contracts <数量>  生成的合同数量（默认 ${DEFAULT_CONTRACT_COUNT}）
   --qps <次数>        每个应用对开放平台接口的每秒限流（默认不限流）
+  --im-user-token     （未经官方文档确认）让消息列表与消息资源下载接口也接受用户令牌；
+                      默认按文档只接受 tenant_access_token，且机器人须在会话中
   --quiet             不逐条打印请求
   --help              显示本帮助
 
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
         "verification-token": { type: "string" },
         "recording-delay": { type: "string" },
         "media-size": { type: "string" },
+        "im-user-token": { type: "boolean", default: false },
         quiet: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -105,6 +108,7 @@ async function main(): Promise<void> {
     seed: intFlag("seed", values.seed, DEFAULT_SEED),
     contractCount: intFlag("contracts", values.contracts, DEFAULT_CONTRACT_COUNT),
     rateLimits: qps === undefined ? {} : { global: { perSecond: qps } },
+    export: { imUserTokenReads: values["im-user-token"] },
     meeting: {
       webhookUrl: webhook,
       encryptKey: values["encrypt-key"] || undefined,

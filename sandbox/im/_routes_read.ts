@@ -9,22 +9,26 @@
  *   (`parent_id` = `root_id` = the notice).
  * - `GET /open-apis/im/v1/messages/:message_id/resources/:file_key?type=file` streams the xlsx.
  *
- * Auth: a user access token from the export options (default
- * `u-sandbox-export-user`) or one issued by the sandbox's OAuth endpoints
- * (meeting family; expired → 99991677). A tenant token of a sandbox app is
- * refused as "bot not in chat" unless `allowTenantToken` (the app's bot is not
- * a member of the user's p2p chat with 飞书合同).
+ * Auth, as documented (open.feishu.cn/document/server-docs/im-v1/message/list
+ * and .../im-v1/message-resource/get): `tenant_access_token` only, and the
+ * app's bot must be in the chat — 230002 (list) / 234004 (resource)
+ * otherwise. By default the sandbox app's bot is NOT in the user's p2p chat
+ * with 飞书合同 (`export.appBotInChats` puts it there). A user token is
+ * answered 99991668 "user access token not support".
  *
- * UNCONFIRMED on real Feishu (facts §3, §11): whether a user token may read
- * the user's p2p chat with another app's bot (`im:message.p2p_msg:get_as_user`),
- * how to find that chat id, and whether the resource endpoint accepts a user
- * token (docs: tenant token only; the official CLI uses a user token). Also,
- * resources inside card messages cannot be downloaded (234043), so a real
- * bot that attaches the file to a card would defeat this path.
+ * UNCONFIRMED (sandbox/UNCONFIRMED.md), behind `export.imUserTokenReads`
+ * (`deno task sandbox --im-user-token`): both endpoints accept a user access
+ * token from the export options (default `u-sandbox-export-user`) or one
+ * issued by the sandbox's OAuth endpoints (expired → 99991677), the way the
+ * official CLI calls them. The resource endpoint honours `Range` (206 /
+ * 416; also UNCONFIRMED on Feishu). Resources inside card messages cannot
+ * be downloaded (234043), so a real bot that attaches the file to a card
+ * would defeat this path.
  *
- * ASSUMPTIONS: 99992402 for invalid parameters; 230001 for an unknown chat;
- * 230002 / 234004 for "bot not in chat"; 234003 for a file key not in the
- * message; the degraded `interactive` content shape `{title, elements}`.
+ * Parameter errors: 230001 (invalid parameter / unknown chat), 234001
+ * (invalid resource request), 234003 (file key not in the message), as the
+ * two pages list them. ASSUMPTION: the degraded `interactive` content shape
+ * `{title, elements}`.
  * Requests for chats and messages this family does not know fall through
  * to later routes (another family may own them).
  *
@@ -35,6 +39,8 @@ import { enforceRateLimit } from "../_guards.ts";
 import { endpoint } from "../_middleware.ts";
 import { MSG_INVALID_TOKEN, MSG_MISSING_TOKEN, newLogId, openApiError, sendJson } from "../_respond.ts";
 import type { EndpointName } from "../endpoints.ts";
+import { rangedResponse } from "../_range.ts";
+import { MSG_USER_TOKEN_EXPIRED, MSG_USER_TOKEN_NOT_SUPPORTED } from "../auth/_bearer.ts";
 import type { SandboxState } from "../state.ts";
 import { attachmentHeader, XLSX_MIME } from "../clm/_xlsx_file.ts";
 import { IM_MESSAGES_PATH, IM_RESOURCE_PATH } from "../scenarios/export/endpoints.ts";
@@ -86,7 +92,10 @@ export function registerImRoutes(app: SandboxApp, state: SandboxState): void {
     return refused ?? out;
   }
 
-  /** Bearer check: user token, else tenant token (if allowed); the refusing Response otherwise. */
+  /**
+   * Bearer check: a tenant token whose bot is in the chat; a user token only
+   * with the UNCONFIRMED `imUserTokenReads` flag. The refusing Response otherwise.
+   */
   function imAuth(
     c: SandboxContext,
     family: ExportFamily,
@@ -95,25 +104,30 @@ export function registerImRoutes(app: SandboxApp, state: SandboxState): void {
     const match = /^Bearer +(\S+) *$/i.exec(c.req.header("authorization") ?? "");
     if (!match) return openApiError(c, state.clock, 400, 99991661, MSG_MISSING_TOKEN);
     const token = match[1];
-    if (family.isUserToken(token)) return enforceRateLimit(c, state, "user");
-    const oauth = oauthUserToken(state, token);
-    if (oauth === "ok") return enforceRateLimit(c, state, "user");
-    if (oauth === "expired") {
-      return openApiError(c, state.clock, 400, 99991677, "Authentication token expired.");
-    }
     const tenant = state.tokens.check(token, "tenant");
     if (tenant.ok) {
-      if (!family.options.allowTenantToken) return openApiError(c, state.clock, 400, ...notInChat);
+      const entry = c.get("entry");
+      if (entry) entry.appId = tenant.record.appId;
+      if (!family.options.appBotInChats) return openApiError(c, state.clock, 400, ...notInChat);
       return enforceRateLimit(c, state, tenant.record.appId);
     }
     const userShaped = token.startsWith("eyJ") || token.startsWith("u-");
-    return openApiError(c, state.clock, 400, userShaped ? 99991668 : 99991663, MSG_INVALID_TOKEN);
+    if (!userShaped) return openApiError(c, state.clock, 400, 99991663, MSG_INVALID_TOKEN);
+    const known = family.isUserToken(token) ? "ok" : oauthUserToken(state, token);
+    if (known === "expired") return openApiError(c, state.clock, 400, 99991677, MSG_USER_TOKEN_EXPIRED);
+    if (known !== "ok") return openApiError(c, state.clock, 400, 99991668, MSG_INVALID_TOKEN);
+    if (!family.options.imUserTokenReads) {
+      return openApiError(c, state.clock, 400, 99991668, MSG_USER_TOKEN_NOT_SUPPORTED);
+    }
+    return enforceRateLimit(c, state, "user");
   }
 
   function listMessages(c: SandboxContext, family: ExportFamily): Response {
     const q = (k: string) => c.req.query(k);
     const invalid = (field: string, description: string) =>
-      openApiError(c, state.clock, 400, 99992402, "field validation failed", [{ field, description }]);
+      openApiError(c, state.clock, 400, 230001, "The request you send is not a valid param.", [
+        { field, description },
+      ]);
     if (q("container_id_type") !== "chat") return invalid("container_id_type", "only chat is supported here");
     if (!q("container_id")) return invalid("container_id", "container_id is required");
     const refused = imAuth(c, family, [230002, "Bot/User can NOT be out of the chat."]);
@@ -152,7 +166,7 @@ export function registerImRoutes(app: SandboxApp, state: SandboxState): void {
   function resource(c: SandboxContext, family: ExportFamily): Response {
     const type = c.req.query("type");
     if (type !== "file" && type !== "image") {
-      return openApiError(c, state.clock, 400, 99992402, "field validation failed", [
+      return openApiError(c, state.clock, 400, 234001, "Invalid request param.", [
         { field: "type", description: "type must be file or image" },
       ]);
     }
@@ -167,14 +181,10 @@ export function registerImRoutes(app: SandboxApp, state: SandboxState): void {
       return openApiError(c, state.clock, 400, 234003, "File not in msg.");
     }
     const bytes = family.fileOf(task);
-    return new Response(bytes, {
-      status: 200,
-      headers: {
-        "content-type": XLSX_MIME,
-        "content-length": String(bytes.byteLength),
-        "content-disposition": attachmentHeader(task.fileName),
-        "x-tt-logid": newLogId(state.clock),
-      },
+    return rangedResponse(bytes, c.req.header("range"), {
+      "content-type": XLSX_MIME,
+      "content-disposition": attachmentHeader(task.fileName),
+      "x-tt-logid": newLogId(state.clock),
     });
   }
 }

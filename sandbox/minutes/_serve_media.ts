@@ -14,7 +14,8 @@
 import type { SandboxContext } from "../_env.ts";
 import { hmacHex } from "../events/event_crypto.ts";
 import type { MeetingFamily } from "../scenarios/meeting/family.ts";
-import { mediaStream, parseRange } from "./media.ts";
+import { parseRange } from "../_range.ts";
+import { mediaStream } from "./media.ts";
 
 /** Signature of a media link. */
 export function mediaSignature(family: MeetingFamily, token: string, expires: number): Promise<string> {

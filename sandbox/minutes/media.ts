@@ -136,26 +136,4 @@ export function mediaStream(o: MediaStreamOptions): ReadableStream<Uint8Array> {
   }, { highWaterMark: cutting ? 0 : 2 });
 }
 
-/** A parsed `Range` header: bytes `[start, end)`, or `"unsatisfiable"`, or `undefined` = whole file. */
-export type ParsedRange = { start: number; end: number } | "unsatisfiable" | undefined;
-
-/**
- * Parse a single `bytes=` range against `size` (RFC 9110 §14.1.2). Multiple
- * ranges and malformed headers are ignored (the whole file is sent, which
- * RFC 9110 allows).
- */
-export function parseRange(header: string | undefined, size: number): ParsedRange {
-  if (!header) return undefined;
-  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!m || (m[1] === "" && m[2] === "")) return undefined;
-  if (m[1] === "") {
-    const suffix = Number(m[2]);
-    if (suffix === 0) return "unsatisfiable";
-    return { start: Math.max(0, size - suffix), end: size };
-  }
-  const start = Number(m[1]);
-  const last = m[2] === "" ? size - 1 : Number(m[2]);
-  if (start >= size) return "unsatisfiable";
-  if (last < start) return undefined;
-  return { start, end: Math.min(last, size - 1) + 1 };
-}
+export { type ParsedRange, parseRange } from "../_range.ts";

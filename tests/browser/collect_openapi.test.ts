@@ -16,7 +16,14 @@ Deno.test("OpenApiCollector: card notices from the sandbox, paired with their fi
   const clock = new FakeClock(Date.parse("2025-07-01T10:00:00+08:00"));
   const sandbox = createSandbox({
     clock,
-    export: { recordCount: 3000, endDate: "2025-06-30", deliveryDelayMs: 0, noticeMsgType: "interactive" },
+    // The collector reads with a user token: UNCONFIRMED on Feishu, so the sandbox needs the flag.
+    export: {
+      recordCount: 3000,
+      endDate: "2025-06-30",
+      deliveryDelayMs: 0,
+      noticeMsgType: "interactive",
+      imUserTokenReads: true,
+    },
   });
   const family = exportFamily(sandbox.state);
   family.requestExport({

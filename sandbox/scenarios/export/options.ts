@@ -43,14 +43,26 @@ export interface ExportSandboxOptions {
    * concurrent exports may arrive out of order (default 0: in order).
    */
   shuffleMs?: number;
-  /** User access tokens the IM endpoints accept (default `["u-sandbox-export-user"]`). */
+  /**
+   * User access tokens the IM read endpoints accept when `imUserTokenReads`
+   * is on (default `["u-sandbox-export-user"]`).
+   */
   userAccessTokens?: string[];
   /**
-   * Whether the IM endpoints also accept a tenant_access_token of a sandbox
-   * app (default `false`: answered as "bot not in chat", since the app's bot
-   * is not a member of the user's chat with the 飞书合同 bot).
+   * Whether the sandbox app's bot is a member of the user's chats, so that
+   * the IM read endpoints answer its tenant_access_token (the documented
+   * path). Default `false`: the user's chat with the 飞书合同 bot does not
+   * hold our app's bot, so a tenant token is answered 230002 (list) /
+   * 234004 (resource).
    */
-  allowTenantToken?: boolean;
+  appBotInChats?: boolean;
+  /**
+   * UNCONFIRMED (see sandbox/UNCONFIRMED.md): let the IM read endpoints
+   * (message list and resource download) accept a user access token. The
+   * official docs list `tenant_access_token` only; with the default `false`
+   * a user token is answered 99991668 "user access token not support".
+   */
+  imUserTokenReads?: boolean;
   /** How the notice appears in the IM API: `"text"` (default) or `"interactive"` (a card). */
   noticeMsgType?: "text" | "interactive";
   /** Lifetime of a QR login code, ms (default 180 000). */
@@ -81,8 +93,10 @@ export interface ResolvedExportOptions {
   shuffleMs: number;
   /** Accepted user tokens. */
   userAccessTokens: string[];
-  /** Tenant tokens accepted by the IM endpoints. */
-  allowTenantToken: boolean;
+  /** The sandbox app's bot is in the user's chats (tenant tokens read them). */
+  appBotInChats: boolean;
+  /** UNCONFIRMED: user tokens accepted by the IM read endpoints. */
+  imUserTokenReads: boolean;
   /** Notice message type in the IM API. */
   noticeMsgType: "text" | "interactive";
   /** QR code lifetime, ms. */
@@ -148,7 +162,8 @@ export function resolveExportOptions(
     deliveryDelayMs: nonNegative("deliveryDelayMs", options.deliveryDelayMs ?? DEFAULT_DELIVERY_DELAY_MS),
     shuffleMs: nonNegative("shuffleMs", options.shuffleMs ?? 0),
     userAccessTokens: [...(options.userAccessTokens ?? [DEFAULT_EXPORT_USER_TOKEN])],
-    allowTenantToken: options.allowTenantToken ?? false,
+    appBotInChats: options.appBotInChats ?? false,
+    imUserTokenReads: options.imUserTokenReads ?? false,
     noticeMsgType,
     qrTtlMs: positiveInt("qrTtlMs", options.qrTtlMs ?? DEFAULT_QR_TTL_MS),
     messengerSessionTtlMs: positiveInt(
