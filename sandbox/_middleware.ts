@@ -29,6 +29,7 @@ export function journalMiddleware(state: SandboxState): SandboxMiddleware {
       endpoint: "unknown",
       method: c.req.method,
       path: c.req.path,
+      query: new URL(c.req.url).search.slice(1),
     });
     c.set("entry", entry);
     await next();

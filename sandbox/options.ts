@@ -6,6 +6,7 @@
 import type { Logger } from "../lib/log/mod.ts";
 import { silentLogger } from "../lib/log/mod.ts";
 import { type Clock, systemClock } from "../lib/time/mod.ts";
+import { DEFAULT_APP_SCOPES } from "./auth/scopes.ts";
 import type { ExportSandboxOptions } from "./scenarios/export/options.ts";
 import type { MeetingSandboxOptions } from "./scenarios/meeting/options.ts";
 
@@ -67,6 +68,11 @@ export interface SandboxOptions {
   logger?: Logger;
   /** Most journal entries kept; older ones are dropped (default 10 000). */
   journalLimit?: number;
+  /**
+   * Scopes enabled on the sandbox apps (default {@linkcode DEFAULT_APP_SCOPES}).
+   * Field scopes decide which user fields answers carry (see `auth/scopes.ts`).
+   */
+  appScopes?: string[];
   /** Options of the export family (CLM export, messenger). */
   export?: ExportSandboxOptions;
   /** Options of the meeting family (events, VC, minutes, OAuth, IM, contacts). */
@@ -93,6 +99,8 @@ export interface ResolvedSandboxOptions {
   logger: Logger;
   /** Journal capacity. */
   journalLimit: number;
+  /** Scopes enabled on the apps. */
+  appScopes: string[];
   /** Export family options (resolved by that family). */
   export: ExportSandboxOptions;
   /** Meeting family options (resolved by that family). */
@@ -121,6 +129,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedSandboxOpt
     clock: options.clock ?? systemClock,
     logger: options.logger ?? silentLogger,
     journalLimit: options.journalLimit ?? 10_000,
+    appScopes: [...(options.appScopes ?? DEFAULT_APP_SCOPES)],
     export: { ...options.export },
     meeting: { ...options.meeting },
   };

@@ -15,6 +15,7 @@ import { MSG_INVALID_TOKEN, MSG_MISSING_TOKEN, openApiError } from "../_respond.
 import type { SandboxUser } from "../contact/directory.ts";
 import type { MeetingFamily } from "../scenarios/meeting/family.ts";
 import type { UserTokenRecord } from "./user_tokens.ts";
+import { type FieldGrants, fieldGrants, userFieldGrants } from "./scopes.ts";
 
 /** Who is calling. */
 export type Caller =
@@ -61,4 +62,10 @@ export function requireCaller(
   if (!check.ok || !accepted.tenant) return openApiError(c, clock, 400, 99991663, MSG_INVALID_TOKEN);
   if (entry) entry.appId = check.record.appId;
   return { kind: "tenant", appId: check.record.appId };
+}
+
+/** The user fields `caller` may see: the app's scopes for a tenant token, the granted ones for a user token. */
+export function callerFieldGrants(family: MeetingFamily, caller: Caller): FieldGrants {
+  const app = family.state.appScopes;
+  return caller.kind === "user" ? userFieldGrants(caller.token.scope, app) : fieldGrants(app);
 }

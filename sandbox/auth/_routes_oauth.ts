@@ -8,7 +8,9 @@
  * - `POST /open-apis/authen/v1/authorize` (the page's form; sandbox only)
  *   → 302 to `redirect_uri?code=…&state=…` or `?error=access_denied&state=…`;
  * - `POST /open-apis/authen/v2/oauth/token` (see `_oauth_token.ts`);
- * - `GET  /open-apis/authen/v1/user_info` (user token only; a tenant token → 99991663).
+ * - `GET  /open-apis/authen/v1/user_info` (user token only; a tenant token → 99991663);
+ *   `user_id`, email, mobile and `employee_no` only with their field scopes
+ *   granted (see `scopes.ts`).
  *
  * @module
  */
@@ -16,7 +18,8 @@ import type { SandboxApp, SandboxContext } from "../_env.ts";
 import { enforceRateLimit } from "../_guards.ts";
 import { endpoint } from "../_middleware.ts";
 import { sendJson } from "../_respond.ts";
-import { requireCaller } from "./_bearer.ts";
+import { callerFieldGrants, requireCaller } from "./_bearer.ts";
+import { withoutUngrantedFields } from "./scopes.ts";
 import { type AuthorizeInput, checkAuthorize } from "./_authorize.ts";
 import { AUTHORIZE_PATH, OAUTH_TOKEN_PATH, USER_INFO_PATH } from "../scenarios/meeting/endpoints.ts";
 import type { MeetingFamily } from "../scenarios/meeting/family.ts";
@@ -98,7 +101,7 @@ function userInfo(c: SandboxContext, family: MeetingFamily): Response {
   return sendJson(c, family.state.clock, {
     code: 0,
     msg: "success",
-    data: {
+    data: withoutUngrantedFields({
       name: u.name,
       en_name: u.enName,
       avatar_url: avatar,
@@ -113,6 +116,6 @@ function userInfo(c: SandboxContext, family: MeetingFamily): Response {
       mobile: u.mobile,
       tenant_key: family.directory.tenantKey,
       employee_no: u.employeeNo,
-    },
+    }, callerFieldGrants(family, caller)),
   });
 }

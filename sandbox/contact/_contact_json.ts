@@ -1,6 +1,6 @@
 /**
- * Wire shapes of contact users and departments (shared/docs/feishu-api.md §5),
- * rendered with the requested id kinds.
+ * Wire shapes of contact users and departments (contact v3), rendered with
+ * the requested id kinds and only the fields the caller's scopes allow.
  *
  * @module
  */
@@ -14,13 +14,15 @@ import {
   userIdOf,
   type UserIdType,
 } from "./directory.ts";
+import { ALL_FIELDS, type FieldGrants, withoutUngrantedFields } from "../auth/scopes.ts";
 
-/** `data.user` of a user. */
+/** `data.user` of a user, without the fields `grants` does not allow (default: all fields). */
 export function userJson(
   dir: Directory,
   u: SandboxUser,
   userIdType: UserIdType,
   depIdType: DepartmentIdType,
+  grants: FieldGrants = ALL_FIELDS,
 ): Record<string, unknown> {
   const deps = u.departmentIds.map((id) => {
     const d = dir.department(id);
@@ -28,7 +30,7 @@ export function userJson(
   });
   const boss = dir.users.find((x) => x.departmentIds.includes(ROOT_DEPARTMENT_ID)); // 刘总
   const avatar = `https://s1-imfile.feishucdn.com/static-resource/v1/sandbox-${u.userId}~`;
-  return {
+  return withoutUngrantedFields({
     union_id: u.unionId,
     user_id: u.userId,
     open_id: u.openId,
@@ -58,7 +60,7 @@ export function userJson(
       is_primary_dept: i === 0,
     })),
     job_title: u.jobTitle,
-  };
+  }, grants);
 }
 
 /** `data.department` of a department. */

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { fieldGrants } from "../auth/scopes.ts";
 import type { DeliveryChannel, DeliveryEngine } from "../events/deliveries.ts";
 import type { MeetingFamily } from "../scenarios/meeting/family.ts";
 import {
@@ -148,6 +149,7 @@ export async function runEndMeeting(
     tenantKey: directory.tenantKey,
     verificationToken: o.verificationToken,
     createTimeMs: now,
+    grants: fieldGrants(family.state.appScopes),
   });
   const channels: DeliveryChannel[] = delivery === "both"
     ? ["webhook", "ws"]

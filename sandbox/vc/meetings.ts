@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { ALL_FIELDS, type FieldGrants, withoutUngrantedFields } from "../auth/scopes.ts";
 import { randomHex } from "../events/event_crypto.ts";
 import { type SandboxUser, userIds } from "../contact/directory.ts";
 
@@ -115,16 +116,24 @@ export function durationMs(m: SandboxMeeting): number {
   return Math.max(1, m.endTime - m.startTime) * 1000;
 }
 
-function participant(user: SandboxUser): Record<string, unknown> {
-  // user_role 1 = host/owner, user_type 1 = Lark user (event page field list, feishu-api.md §4).
-  return { id: userIds(user), user_role: 1, user_type: 1 };
+function participant(user: SandboxUser, grants: FieldGrants): Record<string, unknown> {
+  // user_role 1 = host/owner, user_type 1 = Lark user (event page field list).
+  return { id: withoutUngrantedFields(userIds(user), grants), user_role: 1, user_type: 1 };
 }
 
 /** Schema 2.0 envelope of `vc.meeting.all_meeting_ended_v1` for a meeting. */
 export function meetingEndedEvent(
   m: SandboxMeeting,
-  ctx: { appId: string; tenantKey: string; verificationToken: string; createTimeMs: number },
+  ctx: {
+    appId: string;
+    tenantKey: string;
+    verificationToken: string;
+    createTimeMs: number;
+    /** Fields the app may see (`user_id` needs `contact:user.employee_id:readonly`); default all. */
+    grants?: FieldGrants;
+  },
 ): Record<string, unknown> {
+  const grants = ctx.grants ?? ALL_FIELDS;
   return {
     schema: "2.0",
     header: {
@@ -144,11 +153,11 @@ export function meetingEndedEvent(
         meeting_source: 2, // 2 = instant meeting
         start_time: String(m.startTime),
         end_time: String(m.endTime),
-        host_user: participant(m.host),
-        owner: participant(m.owner),
+        host_user: participant(m.host, grants),
+        owner: participant(m.owner, grants),
         calendar_event_id: "",
       },
-      operator: participant(m.owner),
+      operator: participant(m.owner, grants),
     },
   };
 }

@@ -16,6 +16,7 @@ const NAMES = [
   "user_info",
   "im_message_create",
   "contact_user_get",
+  "contact_users_batch",
   "contact_users_by_department",
   "contact_department_get",
   "contact_department_children",

@@ -20,6 +20,7 @@ export type MeetingEndpointName =
   | "user_info"
   | "im_message_create"
   | "contact_user_get"
+  | "contact_users_batch"
   | "contact_users_by_department"
   | "contact_department_get"
   | "contact_department_children";
@@ -46,6 +47,8 @@ export const USER_INFO_PATH = "/open-apis/authen/v1/user_info";
 export const IM_MESSAGES_PATH = "/open-apis/im/v1/messages";
 /** Path of the contact user endpoint. */
 export const CONTACT_USER_PATH = "/open-apis/contact/v3/users/:user_id";
+/** Path of the contact batch user endpoint (`?user_ids=…&user_ids=…`). */
+export const CONTACT_USERS_BATCH_PATH = "/open-apis/contact/v3/users/batch";
 /** Path of the contact "users in a department" endpoint. */
 export const CONTACT_FIND_BY_DEPARTMENT_PATH = "/open-apis/contact/v3/users/find_by_department";
 /** Path of the contact department endpoint. */
@@ -67,6 +70,7 @@ export const MEETING_ENDPOINTS: readonly EndpointInfo[] = [
   ep("user_info", "open_api", "GET", USER_INFO_PATH, "获取登录用户信息"),
   ep("im_message_create", "open_api", "POST", IM_MESSAGES_PATH, "发送消息（含卡片）"),
   ep("contact_user_get", "open_api", "GET", CONTACT_USER_PATH, "获取单个用户信息"),
+  ep("contact_users_batch", "open_api", "GET", CONTACT_USERS_BATCH_PATH, "批量获取用户信息"),
   ep(
     "contact_users_by_department",
     "open_api",

@@ -62,6 +62,18 @@ export interface MeetingSandboxOptions {
   redirectUris?: string[];
   /** Number of generated users besides the fixed ones (default 12). */
   extraUsers?: number;
+  /**
+   * Refuse `departments/:id/children?fetch_child=true` with this code
+   * (HTTP 400): 43010 or 40162, as Feishu does for large trees; 0 (default)
+   * answers it.
+   */
+  contactRefuseRecursive?: 0 | 43010 | 40162;
+  /**
+   * Departments (any id kind) outside the app's contact range: answered
+   * 40004 [403] and left out of child listings, with their sub-departments
+   * (default none).
+   */
+  contactOutOfScope?: string[];
 }
 
 /** {@linkcode MeetingSandboxOptions} with every default filled in. */
@@ -110,6 +122,10 @@ export interface ResolvedMeetingOptions {
   redirectUris?: string[];
   /** Generated users besides the fixed ones. */
   extraUsers: number;
+  /** Code refusing recursive child listings (0 = none). */
+  contactRefuseRecursive: 0 | 43010 | 40162;
+  /** Departments outside the contact range. */
+  contactOutOfScope: string[];
 }
 
 /** Default Verification Token. */
@@ -146,6 +162,8 @@ export function resolveMeetingOptions(o: MeetingSandboxOptions, sandboxSeed: num
     refreshTokenLifetimeSec: o.refreshTokenLifetimeSec ?? 604_800,
     redirectUris: o.redirectUris ? [...o.redirectUris] : undefined,
     extraUsers: o.extraUsers ?? 12,
+    contactRefuseRecursive: o.contactRefuseRecursive ?? 0,
+    contactOutOfScope: [...(o.contactOutOfScope ?? [])],
   };
   validate(r);
   return r;
@@ -200,4 +218,9 @@ export function validate(r: ResolvedMeetingOptions): void {
     Number.isInteger(r.extraUsers) && r.extraUsers >= 0 && r.extraUsers <= 10_000,
     "extraUsers 必须是 0 到 10000 的整数",
   );
+  check(
+    [0, 43010, 40162].includes(r.contactRefuseRecursive),
+    `contactRefuseRecursive 只能是 0、43010 或 40162：${r.contactRefuseRecursive}`,
+  );
+  check(Array.isArray(r.contactOutOfScope), "contactOutOfScope 必须是部门 ID 数组");
 }
