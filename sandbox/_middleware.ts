@@ -71,6 +71,13 @@ export function endpoint(state: SandboxState, name: EndpointName): SandboxMiddle
         if (info.family === "token") {
           return sendJson(c, state.clock, { code: 10014, msg: "app secret invalid" });
         }
+        if (info.family === "oauth") {
+          return sendJson(c, state.clock, {
+            code: 20002,
+            error: "invalid_client",
+            error_description: "client_secret 无效",
+          }, 400);
+        }
         return openApiError(c, state.clock, 400, 99991663, MSG_INVALID_TOKEN);
     }
     await next();

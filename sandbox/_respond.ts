@@ -123,7 +123,10 @@ export function throttled(
   return sendJson(c, clock, { code: 99991400, msg: MSG_RATE_LIMITED }, 429, headers);
 }
 
-/** Internal error in the family's shape (default code 2200 for Open Platform, 500 for CLM). */
+/**
+ * Internal error in the family's shape (default code 2200 for Open Platform,
+ * 20050/20072 for v2 OAuth by status, 500 for CLM).
+ */
 export function internalError(
   c: SandboxContext,
   clock: Clock,
@@ -133,6 +136,15 @@ export function internalError(
 ): Response {
   if (family === "clm") return clmError(c, clock, status, code ?? 500, "系统繁忙，请稍后重试");
   if (family === "token") return sendJson(c, clock, { code: code ?? 2200, msg: "Internal Error" }, status);
+  if (family === "oauth") {
+    // v2 OAuth: 20072 "temporarily unavailable" [503], otherwise 20050 "server error" [500].
+    const unavailable = status === 503;
+    return sendJson(c, clock, {
+      code: code ?? (unavailable ? 20072 : 20050),
+      error: unavailable ? "temporarily_unavailable" : "server_error",
+      error_description: unavailable ? "服务暂时不可用，请稍后重试" : "服务端错误，请稍后重试",
+    }, status);
+  }
   return openApiError(c, clock, status, code ?? 2200, "Internal Error");
 }
 

@@ -10,10 +10,12 @@ import { MEETING_ENDPOINTS, type MeetingEndpointName } from "./scenarios/meeting
 /**
  * How a family of endpoints reports errors:
  * - `token`: auth v3 token endpoints (top-level fields, failures still HTTP 200);
+ * - `oauth`: the v2 OAuth token endpoint (`{code, error, error_description}`;
+ *   server faults 20050 [500] / 20072 [503]);
  * - `open_api`: Open Platform APIs (`{code, msg, data}`, gateway errors HTTP 4xx);
  * - `clm`: cookie-authenticated CLM web endpoints (`{code, message, data}`).
  */
-export type EndpointFamily = "token" | "open_api" | "clm";
+export type EndpointFamily = "token" | "oauth" | "open_api" | "clm";
 
 /** Name of an endpoint the sandbox serves. */
 export type EndpointName =

@@ -4,14 +4,18 @@
  * `sentMessages` (and the request in the journal) so tests can assert which
  * cards went out.
  *
+ * Codes as the page lists them (open.feishu.cn/document/server-docs/im-v1/message/create),
+ * all HTTP 400:
  * - `receive_id_type` ∈ open_id, union_id, user_id, email, chat_id;
  *   `receive_id`, `msg_type` (known type) and `content` (a JSON **string**
- *   holding a JSON object) required. Violations → 99992402 "field validation
- *   failed" with `field_violations`, HTTP 400 (ASSUMPTION: Feishu may answer
- *   some of these with IM-specific 2300xx codes).
- * - content over 30 KB (card/post) or 150 KB (others) → 230025, HTTP 400
- *   (IM 230xxx come with HTTP 400, §1.4; byte count of `content` is an ASSUMPTION).
- * - a user id not in the directory → 230013 (user outside the availability), HTTP 400.
+ *   holding a JSON object) required. Violations → 230001 with `field_violations`.
+ * - a `receive_id` that is not an id of `receive_id_type` (`ou_…`, `on_…`,
+ *   an email, `oc_…`) → 230034 "The receive_id is invalid.".
+ * - a well-formed user id not in the directory → 230013 (outside the availability).
+ * - a chat the bot is not in → 230002: the bot is in its p2p chats with the
+ *   directory's users and in `meeting.botChats` (default none).
+ * - content over 30 KB (card/post) or 150 KB (others) → 230025 (byte count of
+ *   `content` is an ASSUMPTION).
  * - `uuid`: the same uuid within 1 h answers the first message again (no new send).
  *
  * @module
@@ -46,6 +50,27 @@ export const CARD_LIMIT_BYTES = 30 * 1024;
 export const TEXT_LIMIT_BYTES = 150 * 1024;
 const UUID_WINDOW_MS = 3_600_000;
 
+/** What a `receive_id` of each type looks like. */
+const RECEIVE_ID_SHAPES: Record<string, RegExp> = {
+  open_id: /^ou_[0-9a-z]+$/,
+  union_id: /^on_[0-9a-z]+$/,
+  user_id: /^[0-9A-Za-z_-]+$/,
+  email: /^[^@\s]+@[^@\s]+\.[^@\s]+$/,
+  chat_id: /^oc_[0-9a-z]+$/,
+};
+
+/** The p2p chat of an app's bot with a user (stable per app and user). */
+async function p2pChatId(appId: string, user: SandboxUser): Promise<string> {
+  return `oc_${(await sha256Hex(`${appId}/${user.openId}`)).slice(0, 32)}`;
+}
+
+/** `true` when the app's bot is in `chatId`: one of its p2p chats, or a chat of `meeting.botChats`. */
+async function botInChat(family: MeetingFamily, appId: string, chatId: string): Promise<boolean> {
+  if (family.options.botChats.includes(chatId)) return true;
+  for (const u of family.directory.users) if (await p2pChatId(appId, u) === chatId) return true;
+  return false;
+}
+
 /** Register the IM send endpoint. */
 export function registerImRoutes(app: SandboxApp, family: MeetingFamily): void {
   app.post(IM_MESSAGES_PATH, endpoint(family.state, "im_message_create"), (c) => sendMessage(c, family));
@@ -58,7 +83,10 @@ async function sendMessage(c: SandboxContext, family: MeetingFamily): Promise<Re
   const limited = enforceRateLimit(c, family.state, caller.appId);
   if (limited) return limited;
   const invalid = (field: string, description: string) =>
-    openApiError(c, clock, 400, 99992402, "field validation failed", [{ field, description }]);
+    openApiError(c, clock, 400, 230001, "Your request contains an invalid request parameter.", [
+      { field, description },
+    ]);
+  const badReceiveId = () => openApiError(c, clock, 400, 230034, "The receive_id is invalid.");
 
   const idType = c.req.query("receive_id_type");
   if (!idType) return invalid("receive_id_type", "receive_id_type is required");
@@ -101,15 +129,18 @@ async function sendMessage(c: SandboxContext, family: MeetingFamily): Promise<Re
 
   let user: SandboxUser | undefined;
   let chatId: string;
+  if (!RECEIVE_ID_SHAPES[idType].test(receiveId)) return badReceiveId();
   if (idType === "chat_id") {
-    if (!receiveId.startsWith("oc_")) return invalid("receive_id", "chat_id is invalid");
+    if (!await botInChat(family, caller.appId, receiveId)) {
+      return openApiError(c, clock, 400, 230002, "The bot can not be outside the group.");
+    }
     chatId = receiveId;
   } else {
     user = idType === "email"
       ? family.directory.userByEmail(receiveId)
       : family.directory.user(receiveId, idType as UserIdType);
     if (!user) return openApiError(c, clock, 400, 230013, "Bot has NO availability to this user.");
-    chatId = `oc_${(await sha256Hex(`${caller.appId}/${user.openId}`)).slice(0, 32)}`;
+    chatId = await p2pChatId(caller.appId, user);
   }
 
   const now = clock.now();

@@ -68,9 +68,13 @@ Deno.test("im: validation — receive_id_type, msg_type, content string, 30 KB c
     const bearer = await token(url);
     const base = { receive_id: zhang.openId, msg_type: "interactive", content: card("t") };
     const noType = await postJson(url + MESSAGES, base, { authorization: `Bearer ${bearer}` });
-    assert.deepEqual([noType.status, noType.body.code], [400, 99992402]);
+    assert.deepEqual([noType.status, noType.body.code], [400, 230001]);
     assert.equal(noType.body.error.field_violations[0].field, "receive_id_type");
-    assert.equal((await send(url, bearer, "open_id", { ...base, msg_type: "card" })).body.code, 99992402);
+    assert.equal((await send(url, bearer, "open_id", { ...base, msg_type: "card" })).body.code, 230001);
+    const wrongKind = await send(url, bearer, "open_id", { ...base, receive_id: zhang.unionId });
+    assert.deepEqual([wrongKind.status, wrongKind.body.code], [400, 230034], "a union_id as open_id");
+    const badEmail = await send(url, bearer, "email", { ...base, receive_id: "not-an-email" });
+    assert.equal(badEmail.body.code, 230034);
     const objContent = await send(url, bearer, "open_id", { ...base, content: { text: "x" } });
     assert.equal(objContent.body.error.field_violations[0].field, "content");
     const big = await send(url, bearer, "open_id", { ...base, content: card("big", 31 * 1024) });
@@ -81,6 +85,23 @@ Deno.test("im: validation — receive_id_type, msg_type, content string, 30 KB c
     assert.deepEqual([nobody.status, nobody.body.code], [400, 230013]);
     assert.equal((await send(url, "t-invalid", "open_id", base)).body.code, 99991663);
     assert.equal(meetingFamily(sandbox).sentMessages.length, 1);
+  });
+});
+
+Deno.test("im: chat_id — the bot's p2p chats and meeting.botChats; other chats 230002", async () => {
+  const group = "oc_" + "a".repeat(32);
+  await withSandbox({ meeting: { botChats: [group] } }, async ({ url, sandbox }) => {
+    const zhang = meetingFamily(sandbox).directory.users[0];
+    const bearer = await token(url);
+    const text = { msg_type: "text", content: JSON.stringify({ text: "你好" }) };
+    const first = await send(url, bearer, "open_id", { receive_id: zhang.openId, ...text });
+    const p2p = first.body.data.chat_id;
+    assert.equal((await send(url, bearer, "chat_id", { receive_id: p2p, ...text })).body.code, 0);
+    assert.equal((await send(url, bearer, "chat_id", { receive_id: group, ...text })).body.code, 0);
+    const outside = await send(url, bearer, "chat_id", { receive_id: "oc_" + "b".repeat(32), ...text });
+    assert.deepEqual([outside.status, outside.body.code], [400, 230002]);
+    const malformed = await send(url, bearer, "chat_id", { receive_id: "chat-1", ...text });
+    assert.equal(malformed.body.code, 230034);
   });
 });
 

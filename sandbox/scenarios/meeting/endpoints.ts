@@ -66,7 +66,7 @@ export const MEETING_ENDPOINTS: readonly EndpointInfo[] = [
   ep("media_download", "open_api", "GET", MEDIA_DOWNLOAD_PATH, "下载妙记视频（预签名链接，支持 Range）"),
   ep("oauth_authorize", "open_api", "GET", AUTHORIZE_PATH, "用户授权页（获取授权码）"),
   ep("oauth_consent", "open_api", "POST", AUTHORIZE_PATH, "沙箱授权页的“授权/拒绝”提交"),
-  ep("oauth_token", "token", "POST", OAUTH_TOKEN_PATH, "获取/刷新 user_access_token（v2）"),
+  ep("oauth_token", "oauth", "POST", OAUTH_TOKEN_PATH, "获取/刷新 user_access_token（v2）"),
   ep("user_info", "open_api", "GET", USER_INFO_PATH, "获取登录用户信息"),
   ep("im_message_create", "open_api", "POST", IM_MESSAGES_PATH, "发送消息（含卡片）"),
   ep("contact_user_get", "open_api", "GET", CONTACT_USER_PATH, "获取单个用户信息"),

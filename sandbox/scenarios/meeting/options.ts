@@ -74,6 +74,8 @@ export interface MeetingSandboxOptions {
    * (default none).
    */
   contactOutOfScope?: string[];
+  /** Group chats (`oc_…`) the app's bot is a member of, besides its p2p chats (default none). */
+  botChats?: string[];
 }
 
 /** {@linkcode MeetingSandboxOptions} with every default filled in. */
@@ -126,6 +128,8 @@ export interface ResolvedMeetingOptions {
   contactRefuseRecursive: 0 | 43010 | 40162;
   /** Departments outside the contact range. */
   contactOutOfScope: string[];
+  /** Group chats the bot is in. */
+  botChats: string[];
 }
 
 /** Default Verification Token. */
@@ -164,6 +168,7 @@ export function resolveMeetingOptions(o: MeetingSandboxOptions, sandboxSeed: num
     extraUsers: o.extraUsers ?? 12,
     contactRefuseRecursive: o.contactRefuseRecursive ?? 0,
     contactOutOfScope: [...(o.contactOutOfScope ?? [])],
+    botChats: [...(o.botChats ?? [])],
   };
   validate(r);
   return r;
