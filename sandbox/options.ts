@@ -7,6 +7,7 @@ import type { Logger } from "../lib/log/mod.ts";
 import { silentLogger } from "../lib/log/mod.ts";
 import { type Clock, systemClock } from "../lib/time/mod.ts";
 import { DEFAULT_APP_SCOPES } from "./auth/scopes.ts";
+import { DOCUMENTED_RATE_LIMITS } from "./rate_limits.ts";
 import type { ExportSandboxOptions } from "./scenarios/export/options.ts";
 import type { MeetingSandboxOptions } from "./scenarios/meeting/options.ts";
 
@@ -60,8 +61,17 @@ export interface SandboxOptions {
   tokenLifetimeSec?: number;
   /** Valid CLM `session` cookie values (default `["sandbox-session"]`). */
   sessions?: string[];
-  /** Rate limits per endpoint name and `"global"` per app (default: none). */
+  /**
+   * Rate limits per endpoint name (and `"global"` per app,
+   * `"im_message_recipient"` per recipient), on top of the documented ones.
+   */
   rateLimits?: RateLimitTable;
+  /**
+   * Enforce the documented limits (`DOCUMENTED_RATE_LIMITS`: IM, VC, contact,
+   * OAuth 1000/min & 50/s per API; minutes 5/s per API; 5 QPS per message
+   * recipient). Default `true`; `false` leaves only `rateLimits`.
+   */
+  defaultRateLimits?: boolean;
   /** Time source for token expiry, rate-limit windows and the journal (default real time). */
   clock?: Clock;
   /** Where to log one line per answered request (default: silent). */
@@ -125,7 +135,10 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedSandboxOpt
     apps: apps.map((a) => ({ ...a })),
     tokenLifetimeSec,
     sessions: [...(options.sessions ?? [DEFAULT_SESSION])],
-    rateLimits: { ...(options.rateLimits ?? {}) },
+    rateLimits: {
+      ...(options.defaultRateLimits === false ? {} : DOCUMENTED_RATE_LIMITS),
+      ...(options.rateLimits ?? {}),
+    },
     clock: options.clock ?? systemClock,
     logger: options.logger ?? silentLogger,
     journalLimit: options.journalLimit ?? 10_000,

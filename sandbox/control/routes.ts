@@ -5,7 +5,8 @@
  * - `GET  /__sandbox/faults`      current fault settings;
  * - `POST /__sandbox/faults`      change them (body: see {@linkcode FaultRequest});
  * - `GET  /__sandbox/journal`     journal (`?endpoint=` to filter); `DELETE` clears it;
- * - `GET|POST /__sandbox/rate_limits` read / change limits (`{"<name>": {perSecond, perMinute} | null}`);
+ * - `GET|POST /__sandbox/rate_limits` read / change limits (`{"<name>": {perSecond, perMinute} | null}`;
+ *   `{"off": true}` removes every limit, `{"documented": true}` restores the documented ones);
  * - `POST /__sandbox/reset`       back to a fresh start.
  *
  * Answers are `{code:0, message:"ok", data}`; bad requests HTTP 400 `{code:400, message}`.
@@ -24,7 +25,7 @@ import {
   type LoggedOutStyle,
 } from "../faults.ts";
 import type { RateLimitSpec } from "../options.ts";
-import { GLOBAL_LIMIT } from "../rate_limits.ts";
+import { DOCUMENTED_RATE_LIMITS, EXTRA_LIMIT_NAMES } from "../rate_limits.ts";
 import type { SandboxState } from "../state.ts";
 
 /** One deterministic fault request: the next `n` (default 1) calls answer `kind` (default `"error"`). */
@@ -102,9 +103,17 @@ export function registerControlRoutes(app: SandboxApp, state: SandboxState): voi
   app.get(`${CONTROL_PREFIX}/rate_limits`, (c) => ok(c, state.rateLimits.table));
   app.post(`${CONTROL_PREFIX}/rate_limits`, async (c) => {
     try {
-      const body = await c.req.json() as Record<string, RateLimitSpec | null>;
+      const body = await c.req.json() as Record<string, RateLimitSpec | null | boolean>;
+      if (body.off === true) state.rateLimits.clear();
+      if (body.documented === true) {
+        for (const [name, spec] of Object.entries(DOCUMENTED_RATE_LIMITS)) state.rateLimits.set(name, spec);
+      }
       for (const [name, spec] of Object.entries(body)) {
-        if (name !== GLOBAL_LIMIT && !isEndpointName(name)) throw new RangeError(`未知的接口名：${name}`);
+        if (name === "off" || name === "documented") continue;
+        if (typeof spec === "boolean") throw new RangeError(`${name} 的取值必须是限流对象或 null`);
+        if (!EXTRA_LIMIT_NAMES.includes(name) && !isEndpointName(name)) {
+          throw new RangeError(`未知的接口名：${name}`);
+        }
         state.rateLimits.set(name, spec ?? undefined);
       }
     } catch (e) {

@@ -16,6 +16,8 @@
  *   directory's users and in `meeting.botChats` (default none).
  * - content over 30 KB (card/post) or 150 KB (others) → 230025 (byte count of
  *   `content` is an ASSUMPTION).
+ * - 5 QPS per recipient (user, or chat shared by all bots) → 429 + 99991400
+ *   (budget `im_message_recipient`, on by default).
  * - `uuid`: the same uuid within 1 h answers the first message again (no new send).
  *
  * @module
@@ -23,7 +25,8 @@
 import type { SandboxApp, SandboxContext } from "../_env.ts";
 import { enforceRateLimit } from "../_guards.ts";
 import { endpoint } from "../_middleware.ts";
-import { openApiError, sendJson } from "../_respond.ts";
+import { openApiError, sendJson, throttled } from "../_respond.ts";
+import { IM_RECIPIENT_LIMIT } from "../rate_limits.ts";
 import { requireCaller } from "../auth/_bearer.ts";
 import { type SandboxUser, USER_ID_TYPES, type UserIdType } from "../contact/directory.ts";
 import { IM_MESSAGES_PATH } from "../scenarios/meeting/endpoints.ts";
@@ -142,6 +145,11 @@ async function sendMessage(c: SandboxContext, family: MeetingFamily): Promise<Re
     if (!user) return openApiError(c, clock, 400, 230013, "Bot has NO availability to this user.");
     chatId = await p2pChatId(caller.appId, user);
   }
+
+  // 5 QPS per recipient: per user for user sends, per chat (shared by all bots) for chat sends.
+  const recipient = user ? `user:${user.openId}` : `chat:${chatId}`;
+  const perRecipient = family.state.rateLimits.hit(recipient, IM_RECIPIENT_LIMIT, false);
+  if (!perRecipient.ok) return throttled(c, clock, "open_api", perRecipient.limit, perRecipient.resetSec);
 
   const now = clock.now();
   const again = typeof uuid === "string"

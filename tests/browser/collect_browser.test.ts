@@ -56,6 +56,8 @@ Deno.test({
         deliveryDelayMs: 300,
         messengerPollMs: 250,
         messengerPageSize: 2,
+        // The Open API collector (compared below) reads with a user token: UNCONFIRMED, so the flag.
+        imUserTokenReads: true,
       },
     });
     const server = await sandbox.listen();

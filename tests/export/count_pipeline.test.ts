@@ -18,6 +18,8 @@ Deno.test("pipeline with counts: exports ≈ the minimum, counts reported apart,
       endDate: "2024-03-31",
       spikeDays: 1,
       deliveryDelayMs: 0,
+      // The Open API collector reads with a user token: UNCONFIRMED on Feishu, so the flag.
+      imUserTokenReads: true,
     },
   });
   const server = await sandbox.listen();

@@ -23,6 +23,11 @@ export function exportBannerLines(state: SandboxState, url: string): string[] {
     `  飞书网页版（扫码登录）：${url}/messenger/`,
     `  模拟扫码：POST ${url}/__sandbox/messenger/scan   使会话失效：POST ${url}/__sandbox/messenger/logout`,
     `  导出设置：GET|POST ${url}/__sandbox/export，例如 {"deliveryDelayMs":500,"shuffleMs":2000}`,
-    `  开放平台消息接口：会话 ID ${f.botChatId}，用户令牌 ${f.options.userAccessTokens[0] ?? "（无）"}`,
+    f.options.imUserTokenReads
+      ? `  开放平台消息接口（未经官方确认的用户令牌读取已开启）：会话 ID ${f.botChatId}，用户令牌 ${
+        f.options.userAccessTokens[0] ?? "（无）"
+      }`
+      : `  开放平台消息接口：按文档只接受 tenant_access_token（本应用机器人不在该会话，返回 230002/234004）；` +
+        `--im-user-token 开启未经确认的用户令牌读取`,
   ];
 }

@@ -19,7 +19,6 @@
  *
  * @module
  */
-import { RateLimiter } from "../../rate_limits.ts";
 import type { SandboxState } from "../../state.ts";
 import { Directory, type SandboxUser } from "../../contact/directory.ts";
 import { DeliveryEngine, type DeliveryRecord } from "../../events/deliveries.ts";
@@ -88,8 +87,6 @@ export class MeetingFamily {
   readonly hub: WsHub;
   /** Messages sent, oldest first. */
   readonly sentMessages: SentMessage[] = [];
-  /** Per-app budget shared by the minutes endpoints (scope `"minutes"`). */
-  readonly minutesLimiter: RateLimiter;
   /** Secret signing media links. */
   readonly mediaSecret: string = randomHex(32);
   /** Real-time waits (cancelled on close/reset). */
@@ -118,9 +115,6 @@ export class MeetingFamily {
       hub: this.hub,
       options: () => this.#options,
     });
-    const minutes = state.options.rateLimits.minutes ??
-      (this.#options.minutesPerSecond > 0 ? { perSecond: this.#options.minutesPerSecond } : undefined);
-    this.minutesLimiter = new RateLimiter(state.clock, minutes ? { minutes } : {});
   }
 
   /** Current options. */
@@ -140,12 +134,6 @@ export class MeetingFamily {
       else next[key] = structuredClone(value);
     }
     validate(next);
-    if (patch.minutesPerSecond !== undefined) {
-      this.minutesLimiter.set(
-        "minutes",
-        next.minutesPerSecond > 0 ? { perSecond: next.minutesPerSecond } : undefined,
-      );
-    }
     this.#options = next;
     return next;
   }
@@ -238,7 +226,6 @@ export class MeetingFamily {
     this.userTokens.clear();
     this.sentMessages.length = 0;
     this.#mediaCuts = [];
-    this.minutesLimiter.resetCounters();
   }
 
   #openIdOf(userId: string | undefined): string | undefined {

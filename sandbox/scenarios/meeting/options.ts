@@ -52,8 +52,6 @@ export interface MeetingSandboxOptions {
   mediaSizeBytes?: number;
   /** Lifetime of a media `download_url`, ms (default 1 day, as Feishu). */
   mediaUrlTtlMs?: number;
-  /** Per-app budget shared by the minutes endpoints, per second (default 5; 0 turns it off). */
-  minutesPerSecond?: number;
   /** Lifetime of user access tokens, seconds (default 7200). */
   userTokenLifetimeSec?: number;
   /** Lifetime of refresh tokens, seconds (default 604800 = 7 days). */
@@ -114,8 +112,6 @@ export interface ResolvedMeetingOptions {
   mediaSizeBytes: number;
   /** Media link lifetime, ms. */
   mediaUrlTtlMs: number;
-  /** Minutes budget per second (0 = off). */
-  minutesPerSecond: number;
   /** User token lifetime, s. */
   userTokenLifetimeSec: number;
   /** Refresh token lifetime, s. */
@@ -161,7 +157,6 @@ export function resolveMeetingOptions(o: MeetingSandboxOptions, sandboxSeed: num
     recordingNotReady: o.recordingNotReady ?? "generating",
     mediaSizeBytes: o.mediaSizeBytes ?? DEFAULT_MEDIA_SIZE_BYTES,
     mediaUrlTtlMs: o.mediaUrlTtlMs ?? 86_400_000,
-    minutesPerSecond: o.minutesPerSecond ?? 5,
     userTokenLifetimeSec: o.userTokenLifetimeSec ?? 7200,
     refreshTokenLifetimeSec: o.refreshTokenLifetimeSec ?? 604_800,
     redirectUris: o.redirectUris ? [...o.redirectUris] : undefined,
@@ -213,7 +208,6 @@ export function validate(r: ResolvedMeetingOptions): void {
     `mediaSizeBytes 必须是 64 到 ${MAX_MEDIA_SIZE_BYTES} 之间的整数，实际为 ${r.mediaSizeBytes}`,
   );
   check(r.mediaUrlTtlMs > 0, `mediaUrlTtlMs 必须大于 0，实际为 ${r.mediaUrlTtlMs}`);
-  check(Number.isInteger(r.minutesPerSecond) && r.minutesPerSecond >= 0, "minutesPerSecond 必须是非负整数");
   check(r.userTokenLifetimeSec > 0, `userTokenLifetimeSec 必须大于 0，实际为 ${r.userTokenLifetimeSec}`);
   check(
     r.refreshTokenLifetimeSec > 0,
