@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { CLM_ERRORS } from "./clm/shapes.ts";
 import type { Clock } from "../lib/time/mod.ts";
 import type { SandboxContext } from "./_env.ts";
 import type { EndpointFamily } from "./endpoints.ts";
@@ -88,17 +89,6 @@ export function openApiError(
   return sendJson(c, clock, { code, msg, error }, status, { "x-tt-logid": logId });
 }
 
-/** CLM web error body `{code, message, data:null}` (shape is an assumption). */
-export function clmError(
-  c: SandboxContext,
-  clock: Clock,
-  status: number,
-  code: number,
-  message: string,
-): Response {
-  return sendJson(c, clock, { code, message, data: null }, status);
-}
-
 /** HTTP 429 in the family's shape, with `x-ogw-ratelimit-limit` / `x-ogw-ratelimit-reset`. */
 export function throttled(
   c: SandboxContext,
@@ -114,8 +104,9 @@ export function throttled(
     "x-ogw-ratelimit-reset": String(Math.max(1, Math.ceil(resetSec))),
   };
   if (family === "clm") {
-    // Assumption: the CLM web app's throttling shape is unknown; also send Retry-After.
-    return sendJson(c, clock, { code: 429, message: "请求过于频繁，请稍后重试", data: null }, 429, {
+    // UNCONFIRMED: the CLM web app's throttling shape is unknown (clm/shapes.ts); also send Retry-After.
+    const answer = CLM_ERRORS.throttled();
+    return sendJson(c, clock, answer.body, answer.status, {
       ...headers,
       "retry-after": headers["x-ogw-ratelimit-reset"],
     });
@@ -134,7 +125,10 @@ export function internalError(
   status: number,
   code?: number,
 ): Response {
-  if (family === "clm") return clmError(c, clock, status, code ?? 500, "系统繁忙，请稍后重试");
+  if (family === "clm") {
+    const answer = CLM_ERRORS.internal(status, code);
+    return sendJson(c, clock, answer.body, answer.status);
+  }
   if (family === "token") return sendJson(c, clock, { code: code ?? 2200, msg: "Internal Error" }, status);
   if (family === "oauth") {
     // v2 OAuth: 20072 "temporarily unavailable" [503], otherwise 20050 "server error" [500].

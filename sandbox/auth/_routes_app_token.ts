@@ -30,7 +30,7 @@ export const APP_TOKEN_PATH = "/open-apis/auth/v3/app_access_token/internal";
 const WELL_FORMED_APP_ID = /^cli_[0-9a-z]{16}$/;
 
 /** Register the token endpoints on `app`. */
-export function registerAuthRoutes(app: SandboxApp, state: SandboxState): void {
+export function registerAppTokenRoutes(app: SandboxApp, state: SandboxState): void {
   app.post(TENANT_TOKEN_PATH, endpoint(state, "tenant_token"), (c) => issueToken(c, state, "tenant"));
   app.post(APP_TOKEN_PATH, endpoint(state, "app_token"), (c) => issueToken(c, state, "app"));
 }

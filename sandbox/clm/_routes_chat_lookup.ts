@@ -6,12 +6,10 @@
  * - `GET /clm/api/cooperation/info?cooperationId=<id>` → `data.{cooperationId, openChatId}`;
  * - `GET /accounts/page/login`: the stand-in login page logged-out answers point to.
  *
- * ASSUMPTIONS (undocumented web API): envelope `{code, message, data}`;
- * a missing id parameter → HTTP 200 `{code:400}`; an unknown id → HTTP 200
- * `{code:404, message:"合同不存在"/"协作不存在", data:null}` (web apps of this kind
- * answer business errors with HTTP 200); extra fields (`contractName`,
- * `contractId` on the cooperation, `taskList`). A missing cooperation/chat id
- * is rendered as an omitted field or `null`, alternating per contract.
+ * Every shape here is UNCONFIRMED and built by `shapes.ts` (the one file to
+ * edit with captured answers): envelope, business errors (missing id → 400,
+ * unknown id → 404, both HTTP 200), extra fields. A missing cooperation/chat
+ * id is rendered as an omitted field or `null`, alternating per contract.
  *
  * @module
  */
@@ -19,19 +17,26 @@ import type { SandboxApp, SandboxContext } from "../_env.ts";
 import { enforceRateLimit, requireSession } from "../_guards.ts";
 import { endpoint } from "../_middleware.ts";
 import { loginPageHtml } from "../_pages.ts";
-import { clmError, sendJson } from "../_respond.ts";
-import type { SandboxContract } from "../contract/data.ts";
+import { sendJson } from "../_respond.ts";
 import type { SandboxState } from "../state.ts";
+import {
+  CLM_ERRORS,
+  CLM_PATHS,
+  type ClmAnswer,
+  clmOk,
+  contractAndTaskData,
+  cooperationInfoData,
+} from "./shapes.ts";
 
 /** Path of the contract-and-task endpoint. */
-export const CONTRACT_AND_TASK_PATH = "/clm/api/workflow/composition/contractAndTask";
+export const CONTRACT_AND_TASK_PATH = CLM_PATHS.contractAndTask;
 /** Path of the cooperation info endpoint. */
-export const COOPERATION_INFO_PATH = "/clm/api/cooperation/info";
+export const COOPERATION_INFO_PATH = CLM_PATHS.cooperationInfo;
 /** Path of the stand-in login page. */
-export const LOGIN_PAGE_PATH = "/accounts/page/login";
+export const LOGIN_PAGE_PATH = CLM_PATHS.loginPage;
 
 /** Register the CLM web endpoints and the login page on `app`. */
-export function registerClmRoutes(app: SandboxApp, state: SandboxState): void {
+export function registerClmLookupRoutes(app: SandboxApp, state: SandboxState): void {
   app.get(CONTRACT_AND_TASK_PATH, endpoint(state, "contract_and_task"), (c) => contractAndTask(c, state));
   app.get(COOPERATION_INFO_PATH, endpoint(state, "cooperation_info"), (c) => cooperationInfo(c, state));
   app.get(LOGIN_PAGE_PATH, (c) => {
@@ -39,12 +44,6 @@ export function registerClmRoutes(app: SandboxApp, state: SandboxState): void {
     if (entry) entry.endpoint = "login_page";
     return c.html(loginPageHtml(c.req.query("redirect_uri")));
   });
-}
-
-/** Put `value` under `key`, or render the absence as the contract dictates. */
-function setOptional(target: Record<string, unknown>, key: string, value: string | null, c: SandboxContract) {
-  if (value !== null) target[key] = value;
-  else if (c.absentAs === "null") target[key] = null;
 }
 
 /** Session + rate limit; the refusing `Response` or `undefined` to go on. */
@@ -58,30 +57,23 @@ function contractAndTask(c: SandboxContext, state: SandboxState): Response {
   const refused = guard(c, state);
   if (refused) return refused;
   const id = c.req.query("contractId");
-  if (!id) return clmError(c, state.clock, 200, 400, "参数错误：缺少 contractId");
+  if (!id) return sendClm(c, state, CLM_ERRORS.badRequest("缺少 contractId"));
   const contract = state.contractIndex.byId(id);
-  if (!contract) return clmError(c, state.clock, 200, 404, "合同不存在");
-  const contractInfo: Record<string, unknown> = {
-    contractId: contract.contractId,
-    contractNumber: contract.contractNumber,
-    contractName: contract.contractName,
-  };
-  setOptional(contractInfo, "cooperationId", contract.cooperationId, contract);
-  return sendJson(c, state.clock, {
-    code: 0,
-    message: "success",
-    data: { contract: { contractInfo }, taskList: [] },
-  });
+  if (!contract) return sendClm(c, state, CLM_ERRORS.contractNotFound());
+  return sendClm(c, state, clmOk(contractAndTaskData(contract)));
 }
 
 function cooperationInfo(c: SandboxContext, state: SandboxState): Response {
   const refused = guard(c, state);
   if (refused) return refused;
   const id = c.req.query("cooperationId");
-  if (!id) return clmError(c, state.clock, 200, 400, "参数错误：缺少 cooperationId");
+  if (!id) return sendClm(c, state, CLM_ERRORS.badRequest("缺少 cooperationId"));
   const contract = state.contractIndex.byCooperationId(id);
-  if (!contract) return clmError(c, state.clock, 200, 404, "协作不存在");
-  const data: Record<string, unknown> = { cooperationId: id, contractId: contract.contractId };
-  setOptional(data, "openChatId", contract.openChatId, contract);
-  return sendJson(c, state.clock, { code: 0, message: "success", data });
+  if (!contract) return sendClm(c, state, CLM_ERRORS.cooperationNotFound());
+  return sendClm(c, state, clmOk(cooperationInfoData(contract, id)));
+}
+
+/** Send a {@linkcode ClmAnswer}. */
+export function sendClm(c: SandboxContext, state: SandboxState, answer: ClmAnswer): Response {
+  return sendJson(c, state.clock, answer.body, answer.status);
 }

@@ -8,9 +8,9 @@
  * (default -480), body `{keyword?, searchTabEnumCode?, searchCooperationByCreateTime:
  * [fromMs, toMs]}` (inclusive epoch ms).
  *
- * ASSUMPTIONS (the real response is undocumented; this is the contract shared
- * with the export pipeline): success `{code:0, message:"success", data:{taskId,
- * total}}` where `total` counts the matching records; the file is delivered
+ * UNCONFIRMED (the real response is undocumented; shapes built by `shapes.ts`,
+ * the one file to edit with captured answers): success `{code:0, message:"success",
+ * data:{taskId, total}}` where `total` counts the matching records; the file is delivered
  * later as a bot message and holds min(total, 1000) rows, the first by
  * creation time, so truncation shows as total > rows and in the message text;
  * a bad body → HTTP 200 `{code:400, message}`; `searchTabEnumCode` does not
@@ -26,7 +26,8 @@
 import type { SandboxApp, SandboxContext } from "../_env.ts";
 import { enforceRateLimit, requireSession } from "../_guards.ts";
 import { endpoint } from "../_middleware.ts";
-import { clmError, sendJson } from "../_respond.ts";
+import { sendClm } from "./_routes_chat_lookup.ts";
+import { CLM_ERRORS, clmOk, exportAcceptedData, searchPageData } from "./shapes.ts";
 import type { SandboxState } from "../state.ts";
 import { COOPERATION_EXPORT_PATH, COOPERATION_SEARCH_PATH } from "../scenarios/export/endpoints.ts";
 import type { ExportRequest } from "./export_task.ts";
@@ -39,7 +40,7 @@ import {
 } from "./search.ts";
 
 /** Register the export endpoint and the list endpoint. */
-export function registerClmExportRoute(app: SandboxApp, state: SandboxState): void {
+export function registerClmExportRoutes(app: SandboxApp, state: SandboxState): void {
   app.post(COOPERATION_EXPORT_PATH, endpoint(state, "cooperation_export"), (c) => exportRecords(c, state));
   app.post(COOPERATION_SEARCH_PATH, endpoint(state, "cooperation_search"), (c) => searchRecords(c, state));
 }
@@ -63,7 +64,7 @@ async function admit(c: SandboxContext, state: SandboxState): Promise<Record<str
 }
 
 function bad(c: SandboxContext, state: SandboxState, why: string): Response {
-  return clmError(c, state.clock, 200, 400, `参数错误：${why}`);
+  return sendClm(c, state, CLM_ERRORS.badRequest(why));
 }
 
 async function exportRecords(c: SandboxContext, state: SandboxState): Promise<Response> {
@@ -72,11 +73,7 @@ async function exportRecords(c: SandboxContext, state: SandboxState): Promise<Re
   const parsed = parseBody(body, c.req.header("timezone-offset"));
   if (typeof parsed === "string") return bad(c, state, parsed);
   const task = exportFamily(state).requestExport(parsed);
-  return sendJson(c, state.clock, {
-    code: 0,
-    message: "success",
-    data: { taskId: task.taskId, total: task.total },
-  });
+  return sendClm(c, state, clmOk(exportAcceptedData(task)));
 }
 
 async function searchRecords(c: SandboxContext, state: SandboxState): Promise<Response> {
@@ -87,7 +84,7 @@ async function searchRecords(c: SandboxContext, state: SandboxState): Promise<Re
   const paging = parsePaging(body);
   if (typeof paging === "string") return bad(c, state, paging);
   const page = searchCooperationRecords(exportFamily(state).dataset, { ...parsed, ...paging });
-  return sendJson(c, state.clock, { code: 0, message: "success", data: page });
+  return sendClm(c, state, clmOk(searchPageData(page)));
 }
 
 /** `pageNum` (default 1) and `pageSize` (default 20, 1..100), or a Chinese reason. */

@@ -44,7 +44,8 @@ import {
   CONTACT_USER_PATH,
   CONTACT_USERS_BATCH_PATH,
 } from "../scenarios/meeting/endpoints.ts";
-import type { MeetingFamily } from "../scenarios/meeting/family.ts";
+import { type MeetingFamily, meetingFamily } from "../scenarios/meeting/family.ts";
+import type { SandboxState } from "../state.ts";
 import { departmentJson, userJson } from "./_contact_json.ts";
 
 /** Largest `page_size` of the contact list endpoints. */
@@ -59,8 +60,8 @@ interface Common {
 }
 
 /** Register the contact endpoints (the fixed `users/…` paths before `users/:user_id`). */
-export function registerContactRoutes(app: SandboxApp, family: MeetingFamily): void {
-  const state = family.state;
+export function registerContactRoutes(app: SandboxApp, state: SandboxState): void {
+  const family = meetingFamily(state);
   app.get(
     CONTACT_FIND_BY_DEPARTMENT_PATH,
     endpoint(state, "contact_users_by_department"),

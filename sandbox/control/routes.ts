@@ -13,6 +13,9 @@
  *
  * @module
  */
+import { registerExportControlRoutes } from "./_export.ts";
+import { registerMeetingControlRoutes } from "./_meeting.ts";
+import { meetingFamily } from "../scenarios/meeting/family.ts";
 import type { SandboxApp, SandboxContext } from "../_env.ts";
 import { CONTROL_PREFIX } from "../_middleware.ts";
 import { ENDPOINTS, isEndpointName } from "../endpoints.ts";
@@ -60,6 +63,8 @@ export interface FaultRequest {
 
 /** Register the control endpoints on `app`. */
 export function registerControlRoutes(app: SandboxApp, state: SandboxState): void {
+  registerExportControlRoutes(app, state);
+  registerMeetingControlRoutes(app, meetingFamily(state));
   const ok = (c: SandboxContext, data: unknown) => c.json({ code: 0, message: "ok", data });
   const bad = (c: SandboxContext, message: string) => c.json({ code: 400, message }, 400);
 

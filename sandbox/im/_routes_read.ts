@@ -51,7 +51,7 @@ import { DOWNLOAD_LABEL } from "../clm/notice_text.ts";
 type Handler = (c: SandboxContext, family: ExportFamily) => Response | Promise<Response>;
 
 /** Register the IM endpoints (they pass unknown chats/messages on to later routes). */
-export function registerImRoutes(app: SandboxApp, state: SandboxState): void {
+export function registerImReadRoutes(app: SandboxApp, state: SandboxState): void {
   app.get(IM_MESSAGES_PATH, (c, next) => {
     const chatId = c.req.query("container_id");
     return owned(c, next, state, "export_im_messages", (f) => !chatId || !!f.chat(chatId), listMessages);

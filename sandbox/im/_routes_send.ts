@@ -75,7 +75,7 @@ async function botInChat(family: MeetingFamily, appId: string, chatId: string): 
 }
 
 /** Register the IM send endpoint. */
-export function registerImRoutes(app: SandboxApp, family: MeetingFamily): void {
+export function registerImSendRoutes(app: SandboxApp, family: MeetingFamily): void {
   app.post(IM_MESSAGES_PATH, endpoint(family.state, "im_message_create"), (c) => sendMessage(c, family));
 }
 

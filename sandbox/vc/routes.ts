@@ -1,15 +1,10 @@
 /**
- * VC recording and minutes (shared/docs/feishu-api.md §4):
+ * VC recording (open.feishu.cn/document/server-docs/vc-v1/meeting-recording/get):
  * - `GET /open-apis/vc/v1/meetings/:meeting_id/recording` (tenant token: any
  *   meeting; user token: the owner's only → 121005 [403]); 121003 bad id
  *   [400]; 121004 unknown or unrecorded meeting [404]; before the recording
  *   exists: 124002 "recording generating" (code per lark-cli; HTTP 400 is an
- *   ASSUMPTION) or, with `recordingNotReady: "not_found"`, 121004 [404];
- * - `GET /open-apis/minutes/v1/minutes/:minute_token` → `data.minute`;
- * - `GET /open-apis/minutes/v1/minutes/:minute_token/media` → `data.download_url`;
- *   both: 2091001 bad token [400], 2091002 unknown [404], 2091003 not ready
- *   (HTTP 400 ASSUMED), 2091005 not the owner's with a user token [403];
- *   each its own documented 5/s per app (`DOCUMENTED_RATE_LIMITS`).
+ *   ASSUMPTION) or, with `recordingNotReady: "not_found"`, 121004 [404].
  *
  * @module
  */
@@ -17,27 +12,18 @@ import type { SandboxApp, SandboxContext } from "../_env.ts";
 import { enforceRateLimit } from "../_guards.ts";
 import { endpoint } from "../_middleware.ts";
 import { openApiError, sendJson } from "../_respond.ts";
-import { type Caller, requireCaller } from "../auth/_bearer.ts";
-import { USER_ID_TYPES, userIdOf, type UserIdType } from "../contact/directory.ts";
-import {
-  MEDIA_DOWNLOAD_PATH,
-  MINUTE_MEDIA_PATH,
-  MINUTE_PATH,
-  RECORDING_PATH,
-} from "../scenarios/meeting/endpoints.ts";
-import type { MeetingFamily } from "../scenarios/meeting/family.ts";
-import { durationMs, recordingUrl, type SandboxMeeting } from "./meetings.ts";
-import { mediaSignature, serveMedia } from "../minutes/_serve_media.ts";
+import { requireCaller } from "../auth/_bearer.ts";
+import { RECORDING_PATH } from "../scenarios/meeting/endpoints.ts";
+import { type MeetingFamily, meetingFamily } from "../scenarios/meeting/family.ts";
+import type { SandboxState } from "../state.ts";
+import { durationMs, recordingUrl } from "./meetings.ts";
 
 const BOTH = { tenant: true, user: true };
 
-/** Register the VC and minutes endpoints and the media download. */
-export function registerVcRoutes(app: SandboxApp, family: MeetingFamily): void {
-  const state = family.state;
+/** Register the VC recording endpoint. */
+export function registerVcRoutes(app: SandboxApp, state: SandboxState): void {
+  const family = meetingFamily(state);
   app.get(RECORDING_PATH, endpoint(state, "vc_recording"), (c) => recording(c, family));
-  app.get(MINUTE_MEDIA_PATH, endpoint(state, "minute_media"), (c) => minute(c, family, true));
-  app.get(MINUTE_PATH, endpoint(state, "minute_get"), (c) => minute(c, family, false));
-  app.get(MEDIA_DOWNLOAD_PATH, endpoint(state, "media_download"), (c) => serveMedia(c, family));
 }
 
 function recording(c: SandboxContext, family: MeetingFamily): Response {
@@ -65,57 +51,5 @@ function recording(c: SandboxContext, family: MeetingFamily): Response {
     code: 0,
     msg: "success",
     data: { recording: { url: recordingUrl(meeting), duration: String(durationMs(meeting)) } },
-  });
-}
-
-/** Shared checks of the two minutes endpoints; the meeting or the refusing `Response`. */
-function minuteGuard(c: SandboxContext, family: MeetingFamily, caller: Caller): SandboxMeeting | Response {
-  const clock = family.state.clock;
-  const limited = enforceRateLimit(c, family.state, caller.appId);
-  if (limited) return limited;
-  const token = c.req.param("minute_token") ?? "";
-  if (!/^[a-z0-9]{24}$/.test(token)) return openApiError(c, clock, 400, 2091001, "param is invalid");
-  const meeting = family.meetings.byMinuteToken(token);
-  if (!meeting || !meeting.recorded) return openApiError(c, clock, 404, 2091002, "resource not found");
-  if (caller.kind === "user" && caller.user.openId !== meeting.owner.openId) {
-    return openApiError(c, clock, 403, 2091005, "permission deny");
-  }
-  if (clock.now() < meeting.recordingReadyAt) return openApiError(c, clock, 400, 2091003, "minute not ready");
-  return meeting;
-}
-
-async function minute(c: SandboxContext, family: MeetingFamily, media: boolean): Promise<Response> {
-  const clock = family.state.clock;
-  const caller = requireCaller(c, family, BOTH);
-  if (caller instanceof Response) return caller;
-  const userIdType = (c.req.query("user_id_type") ?? "open_id") as UserIdType;
-  if (!media && !USER_ID_TYPES.includes(userIdType)) {
-    return openApiError(c, clock, 400, 99992402, "field validation failed", [
-      { field: "user_id_type", description: "user_id_type is invalid" },
-    ]);
-  }
-  const meeting = minuteGuard(c, family, caller);
-  if (meeting instanceof Response) return meeting;
-  if (media) {
-    const expires = clock.now() + family.options.mediaUrlTtlMs;
-    const sig = await mediaSignature(family, meeting.minuteToken, expires);
-    const url = new URL(MEDIA_DOWNLOAD_PATH.replace(":minute_token", meeting.minuteToken), c.req.url);
-    url.search = new URLSearchParams({ expires: String(expires), sig }).toString();
-    return sendJson(c, clock, { code: 0, msg: "success", data: { download_url: url.toString() } });
-  }
-  return sendJson(c, clock, {
-    code: 0,
-    msg: "success",
-    data: {
-      minute: {
-        token: meeting.minuteToken,
-        owner_id: userIdOf(meeting.owner, userIdType),
-        create_time: String(meeting.endedAt),
-        title: meeting.topic,
-        cover: `https://internal-api-lark-file.feishu.cn/static-resource/v1/${meeting.minuteToken}~cover.jpg`,
-        duration: String(durationMs(meeting)),
-        url: recordingUrl(meeting),
-      },
-    },
   });
 }

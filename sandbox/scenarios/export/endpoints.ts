@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { CLM_PATHS } from "../../clm/shapes.ts";
 import type { EndpointInfo } from "../../endpoints.ts";
 
 /** Names of the export family's endpoints. */
@@ -21,13 +22,13 @@ export type ExportEndpointName =
   | "messenger_file";
 
 /** Path of the CLM export endpoint. */
-export const COOPERATION_EXPORT_PATH = "/clm/api/cooperation/exportCooperationRecords";
+export const COOPERATION_EXPORT_PATH = CLM_PATHS.exportRecords;
 /**
  * Path of the CLM cooperation-record list endpoint. ASSUMPTION: the real path
  * is undocumented; the pipeline replays whatever the browser called (its
  * `count.curl`), so only the sandbox uses this one.
  */
-export const COOPERATION_SEARCH_PATH = "/clm/api/cooperation/searchCooperationRecords";
+export const COOPERATION_SEARCH_PATH = CLM_PATHS.searchRecords;
 /** Path of the IM message list endpoint. */
 export const IM_MESSAGES_PATH = "/open-apis/im/v1/messages";
 /** Path pattern (Hono) of the IM message resource endpoint. */

@@ -44,7 +44,6 @@ export * from "../../clm/export_task.ts";
 export * from "../../im/chat_message.ts";
 export * from "./family.ts";
 export * from "./banner.ts";
-export { registerExportRoutes } from "./routes.ts";
 export { applyExportControl, type ExportControlRequest, exportOverview } from "../../control/_export.ts";
 export { attachmentHeader, buildExportXlsx, EXPORT_SHEET_NAME, XLSX_MIME } from "../../clm/_xlsx_file.ts";
 export type { MessengerMessage } from "../../messenger/routes.ts";

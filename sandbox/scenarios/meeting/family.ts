@@ -241,8 +241,18 @@ export function meetingFamily(target: SandboxState | { state: SandboxState }): M
   const state = "families" in target ? target : target.state;
   let family = state.families.get(MEETING_FAMILY_KEY) as MeetingFamily | undefined;
   if (!family) {
-    family = new MeetingFamily(state);
-    state.families.set(MEETING_FAMILY_KEY, family);
+    const created = new MeetingFamily(state);
+    family = created;
+    state.families.set(MEETING_FAMILY_KEY, created);
+    state.onReset(() => created.reset());
+    // Stopgap for a missing "sandbox closed" hook: `listen().close()` releases the
+    // hang registry before shutting the server down, so cancel pending
+    // redeliveries and waits then too (sockets close with the server by themselves).
+    const release = state.hangs.release.bind(state.hangs);
+    state.hangs.release = () => {
+      created.cancelPending();
+      return release();
+    };
   }
   return family;
 }
