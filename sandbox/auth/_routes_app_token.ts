@@ -15,17 +15,14 @@
  *
  * @module
  */
+import { APP_TOKEN_PATH, TENANT_TOKEN_PATH } from "./endpoints.ts";
+export { APP_TOKEN_PATH, TENANT_TOKEN_PATH };
 import type { SandboxApp, SandboxContext } from "../_env.ts";
 import { enforceRateLimit } from "../_guards.ts";
 import { endpoint } from "../_middleware.ts";
 import { sendJson } from "../_respond.ts";
 import type { SandboxState } from "../state.ts";
 import type { AppTokenKind } from "./tokens.ts";
-
-/** Path of the tenant token endpoint. */
-export const TENANT_TOKEN_PATH = "/open-apis/auth/v3/tenant_access_token/internal";
-/** Path of the app token endpoint. */
-export const APP_TOKEN_PATH = "/open-apis/auth/v3/app_access_token/internal";
 
 const WELL_FORMED_APP_ID = /^cli_[0-9a-z]{16}$/;
 

@@ -21,7 +21,7 @@ import { sendJson } from "../_respond.ts";
 import { callerFieldGrants, requireCaller } from "./_bearer.ts";
 import { withoutUngrantedFields } from "./scopes.ts";
 import { type AuthorizeInput, checkAuthorize } from "./_authorize.ts";
-import { AUTHORIZE_PATH, OAUTH_TOKEN_PATH, USER_INFO_PATH } from "../scenarios/meeting/endpoints.ts";
+import { AUTHORIZE_PATH, OAUTH_TOKEN_PATH, USER_INFO_PATH } from "./endpoints.ts";
 import type { MeetingFamily } from "../scenarios/meeting/family.ts";
 import { authorizeErrorHtml, consentPageHtml } from "./_oauth_pages.ts";
 import { oauthToken } from "./_oauth_token.ts";

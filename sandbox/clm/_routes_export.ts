@@ -27,9 +27,8 @@ import type { SandboxApp, SandboxContext } from "../_env.ts";
 import { enforceRateLimit, requireSession } from "../_guards.ts";
 import { endpoint } from "../_middleware.ts";
 import { sendClm } from "./_routes_chat_lookup.ts";
-import { CLM_ERRORS, clmOk, exportAcceptedData, searchPageData } from "./shapes.ts";
+import { CLM_ERRORS, CLM_PATHS, clmOk, exportAcceptedData, searchPageData } from "./shapes.ts";
 import type { SandboxState } from "../state.ts";
-import { COOPERATION_EXPORT_PATH, COOPERATION_SEARCH_PATH } from "../scenarios/export/endpoints.ts";
 import type { ExportRequest } from "./export_task.ts";
 import { exportFamily } from "../scenarios/export/family.ts";
 import {
@@ -41,8 +40,8 @@ import {
 
 /** Register the export endpoint and the list endpoint. */
 export function registerClmExportRoutes(app: SandboxApp, state: SandboxState): void {
-  app.post(COOPERATION_EXPORT_PATH, endpoint(state, "cooperation_export"), (c) => exportRecords(c, state));
-  app.post(COOPERATION_SEARCH_PATH, endpoint(state, "cooperation_search"), (c) => searchRecords(c, state));
+  app.post(CLM_PATHS.exportRecords, endpoint(state, "cooperation_export"), (c) => exportRecords(c, state));
+  app.post(CLM_PATHS.searchRecords, endpoint(state, "cooperation_search"), (c) => searchRecords(c, state));
 }
 
 /** Session, rate limit and body of a CLM call: the parsed body, or the refusing response. */

@@ -43,7 +43,7 @@ import {
   CONTACT_FIND_BY_DEPARTMENT_PATH,
   CONTACT_USER_PATH,
   CONTACT_USERS_BATCH_PATH,
-} from "../scenarios/meeting/endpoints.ts";
+} from "./endpoints.ts";
 import { type MeetingFamily, meetingFamily } from "../scenarios/meeting/family.ts";
 import type { SandboxState } from "../state.ts";
 import { departmentJson, userJson } from "./_contact_json.ts";

@@ -15,15 +15,14 @@
  *
  * @module
  */
+import { CONTRACT_SEARCH_PATH } from "./endpoints.ts";
+export { CONTRACT_SEARCH_PATH };
 import type { SandboxApp, SandboxContext } from "../_env.ts";
 import { enforceRateLimit, requireTenantToken } from "../_guards.ts";
 import { endpoint } from "../_middleware.ts";
 import { openApiError, sendJson } from "../_respond.ts";
 import type { SandboxContract } from "./data.ts";
 import type { SandboxState } from "../state.ts";
-
-/** Path of the contract search endpoint. */
-export const CONTRACT_SEARCH_PATH = "/open-apis/contract/v1/contracts/search";
 
 const USER_ID_TYPES = ["user_id", "union_id", "open_id"];
 const MAX_PAGE_SIZE = 50;

@@ -19,7 +19,7 @@ import type { SandboxApp, SandboxContext } from "../_env.ts";
 import { enforceRateLimit } from "../_guards.ts";
 import { endpoint } from "../_middleware.ts";
 import { sendJson } from "../_respond.ts";
-import { WS_CONNECT_PATH, WS_ENDPOINT_PATH } from "../scenarios/meeting/endpoints.ts";
+import { WS_CONNECT_PATH, WS_ENDPOINT_PATH } from "./endpoints.ts";
 import { randomHex } from "./event_crypto.ts";
 import type { MeetingFamily } from "../scenarios/meeting/family.ts";
 import { WS_MAX_CONNECTIONS } from "./ws_hub.ts";

@@ -43,7 +43,7 @@ import { rangedResponse } from "../_range.ts";
 import { MSG_USER_TOKEN_EXPIRED, MSG_USER_TOKEN_NOT_SUPPORTED } from "../auth/_bearer.ts";
 import type { SandboxState } from "../state.ts";
 import { attachmentHeader, XLSX_MIME } from "../clm/_xlsx_file.ts";
-import { IM_MESSAGES_PATH, IM_RESOURCE_PATH } from "../scenarios/export/endpoints.ts";
+import { IM_MESSAGES_PATH, IM_RESOURCE_PATH } from "./endpoints.ts";
 import type { ChatMessage } from "./chat_message.ts";
 import { type ExportFamily, exportFamily } from "../scenarios/export/family.ts";
 import { DOWNLOAD_LABEL } from "../clm/notice_text.ts";
@@ -54,11 +54,11 @@ type Handler = (c: SandboxContext, family: ExportFamily) => Response | Promise<R
 export function registerImReadRoutes(app: SandboxApp, state: SandboxState): void {
   app.get(IM_MESSAGES_PATH, (c, next) => {
     const chatId = c.req.query("container_id");
-    return owned(c, next, state, "export_im_messages", (f) => !chatId || !!f.chat(chatId), listMessages);
+    return owned(c, next, state, "im_message_list", (f) => !chatId || !!f.chat(chatId), listMessages);
   });
   app.get(IM_RESOURCE_PATH, (c, next) => {
     const id = c.req.param("message_id");
-    return owned(c, next, state, "export_im_resource", (f) => !!f.message(id), resource);
+    return owned(c, next, state, "im_message_resource", (f) => !!f.message(id), resource);
   });
 
   async function owned(
@@ -79,7 +79,7 @@ export function registerImReadRoutes(app: SandboxApp, state: SandboxState): void
       await next();
       if (c.res.status !== 404) return;
       // Nobody else knew it either: answer in Feishu's shape (assigning c.res replaces the 404).
-      const [code, msg] = name === "export_im_messages"
+      const [code, msg] = name === "im_message_list"
         ? [230001, "invalid container_id"] as const
         : [234003, "File not in msg."] as const;
       c.res = openApiError(c, state.clock, 400, code, msg);

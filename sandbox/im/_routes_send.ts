@@ -29,7 +29,7 @@ import { openApiError, sendJson, throttled } from "../_respond.ts";
 import { IM_RECIPIENT_LIMIT } from "../rate_limits.ts";
 import { requireCaller } from "../auth/_bearer.ts";
 import { type SandboxUser, USER_ID_TYPES, type UserIdType } from "../contact/directory.ts";
-import { IM_MESSAGES_PATH } from "../scenarios/meeting/endpoints.ts";
+import { IM_MESSAGES_PATH } from "./endpoints.ts";
 import { randomHex, sha256Hex } from "../events/event_crypto.ts";
 import type { MeetingFamily, SentMessage } from "../scenarios/meeting/family.ts";
 

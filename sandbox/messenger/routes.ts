@@ -23,7 +23,7 @@ import { sendJson } from "../_respond.ts";
 import type { SandboxState } from "../state.ts";
 import { chatListPage, chatPage, loginPage, notFoundPage } from "./_pages.ts";
 import { attachmentHeader, XLSX_MIME } from "../clm/_xlsx_file.ts";
-import { MESSENGER_ROOT } from "../scenarios/export/endpoints.ts";
+import { MESSENGER_ROOT } from "./endpoints.ts";
 import type { ChatMessage } from "../im/chat_message.ts";
 import { type ExportFamily, exportFamily } from "../scenarios/export/family.ts";
 import { MESSENGER_COOKIE } from "./messenger_auth.ts";

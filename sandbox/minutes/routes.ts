@@ -16,7 +16,7 @@ import { endpoint } from "../_middleware.ts";
 import { openApiError, sendJson } from "../_respond.ts";
 import { type Caller, requireCaller } from "../auth/_bearer.ts";
 import { USER_ID_TYPES, userIdOf, type UserIdType } from "../contact/directory.ts";
-import { MEDIA_DOWNLOAD_PATH, MINUTE_MEDIA_PATH, MINUTE_PATH } from "../scenarios/meeting/endpoints.ts";
+import { MEDIA_DOWNLOAD_PATH, MINUTE_MEDIA_PATH, MINUTE_PATH } from "./endpoints.ts";
 import { type MeetingFamily, meetingFamily } from "../scenarios/meeting/family.ts";
 import type { SandboxState } from "../state.ts";
 import { durationMs, recordingUrl, type SandboxMeeting } from "../vc/meetings.ts";

@@ -13,7 +13,7 @@ import { enforceRateLimit } from "../_guards.ts";
 import { endpoint } from "../_middleware.ts";
 import { openApiError, sendJson } from "../_respond.ts";
 import { requireCaller } from "../auth/_bearer.ts";
-import { RECORDING_PATH } from "../scenarios/meeting/endpoints.ts";
+import { RECORDING_PATH } from "./endpoints.ts";
 import { type MeetingFamily, meetingFamily } from "../scenarios/meeting/family.ts";
 import type { SandboxState } from "../state.ts";
 import { durationMs, recordingUrl } from "./meetings.ts";

@@ -50,7 +50,7 @@ Deno.test("OpenApiCollector: card notices from the sandbox, paired with their fi
     const { path, bytes } = await api.download(notices[0], dir);
     assert.ok(path.endsWith(t.fileName));
     assert.equal((await Deno.stat(path)).size, bytes);
-    assert.equal(sandbox.journal.count("export_im_resource"), 1);
+    assert.equal(sandbox.journal.count("im_message_resource"), 1);
   } finally {
     await server.close();
     await Deno.remove(dir, { recursive: true });

@@ -100,7 +100,7 @@ Deno.test("IM API: notices and file messages of the bot chat, paged, with a user
         ...items.map((i: { message_id: string }) => i.message_id),
       ].reverse(),
     );
-    assert.equal(sandbox.journal.count("export_im_messages"), 5);
+    assert.equal(sandbox.journal.count("im_message_list"), 5);
   });
 });
 
