@@ -1,5 +1,5 @@
 /** A fake Feishu long-connection endpoint for the adapter tests (not a test file itself). */
-import { decodeFrame, encodeFrame, frameHeader, type Pbbp2Frame } from "../../lib/events/mod.ts";
+import { decodeFrame, encodeFrame, frameHeader, type Pbbp2Frame } from "../../lib/testing/mod.ts";
 
 const SERVICE_ID = 33;
 

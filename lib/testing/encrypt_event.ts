@@ -1,11 +1,10 @@
-import { concatBytes, utf8 } from "./_bytes.ts";
-import { eventCipherKey } from "./decrypt.ts";
+import { eventCipherKey } from "../events/decrypt.ts";
 
 /**
  * Encrypt a plaintext event the way Feishu does (the inverse of
  * `decryptEvent`): base64 of `IV ‖ AES-256-CBC(PKCS#7)` with key
- * `SHA-256(encryptKey)`. For the sandbox and tests; `iv` defaults to 16
- * random bytes.
+ * `SHA-256(encryptKey)`. A test helper (the library only decrypts); `iv`
+ * defaults to 16 random bytes.
  *
  * @example
  * ```ts
@@ -23,7 +22,10 @@ export async function encryptEvent(plaintext: string, encryptKey: string, iv?: U
   const cipher = await crypto.subtle.encrypt(
     { name: "AES-CBC", iv: vector },
     await eventCipherKey(encryptKey),
-    utf8(plaintext),
+    new TextEncoder().encode(plaintext),
   );
-  return concatBytes([vector, new Uint8Array(cipher)]).toBase64();
+  const out = new Uint8Array(16 + cipher.byteLength);
+  out.set(vector);
+  out.set(new Uint8Array(cipher), 16);
+  return out.toBase64();
 }
