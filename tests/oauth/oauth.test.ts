@@ -9,7 +9,7 @@ import {
 } from "../../lib/oauth/mod.ts";
 import { FakeClock } from "../../lib/testing/mod.ts";
 import { LarkTokenEndpoints, SqliteTokenStore, TokenManager } from "../../lib/token/mod.ts";
-import { larkJson, type SeenCall, withFakeApi } from "../im/_fake_open_api.ts";
+import { larkJson, type SeenCall, withFakeApi } from "../_scripted_api.ts";
 
 const APP = { appId: "cli_a1b2c3d4e5f60718", appSecret: "secret-xyz" };
 const REDIRECT = "https://archiver.example.com/auth/callback";

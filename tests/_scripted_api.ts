@@ -1,4 +1,12 @@
-/** A fake Feishu Open API on 127.0.0.1:0 for the API client tests (not a test file itself). */
+/**
+ * A scripted Open API on 127.0.0.1:0 for client unit tests (not a test file
+ * itself). Kept beside the sandbox on purpose: these tests need answers a
+ * faithful sandbox must never give — an exact per-call sequence (124002,
+ * then 121004, then the recording), malformed successes (`data: {}` without
+ * `download_url`), errors of other apps' tokens — and check the raw request
+ * (query, headers, body). Everything the sandbox serves faithfully (IM send,
+ * contact) is tested against the sandbox instead.
+ */
 import { LarkHttp, type LarkHttpOptions } from "../../lib/http/mod.ts";
 
 /** One request the fake saw. */
