@@ -7,7 +7,7 @@
  * (query, headers, body). Everything the sandbox serves faithfully (IM send,
  * contact) is tested against the sandbox instead.
  */
-import { LarkHttp, type LarkHttpOptions } from "../../lib/http/mod.ts";
+import { LarkHttp, type LarkHttpOptions } from "../lib/http/mod.ts";
 
 /** One request the fake saw. */
 export interface SeenCall {
