@@ -7,13 +7,13 @@
  * - 99991661 / 99991663 / 99991668 + HTTP 400, messages "Missing/Invalid access
  *   token for authorization…", body `error.{log_id, troubleshooter}`: public
  *   no-credential live-probe log of open.feishu.cn (code index file 65986057441,
- *   2026-09-11, probes P06–P10); codes also in shared/docs/feishu-api.md §1.5.
- * - 99991400 + HTTP 429 + `x-ogw-ratelimit-limit/reset`: feishu-api.md §1.6.
- * - 2200 "Internal Error": feishu-api.md §1.5 (internal error) and
+ *   2026-09-11, probes P06–P10); codes also in open.feishu.cn/document/ukTMukTMukTM/ugjM14COyUjL4ITN.
+ * - 99991400 + HTTP 429 + `x-ogw-ratelimit-limit/reset`: open.feishu.cn/document/ukTMukTMukTM/uUzN04SN3QjL1cDN.
+ * - 2200 "Internal Error": open.feishu.cn/document/ukTMukTMukTM/ugjM14COyUjL4ITN (internal error) and
  *   ConnectAI-E/feishu-openai#21 (observed from the token endpoint); HTTP 500 is an assumption.
  * - Unknown path or wrong method → HTTP 404 `text/plain` "404 page not found": probe log P03/P20.
  * - CLM bodies (`{code, message, data}`), its logged-out answer, throttling and
- *   internal-error bodies: ASSUMPTIONS (undocumented web endpoints, §7).
+ *   internal-error bodies: ASSUMPTIONS (undocumented web endpoints; see clm/shapes.ts).
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * The checks of the authorize step (shared/docs/feishu-api.md §1.2), shared
+ * The checks of the authorize step (open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/authentication-management/access-token/get-user-access-token), shared
  * by the consent page and the `POST /__sandbox/meeting/authorize` control
  * call: known `client_id` (else 20048), `redirect_uri` present (20001) and,
  * when `redirectUris` is configured, registered (20029), PKCE method

@@ -1,7 +1,7 @@
 /**
  * Bearer checks of the meeting family: tenant tokens (`t-…`, the core's
  * store) and user access tokens (`eyJ…`, this family's store). Codes
- * (HTTP 400 like the core's gateway errors; shared/docs/feishu-api.md §1.5):
+ * (HTTP 400 like the core's gateway errors; open.feishu.cn/document/ukTMukTMukTM/ugjM14COyUjL4ITN):
  * - header missing/malformed → 99991661;
  * - user token unknown, revoked or rotated away → 99991668; expired → 99991677
  *   (HTTP 400 is an assumption for 99991677);
@@ -32,7 +32,7 @@ export interface AcceptedTokens {
 
 /** Message of 99991677 (assumption: wording). */
 export const MSG_USER_TOKEN_EXPIRED = "Authentication token expired. Please refresh the user access token.";
-/** Message of 99991668 when the API does not take user tokens (feishu-api.md §1.5). */
+/** Message of 99991668 when the API does not take user tokens (open.feishu.cn/document/ukTMukTMukTM/ugjM14COyUjL4ITN). */
 export const MSG_USER_TOKEN_NOT_SUPPORTED = "user access token not support";
 
 /** Check the Bearer token; the caller, or the refusing `Response`. */

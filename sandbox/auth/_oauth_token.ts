@@ -1,5 +1,5 @@
 /**
- * `POST /open-apis/authen/v2/oauth/token` (shared/docs/feishu-api.md §1.2):
+ * `POST /open-apis/authen/v2/oauth/token` (open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/authentication-management/access-token/get-user-access-token):
  * `authorization_code` and `refresh_token` grants, JSON or
  * `application/x-www-form-urlencoded` bodies (client secret in the body or
  * HTTP Basic — both → 20070). Flat answers; failures are

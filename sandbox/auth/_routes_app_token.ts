@@ -4,7 +4,7 @@
  * `POST /open-apis/auth/v3/app_access_token/internal`.
  *
  * Fields are top level (no `data`), and failures are still HTTP 200
- * (shared/docs/feishu-api.md §1.1/§1.4; live probe log, code index file 65986057441, P01/P05):
+ * (open.feishu.cn/document/ukTMukTMukTM/ukDNz4SO0MjL5QzM/auth-v3/auth/tenant_access_token_internal; live probe log, code index file 65986057441, P01/P05):
  * - body not JSON, or `app_id`/`app_secret` missing/empty, or a malformed
  *   unknown `app_id` → `{code:10003, msg:"invalid param", data:{}}` (probe P01/P05,
  *   larksuite/oapi-sdk-java#33);

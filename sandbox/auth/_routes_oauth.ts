@@ -1,5 +1,5 @@
 /**
- * User OAuth (shared/docs/feishu-api.md §1.2), served on the sandbox host
+ * User OAuth (open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/authentication-management/access-token/get-user-access-token), served on the sandbox host
  * (the authorize page lives on accounts.feishu.cn in reality):
  * - `GET  /open-apis/authen/v1/authorize?client_id&redirect_uri&scope&state&response_type=code`
  *   → a Chinese consent page (user picker, "授权" / "拒绝"); a refused

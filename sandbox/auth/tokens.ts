@@ -1,6 +1,6 @@
 /**
  * Tenant and app access tokens with Feishu's re-issue semantics
- * (shared/docs/feishu-api.md §1.1): while the current token has at least
+ * (open.feishu.cn/document/ukTMukTMukTM/ukDNz4SO0MjL5QzM/auth-v3/auth/tenant_access_token_internal): while the current token has at least
  * 30 minutes left the same token is returned with a smaller `expire`; with
  * less left a new token is issued and the old one stays valid until its own
  * expiry, so two valid tokens coexist.

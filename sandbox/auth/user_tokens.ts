@@ -1,5 +1,5 @@
 /**
- * User OAuth state of the sandbox (shared/docs/feishu-api.md §1.2/§1.3):
+ * User OAuth state of the sandbox (open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/authentication-management/access-token/refresh-user-access-token):
  * authorization codes (5 min, single use), user access tokens (JWT-like
  * `eyJ…`, lifetime configurable) and single-use rotating refresh tokens
  * (only with `offline_access`; the old one dies as soon as it is used; hard

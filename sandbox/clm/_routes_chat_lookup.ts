@@ -1,6 +1,6 @@
 /**
  * CLM web endpoints (host contract.feishu.cn in reality), behind the
- * `session` cookie (shared/docs/feishu-api.md §7, PUBCLM):
+ * `session` cookie (public client code of the contract search and CLM web endpoints, PUBCLM):
  * - `GET /clm/api/workflow/composition/contractAndTask?contractId=<id>&withDocVersion=true`
  *   → `data.contract.contractInfo.{contractId, contractNumber, cooperationId}`;
  * - `GET /clm/api/cooperation/info?cooperationId=<id>` → `data.{cooperationId, openChatId}`;

@@ -4,7 +4,7 @@
  * module), behind the CLM `session` cookie like the other CLM web endpoints
  * (missing/expired → the logged-out answer chosen by `setLoggedOutStyle`).
  *
- * Request (PUBCLM, shared/docs/feishu-api.md §7): header `Timezone-Offset`
+ * Request (PUBCLM, public client code of the contract search and CLM web endpoints): header `Timezone-Offset`
  * (default -480), body `{keyword?, searchTabEnumCode?, searchCooperationByCreateTime:
  * [fromMs, toMs]}` (inclusive epoch ms).
  *

@@ -4,7 +4,7 @@
  *
  * ASSUMPTION: the real export's columns are unknown; these are plausible
  * Chinese headers modelled on the contract cooperation record fields of
- * shared/docs/feishu-api.md §7 (type codes, operator, operate time, cost time).
+ * public client code of the contract search and CLM web endpoints (type codes, operator, operate time, cost time).
  *
  * @module
  */
@@ -97,7 +97,7 @@ const DEPARTMENTS = ["法务部", "采购部", "销售一部", "销售二部", "
 const SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗".split("");
 const GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华".split("");
 const SOURCES = ["网页端", "网页端", "飞书客户端", "移动端"];
-/** Operation names and cooperation record type codes (feishu-api.md §7), weighted by repetition. */
+/** Operation names and cooperation record type codes (public client code of the contract search and CLM web endpoints), weighted by repetition. */
 const OPERATIONS: readonly [string, number][] = [
   ["查看合同", 24],
   ["查看合同", 24],

@@ -1,14 +1,14 @@
 /**
  * Contract (CLM) Open Platform endpoints:
  * `POST /open-apis/contract/v1/contracts/search?user_id_type=user_id`
- * (shared/docs/feishu-api.md §7 and §10.15).
+ * (public client code of the contract search).
  *
  * - Auth is checked before parameters (probe log P15): see `requireTenantToken`.
  * - `user_id_type` is server-required; missing or unknown → 99992402
  *   "field validation failed" with `error.field_violations`, HTTP 400 (generic
  *   validation code; HTTP 400 as observed for it on other APIs).
  * - Top-level `contract_number` = exact match, ≤ 1 result, other conditions
- *   ignored; not found → code 110107 with a non-2xx status (§7, PUBCLM).
+ *   ignored; not found → code 110107 with a non-2xx status (public client code).
  *   ASSUMPTIONS: HTTP 400 and the message "contract not found".
  * - Without `contract_number`, all contracts are listed with
  *   `page_size` (default 10, ASSUMED max 50) / `page_token` paging.

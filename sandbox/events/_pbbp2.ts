@@ -1,6 +1,6 @@
 /**
  * A tiny protobuf codec for the one message of Feishu's long connection,
- * `pbbp2.Frame` (shared/docs/feishu-api.md §2.4):
+ * `pbbp2.Frame` (the official Node SDK's ws-client (`@larksuiteoapi/node-sdk`)):
  *
  * | # | field | type |
  * |---|---|---|

@@ -1,5 +1,5 @@
 /**
- * Long connection (shared/docs/feishu-api.md §2.4):
+ * Long connection (the official Node SDK's ws-client (`@larksuiteoapi/node-sdk`)):
  * - `POST /callback/ws/endpoint` `{AppID, AppSecret}` →
  *   `{code:0, msg:"ok", data:{URL, ClientConfig}}`; `URL` is
  *   `ws://<sandbox host>/ws/v2?fpid=…&aid=…&device_id=…&access_key=…&service_id=…&ticket=…`
@@ -11,7 +11,7 @@
  * - `GET /ws/v2?…&ticket=` upgrades to a WebSocket speaking pbbp2 frames
  *   (see `ws_hub.ts`). An unknown/used/expired ticket → HTTP 403 with
  *   `handshake-status`, `handshake-msg`, `handshake-autherrcode` headers
- *   (header names per §2.4; values are an ASSUMPTION).
+ *   (header names per the official Node SDK; values are an ASSUMPTION).
  *
  * @module
  */

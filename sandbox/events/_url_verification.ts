@@ -1,6 +1,6 @@
 /**
  * The `url_verification` challenge Feishu sends when a request URL is saved
- * (shared/docs/feishu-api.md §2.2): `{"challenge","token","type":"url_verification"}`,
+ * (open.feishu.cn/document/ukTMukTMukTM/uYDNxYjL2QTM24iN0EjN/event-subscription-configure-/request-url-configuration-case): `{"challenge","token","type":"url_verification"}`,
  * encrypted when an Encrypt Key is set; the receiver must echo
  * `{"challenge": …}` within 1 s.
  *

@@ -1,6 +1,6 @@
 /**
  * Event crypto of Feishu's request URL, implemented independently of the
- * client library with WebCrypto (shared/docs/feishu-api.md §2.2):
+ * client library with WebCrypto (open.feishu.cn/document/ukTMukTMukTM/uYDNxYjL2QTM24iN0EjN/event-subscription-configure-/request-url-configuration-case):
  * - key = SHA-256(utf8(encryptKey)), AES-256-CBC with PKCS#7 padding;
  * - body `{"encrypt": base64(iv ‖ ciphertext)}` with a random 16-byte IV;
  * - `X-Lark-Signature` = hex(SHA-256(timestamp + nonce + encryptKey + rawBody)).

@@ -1,5 +1,5 @@
 /**
- * The long-connection side of the sandbox (shared/docs/feishu-api.md §2.4):
+ * The long-connection side of the sandbox (the official Node SDK's ws-client (`@larksuiteoapi/node-sdk`)):
  * connect tickets handed out by endpoint discovery, the open WebSockets,
  * `ping` → `pong` (payload = ClientConfig JSON), event data frames (split
  * into `sum` chunks on request) and their acks (`{"code":200}`).

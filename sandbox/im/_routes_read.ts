@@ -3,7 +3,7 @@
  * module), so that an Open API collector can replace the browser:
  *
  * - `GET /open-apis/im/v1/messages?container_id_type=chat&container_id=&start_time=&end_time=
- *   &sort_type=&page_size=&page_token=` (feishu-api.md §3: times in seconds, page size
+ *   &sort_type=&page_size=&page_token=` (open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/create: times in seconds, page size
  *   1–50, default 20). Each export appears as a notice (`text` `{"text"}` or
  *   `interactive`) and a `file` message `{"file_key","file_name"}` replying to it
  *   (`parent_id` = `root_id` = the notice).

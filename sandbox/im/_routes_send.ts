@@ -1,5 +1,5 @@
 /**
- * `POST /open-apis/im/v1/messages?receive_id_type=` (shared/docs/feishu-api.md §3),
+ * `POST /open-apis/im/v1/messages?receive_id_type=` (open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/create),
  * tenant or user token. Every sent message is kept in the family's
  * `sentMessages` (and the request in the journal) so tests can assert which
  * cards went out.

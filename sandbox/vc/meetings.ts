@@ -139,7 +139,7 @@ export function meetingEndedEvent(
     header: {
       event_id: m.eventId,
       event_type: "vc.meeting.all_meeting_ended_v1",
-      // VC event pages show 13-digit (ms) create_time (feishu-api.md §2.2).
+      // VC event pages show 13-digit (ms) create_time (open.feishu.cn/document/ukTMukTMukTM/uYDNxYjL2QTM24iN0EjN/event-subscription-configure-/request-url-configuration-case).
       create_time: String(ctx.createTimeMs),
       token: ctx.verificationToken,
       app_id: ctx.appId,

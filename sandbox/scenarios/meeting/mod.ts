@@ -1,7 +1,6 @@
 /**
  * The sandbox's meeting family: everything the meeting recording archiver
- * talks to, answering like Feishu (shared/docs/feishu-api.md §1.2, §2.2,
- * §2.4, §3, §4, §5):
+ * talks to, answering like Feishu (each family folder cites its official pages):
  *
  * - signed/encrypted event delivery to a webhook with redelivery, and the
  *   long connection (`/callback/ws/endpoint` + pbbp2 frames over WebSocket);

@@ -130,7 +130,7 @@ export interface ResolvedMeetingOptions {
 
 /** Default Verification Token. */
 export const DEFAULT_VERIFICATION_TOKEN = "sandbox-verification-token";
-/** Feishu's redelivery waits after a failed delivery (feishu-api.md §2.2). */
+/** Feishu's redelivery waits after a failed delivery (open.feishu.cn/document/ukTMukTMukTM/uYDNxYjL2QTM24iN0EjN/event-subscription-configure-/request-url-configuration-case). */
 export const FEISHU_REDELIVERY_SCHEDULE_MS: readonly number[] = [15_000, 300_000, 3_600_000, 21_600_000];
 /** Default recording size: 5 MiB. */
 export const DEFAULT_MEDIA_SIZE_BYTES = 5 * 1024 * 1024;
