@@ -1,4 +1,10 @@
-/** A fake Feishu long-connection endpoint for the adapter tests (not a test file itself). */
+/**
+ * A fake Feishu long-connection endpoint for the adapter's unit tests (not a
+ * test file itself): it exposes every ack code, ping and discovery so the
+ * tests can assert them one by one. The adapter against the sandbox's long
+ * connection (same protocol, independent codec) runs in
+ * tests/meeting_e2e/long_connection.test.ts and tests/sandbox/meeting_ws_sdk.test.ts.
+ */
 import { decodeFrame, encodeFrame, frameHeader, type Pbbp2Frame } from "../../lib/testing/mod.ts";
 
 const SERVICE_ID = 33;
