@@ -8,6 +8,9 @@ import { eventCipherKey } from "../events/decrypt.ts";
  *
  * @example
  * ```ts
+ * import { encryptEvent } from "./encrypt_event.ts";
+ *
+ * const event = { schema: "2.0", header: { event_type: "vc.meeting.all_meeting_ended_v1" }, event: {} };
  * const body = JSON.stringify({ encrypt: await encryptEvent(JSON.stringify(event), "my key") });
  * ```
  */
