@@ -22,7 +22,7 @@
  */
 import { parseArgs } from "node:util";
 import { stringify as toYaml } from "yaml";
-import { exportFamily } from "../sandbox/export/mod.ts";
+import { exportFamily } from "../sandbox/scenarios/export/mod.ts";
 import { createSandbox, DEFAULT_SESSION } from "../sandbox/mod.ts";
 
 const { values: v } = parseArgs({

@@ -4,7 +4,7 @@ import { staticAuth } from "../../lib/auth/auth_provider.ts";
 import { LarkError } from "../../lib/errors/mod.ts";
 import { LarkHttp } from "../../lib/http/mod.ts";
 import { createSandbox } from "../../sandbox/mod.ts";
-import { DEFAULT_EXPORT_USER_TOKEN, exportFamily } from "../../sandbox/export/mod.ts";
+import { DEFAULT_EXPORT_USER_TOKEN, exportFamily } from "../../sandbox/scenarios/export/mod.ts";
 import { FakeClock } from "../../lib/testing/mod.ts";
 import { OpenApiCollector } from "../../pipelines/export/collect_openapi.ts";
 import { filenameFromDisposition, safeFileName } from "../../pipelines/export/_collect_files.ts";
@@ -16,7 +16,14 @@ Deno.test("OpenApiCollector: card notices from the sandbox, paired with their fi
   const clock = new FakeClock(Date.parse("2025-07-01T10:00:00+08:00"));
   const sandbox = createSandbox({
     clock,
-    export: { recordCount: 3000, endDate: "2025-06-30", deliveryDelayMs: 0, noticeMsgType: "interactive" },
+    // The collector reads with a user token: UNCONFIRMED on Feishu, so the sandbox needs the flag.
+    export: {
+      recordCount: 3000,
+      endDate: "2025-06-30",
+      deliveryDelayMs: 0,
+      noticeMsgType: "interactive",
+      imUserTokenReads: true,
+    },
   });
   const family = exportFamily(sandbox.state);
   family.requestExport({
@@ -43,7 +50,7 @@ Deno.test("OpenApiCollector: card notices from the sandbox, paired with their fi
     const { path, bytes } = await api.download(notices[0], dir);
     assert.ok(path.endsWith(t.fileName));
     assert.equal((await Deno.stat(path)).size, bytes);
-    assert.equal(sandbox.journal.count("export_im_resource"), 1);
+    assert.equal(sandbox.journal.count("im_message_resource"), 1);
   } finally {
     await server.close();
     await Deno.remove(dir, { recursive: true });

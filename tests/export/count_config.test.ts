@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { parseCurl } from "../../lib/clm/curl_parse.ts";
 import { loadConfig } from "../../lib/config/load_config.ts";
 import { ConfigError } from "../../lib/errors/config_error.ts";
-import { COOPERATION_SEARCH_PATH } from "../../sandbox/export/endpoints.ts";
+import { COOPERATION_SEARCH_PATH } from "../../sandbox/scenarios/export/endpoints.ts";
 import { DEFAULT_SESSION } from "../../sandbox/mod.ts";
 import { ExportConfigSchema } from "../../pipelines/export/config.ts";
 import { createExportContext, resolveExportAuth } from "../../pipelines/export/context.ts";
