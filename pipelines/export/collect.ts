@@ -12,7 +12,7 @@ import { LarkError } from "../../lib/errors/lark_error.ts";
 import { readTable } from "../../lib/excel/read_table.ts";
 import { type Logger, silentLogger } from "../../lib/log/logger.ts";
 import { type Clock, systemClock } from "../../lib/time/clock.ts";
-import { sha256Hex } from "./_sha256.ts";
+import { sha256Hex } from "../../lib/encoding/sha256_hex.ts";
 import type { Collector, CollectorFactory, ExportNotice } from "./collector.ts";
 import type { ExportLedger } from "./ledger.ts";
 import { type MatchCandidate, matchNotices } from "./match.ts";
@@ -20,7 +20,7 @@ import { renderFileName, uniqueNameAsync } from "./naming.ts";
 import { enrichNotice, isExportNotice } from "./notice_parse.ts";
 import type { ResolvedPlanOptions } from "./plan.ts";
 import { applyTotal } from "./request.ts";
-import type { CollectRecord, NdjsonLog } from "./stage_log.ts";
+import type { CollectRecord, StageLog } from "./stage_log.ts";
 import type { ExportWindow } from "./window.ts";
 
 /** Options of {@linkcode collectStage}. */
@@ -52,7 +52,7 @@ export interface CollectStageOptions {
   /** Stop. */
   signal?: AbortSignal;
   /** Collect events. */
-  collectLog?: NdjsonLog<CollectRecord>;
+  collectLog?: StageLog<CollectRecord>;
   /** After each window changes. */
   onWindow?: (w: ExportWindow) => void;
   /** Logger. */

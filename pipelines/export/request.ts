@@ -27,7 +27,7 @@ import {
   type ResolvedPlanOptions,
 } from "./plan.ts";
 import type { CountClient } from "./plan_count.ts";
-import type { CountRecord, NdjsonLog, PlanRecord, RequestRecord } from "./stage_log.ts";
+import type { CountRecord, PlanRecord, RequestRecord, StageLog } from "./stage_log.ts";
 import type { ExportWindow } from "./window.ts";
 
 /** Starts exports (the `ExportApi` of lib/clm, or a fake in tests). */
@@ -57,11 +57,11 @@ export interface RequestStageOptions {
   /** Stop starting calls; a call in flight is abandoned (its window stays planned). */
   signal?: AbortSignal;
   /** Planner decisions. */
-  planLog?: NdjsonLog<PlanRecord>;
+  planLog?: StageLog<PlanRecord>;
   /** Export calls. */
-  requestLog?: NdjsonLog<RequestRecord>;
+  requestLog?: StageLog<RequestRecord>;
   /** Count queries. */
-  countLog?: NdjsonLog<CountRecord>;
+  countLog?: StageLog<CountRecord>;
   /** After each window changes. */
   onWindow?: (w: ExportWindow) => void;
   /** Logger. */

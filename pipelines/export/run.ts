@@ -39,7 +39,7 @@ import {
 } from "./report.ts";
 import { countClientOf, type ExportClient, requestStage } from "./request.ts";
 import type { CountClient } from "./plan_count.ts";
-import { type CountRecord, NdjsonLog, readNdjson, type RequestRecord, STAGE_FILES } from "./stage_log.ts";
+import { openStageLog, readStageLog } from "./stage_log.ts";
 import { type VerifyReport, verifyRun } from "./verify.ts";
 import type { ExportWindow } from "./window.ts";
 
@@ -116,14 +116,14 @@ export async function runExport(o: RunExportOptions): Promise<RunExportResult> {
   const lock = await lockRunDir(runDir);
   const ledger = ExportLedger.open(`${runDir}/ledger.sqlite`, { clock });
   const logs = {
-    plan: new NdjsonLog(`${runDir}/${STAGE_FILES.plan}`),
-    request: new NdjsonLog<RequestRecord>(`${runDir}/${STAGE_FILES.request}`),
-    collect: new NdjsonLog(`${runDir}/${STAGE_FILES.collect}`),
-    windows: new NdjsonLog(`${runDir}/${STAGE_FILES.windows}`),
+    plan: openStageLog(runDir, "plan"),
+    request: openStageLog(runDir, "request"),
+    collect: openStageLog(runDir, "collect"),
+    windows: openStageLog(runDir, "windows"),
   };
   // count.ndjson only with a count source: without one the run directory stays as it was.
   const counter = o.counter === null ? null : o.counter ?? countClientOf(o.client) ?? null;
-  const countLog = counter ? new NdjsonLog<CountRecord>(`${runDir}/${STAGE_FILES.count}`) : undefined;
+  const countLog = counter ? openStageLog(runDir, "count") : undefined;
   try {
     const range = resolveRange(ledger, c.range, clock.now(), c.tz_offset_minutes);
     if (range.note) note(range.note);
@@ -165,8 +165,8 @@ export async function runExport(o: RunExportOptions): Promise<RunExportResult> {
     };
     const finish = async (status: RunStatus, message: string, extra: Partial<RunExportResult> = {}) => {
       stage = "report";
-      const requests = await readNdjson<RequestRecord>(`${runDir}/${STAGE_FILES.request}`);
-      const counts = await readNdjson<CountRecord>(`${runDir}/${STAGE_FILES.count}`);
+      const requests = await readStageLog(runDir, "request");
+      const counts = await readStageLog(runDir, "count");
       const windows = ledger.list();
       const merged = extra.mergedPath && extra.verify?.totals.mergedRows !== null && extra.verify
         ? {

@@ -9,7 +9,7 @@
  * @module
  */
 import { atomicWriteFile } from "../../lib/fs/atomic_write.ts";
-import { sha256Hex } from "./_sha256.ts";
+import { sha256Hex } from "../../lib/encoding/sha256_hex.ts";
 import { coverageProblems } from "./coverage.ts";
 import { dayOf } from "./dates.ts";
 import type { ExportLedger } from "./ledger.ts";

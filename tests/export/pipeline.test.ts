@@ -7,7 +7,7 @@ import { createExportContext, resolveExportAuth } from "../../pipelines/export/c
 import { ExportLedger } from "../../pipelines/export/ledger.ts";
 import { formatWindowTable, listRunWindows } from "../../pipelines/export/list.ts";
 import { runExport, type RunExportOptions } from "../../pipelines/export/run.ts";
-import { readNdjson, type WindowRecord } from "../../pipelines/export/stage_log.ts";
+import { readStageLog } from "../../pipelines/export/stage_log.ts";
 import { verifyRunDir } from "../../pipelines/export/verify_dir.ts";
 import { curlFor, FakeClm, fakeCollector, makeRecords, pipelineConfigInput } from "./_fake_clm.ts";
 
@@ -106,7 +106,7 @@ Deno.test("pipeline: full run against the fake CLM endpoint, then an idle re-run
     const leaves = windows.filter((w) => w.state !== "split");
     assert.ok(leaves.every((w) => w.state === "verified" || w.reasonCode === "overcap"));
     assert.ok(leaves.every((w) => w.filePath && /合同协同_\d{8}-\d{8}( \(\d+\))?\.xlsx$/.test(w.filePath)));
-    const lines = await readNdjson<WindowRecord>(`${t.runDir}/windows.ndjson`);
+    const lines = await readStageLog(t.runDir, "windows");
     assert.ok(lines.some((l) => l.state === "downloaded" && l.rows! > 0 && l.file));
     const report = await Deno.readTextFile(r.reportPath);
     assert.match(report, /\| ID \| 开始 \| 结束 \|/);
