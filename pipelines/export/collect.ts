@@ -9,7 +9,6 @@
  */
 import { BrowserError } from "../../lib/browser/browser_error.ts";
 import { LarkError } from "../../lib/errors/lark_error.ts";
-import { readTable } from "../../lib/excel/read_table.ts";
 import { type Logger, silentLogger } from "../../lib/log/logger.ts";
 import { type Clock, systemClock } from "../../lib/time/clock.ts";
 import { sha256Hex } from "../../lib/encoding/sha256_hex.ts";
@@ -18,6 +17,7 @@ import type { ExportLedger } from "./ledger.ts";
 import { type MatchCandidate, matchNotices } from "./match.ts";
 import { renderFileName, uniqueNameAsync } from "./naming.ts";
 import { enrichNotice, isExportNotice } from "./notice_parse.ts";
+import { FileParser } from "./parse_files.ts";
 import type { ResolvedPlanOptions } from "./plan.ts";
 import { applyTotal } from "./request.ts";
 import type { CollectRecord, StageLog } from "./stage_log.ts";
@@ -110,6 +110,7 @@ export async function collectStage(o: CollectStageOptions): Promise<CollectStage
   const failures = new Map<number, number>();
   const known = new Map<string, ExportNotice>();
   let collector: Collector | undefined;
+  const parser = new FileParser([o.downloadDir]);
   try {
     collector = await o.collector(o.signal);
     for (;;) {
@@ -154,6 +155,7 @@ export async function collectStage(o: CollectStageOptions): Promise<CollectStage
     }
     throw e;
   } finally {
+    parser.close();
     await collector?.close().catch(() => {});
   }
   res.aborted = !!o.signal?.aborted;
@@ -223,20 +225,20 @@ export async function collectStage(o: CollectStageOptions): Promise<CollectStage
           }）`,
         );
       }
-      const table = readTable(bytes);
-      if (table.headers.length === 0) throw new Error("no header row");
+      // The file came from outside: parse it in a worker that may read the download folder only.
+      const table = await inspectXlsx(parser, path, w);
       const sha256 = await sha256Hex(bytes);
       const wanted = renderFileName(o.fileTemplate, {
         start: w.start,
         end: w.end,
         index: w.id,
-        rows: table.rows.length,
+        rows: table.rows,
       });
       const name = await uniqueNameAsync(wanted, (n) => isTakenByOther(`${o.filesDir}/${n}`, sha256));
       const target = `${o.filesDir}/${name}`;
       await moveFile(path, target);
       const state = w.state === "failed" ? "failed" : "downloaded";
-      const done = o.ledger.update(w.id, { state, filePath: target, rowsInFile: table.rows.length, sha256 })!;
+      const done = o.ledger.update(w.id, { state, filePath: target, rowsInFile: table.rows, sha256 })!;
       res.downloaded++;
       o.collectLog?.append({
         type: "download",
@@ -244,9 +246,9 @@ export async function collectStage(o: CollectStageOptions): Promise<CollectStage
         window_id: w.id,
         file: target,
         bytes: bytes.length,
-        rows: table.rows.length,
+        rows: table.rows,
       });
-      log.info("window_downloaded", { window_id: w.id, file: target, rows: table.rows.length });
+      log.info("window_downloaded", { window_id: w.id, file: target, rows: table.rows });
       o.onWindow?.(done);
     } catch (e) {
       if (o.signal?.aborted) throw e;
@@ -284,6 +286,26 @@ export async function collectStage(o: CollectStageOptions): Promise<CollectStage
       throw e;
     }
   }
+}
+
+/**
+ * Header and data row count of a downloaded window file, parsed in the
+ * stage's read-only worker (read access to the download folder and nothing
+ * else); throws when it
+ * does not open as a sheet with a header row.
+ */
+async function inspectXlsx(
+  parser: FileParser,
+  path: string,
+  w: ExportWindow,
+): Promise<{ headers: string[]; rows: number }> {
+  const parsed = await parser.parse(
+    { path, start: w.start, end: w.end },
+    { dateColumns: [], requiredColumns: [], windowDateColumn: "", tzOffsetMinutes: 0, keepRows: false },
+  );
+  if (!parsed.stats) throw new Error(parsed.error ?? "unreadable xlsx");
+  if (parsed.stats.headers.length === 0) throw new Error("no header row");
+  return { headers: parsed.stats.headers, rows: parsed.stats.rows };
 }
 
 /** Rename, falling back to copy + remove across file systems. */
