@@ -1,9 +1,11 @@
 import { LarkError } from "../errors/lark_error.ts";
 import { ensureParentDir } from "../fs/atomic_write.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
+import { backoffDelay } from "../retry/backoff.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import { DownloadError } from "./download_error.ts";
-import { dispositionFileName, headerInt, parseContentRange } from "./_http_parts.ts";
+import { dispositionFileName } from "../http/content_disposition.ts";
+import { headerInt, parseContentRange } from "./_http_parts.ts";
 import { openUrl } from "./_open_url.ts";
 import { errText, onDisk, syncFile } from "./_fs_steps.ts";
 import { fileSize, type PartMeta, readPartMeta, removePartMeta, writePartMeta } from "./_part_meta.ts";
@@ -257,7 +259,7 @@ export async function downloadFile(o: DownloadFileOptions): Promise<DownloadResu
           cause: e,
         });
       }
-      const wait = Math.min(30_000, (o.retryDelayMs ?? 1000) * 2 ** (failures - 1));
+      const wait = backoffDelay(failures, { baseMs: o.retryDelayMs ?? 1000, capMs: 30_000, jitter: 0 });
       log.warn("download.retry", {
         dest: o.dest,
         bytes: offset,
