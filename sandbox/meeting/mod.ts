@@ -48,7 +48,7 @@ export {
   FRAME_DATA,
   type FrameHeader,
   frameHeader,
-} from "./_pbbp2.ts";
+} from "../../lib/events/pbbp2_frame.ts";
 export { DEFAULT_GRANTED_SCOPE } from "./_authorize.ts";
 export { MEETING_CONTROL_PREFIX } from "./_routes_control.ts";
 export { CARD_LIMIT_BYTES, MSG_TYPES, TEXT_LIMIT_BYTES } from "./_routes_im.ts";
