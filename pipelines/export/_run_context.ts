@@ -142,13 +142,16 @@ export class RunContext {
     );
   }
 
-  /** A window changed: log a finished one to `windows.ndjson`, report progress. */
+  /** A window changed: log it to `windows.ndjson` (every change), report progress. */
   readonly onWindow = (w: ExportWindow): void => {
-    if (w.state === "split" || w.state === "failed" || w.state === "downloaded") {
-      this.logs.windows.append(windowRecord(w, this.clock.now()));
-    }
+    this.logWindow(w);
     this.progress();
   };
+
+  /** Append the window as it is now to `windows.ndjson`. */
+  logWindow(w: ExportWindow): void {
+    this.logs.windows.append(windowRecord(w, this.clock.now()));
+  }
 
   /** End the run: sum up the stage files and the ledger, write `report.md`, return the result. */
   async finish(

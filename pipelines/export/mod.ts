@@ -43,6 +43,7 @@ export * from "./parse_files.ts";
 export * from "./plan.ts";
 export * from "./plan_count.ts";
 export * from "./range_counts.ts";
+export * from "./replay.ts";
 export * from "./report.ts";
 export * from "./request.ts";
 export * from "./run.ts";

@@ -34,6 +34,7 @@ import type { ExportProgress } from "./report.ts";
 import { type ExportClient, requestStage } from "./request.ts";
 import type { CountClient } from "./plan_count.ts";
 import { verifyRun } from "./verify.ts";
+import type { ExportWindow } from "./window.ts";
 
 export type { RunSettings } from "./_run_setup.ts";
 export type { RunExportResult, RunStatus } from "./_run_context.ts";
@@ -110,6 +111,7 @@ function setUpRun(run: RunContext, o: RunExportOptions): RunSetup {
   checkFingerprint(run.ledger, o.fingerprint);
   const settings = runSettings(c, range);
   run.ledger.setMeta("settings", JSON.stringify(settings));
+  const before = run.ledger.list();
   const plan = resolvePlanOptions({
     start: range.start,
     end: range.end,
@@ -130,7 +132,14 @@ function setUpRun(run: RunContext, o: RunExportOptions): RunSetup {
     only = w.id;
     if (replan(run.ledger, w)) note(`窗口 ${w.id}（${w.start} 至 ${w.end}）将重新导出。`);
   }
+  logChanged(run, before);
   return { settings, plan, only };
+}
+
+/** Log to `windows.ndjson` every window that changed since `before` (resets, verification). */
+function logChanged(run: RunContext, before: readonly ExportWindow[]): void {
+  const was = new Map(before.map((w) => [w.id, w.state]));
+  for (const w of run.ledger.list()) if (was.get(w.id) !== w.state) run.logWindow(w);
 }
 
 /**
@@ -247,6 +256,7 @@ async function mergeAndVerify(
     });
     run.stage = "verify";
     run.progress();
+    const before = run.ledger.list();
     verify = await verifyRun({
       ledger: run.ledger,
       range: run.range,
@@ -262,6 +272,7 @@ async function mergeAndVerify(
       signal,
       now: () => run.clock.now(),
     });
+    logChanged(run, before);
   } catch (e) {
     if (signal?.aborted) return await run.finish("aborted", ABORTED_MESSAGE);
     throw e;

@@ -114,7 +114,11 @@ export interface CollectRecord {
   error?: string;
 }
 
-/** The per-window log line of the report. */
+/**
+ * One change of a window (`windows.ndjson`): the window as it is after the
+ * change. The last line of each window is its current state, so the file
+ * alone rebuilds the window table (`replayWindows`).
+ */
 export interface WindowRecord {
   /** Record type. */
   type: "window";
@@ -134,6 +138,24 @@ export interface WindowRecord {
   file: string | null;
   /** Failure reason. */
   error: string | null;
+  /** First day. */
+  start?: string;
+  /** Last day. */
+  end?: string;
+  /** Machine failure reason (`overcap` also on a truncated window that went on). */
+  reason_code?: string | null;
+  /** Export task id. */
+  task_id?: string | null;
+  /** When the export call succeeded (epoch ms). */
+  requested_at?: number | null;
+  /** Matched bot message. */
+  notice_id?: string | null;
+  /** SHA-256 (hex) of the file as downloaded. */
+  sha256?: string | null;
+  /** The split window it is a part of. */
+  parent_id?: number | null;
+  /** Export calls made for it. */
+  attempts?: number;
 }
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -200,11 +222,20 @@ export const WindowRecordSchema: z.ZodType<WindowRecord> = z.object({
   at: iso,
   window_id: z.number().int(),
   range: z.string(),
-  state: z.string(),
+  state: z.enum(["planned", "requested", "delivered", "downloaded", "verified", "failed", "split"]),
   declared_total: z.number().nullable(),
   rows: z.number().int().nullable(),
   file: z.string().nullable(),
   error: z.string().nullable(),
+  start: day.optional(),
+  end: day.optional(),
+  reason_code: z.enum(["overcap", "export_error", "delivery_timeout", "bad_file"]).nullable().optional(),
+  task_id: z.string().nullable().optional(),
+  requested_at: z.number().nullable().optional(),
+  notice_id: z.string().nullable().optional(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable().optional(),
+  parent_id: z.number().int().nullable().optional(),
+  attempts: z.number().int().nonnegative().optional(),
 });
 
 /** The record type of each stage file. */
