@@ -10,6 +10,7 @@ export * from "./context.ts";
 export * from "./input.ts";
 export * from "./journal.ts";
 export * from "./output.ts";
+export * from "./output_from_journal.ts";
 export * from "./resolve.ts";
 export * from "./row.ts";
 export * from "./run.ts";
