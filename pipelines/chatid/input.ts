@@ -1,4 +1,4 @@
-import { readTable } from "../../lib/excel/read_table.ts";
+import { readTableIsolated } from "../../lib/excel/read_table_isolated.ts";
 import { BadRequestError } from "../../lib/errors/bad_request_error.ts";
 
 /** Contract numbers read from an input file, with what was dropped. */
@@ -58,7 +58,8 @@ export async function readContractFile(path: string): Promise<ContractInput> {
   if (!lower.endsWith(".xlsx") && !lower.endsWith(".xls") && !lower.endsWith(".csv")) {
     return parseContractText(new TextDecoder("utf-8").decode(bytes));
   }
-  const table = readTable(lower.endsWith(".csv") ? stripBomBytes(bytes) : bytes);
+  // A spreadsheet from outside: parsed in a worker without any permission.
+  const table = await readTableIsolated(lower.endsWith(".csv") ? stripBomBytes(bytes) : bytes);
   const col = table.headers.find((h) => h.toLowerCase() === "contract_number");
   if (!col) {
     throw new BadRequestError("missing contract_number column", {

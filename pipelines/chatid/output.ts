@@ -1,5 +1,5 @@
 import { writeXlsx } from "../../lib/excel/write_xlsx.ts";
-import { readTable } from "../../lib/excel/read_table.ts";
+import { readTableIsolated } from "../../lib/excel/read_table_isolated.ts";
 import { BASE_COLUMNS, type ChatIdRow, EXTRA_COLUMNS } from "./row.ts";
 import type { ChatIdStatus } from "./status.ts";
 
@@ -19,7 +19,7 @@ export async function writeChatIdExcel(
 
 /** Read an earlier output back as rows (for `--retry-failed`). */
 export async function readChatIdExcel(path: string): Promise<ChatIdRow[]> {
-  const table = readTable(await Deno.readFile(path));
+  const table = await readTableIsolated(await Deno.readFile(path));
   return table.rows.map((r) => ({
     contract_number: str(r.contract_number),
     contract_id: str(r.contract_id),
