@@ -1,3 +1,4 @@
+import { restrictedWorker } from "../worker/restricted_worker.ts";
 import type { Table } from "./read_table.ts";
 import type { ReadTableRequest, ReadTableResponse } from "./_read_table_worker.ts";
 
@@ -17,21 +18,7 @@ import type { ReadTableRequest, ReadTableResponse } from "./_read_table_worker.t
  * ```
  */
 export async function readTableIsolated(bytes: Uint8Array, sheetName?: string): Promise<Table> {
-  const worker = new Worker(new URL("./_read_table_worker.ts", import.meta.url), {
-    type: "module",
-    deno: {
-      permissions: {
-        read: false,
-        write: false,
-        net: false,
-        env: false,
-        run: false,
-        ffi: false,
-        sys: false,
-        import: false,
-      },
-    },
-  } as WorkerOptions);
+  const worker = restrictedWorker(new URL("./_read_table_worker.ts", import.meta.url));
   try {
     const res = await new Promise<ReadTableResponse>((resolve, reject) => {
       worker.onmessage = (e: MessageEvent<ReadTableResponse>) => resolve(e.data);

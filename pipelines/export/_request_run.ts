@@ -157,6 +157,11 @@ export class RequestRun {
     return new Date(this.#clock.now()).toISOString();
   }
 
+  /** The common fields of a `request.ndjson` line about `w`. */
+  #about(w: ExportWindow) {
+    return { type: "request" as const, window_id: w.id, start: w.start, end: w.end, at: this.#now() };
+  }
+
   /** Windows proposed from exact counts (undefined without counts: the learning planner decides). */
   async #proposeWithCounts(): Promise<PlannedWindow[] | undefined> {
     if (!this.#counting?.enabled) return undefined;
@@ -247,11 +252,7 @@ export class RequestRun {
       if (applied.verdict === "overcap") this.result.overcap++;
     }
     o.requestLog?.append({
-      type: "request",
-      window_id: w.id,
-      start: w.start,
-      end: w.end,
-      at: this.#now(),
+      ...this.#about(w),
       outcome,
       task_id: task.taskId,
       total: task.total,
@@ -283,11 +284,7 @@ export class RequestRun {
         : new LarkError(err.message, { cause: err, hint: `导出接口连续失败：${message}` });
     }
     o.requestLog?.append({
-      type: "request",
-      window_id: w.id,
-      start: w.start,
-      end: w.end,
-      at: this.#now(),
+      ...this.#about(w),
       outcome: pause ? "paused" : "error",
       error: { kind: err.kind, message },
     });

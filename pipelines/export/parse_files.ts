@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { restrictedWorker } from "../../lib/worker/restricted_worker.ts";
 
 /** Files one worker parses before it is replaced by a fresh one. */
 const RECYCLE_AFTER = 12;
@@ -205,21 +206,7 @@ export async function parseFilesInOrder(
  * nothing else: no write, net, env, run, ffi, sys or import.
  */
 export function spawnParseWorker(readDirs: readonly string[]): Worker {
-  return new Worker(new URL("./merge_worker.ts", import.meta.url), {
-    type: "module",
-    deno: {
-      permissions: {
-        read: [...readDirs],
-        write: false,
-        net: false,
-        env: false,
-        run: false,
-        ffi: false,
-        sys: false,
-        import: false,
-      },
-    },
-  } as WorkerOptions);
+  return restrictedWorker(new URL("./merge_worker.ts", import.meta.url), { read: readDirs });
 }
 
 /**
