@@ -27,6 +27,7 @@ import {
   readChatIdExcel,
   readContractFile,
   runChatId,
+  workerResolver,
 } from "../pipelines/chatid/mod.ts";
 
 const HELP = `合同编号 → openChatId 批量查询
@@ -151,7 +152,9 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
         deps: ctx,
         signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal,
         onProgress: (d, t) => progress?.update(d, t),
-        throttled: ctx.throttled,
+        // The calls and their answers are handled in a Worker that can reach the Feishu hosts and
+        // the token store only; this thread keeps the files (journal, Excel, log).
+        resolver: workerResolver(config, { logger }),
         logger,
       });
     } finally {

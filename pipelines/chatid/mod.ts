@@ -13,6 +13,8 @@ export * from "./output.ts";
 export * from "./output_from_journal.ts";
 export * from "./resolve.ts";
 export * from "./row.ts";
+export * from "./resolver.ts";
 export * from "./run.ts";
 export * from "./status.ts";
 export * from "./summary.ts";
+export * from "./worker_resolver.ts";
