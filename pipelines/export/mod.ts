@@ -46,6 +46,7 @@ export * from "./range_counts.ts";
 export * from "./replay.ts";
 export * from "./report.ts";
 export * from "./request.ts";
+export * from "./request_worker.ts";
 export * from "./run.ts";
 export * from "./stage_log.ts";
 export * from "./verify.ts";

@@ -33,6 +33,7 @@ import { type ResolvedPlanOptions, resolvePlanOptions } from "./plan.ts";
 import type { ExportProgress } from "./report.ts";
 import { type ExportClient, requestStage } from "./request.ts";
 import type { CountClient } from "./plan_count.ts";
+import type { RequestStageRunner } from "./request_worker.ts";
 import { verifyRun } from "./verify.ts";
 import type { ExportWindow } from "./window.ts";
 
@@ -49,6 +50,8 @@ export interface RunExportOptions {
   counter?: CountClient | null;
   /** Creates the collector when files are awaited. */
   collector: CollectorFactory;
+  /** Runs the request stage (default `requestStage` in this thread; the script uses `requestStageInWorker`). */
+  requestStage?: RequestStageRunner;
   /** What selects the records (from `createExportContext`); a resumed run must match it. */
   fingerprint?: string;
   /** Run directory (default `config.output.dir`). */
@@ -155,7 +158,7 @@ async function fetchWindows(
   const c = run.config;
   for (;;) {
     run.stage = "request";
-    const req = await requestStage({
+    const req = await (o.requestStage ?? requestStage)({
       ledger: run.ledger,
       client: o.client,
       counter: run.counter,
