@@ -8,62 +8,52 @@
  * @module
  */
 import { type LarkErrorData, larkErrorData } from "../../lib/errors/revive_error.ts";
-import { createLogger, type LogFields, type LogLevel } from "../../lib/log/logger.ts";
 import { SqliteTokenStore } from "../../lib/token/token_store_sqlite.ts";
+import { serveStageWorker } from "../../lib/worker/serve_stage_worker.ts";
 import type { ChatIdConfig } from "./config.ts";
 import { createChatIdContext } from "./context.ts";
 import { inProcessResolver } from "./resolver.ts";
 import type { ChatIdRow } from "./row.ts";
 
-/** Main thread → worker. */
-export type ResolveWorkerRequest =
-  | { type: "start"; config: ChatIdConfig; numbers: string[]; concurrency: number; level: LogLevel }
-  | { type: "stop" };
-
-/** Worker → main thread. */
-export type ResolveWorkerMessage =
-  | { type: "row"; row: ChatIdRow; fatal: boolean }
-  | { type: "log"; record: LogFields & { ts: string; level: LogLevel; event: string } }
-  | { type: "done"; throttled: number; fatal?: LarkErrorData }
-  | { type: "failed"; message: string };
-
-const scope = self as unknown as {
-  onmessage: ((e: MessageEvent<ResolveWorkerRequest>) => void) | null;
-  postMessage(message: ResolveWorkerMessage): void;
-};
-
-const stop = new AbortController();
-
-async function run(req: Extract<ResolveWorkerRequest, { type: "start" }>): Promise<void> {
-  const logger = createLogger({
-    level: req.level,
-    sinks: [{ write: (record) => scope.postMessage({ type: "log", record }) }],
-  });
-  const store = new SqliteTokenStore(req.config.state.token_db, { logger });
-  try {
-    const ctx = createChatIdContext(req.config, { store, logger });
-    const res = await inProcessResolver(ctx, ctx.throttled).resolve(req.numbers, {
-      concurrency: req.concurrency,
-      signal: stop.signal,
-      onRow: (row, fatal) => scope.postMessage({ type: "row", row, fatal }),
-    });
-    scope.postMessage({
-      type: "done",
-      throttled: res.throttled,
-      fatal: res.fatal ? larkErrorData(res.fatal.error) : undefined,
-    });
-  } finally {
-    store.close();
-  }
+/** What the stage is started with. */
+export interface ResolveWorkerStart {
+  /** Validated configuration (secrets included: the worker reads no environment). */
+  config: ChatIdConfig;
+  /** Contracts to resolve. */
+  numbers: string[];
+  /** Contracts in flight at once. */
+  concurrency: number;
 }
 
-scope.onmessage = (e) => {
-  const req = e.data;
-  if (req.type === "stop") {
-    stop.abort(new DOMException("interrupted", "AbortError"));
-    return;
-  }
-  run(req).catch((err) => {
-    scope.postMessage({ type: "failed", message: err instanceof Error ? err.message : String(err) });
-  });
-};
+/** One finished contract. */
+export interface ResolveWorkerEvent {
+  /** Its row. */
+  row: ChatIdRow;
+  /** True for the row of a fatal failure. */
+  fatal: boolean;
+}
+
+/** How the stage ended. */
+export interface ResolveWorkerResult {
+  /** Throttling answers seen. */
+  throttled: number;
+  /** The fatal failure, if any. */
+  fatal?: LarkErrorData;
+}
+
+serveStageWorker<ResolveWorkerStart, ResolveWorkerEvent, ResolveWorkerResult>(
+  async (start, { signal, emit, logger }) => {
+    const store = new SqliteTokenStore(start.config.state.token_db, { logger });
+    try {
+      const ctx = createChatIdContext(start.config, { store, logger });
+      const res = await inProcessResolver(ctx, ctx.throttled).resolve(start.numbers, {
+        concurrency: start.concurrency,
+        signal,
+        onRow: (row, fatal) => emit({ row, fatal }),
+      });
+      return { throttled: res.throttled, fatal: res.fatal ? larkErrorData(res.fatal.error) : undefined };
+    } finally {
+      store.close();
+    }
+  },
+);

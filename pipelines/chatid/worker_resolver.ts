@@ -1,11 +1,12 @@
 import { reviveLarkError } from "../../lib/errors/revive_error.ts";
-import { type Logger, silentLogger } from "../../lib/log/logger.ts";
-import { restrictedWorker, type WorkerGrants } from "../../lib/worker/restricted_worker.ts";
-import type { ResolveWorkerMessage, ResolveWorkerRequest } from "./_resolve_worker.ts";
+import type { Logger } from "../../lib/log/logger.ts";
+import type { WorkerGrants } from "../../lib/worker/restricted_worker.ts";
+import { runStageWorker } from "../../lib/worker/run_stage_worker.ts";
+import type { ResolveWorkerEvent, ResolveWorkerResult, ResolveWorkerStart } from "./_resolve_worker.ts";
 import type { ChatIdConfig } from "./config.ts";
 import { FatalRunError } from "./resolve.ts";
 import type { ChatIdRow } from "./row.ts";
-import type { Resolver, ResolveStageResult } from "./resolver.ts";
+import type { Resolver } from "./resolver.ts";
 
 /**
  * What the resolve Worker may do: connect to the Open Platform and contract
@@ -27,50 +28,25 @@ export function resolveWorkerGrants(config: ChatIdConfig): WorkerGrants {
  * Rows and log lines come back to this thread (which journals them).
  */
 export function workerResolver(config: ChatIdConfig, o: { logger?: Logger } = {}): Resolver {
-  const log = o.logger ?? silentLogger;
   return {
-    resolve(numbers, opts) {
-      const worker = restrictedWorker(
+    async resolve(numbers, opts) {
+      let fatalRow: ChatIdRow | undefined;
+      const r = await runStageWorker<ResolveWorkerStart, ResolveWorkerEvent, ResolveWorkerResult>(
         new URL("./_resolve_worker.ts", import.meta.url),
         resolveWorkerGrants(config),
+        { config, numbers: [...numbers], concurrency: opts.concurrency },
+        {
+          signal: opts.signal,
+          logger: o.logger,
+          level: config.log.level,
+          onEvent: ({ row, fatal }) => {
+            if (fatal) fatalRow = row;
+            opts.onRow(row, fatal);
+          },
+        },
       );
-      const onAbort = () => worker.postMessage({ type: "stop" } satisfies ResolveWorkerRequest);
-      opts.signal.addEventListener("abort", onAbort, { once: true });
-      let fatalRow: ChatIdRow | undefined;
-      return new Promise<ResolveStageResult>((resolve, reject) => {
-        worker.onmessage = (e: MessageEvent<ResolveWorkerMessage>) => {
-          const m = e.data;
-          if (m.type === "row") {
-            if (m.fatal) fatalRow = m.row;
-            opts.onRow(m.row, m.fatal);
-          } else if (m.type === "log") {
-            const { ts: _ts, level, event, ...fields } = m.record;
-            log[level](event, fields);
-          } else if (m.type === "done") {
-            const fatal = m.fatal && fatalRow
-              ? new FatalRunError(reviveLarkError(m.fatal), fatalRow)
-              : undefined;
-            resolve({ fatal, throttled: m.throttled });
-          } else reject(new Error(`resolve worker failed: ${m.message}`));
-        };
-        worker.onerror = (e) => {
-          e.preventDefault();
-          reject(new Error(`resolve worker failed: ${e.message}`));
-        };
-        if (opts.signal.aborted) onAbort();
-        worker.postMessage(
-          {
-            type: "start",
-            config,
-            numbers: [...numbers],
-            concurrency: opts.concurrency,
-            level: config.log.level,
-          } satisfies ResolveWorkerRequest,
-        );
-      }).finally(() => {
-        opts.signal.removeEventListener("abort", onAbort);
-        worker.terminate();
-      });
+      const fatal = r.fatal && fatalRow ? new FatalRunError(reviveLarkError(r.fatal), fatalRow) : undefined;
+      return { fatal, throttled: r.throttled };
     },
   };
 }

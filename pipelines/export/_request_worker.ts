@@ -8,7 +8,7 @@
  * @module
  */
 import { type LarkErrorData, larkErrorData } from "../../lib/errors/revive_error.ts";
-import { createLogger, type LogFields, type LogLevel } from "../../lib/log/logger.ts";
+import { serveStageWorker } from "../../lib/worker/serve_stage_worker.ts";
 import type { ExportConfig } from "./config.ts";
 import { createExportContext, type ExportAuth } from "./context.ts";
 import { ExportLedger } from "./ledger.ts";
@@ -17,79 +17,55 @@ import { requestStage, type RequestStageResult } from "./request.ts";
 import { openStageLog } from "./stage_log.ts";
 import type { ExportWindow } from "./window.ts";
 
-/** Main thread → worker. */
-export type RequestWorkerRequest =
-  | {
-    type: "start";
-    config: ExportConfig;
-    auth: ExportAuth;
-    runDir: string;
-    plan: ResolvedPlanOptions;
-    concurrency?: number;
-    onlyWindow?: number;
-    useCounts: boolean;
-    level: LogLevel;
-  }
-  | { type: "stop" };
-
-/** Worker → main thread. */
-export type RequestWorkerMessage =
-  | { type: "window"; window: ExportWindow }
-  | { type: "log"; record: LogFields & { ts: string; level: LogLevel; event: string } }
-  | { type: "done"; result: Omit<RequestStageResult, "paused"> & { paused?: LarkErrorData } }
-  | { type: "failed"; message: string };
-
-const scope = self as unknown as {
-  onmessage: ((e: MessageEvent<RequestWorkerRequest>) => void) | null;
-  postMessage(message: RequestWorkerMessage): void;
-};
-
-const stop = new AbortController();
-
-async function run(req: Extract<RequestWorkerRequest, { type: "start" }>): Promise<void> {
-  const logger = createLogger({
-    level: req.level,
-    sinks: [{ write: (record) => scope.postMessage({ type: "log", record }) }],
-  });
-  const ledger = ExportLedger.open(`${req.runDir}/ledger.sqlite`);
-  const planLog = openStageLog(req.runDir, "plan");
-  const requestLog = openStageLog(req.runDir, "request");
-  const countLog = req.useCounts ? openStageLog(req.runDir, "count") : undefined;
-  try {
-    const ctx = await createExportContext(req.config, req.auth, { logger });
-    const { paused, ...rest } = await requestStage({
-      ledger,
-      client: ctx.api,
-      counter: req.useCounts ? undefined : null,
-      plan: req.plan,
-      concurrency: req.concurrency,
-      onlyWindow: req.onlyWindow,
-      signal: stop.signal,
-      planLog,
-      requestLog,
-      countLog,
-      onWindow: (window) => scope.postMessage({ type: "window", window }),
-      logger,
-    });
-    scope.postMessage({
-      type: "done",
-      result: { ...rest, paused: paused ? larkErrorData(paused) : undefined },
-    });
-  } finally {
-    planLog.close();
-    requestLog.close();
-    countLog?.close();
-    ledger.close();
-  }
+/** What the stage is started with. */
+export interface RequestWorkerStart {
+  /** Validated configuration. */
+  config: ExportConfig;
+  /** Credentials and captured request shapes (the worker reads no file but the run directory). */
+  auth: ExportAuth;
+  /** Run directory (ledger and stage files). */
+  runDir: string;
+  /** Planner settings. */
+  plan: ResolvedPlanOptions;
+  /** Export calls in flight at once. */
+  concurrency?: number;
+  /** Only this window. */
+  onlyWindow?: number;
+  /** Plan with exact counts (the captured list request). */
+  useCounts: boolean;
 }
 
-scope.onmessage = (e) => {
-  const req = e.data;
-  if (req.type === "stop") {
-    stop.abort(new DOMException("interrupted", "AbortError"));
-    return;
-  }
-  run(req).catch((err) => {
-    scope.postMessage({ type: "failed", message: err instanceof Error ? err.message : String(err) });
-  });
-};
+/** The stage's result, its pause reason as plain data. */
+export type RequestWorkerResult = Omit<RequestStageResult, "paused"> & { paused?: LarkErrorData };
+
+serveStageWorker<RequestWorkerStart, ExportWindow, RequestWorkerResult>(
+  async (start, { signal, emit, logger }) => {
+    const ledger = ExportLedger.open(`${start.runDir}/ledger.sqlite`);
+    const planLog = openStageLog(start.runDir, "plan");
+    const requestLog = openStageLog(start.runDir, "request");
+    const countLog = start.useCounts ? openStageLog(start.runDir, "count") : undefined;
+    try {
+      const ctx = await createExportContext(start.config, start.auth, { logger });
+      const { paused, ...rest } = await requestStage({
+        ledger,
+        client: ctx.api,
+        counter: start.useCounts ? undefined : null,
+        plan: start.plan,
+        concurrency: start.concurrency,
+        onlyWindow: start.onlyWindow,
+        signal,
+        planLog,
+        requestLog,
+        countLog,
+        onWindow: emit,
+        logger,
+      });
+      return { ...rest, paused: paused ? larkErrorData(paused) : undefined };
+    } finally {
+      planLog.close();
+      requestLog.close();
+      countLog?.close();
+      ledger.close();
+    }
+  },
+);

@@ -7,12 +7,13 @@
  * @module
  */
 import { reviveLarkError } from "../../lib/errors/revive_error.ts";
-import { type Logger, silentLogger } from "../../lib/log/logger.ts";
-import { restrictedWorker, type WorkerGrants } from "../../lib/worker/restricted_worker.ts";
-import type { RequestWorkerMessage, RequestWorkerRequest } from "./_request_worker.ts";
+import type { WorkerGrants } from "../../lib/worker/restricted_worker.ts";
+import { runStageWorker } from "../../lib/worker/run_stage_worker.ts";
+import type { RequestWorkerResult, RequestWorkerStart } from "./_request_worker.ts";
 import type { ExportConfig } from "./config.ts";
 import type { ExportAuth } from "./context.ts";
 import type { RequestStageOptions, RequestStageResult } from "./request.ts";
+import type { ExportWindow } from "./window.ts";
 
 /** Runs the request stage (`requestStage` in this thread, or {@linkcode requestStageInWorker}). */
 export type RequestStageRunner = (o: RequestStageOptions) => Promise<RequestStageResult>;
@@ -36,50 +37,21 @@ export function requestStageInWorker(setup: {
   auth: ExportAuth;
   runDir: string;
 }): RequestStageRunner {
-  return (o) => {
-    const log = o.logger ?? silentLogger;
-    const worker = restrictedWorker(
+  return async (o) => {
+    const { paused, ...rest } = await runStageWorker<RequestWorkerStart, ExportWindow, RequestWorkerResult>(
       new URL("./_request_worker.ts", import.meta.url),
       requestWorkerGrants(setup.auth, setup.runDir),
+      {
+        config: setup.config,
+        auth: setup.auth,
+        runDir: setup.runDir,
+        plan: o.plan,
+        concurrency: o.concurrency,
+        onlyWindow: o.onlyWindow,
+        useCounts: o.counter !== null && o.counter !== undefined,
+      },
+      { signal: o.signal, logger: o.logger, level: setup.config.log.level, onEvent: o.onWindow },
     );
-    const onAbort = () => worker.postMessage({ type: "stop" } satisfies RequestWorkerRequest);
-    o.signal?.addEventListener("abort", onAbort, { once: true });
-    return new Promise<RequestStageResult>((resolve, reject) => {
-      worker.onmessage = (e: MessageEvent<RequestWorkerMessage>) => {
-        const m = e.data;
-        if (m.type === "window") o.onWindow?.(m.window);
-        else if (m.type === "log") forward(log, m.record);
-        else if (m.type === "done") {
-          const { paused, ...rest } = m.result;
-          resolve({ ...rest, paused: paused ? reviveLarkError(paused) : undefined });
-        } else reject(new Error(`request worker failed: ${m.message}`));
-      };
-      worker.onerror = (e) => {
-        e.preventDefault();
-        reject(new Error(`request worker failed: ${e.message}`));
-      };
-      if (o.signal?.aborted) onAbort();
-      worker.postMessage(
-        {
-          type: "start",
-          config: setup.config,
-          auth: setup.auth,
-          runDir: setup.runDir,
-          plan: o.plan,
-          concurrency: o.concurrency,
-          onlyWindow: o.onlyWindow,
-          useCounts: o.counter !== null && o.counter !== undefined,
-          level: setup.config.log.level,
-        } satisfies RequestWorkerRequest,
-      );
-    }).finally(() => {
-      o.signal?.removeEventListener("abort", onAbort);
-      worker.terminate();
-    });
+    return { ...rest, paused: paused ? reviveLarkError(paused) : undefined };
   };
-}
-
-function forward(log: Logger, record: Extract<RequestWorkerMessage, { type: "log" }>["record"]): void {
-  const { ts: _ts, level, event, ...fields } = record;
-  log[level](event, fields);
 }
