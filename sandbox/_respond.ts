@@ -19,6 +19,7 @@
  */
 import { CLM_ERRORS } from "./clm/shapes.ts";
 import type { Clock } from "../lib/time/mod.ts";
+import { randomHex } from "../lib/encoding/hex.ts";
 import type { SandboxContext } from "./_env.ts";
 import type { EndpointFamily } from "./endpoints.ts";
 
@@ -46,8 +47,7 @@ export class SandboxDropError extends Error {
 /** A Feishu-like log id: `yyyyMMddHHmmss` + 20 uppercase hex digits. */
 export function newLogId(clock: Clock): string {
   const stamp = new Date(clock.now()).toISOString().replace(/[-:T]/g, "").slice(0, 14);
-  const bytes = crypto.getRandomValues(new Uint8Array(10));
-  return stamp + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("").toUpperCase();
+  return stamp + randomHex(20).toUpperCase();
 }
 
 /** Answer `body` as JSON with `X-Tt-Logid`, and note its `code` in the journal entry. */

@@ -30,9 +30,11 @@ import {
   createChatIdContext,
   formatImplausible,
   formatSummary,
+  outputFromJournal,
   readChatIdExcel,
   readContractFile,
   runChatId,
+  workerResolver,
 } from "../pipelines/chatid/mod.ts";
 
 const HELP = `合同编号 → openChatId 批量查询
@@ -40,6 +42,7 @@ const HELP = `合同编号 → openChatId 批量查询
 用法：
   deno task chatid <合同编号文件> [选项]
   deno task chatid --retry-failed <上次输出.xlsx> [选项]
+  deno task chatid --from-journal <日志.journal.ndjson> [合同编号文件] [选项]
 
 输入文件：TXT 每行一个合同编号（UTF-8，可带 BOM，也接受 UTF-16；CRLF、空行与 # 注释、重复自动处理），
           或带 contract_number 列的 .xlsx / .csv。不像合同编号的行（见配置 input.*）列出后跳过，
@@ -49,6 +52,8 @@ const HELP = `合同编号 → openChatId 批量查询
   -c, --config <文件>        配置文件（默认 config/chatid.yaml）
   -o, --output <文件>        输出 Excel（默认取配置 output.path）
       --retry-failed <文件>  只重跑上次输出中非 SUCCESS 的行，并写出合并结果
+      --from-journal <文件>  只重跑输出阶段：由上次运行的日志（输出文件旁的 *.journal.ndjson）
+                             写出 Excel，不联网、不需要密钥；给出合同编号文件时按其顺序输出
       --concurrency <n|auto> 并发合同数（覆盖 rate_limit.concurrency）
       --extra-columns        输出 retry_count、duration_ms、started_at、finished_at 列
       --force                已有输出比本次结果更完整时也直接替换（默认先备份为 .bak）
@@ -65,6 +70,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
     config: { type: "string", short: "c" },
     output: { type: "string", short: "o" },
     "retry-failed": { type: "string" },
+    "from-journal": { type: "string" },
     concurrency: { type: "string" },
     "extra-columns": { type: "boolean" },
     quiet: { type: "boolean" },
@@ -72,6 +78,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
   }, HELP);
   if (!parsed.ok) return parsed.exitCode;
   const { values: v, positionals } = parsed;
+  if (v["from-journal"] !== undefined) return await fromJournal(v["from-journal"], positionals[0], v);
   const retryFailed = v["retry-failed"];
   if (!retryFailed && positionals.length !== 1) {
     console.error(`用法错误：请指定一个合同编号文件。\n\n${HELP}`);
@@ -194,9 +201,10 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
         deps: ctx,
         signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal,
         onProgress: (d, t) => progress?.update(d, t),
-        throttled: ctx.throttled,
-        retries: ctx.retries,
         force: v.force,
+        // The calls and their answers are handled in a Worker that can reach the Feishu hosts and
+        // the token store only; this thread keeps the files (journal, Excel, log).
+        resolver: workerResolver(config, { logger }),
         logger,
       });
     } finally {
@@ -233,6 +241,34 @@ function retryNumbers(previous: readonly ChatIdRow[], shape: ContractNumberShape
   const { valid, implausible } = checkContractNumbers(failed, failed.map((_, i) => i + 2), shape);
   for (const line of formatImplausible(implausible)) console.error(line);
   return valid;
+}
+
+/** `--from-journal`: the output stage alone, from the journal. */
+async function fromJournal(
+  journalPath: string,
+  inputFile: string | undefined,
+  v: { output?: string; "extra-columns"?: boolean },
+): Promise<number> {
+  try {
+    const numbers = inputFile ? (await readContractFile(inputFile)).numbers : undefined;
+    const r = await outputFromJournal({
+      journalPath,
+      outputPath: v.output,
+      numbers,
+      extraColumns: v["extra-columns"],
+    });
+    console.log(`由日志 ${journalPath} 写出 ${r.rows.length} 行：${r.outputPath}`);
+    if (r.missing.length) console.error(`日志中没有 ${r.missing.length} 个合同的结果（未处理完），未写入。`);
+    return 0;
+  } catch (e) {
+    reportError(e);
+    return e instanceof LarkError && e.kind === "bad_request" ? 2 : 1;
+  }
+}
+
+function dirname(path: string): string {
+  const i = path.lastIndexOf("/");
+  return i > 0 ? path.slice(0, i) : ".";
 }
 
 if (import.meta.main) {

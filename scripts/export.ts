@@ -33,6 +33,7 @@ import {
   formatSummary,
   formatWindowTable,
   listRunWindows,
+  requestStageInWorker,
   resolveExportAuth,
   runExport,
 } from "../pipelines/export/mod.ts";
@@ -149,6 +150,9 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
         client: ctx.api,
         fingerprint: ctx.fingerprint,
         collector: collectorFactory(config, logger),
+        // The export/count calls and their answers are handled in a Worker that can reach the
+        // contract host and the run directory only.
+        requestStage: requestStageInWorker({ config, auth, runDir: config.output.dir }),
         signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal,
         retryFailed: v["retry-failed"],
         onlyWindow: v["only-window"],

@@ -12,6 +12,8 @@ export interface RetryOptions extends BackoffOptions {
   clock?: Clock;
   /** Abort the waits and the loop. */
   signal?: AbortSignal;
+  /** Longest single wait in ms, a server's `Retry-After` included (default no limit). */
+  maxWaitMs?: number;
   /** Called before each wait, for logging. */
   onRetry?: (info: RetryInfo) => void;
   /**
@@ -98,6 +100,7 @@ export async function retry<T>(
         const random = options.random ?? Math.random;
         delayMs = error.retryAfterMs + Math.round(random() * 100);
       }
+      if (options.maxWaitMs !== undefined) delayMs = Math.min(delayMs, options.maxWaitMs);
       options.onRetry?.({ attempt, delayMs, error });
       await clock.sleep(delayMs, options.signal);
       waitedMs += delayMs;

@@ -1,3 +1,31 @@
+/**
+ * The one protobuf codec of Feishu's long-connection message, `pbbp2.Frame`
+ * (the official SDK's `pbbp2.proto`), used by the client side and by the
+ * sandbox's long-connection endpoint:
+ *
+ * | # | field | type |
+ * |---|---|---|
+ * | 1 | SeqID | uint64 |
+ * | 2 | LogID | uint64 |
+ * | 3 | service | int32 |
+ * | 4 | method | int32 (0 control, 1 data) |
+ * | 5 | headers | repeated `{1 key string, 2 value string}` |
+ * | 6 | payloadEncoding | string |
+ * | 7 | payloadType | string |
+ * | 8 | payload | bytes |
+ * | 9 | LogIDNew | string |
+ *
+ * Fields 1–4 are always written (the SDK's decoder requires them); unknown
+ * fields are skipped when decoding; malformed input throws `SyntaxError`.
+ *
+ * @module
+ */
+
+/** `method` of a control frame (ping/pong). */
+export const FRAME_CONTROL = 0;
+/** `method` of a data frame (events, cards, acks). */
+export const FRAME_DATA = 1;
+
 /** One header of a long-connection frame. */
 export interface FrameHeader {
   /** Header name, e.g. `type`, `message_id`, `sum`, `seq`, `trace_id`, `biz_rt`. */
@@ -33,8 +61,16 @@ export interface Pbbp2Frame {
   LogIDNew?: string;
 }
 
+/** Another name of {@linkcode Pbbp2Frame}. */
+export type Frame = Pbbp2Frame;
+
 const enc = new TextEncoder();
-const dec = new TextDecoder();
+const decoder = new TextDecoder();
+
+/** The value of header `key`, if present. */
+export function frameHeader(frame: Pbbp2Frame, key: string): string | undefined {
+  return frame.headers.find((h) => h.key === key)?.value;
+}
 
 /**
  * Encode a frame to protobuf bytes (what the official SDK's `pbbp2.Frame.encode`
@@ -64,59 +100,88 @@ export function encodeFrame(frame: Pbbp2Frame): Uint8Array {
   return Uint8Array.from(out);
 }
 
-/** Decode protobuf bytes into a frame; throws `RangeError` on malformed input. */
-export function decodeFrame(bytes: Uint8Array): Pbbp2Frame {
+/** Decode protobuf bytes into a frame; throws `SyntaxError` on malformed input. */
+export function decodeFrame(data: Uint8Array): Pbbp2Frame {
+  const r = new Reader(data);
   const frame: Pbbp2Frame = { SeqID: 0n, LogID: 0n, service: 0, method: 0, headers: [] };
-  const r = { pos: 0 };
-  while (r.pos < bytes.length) {
-    const tag = Number(readVarint(bytes, r));
-    const field = tag >>> 3;
-    const wire = tag & 7;
+  while (!r.done) {
+    const key = Number(r.varint());
+    const field = key >>> 3;
+    const wire = key & 7;
     if (wire === 0) {
-      const v = readVarint(bytes, r);
+      const v = r.varint();
       if (field === 1) frame.SeqID = v;
       else if (field === 2) frame.LogID = v;
       else if (field === 3) frame.service = Number(BigInt.asIntN(32, v));
       else if (field === 4) frame.method = Number(BigInt.asIntN(32, v));
     } else if (wire === 2) {
-      const len = Number(readVarint(bytes, r));
-      if (r.pos + len > bytes.length) throw new RangeError("frame field runs past the end");
-      const v = bytes.subarray(r.pos, r.pos + len);
-      r.pos += len;
-      if (field === 5) frame.headers.push(decodeHeader(v));
-      else if (field === 6) frame.payloadEncoding = dec.decode(v);
-      else if (field === 7) frame.payloadType = dec.decode(v);
-      else if (field === 8) frame.payload = v.slice();
-      else if (field === 9) frame.LogIDNew = dec.decode(v);
-    } else if (wire === 5) {
-      r.pos += 4;
+      const chunk = r.bytes();
+      if (field === 5) frame.headers.push(decodeHeader(chunk));
+      else if (field === 6) frame.payloadEncoding = decoder.decode(chunk);
+      else if (field === 7) frame.payloadType = decoder.decode(chunk);
+      else if (field === 8) frame.payload = chunk.slice();
+      else if (field === 9) frame.LogIDNew = decoder.decode(chunk);
     } else if (wire === 1) {
-      r.pos += 8;
+      r.skip(8);
+    } else if (wire === 5) {
+      r.skip(4);
     } else {
-      throw new RangeError(`unsupported wire type ${wire}`);
+      throw new SyntaxError(`pbbp2: unsupported wire type ${wire}`);
     }
   }
   return frame;
 }
 
-/** The value of header `key`, if present. */
-export function frameHeader(frame: Pbbp2Frame, key: string): string | undefined {
-  return frame.headers.find((h) => h.key === key)?.value;
+function decodeHeader(data: Uint8Array): FrameHeader {
+  const r = new Reader(data);
+  const header: FrameHeader = { key: "", value: "" };
+  while (!r.done) {
+    const key = Number(r.varint());
+    if ((key & 7) !== 2) {
+      if ((key & 7) === 0) r.varint();
+      else throw new SyntaxError("pbbp2: malformed header");
+      continue;
+    }
+    const text = decoder.decode(r.bytes());
+    if (key >>> 3 === 1) header.key = text;
+    else if (key >>> 3 === 2) header.value = text;
+  }
+  return header;
 }
 
-function decodeHeader(bytes: Uint8Array): FrameHeader {
-  const h: FrameHeader = { key: "", value: "" };
-  const r = { pos: 0 };
-  while (r.pos < bytes.length) {
-    const tag = Number(readVarint(bytes, r));
-    if ((tag & 7) !== 2) throw new RangeError("bad header field");
-    const len = Number(readVarint(bytes, r));
-    const v = dec.decode(bytes.subarray(r.pos, r.pos + len));
-    r.pos += len;
-    if (tag >>> 3 === 1) h.key = v;
-    else if (tag >>> 3 === 2) h.value = v;
+class Reader {
+  #data: Uint8Array;
+  #pos = 0;
+
+  constructor(data: Uint8Array) {
+    this.#data = data;
   }
-  return h;
+
+  get done(): boolean {
+    return this.#pos >= this.#data.length;
+  }
+
+  varint(): bigint {
+    let result = 0n;
+    for (let shift = 0n; shift < 70n; shift += 7n) {
+      if (this.#pos >= this.#data.length) throw new SyntaxError("pbbp2: truncated varint");
+      const b = this.#data[this.#pos++];
+      result |= BigInt(b & 0x7f) << shift;
+      if (b < 0x80) return BigInt.asUintN(64, result);
+    }
+    throw new SyntaxError("pbbp2: varint too long");
+  }
+
+  bytes(): Uint8Array {
+    const len = Number(this.varint());
+    this.skip(len);
+    return this.#data.subarray(this.#pos - len, this.#pos);
+  }
+
+  skip(n: number): void {
+    if (this.#pos + n > this.#data.length) throw new SyntaxError("pbbp2: truncated field");
+    this.#pos += n;
+  }
 }
 
 function varintField(out: number[], field: number, v: bigint): void {
@@ -136,17 +201,4 @@ function writeVarint(out: number[], v: bigint): void {
     v >>= 7n;
   }
   out.push(Number(v));
-}
-
-function readVarint(bytes: Uint8Array, r: { pos: number }): bigint {
-  let result = 0n;
-  let shift = 0n;
-  for (;;) {
-    if (r.pos >= bytes.length) throw new RangeError("truncated varint");
-    const b = bytes[r.pos++];
-    result |= BigInt(b & 0x7f) << shift;
-    if ((b & 0x80) === 0) return result;
-    shift += 7n;
-    if (shift > 63n) throw new RangeError("varint too long");
-  }
 }

@@ -8,7 +8,8 @@
  * @module
  */
 import { BadRequestError } from "../../lib/errors/bad_request_error.ts";
-import { readTable, type Table } from "../../lib/excel/read_table.ts";
+import type { Table } from "../../lib/excel/read_table.ts";
+import { readTableIsolated } from "../../lib/excel/read_table_isolated.ts";
 
 /** Largest input accepted (a list of a million numbers is ~20 MB). */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
@@ -149,8 +150,11 @@ function lineAt(bytes: Uint8Array, at: number): number {
   return line;
 }
 
-/** Read the first sheet of an `.xlsx` (or old `.xls`) file, refusing bytes that are not a workbook. */
-export function readWorkbookTable(bytes: Uint8Array, path: string): Table {
+/**
+ * Read the first sheet of an `.xlsx` (or old `.xls`) file in a worker without any
+ * permission, refusing bytes that are not a workbook.
+ */
+export async function readWorkbookTable(bytes: Uint8Array, path: string): Promise<Table> {
   const zip = bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
   const cfb = bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0;
   const invalid = () =>
@@ -161,7 +165,8 @@ export function readWorkbookTable(bytes: Uint8Array, path: string): Table {
   // .xlsx is a zip; an old .xls is a compound file. Anything else only has the extension.
   if (!zip && !(cfb && path.toLowerCase().endsWith(".xls"))) throw invalid();
   try {
-    return readTable(bytes);
+    // A workbook from outside: parsed in a worker without any permission.
+    return await readTableIsolated(bytes);
   } catch {
     throw invalid();
   }

@@ -1,4 +1,5 @@
-import { readTable, type Table } from "../../lib/excel/read_table.ts";
+import { readTableIsolated } from "../../lib/excel/read_table_isolated.ts";
+import type { Table } from "../../lib/excel/read_table.ts";
 import { BadRequestError } from "../../lib/errors/bad_request_error.ts";
 import { decodeInputText, readInputBytes, readWorkbookTable } from "./_input_bytes.ts";
 import {
@@ -82,10 +83,12 @@ export async function readContractFile(path: string, o: ReadContractOptions = {}
   const bytes = await readInputBytes(path);
   let parsed: ContractInput;
   if (lower.endsWith(".xlsx") || lower.endsWith(".xls")) {
-    parsed = parseSheet(readWorkbookTable(bytes, path), path, 1);
+    parsed = parseSheet(await readWorkbookTable(bytes, path), path, 1);
   } else if (lower.endsWith(".csv")) {
     const text = decodeInputText(bytes, path);
-    parsed = parseSheet(readTable(new TextEncoder().encode(text.replace(/^\uFEFF/, ""))), path, 1);
+    // A spreadsheet from outside: parsed in a worker without any permission.
+    const table = await readTableIsolated(new TextEncoder().encode(text.replace(/^\uFEFF/, "")));
+    parsed = parseSheet(table, path, 1);
   } else parsed = parseContractText(decodeInputText(bytes, path));
   const { valid, validLines, implausible } = checkContractNumbers(
     parsed.numbers,

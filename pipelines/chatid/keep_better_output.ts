@@ -53,7 +53,7 @@ export async function keepBetterOutput(
   const next = figuresOf(rows);
   let previous: ResultFigures | undefined;
   try {
-    const t = readWorkbookTable(bytes, path);
+    const t = await readWorkbookTable(bytes, path);
     previous = {
       rows: t.rows.length,
       success: t.rows.filter((r) => String(r.status ?? "").trim() === "SUCCESS").length,

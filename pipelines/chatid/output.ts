@@ -19,7 +19,7 @@ export async function writeChatIdExcel(
 
 /** Read an earlier output back as rows (for `--retry-failed`). */
 export async function readChatIdExcel(path: string): Promise<ChatIdRow[]> {
-  const table = readWorkbookTable(await readInputBytes(path, "上次输出文件"), path);
+  const table = await readWorkbookTable(await readInputBytes(path, "上次输出文件"), path);
   return table.rows.map((r) => ({
     contract_number: str(r.contract_number),
     contract_id: str(r.contract_id),

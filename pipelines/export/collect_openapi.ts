@@ -23,7 +23,8 @@
 import type { AuthProvider } from "../../lib/auth/auth_provider.ts";
 import { LarkError } from "../../lib/errors/mod.ts";
 import type { LarkHttp } from "../../lib/http/mod.ts";
-import { filenameFromDisposition, promotePart, safeFileName } from "./_collect_files.ts";
+import { dispositionFileName } from "../../lib/http/content_disposition.ts";
+import { promotePart, safeFileName } from "./_collect_files.ts";
 import { NOTICE_PATTERN, toNotice } from "./_collect_notice.ts";
 import { messageText } from "./_collect_im_text.ts";
 import type { Collector, ExportNotice } from "./collector.ts";
@@ -145,7 +146,7 @@ export class OpenApiCollector implements Collector {
       signal,
     });
     const name = safeFileName(
-      filenameFromDisposition(response.headers.get("content-disposition")) ?? ref.fileName,
+      dispositionFileName(response.headers.get("content-disposition")) ?? ref.fileName,
       `${notice.messageId}.xlsx`,
     );
     await Deno.mkdir(dir, { recursive: true });

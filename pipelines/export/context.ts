@@ -20,6 +20,7 @@ import { LarkHttp } from "../../lib/http/lark_http.ts";
 import { type Logger, silentLogger } from "../../lib/log/logger.ts";
 import { RateLimiter } from "../../lib/rate_limit/rate_limiter.ts";
 import { type Clock, systemClock } from "../../lib/time/clock.ts";
+import { sha256Hex } from "../../lib/encoding/sha256_hex.ts";
 import type { CountApi } from "../../lib/clm/count_api.ts";
 import type { ExportConfig } from "./config.ts";
 import { checkCurlHost, chooseCredentials } from "./credentials.ts";
@@ -215,6 +216,5 @@ function sortKeys(v: unknown): unknown {
 }
 
 async function sha256Text(s: string): Promise<string> {
-  const d = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(s));
-  return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, "0")).join("").slice(0, 16);
+  return (await sha256Hex(s)).slice(0, 16);
 }

@@ -8,6 +8,7 @@
  * @module
  */
 import type { Clock } from "../../lib/time/mod.ts";
+import { randomHex } from "../../lib/encoding/hex.ts";
 
 /** Kind of an app-level token. */
 export type AppTokenKind = "tenant" | "app";
@@ -123,7 +124,5 @@ export class TokenStore {
 
 /** `t-` / `a-` plus 40 random hex digits (tokens are not part of the seeded data). */
 function newTokenValue(kind: AppTokenKind): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(20));
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  return `${kind === "tenant" ? "t" : "a"}-${hex}`;
+  return `${kind === "tenant" ? "t" : "a"}-${randomHex(40)}`;
 }

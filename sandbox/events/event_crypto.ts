@@ -11,19 +11,13 @@
  * @module
  */
 
+import { encodeHex } from "../../lib/encoding/hex.ts";
+import { sha256Hex } from "../../lib/encoding/sha256_hex.ts";
+
+export { randomHex } from "../../lib/encoding/hex.ts";
+export { sha256Hex };
+
 const encoder = new TextEncoder();
-
-/** Lowercase hex of bytes. */
-export function toHex(bytes: Uint8Array): string {
-  let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
-  return out;
-}
-
-/** `n` random lowercase hex digits (not seeded: ids that must be unique per run). */
-export function randomHex(n: number): string {
-  return toHex(crypto.getRandomValues(new Uint8Array(Math.ceil(n / 2)))).slice(0, n);
-}
 
 /** Standard base64 of bytes. */
 export function toBase64(bytes: Uint8Array): string {
@@ -50,11 +44,6 @@ export function toBase64Url(bytes: Uint8Array): string {
   return toBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-/** Hex SHA-256 of UTF-8 text. */
-export async function sha256Hex(text: string): Promise<string> {
-  return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text))));
-}
-
 /** Hex HMAC-SHA-256 of `text` under `secret` (used to sign the sandbox's media links). */
 export async function hmacHex(secret: string, text: string): Promise<string> {
   const key = await crypto.subtle.importKey(
@@ -64,7 +53,7 @@ export async function hmacHex(secret: string, text: string): Promise<string> {
     false,
     ["sign"],
   );
-  return toHex(new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(text))));
+  return encodeHex(await crypto.subtle.sign("HMAC", key, encoder.encode(text)));
 }
 
 /** `X-Lark-Signature` of a raw body: hex(SHA-256(timestamp + nonce + encryptKey + body)). */

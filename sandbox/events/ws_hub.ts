@@ -13,7 +13,14 @@
  */
 import type { Clock } from "../../lib/time/mod.ts";
 import { randomHex } from "./event_crypto.ts";
-import { decodeFrame, encodeFrame, type Frame, FRAME_CONTROL, FRAME_DATA, frameHeader } from "./_pbbp2.ts";
+import {
+  decodeFrame,
+  encodeFrame,
+  type Frame,
+  FRAME_CONTROL,
+  FRAME_DATA,
+  frameHeader,
+} from "../../lib/testing/pbbp2_frame.ts";
 
 /** `ClientConfig` of endpoint discovery and pongs (seconds; -1 count = forever). */
 export interface WsClientConfig {

@@ -11,6 +11,7 @@
  * @module
  */
 import type { Clock } from "../../lib/time/mod.ts";
+import { randomHex } from "../../lib/encoding/hex.ts";
 
 /** Name of the messenger session cookie. */
 export const MESSENGER_COOKIE = "messenger_session";
@@ -65,7 +66,7 @@ export class MessengerAuth {
     const now = this.#clock.now();
     this.#prune(now);
     const code: LoginCode = {
-      token: `qr_${randomHex(16)}`,
+      token: `qr_${randomHex(32)}`,
       createdAt: now,
       expiresAt: now + this.#qrTtlMs,
       scanned: false,
@@ -98,7 +99,7 @@ export class MessengerAuth {
     if (!code || code.used || now >= code.expiresAt) return { status: "expired" };
     if (!code.scanned) return { status: "waiting" };
     code.used = true;
-    const session = `ms_${randomHex(20)}`;
+    const session = `ms_${randomHex(40)}`;
     this.#sessions.set(session, now + this.#sessionTtlMs);
     return { status: "confirmed", session };
   }
@@ -132,9 +133,4 @@ export class MessengerAuth {
   #prune(now: number): void {
     for (const [k, c] of this.#codes) if (now >= c.expiresAt + 60_000 || c.used) this.#codes.delete(k);
   }
-}
-
-function randomHex(bytes: number): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0"))
-    .join("");
 }

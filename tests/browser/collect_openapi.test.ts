@@ -7,7 +7,8 @@ import { createSandbox } from "../../sandbox/mod.ts";
 import { DEFAULT_EXPORT_USER_TOKEN, exportFamily } from "../../sandbox/scenarios/export/mod.ts";
 import { FakeClock } from "../../lib/testing/mod.ts";
 import { OpenApiCollector } from "../../pipelines/export/collect_openapi.ts";
-import { filenameFromDisposition, safeFileName } from "../../pipelines/export/_collect_files.ts";
+import { dispositionFileName } from "../../lib/http/content_disposition.ts";
+import { safeFileName } from "../../pipelines/export/_collect_files.ts";
 
 const auth = staticAuth("user:test", { Authorization: `Bearer ${DEFAULT_EXPORT_USER_TOKEN}` });
 const XLSX_HEAD = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]);
@@ -145,12 +146,12 @@ Deno.test("OpenApiCollector: files without parent_id pair in order, even across 
 
 Deno.test("collector file names: RFC 5987 first, plain name, unsafe characters", () => {
   assert.equal(
-    filenameFromDisposition(`attachment; filename="a.xlsx"; filename*=UTF-8''%E5%8D%8F%E5%90%8C.xlsx`),
+    dispositionFileName(`attachment; filename="a.xlsx"; filename*=UTF-8''%E5%8D%8F%E5%90%8C.xlsx`),
     "协同.xlsx",
   );
-  assert.equal(filenameFromDisposition(`attachment; filename="plain name.xlsx"`), "plain name.xlsx");
-  assert.equal(filenameFromDisposition("attachment; filename=bare.xlsx"), "bare.xlsx");
-  assert.equal(filenameFromDisposition(null), undefined);
+  assert.equal(dispositionFileName(`attachment; filename="plain name.xlsx"`), "plain name.xlsx");
+  assert.equal(dispositionFileName("attachment; filename=bare.xlsx"), "bare.xlsx");
+  assert.equal(dispositionFileName(null), undefined);
   assert.equal(safeFileName("../../etc/passwd", "x"), "passwd");
   assert.equal(safeFileName('a:b*c?"d".xlsx', "x"), "a_b_c__d_.xlsx");
   assert.equal(safeFileName("...", "fallback.xlsx"), "fallback.xlsx");

@@ -47,7 +47,7 @@ export {
   FRAME_DATA,
   type FrameHeader,
   frameHeader,
-} from "../../events/_pbbp2.ts";
+} from "../../../lib/testing/pbbp2_frame.ts";
 export { DEFAULT_GRANTED_SCOPE } from "../../auth/_authorize.ts";
 export { MEETING_CONTROL_PREFIX } from "../../control/_meeting.ts";
 export { CARD_LIMIT_BYTES, MSG_TYPES, TEXT_LIMIT_BYTES } from "../../im/_routes_send.ts";
