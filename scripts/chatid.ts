@@ -266,11 +266,6 @@ async function fromJournal(
   }
 }
 
-function dirname(path: string): string {
-  const i = path.lastIndexOf("/");
-  return i > 0 ? path.slice(0, i) : ".";
-}
-
 if (import.meta.main) {
   await useUtf8Console(); // Chinese in Windows console windows
   Deno.exit(await main(Deno.args));
