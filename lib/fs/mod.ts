@@ -1,6 +1,16 @@
 /**
- * File helpers: atomic writes (`.part` then rename).
+ * File helpers: atomic writes (`.part` then rename), the one file-name
+ * sanitiser ({@linkcode sanitizeFileName}, collision suffixes) and real path
+ * containment ({@linkcode containedPath}).
+ *
+ * @example
+ * ```ts
+ * import { containedPath, safeSegments } from "./mod.ts";
+ * const dest = await containedPath("/tmp/job", safeSegments("../A/", "CON.txt")); // /tmp/job/__/A/CON_.txt
+ * ```
  *
  * @module
  */
 export * from "./atomic_write.ts";
+export * from "./safe_name.ts";
+export * from "./contained_path.ts";

@@ -1,5 +1,13 @@
+/**
+ * The one file-name sanitiser of feishu-kit: safe single names on Windows and
+ * Linux, bounded in characters and UTF-8 bytes, with collision suffixes and a
+ * one-component join that never leaves its folder. Relative paths (folders
+ * plus a name) go through {@linkcode containedPath}.
+ *
+ * @module
+ */
 import { resolve, sep } from "node:path";
-import { BadRequestError } from "../../lib/errors/bad_request_error.ts";
+import { BadRequestError } from "../errors/bad_request_error.ts";
 
 /** Options of {@linkcode sanitizeFileName}. */
 export interface SanitizeOptions {
@@ -19,7 +27,7 @@ const ILLEGAL = /[\\/:*?"<>|\u0000-\u001f\u007f-\u009f]/g;
 // Bidirectional marks and zero-width spaces (they can disguise an extension). Joiners (U+200C/D)
 // stay: emoji sequences and some scripts need them.
 const INVISIBLE = /[\u200b\u200e\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
-const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;
+const RESERVED = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])$/i;
 
 const encoder = new TextEncoder();
 const segmenter = new Intl.Segmenter();
@@ -110,4 +118,37 @@ export function safeJoin(dir: string, name: string): string {
     });
   }
   return full;
+}
+
+/**
+ * `name` with ` (n)` before the extension (n ≥ 2; n ≤ 1 returns `name`),
+ * cut so the bounds still hold.
+ *
+ * @example
+ * ```ts
+ * suffixedName("周报.xlsx", 2); // "周报 (2).xlsx"
+ * ```
+ */
+export function suffixedName(name: string, n: number, maxChars = 120, maxBytes = 240): string {
+  if (n <= 1) return name;
+  const dot = name.lastIndexOf(".");
+  const ext = dot > 0 ? name.slice(dot) : "";
+  const stem = dot > 0 ? name.slice(0, dot) : name;
+  const tail = ` (${n})${ext}`;
+  return cutToFit(stem, maxChars - graphemes(tail).length, maxBytes - utf8Length(tail)).trimEnd() + tail;
+}
+
+/** The first of `name`, `name (2)`, `name (3)`… for which `taken` is false. */
+export async function firstFreeName(
+  name: string,
+  taken: (candidate: string) => boolean | Promise<boolean>,
+  maxTries = 10_000,
+): Promise<string> {
+  for (let n = 1; n <= maxTries; n++) {
+    const candidate = suffixedName(name, n);
+    if (!(await taken(candidate))) return candidate;
+  }
+  throw new BadRequestError(`no free name for ${name}`, {
+    hint: `已有 ${maxTries} 个同名文件「${name}」，请清理后重试。`,
+  });
 }
