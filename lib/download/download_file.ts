@@ -1,6 +1,7 @@
 import { LarkError } from "../errors/lark_error.ts";
 import { ensureParentDir } from "../fs/atomic_write.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
+import { parseRetryAfter } from "../retry/retry_after.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import { DownloadError } from "./download_error.ts";
 import { dispositionFileName, headerInt, parseContentRange } from "./_http_parts.ts";
@@ -35,6 +36,14 @@ export interface DownloadFileOptions {
   headers?: Record<string, string>;
   /** Get a fresh URL when the current one answers 403/404/410 or a JSON error (e.g. an expired link). */
   refreshUrl?: (why: RefreshReason) => Promise<string>;
+  /** Statuses that mean "this link is no good, get a new one" (default 403, 404, 410). */
+  refreshStatuses?: readonly number[];
+  /** Called before every request (e.g. a rate limiter's `acquire`); its rejection ends the download. */
+  beforeRequest?: (signal: AbortSignal) => Promise<void>;
+  /** Told how long the server asked to wait (`Retry-After` / `x-ogw-ratelimit-reset` on 408/429/5xx), ms. */
+  onThrottled?: (waitMs: number) => void;
+  /** Longest wait a server's `Retry-After` may impose, ms (default 30 000). */
+  maxRetryAfterMs?: number;
   /** Most URL refreshes (default 3). */
   maxRefreshes?: number;
   /** Failed attempts in a row without a new byte before giving up (default 5). */
@@ -122,6 +131,8 @@ export async function downloadFile(o: DownloadFileOptions): Promise<DownloadResu
   let meta: PartMeta = await readPartMeta(metaPath);
   let offset = await fileSize(part);
   let failures = 0;
+  let askedWaitMs: number | undefined;
+  const refreshStatuses = o.refreshStatuses ?? [403, 404, 410];
   const restart = async (why: string) => {
     log.warn("download.restart", { dest: o.dest, why, had_bytes: offset });
     result.restarts++;
@@ -141,6 +152,7 @@ export async function downloadFile(o: DownloadFileOptions): Promise<DownloadResu
     }
     let outcome: "done" | "again";
     try {
+      await o.beforeRequest?.(signal);
       result.attempts++;
       const { res, url: finalUrl } = await openUrl(url, {
         fetch: o.fetch ?? fetch,
@@ -150,7 +162,7 @@ export async function downloadFile(o: DownloadFileOptions): Promise<DownloadResu
         signal,
       });
       const type = res.headers.get("content-type") ?? "";
-      const expired = res.status === 403 || res.status === 404 || res.status === 410;
+      const expired = refreshStatuses.includes(res.status);
       const errorJson = res.ok && type.includes("json");
       if (expired || errorJson) {
         const detail = errorJson || type.includes("json") ? (await res.text()).slice(0, 300) : "";
@@ -239,6 +251,11 @@ export async function downloadFile(o: DownloadFileOptions): Promise<DownloadResu
         outcome = "done";
       } else if (res.status === 408 || res.status === 429 || res.status >= 500) {
         await res.body?.cancel().catch(() => {});
+        askedWaitMs = parseRetryAfter(res.headers, clock.now());
+        if (askedWaitMs !== undefined) {
+          askedWaitMs = Math.min(askedWaitMs, o.maxRetryAfterMs ?? 30_000);
+          o.onThrottled?.(askedWaitMs);
+        }
         throw new DownloadError("http_status", `HTTP ${res.status}`, { httpStatus: res.status });
       } else {
         await res.body?.cancel().catch(() => {});
@@ -257,7 +274,8 @@ export async function downloadFile(o: DownloadFileOptions): Promise<DownloadResu
           cause: e,
         });
       }
-      const wait = Math.min(30_000, (o.retryDelayMs ?? 1000) * 2 ** (failures - 1));
+      const wait = askedWaitMs ?? Math.min(30_000, (o.retryDelayMs ?? 1000) * 2 ** (failures - 1));
+      askedWaitMs = undefined;
       log.warn("download.retry", {
         dest: o.dest,
         bytes: offset,

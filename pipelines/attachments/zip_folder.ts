@@ -1,0 +1,58 @@
+/**
+ * `<job folder>.zip` beside the folder, written as a stream with
+ * `@zip.js/zip.js` (file by file from disk to disk: memory stays flat for any
+ * size; ZIP64 once the archive may pass 4 GB). Leftover `.part` files are not
+ * archived. Written to `<zip>.part` and renamed, so a half ZIP never looks done.
+ *
+ * @module
+ */
+import { configure, ZipWriter } from "@zip.js/zip.js";
+import { join, relative, sep } from "node:path";
+
+configure({ useWebWorkers: false });
+
+/** Options of {@linkcode zipFolder}. */
+export interface ZipFolderOptions {
+  /** Deflate level 0..9 (default 6). */
+  level?: number;
+  /** Cancel. */
+  signal?: AbortSignal;
+}
+
+/** Zip every file below `dir` into `zipPath` (sub-folders kept); returns the number of entries. */
+export async function zipFolder(dir: string, zipPath: string, o: ZipFolderOptions = {}): Promise<number> {
+  const files: { path: string; size: number }[] = [];
+  await walk(dir, files);
+  files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  const total = files.reduce((s, f) => s + f.size, 0);
+  const part = `${zipPath}.part`;
+  const out = await Deno.open(part, { write: true, create: true, truncate: true });
+  const writer = new ZipWriter(out.writable, {
+    zip64: total >= 0xF000_0000 || files.length >= 0xFFFF,
+    level: o.level ?? 6,
+    signal: o.signal,
+  });
+  try {
+    for (const f of files) {
+      const name = relative(dir, f.path).split(sep).join("/");
+      const src = await Deno.open(f.path, { read: true });
+      await writer.add(name, src.readable, { signal: o.signal });
+    }
+    await writer.close();
+  } catch (e) {
+    await Deno.remove(part).catch(() => {});
+    throw e;
+  }
+  await Deno.rename(part, zipPath);
+  return files.length;
+}
+
+async function walk(dir: string, out: { path: string; size: number }[]): Promise<void> {
+  for await (const e of Deno.readDir(dir)) {
+    const p = join(dir, e.name);
+    if (e.isDirectory) await walk(p, out);
+    else if (e.isFile && !/\.part(\.json)?$/.test(e.name)) {
+      out.push({ path: p, size: (await Deno.stat(p)).size });
+    }
+  }
+}
