@@ -51,11 +51,14 @@ export class PluginConnection {
     return this.#chain;
   }
 
-  /** The socket closed. */
-  close(): void {
-    if (!this.#open) return;
-    this.#open = false;
-    this.job?.detach();
+  /** The socket closed: frames that arrived before are handled first, then the job is detached. */
+  close(): Promise<void> {
+    this.#chain = this.#chain.then(() => {
+      if (!this.#open) return;
+      this.#open = false;
+      this.job?.detach();
+    });
+    return this.#chain;
   }
 
   #send(ack: Ack): void {

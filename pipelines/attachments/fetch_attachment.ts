@@ -73,13 +73,16 @@ export async function fetchByToken(
   c: FetchCommon,
 ): Promise<DownloadResult> {
   const bucket = `base-doc:${o.appToken}`;
-  if (!o.limiter.has(bucket)) o.limiter.define(bucket, { perSecond: TOKEN_QPS_PER_DOCUMENT });
+  // 2 per second, spaced 550 ms: a little slack so network jitter never puts 3 in the server's 1 s window.
+  if (!o.limiter.has(bucket)) o.limiter.define(bucket, { perSecond: TOKEN_QPS_PER_DOCUMENT, perMinute: 109 });
   try {
     return await downloadFile({
       ...common(c),
       url: mediaDownloadUrl(o.baseApiUrl, o.tableId, o.item),
       headers: { authorization: `Bearer ${o.token}` },
       refreshStatuses: [],
+      // Throttled attempts are not the file's fault: allow more of them than URL mode.
+      maxRetries: 6,
       beforeRequest: async (signal) => void await o.limiter.acquire([bucket], signal),
       onThrottled: (ms) => o.limiter.pause(bucket, c.clock.now() + ms),
     });
