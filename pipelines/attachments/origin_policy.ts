@@ -67,7 +67,7 @@ export class OriginGate {
 
   /** Create the gate. */
   constructor(o: OriginGateOptions) {
-    this.#o = { clock: systemClock, waitMs: 60_000, ...o };
+    this.#o = { ...o, clock: o.clock ?? systemClock, waitMs: o.waitMs ?? 60_000 };
     this.#allowed = new Set([...PLUGIN_ORIGINS, ...(o.allowOrigins ?? []).map(normalizeOrigin)]);
   }
 

@@ -44,7 +44,12 @@ export class RefreshBroker {
 
   /** Create a broker. */
   constructor(o: RefreshBrokerOptions) {
-    this.#o = { maxInflight: 20, timeoutMs: 600_000, clock: systemClock, ...o };
+    this.#o = {
+      ask: o.ask,
+      maxInflight: o.maxInflight ?? 20,
+      timeoutMs: o.timeoutMs ?? 600_000,
+      clock: o.clock ?? systemClock,
+    };
   }
 
   /** Orders waiting for a reply now. */
