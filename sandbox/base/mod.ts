@@ -16,3 +16,4 @@
  */
 export * from "./family.ts";
 export * from "./routes.ts";
+export * from "./banner.ts";
