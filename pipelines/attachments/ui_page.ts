@@ -29,6 +29,7 @@ th,td{text-align:left;padding:4px 6px;border-bottom:1px solid #eff0f1;word-break
 tr.failed td{color:#d83931}
 button{padding:4px 10px;border:1px solid #c9cdd4;border-radius:4px;background:#fff;cursor:pointer}
 button.primary{background:#3370ff;color:#fff;border-color:#3370ff}
+button:disabled{opacity:.45;cursor:default}
 input{padding:4px 6px;border:1px solid #c9cdd4;border-radius:4px}
 .hidden{display:none}
 .notice{color:#de7802}

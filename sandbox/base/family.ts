@@ -54,6 +54,8 @@ export interface BaseOptions {
   fail5xxOnce?: number;
   /** Share of attachments whose first body is cut half way (default 0). */
   cutOnce?: number;
+  /** Share of attachments the plugin can never get a link for (`getAttachmentUrl` fails; default 0). */
+  urlDenied?: number;
   /** Delay per 256 KiB chunk of every body, ms (default 0). */
   slowChunkMs?: number;
   /** Requests per second per Base document on the media download (default 2). */
@@ -77,6 +79,8 @@ export class BaseFamily {
   readonly pendingExpire = new Set<string>();
   readonly pending5xx = new Set<string>();
   readonly pendingCut = new Set<string>();
+  /** Attachments whose link request always fails. */
+  readonly denied = new Set<string>();
   /** Media-download grant times per document (2 QPS window). */
   readonly mediaGrants = new Map<string, number[]>();
   /** Counters for tests. */
@@ -124,6 +128,7 @@ export class BaseFamily {
     this.pendingExpire.clear();
     this.pending5xx.clear();
     this.pendingCut.clear();
+    this.denied.clear();
     for (let i = 1; i <= this.options.attachments; i++) {
       const token = `boxcnSandbox${String(i).padStart(6, "0")}`;
       const size = this.options.sizes[(i - 1) % this.options.sizes.length];
@@ -141,6 +146,7 @@ export class BaseFamily {
       if (rng.next() < this.options.expiredOnFirstUse) this.pendingExpire.add(token);
       if (rng.next() < this.options.fail5xxOnce) this.pending5xx.add(token);
       if (rng.next() < this.options.cutOnce) this.pendingCut.add(token);
+      if (rng.next() < this.options.urlDenied) this.denied.add(token);
     }
   }
 }
@@ -153,6 +159,7 @@ function resolve(o: BaseOptions, seed: number): BaseFamily["options"] {
     expiredOnFirstUse: o.expiredOnFirstUse ?? 0,
     fail5xxOnce: o.fail5xxOnce ?? 0,
     cutOnce: o.cutOnce ?? 0,
+    urlDenied: o.urlDenied ?? 0,
     slowChunkMs: o.slowChunkMs ?? 0,
     mediaQps: o.mediaQps ?? 2,
     seed,

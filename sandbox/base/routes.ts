@@ -34,6 +34,7 @@ export function registerBaseRoutes(app: SandboxApp, state: SandboxState): void {
     const body = await c.req.json().catch(() => ({})) as { token?: string };
     const att = family().byToken(String(body.token ?? ""));
     if (!att) return c.json({ code: 1061003, msg: "not found" }, 404);
+    if (family().denied.has(att.token)) return c.json({ code: 1061004, msg: "forbidden" }, 403);
     return c.json({ code: 0, data: { url: await issueUrl(family(), att, new URL(c.req.url).origin) } });
   });
   app.post("/__sandbox/base/configure", async (c) => {
