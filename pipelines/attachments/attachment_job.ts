@@ -65,6 +65,7 @@ export class AttachmentJob {
   #send?: (ack: Ack) => void;
   #broker: RefreshBroker;
   #sem: Semaphore;
+  #ahead: Semaphore;
   #abort = new AbortController();
   #tasks = new Set<Promise<void>>();
   #usedRels = new Set<string>();
@@ -85,11 +86,11 @@ export class AttachmentJob {
       clock: deps.clock,
     });
     const s = deps.settings();
-    this.#sem = new Semaphore(
-      config.mode === "token"
-        ? Math.max(config.concurrent ?? 1, s.downloadConcurrency)
-        : s.downloadConcurrency,
-    );
+    const concurrency = config.mode === "token"
+      ? Math.max(config.concurrent ?? 1, s.downloadConcurrency)
+      : s.downloadConcurrency;
+    this.#sem = new Semaphore(concurrency);
+    this.#ahead = new Semaphore(concurrency * 2);
   }
 
   /**
@@ -291,17 +292,18 @@ export class AttachmentJob {
 
   async #download(file: JobFile): Promise<void> {
     const signal = this.#abort.signal;
-    let release: () => void;
-    try {
-      release = await this.#sem.take(signal);
-    } catch {
-      return;
-    }
+    const releases: (() => void)[] = [];
     const s = this.#deps.settings();
     const dest = `${this.dir}/${file.rel}`;
     const order = file.item.order;
     try {
+      // URL mode asks for the link before a download slot is free (at most 2× the concurrency
+      // ahead, so links do not age), so slots do not sit idle during the plugin's round trip.
+      releases.push(await this.#ahead.take(signal));
       if (this.error) throw new Error(this.error);
+      const refresh = () => this.#broker.request(order!, file.item.name, signal);
+      const first = this.config.mode === "url" ? file.item.downloadUrl ?? await refresh() : "";
+      releases.push(await this.#sem.take(signal));
       this.#setStatus(file, "downloading");
       const common = {
         dest,
@@ -325,8 +327,6 @@ export class AttachmentJob {
           limiter: this.#deps.limiter,
         }, common);
       } else {
-        const refresh = () => this.#broker.request(order!, file.item.name, signal);
-        const first = file.item.downloadUrl ?? await refresh();
         result = await fetchByUrl(first, refresh, common);
       }
       file.bytes = result.bytes;
@@ -346,7 +346,7 @@ export class AttachmentJob {
         this.#emit(acks.fileErrorAck(order, reason, file.item.name, file.item.path, 3));
       }
     } finally {
-      release();
+      for (const r of releases.reverse()) r();
     }
   }
 
