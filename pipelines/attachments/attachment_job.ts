@@ -15,7 +15,7 @@ import { containedPath, firstFreeName, joinSegments, safeSegments } from "../../
 import * as acks from "./acks.ts";
 import type { Ack } from "./acks.ts";
 import { failureReason, fetchByToken, fetchByUrl, isTokenRefused } from "./fetch_attachment.ts";
-import type { FileStatus, JobRow, JobStore } from "./job_store.ts";
+import type { FileRow, FileStatus, JobRow, JobStore } from "./job_store.ts";
 import type { JobConfig, LinkItem } from "./protocol.ts";
 import { parseLinkItem } from "./protocol.ts";
 import { RefreshBroker } from "./refresh_broker.ts";
@@ -23,17 +23,8 @@ import { Semaphore } from "./_semaphore.ts";
 import type { JobSettings } from "./settings.ts";
 import { zipFolder } from "./zip_folder.ts";
 
-/** One file of a job, as the UI sees it. */
-export interface JobFile {
-  seq: number;
-  item: LinkItem;
-  /** Target relative to the job folder. */
-  rel: string;
-  status: FileStatus;
-  error?: string;
-  bytes: number;
-  total?: number;
-}
+/** One file of a job, as the UI sees it: its stored row plus the size when known. */
+export type JobFile = Omit<FileRow, "jobKey"> & { total?: number };
 
 /** What a job tells the service (for the UI and the log). */
 export type JobEvent =

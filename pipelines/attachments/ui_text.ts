@@ -49,6 +49,7 @@ const zh = {
   job: "任务",
   total: "总数",
   openFolder: "打开文件夹",
+  failedFiles: "失败的文件",
   origins: "等待允许的来源",
   originsHint: "有网页试图连接本程序。只允许你认识的来源（多维表格插件是 https://ext.baseopendev.com）。",
   allowOnce: "允许一次",
@@ -112,6 +113,7 @@ const en: typeof zh = {
   job: "Job",
   total: "Total",
   openFolder: "Open folder",
+  failedFiles: "Failed files",
   origins: "Origins waiting for you",
   originsHint:
     "A web page tries to connect. Only allow origins you know (the Base plugin is https://ext.baseopendev.com).",

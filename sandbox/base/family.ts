@@ -56,6 +56,8 @@ export interface BaseOptions {
   cutOnce?: number;
   /** Share of attachments the plugin can never get a link for (`getAttachmentUrl` fails; default 0). */
   urlDenied?: number;
+  /** A cut body also revokes every link issued so far for that attachment (an expiry mid-download). */
+  revokeOnCut?: boolean;
   /** Delay per 256 KiB chunk of every body, ms (default 0). */
   slowChunkMs?: number;
   /** Requests per second per Base document on the media download (default 2). */
@@ -79,6 +81,10 @@ export class BaseFamily {
   readonly pendingExpire = new Set<string>();
   readonly pending5xx = new Set<string>();
   readonly pendingCut = new Set<string>();
+  /** Links issued per attachment (a link carries its number). */
+  readonly issued = new Map<string, number>();
+  /** Links numbered up to this are revoked, per attachment. */
+  readonly revokedUpTo = new Map<string, number>();
   /** Attachments whose link request always fails. */
   readonly denied = new Set<string>();
   /** Media-download grant times per document (2 QPS window). */
@@ -129,6 +135,8 @@ export class BaseFamily {
     this.pending5xx.clear();
     this.pendingCut.clear();
     this.denied.clear();
+    this.issued.clear();
+    this.revokedUpTo.clear();
     for (let i = 1; i <= this.options.attachments; i++) {
       const token = `boxcnSandbox${String(i).padStart(6, "0")}`;
       const size = this.options.sizes[(i - 1) % this.options.sizes.length];
@@ -160,6 +168,7 @@ function resolve(o: BaseOptions, seed: number): BaseFamily["options"] {
     fail5xxOnce: o.fail5xxOnce ?? 0,
     cutOnce: o.cutOnce ?? 0,
     urlDenied: o.urlDenied ?? 0,
+    revokeOnCut: o.revokeOnCut ?? false,
     slowChunkMs: o.slowChunkMs ?? 0,
     mediaQps: o.mediaQps ?? 2,
     seed,

@@ -59,12 +59,14 @@ export async function issueUrl(f: BaseFamily, att: SandboxAttachment, origin: st
   f.stats.urlIssued++;
   let expires = f.state.clock.now() + f.options.urlTtlMs;
   if (f.pendingExpire.delete(att.token)) expires = f.state.clock.now() - 1;
-  const sig = await sign(att.token, expires);
-  return `${origin}/__base/tmp/${att.token}?expires=${expires}&sig=${sig}`;
+  const iss = (f.issued.get(att.token) ?? 0) + 1;
+  f.issued.set(att.token, iss);
+  const sig = await sign(att.token, expires, iss);
+  return `${origin}/__base/tmp/${att.token}?expires=${expires}&iss=${iss}&sig=${sig}`;
 }
 
-async function sign(token: string, expires: number): Promise<string> {
-  const data = new TextEncoder().encode(`base-tmp\n${token}\n${expires}`);
+async function sign(token: string, expires: number, iss: number): Promise<string> {
+  const data = new TextEncoder().encode(`base-tmp\n${token}\n${expires}\n${iss}`);
   const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
   return Array.from(hash.subarray(0, 12), (b) => b.toString(16).padStart(2, "0")).join("");
 }
@@ -72,16 +74,17 @@ async function sign(token: string, expires: number): Promise<string> {
 async function serveTmp(c: SandboxContext, f: BaseFamily): Promise<Response> {
   const token = c.req.param("file_token") ?? "";
   const expires = Number(c.req.query("expires"));
-  if (!Number.isSafeInteger(expires) || c.req.query("sig") !== await sign(token, expires)) {
+  const iss = Number(c.req.query("iss"));
+  if (!Number.isSafeInteger(expires) || c.req.query("sig") !== await sign(token, expires, iss)) {
     return c.json({ code: 1061002, msg: "params error" }, 400);
   }
-  if (f.state.clock.now() > expires) {
+  if (f.state.clock.now() > expires || iss <= (f.revokedUpTo.get(token) ?? 0)) {
     f.stats.urlExpired++;
     return c.json({ code: 1061002, msg: "link expired" }, 400);
   }
   const att = f.byToken(token);
   if (!att) return c.json({ code: 1061003, msg: "not found" }, 404);
-  return body(c, f, att);
+  return body(c, f, att, true);
 }
 
 function serveMediaDownload(c: SandboxContext, f: BaseFamily): Promise<Response> | Response {
@@ -117,7 +120,7 @@ function serveMediaDownload(c: SandboxContext, f: BaseFamily): Promise<Response>
   return body(c, f, att);
 }
 
-function body(c: SandboxContext, f: BaseFamily, att: SandboxAttachment): Response {
+function body(c: SandboxContext, f: BaseFamily, att: SandboxAttachment, tmpLink = false): Response {
   if (f.pending5xx.delete(att.token)) {
     f.stats.faults5xx++;
     return c.json({ code: 2200, msg: "Internal Error" }, 503);
@@ -142,6 +145,7 @@ function body(c: SandboxContext, f: BaseFamily, att: SandboxAttachment): Respons
   if (end - start > 1 && f.pendingCut.delete(att.token)) {
     f.stats.cuts++;
     cut = Math.floor((end - start) / 2);
+    if (tmpLink && f.options.revokeOnCut) f.revokedUpTo.set(att.token, f.issued.get(att.token) ?? 0);
     const entry = c.get("entry");
     if (entry) entry.fault = "drop";
   }

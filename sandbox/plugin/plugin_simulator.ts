@@ -17,6 +17,7 @@
  *
  * @module
  */
+import type { SandboxAttachment } from "../base/family.ts";
 
 /** Options of {@linkcode runPlugin}. */
 export interface PluginOptions {
@@ -64,15 +65,7 @@ export interface PluginResult {
 interface Selection {
   appToken: string;
   tableId: string;
-  attachments: {
-    order: number;
-    token: string;
-    name: string;
-    size: number;
-    fieldId: string;
-    recordId: string;
-    category: string;
-  }[];
+  attachments: SandboxAttachment[];
 }
 
 /** The plugin's 3-part semver check. */

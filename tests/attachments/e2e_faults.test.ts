@@ -27,6 +27,7 @@ Deno.test({
       assert.ok(r.jobCompleted);
       assert.equal(r.succeeded.size, 200, `failed: ${JSON.stringify([...r.failed].slice(0, 5))}`);
       assert.equal(h.base.stats.urlExpired, armed.expired, "every expired link was hit once and replaced");
+      assert.ok(h.base.stats.ranged > 0, "cut bodies were resumed with Range");
       assert.ok(h.base.stats.faults5xx >= armed.fail);
       // Acks in the order the plugin needs: server_info first, per-file acks, zip, job_complete last.
       const stages = r.acks.map((a) => a.stage).filter((s) => s && s !== "file" && s !== "refresh");
@@ -65,13 +66,15 @@ Deno.test({
   },
 });
 
-Deno.test("e2e url mode: failed files get one retry round that resumes the same target", async () => {
-  // Links that keep failing until the retry round: every URL issued for order 3 is expired (3 refreshes used up).
-  const h = await startHarness({ attachments: 4, sizes: [300_000] });
-  const r0 = { failedOnce: false };
+Deno.test("e2e url mode: a failed file's retry round resumes its .part (no copies, no stale .part)", async () => {
+  // Order 3: its first body is cut half way and the cut revokes its link (an expiry mid-download); every
+  // new link is expired until the file has failed once. The retry round then gets a working link.
+  const h = await startHarness({ attachments: 4, sizes: [600_000], revokeOnCut: true });
+  const token = "boxcnSandbox000003";
+  let failedOnce = false;
+  let refreshes = 0;
   try {
-    let hits = 0;
-    const orig = h.base.pendingExpire;
+    h.base.pendingCut.add(token);
     const r = await runPlugin({
       service: h.ws,
       sandbox: h.server.url,
@@ -79,21 +82,20 @@ Deno.test("e2e url mode: failed files get one retry round that resumes the same 
       jobName: "重试",
       skipProbe: true,
       onAck: (a) => {
-        // Keep order 3's links expired until the first error ack, then let them work.
-        if (a.order === 3 && a.status === "refresh" && !r0.failedOnce) {
-          hits++;
-          orig.add("boxcnSandbox000003");
-        }
-        if (a.order === 3 && a.status === "error") r0.failedOnce = true;
+        if (a.order !== 3) return;
+        if (a.status === "error") failedOnce = true;
+        if (a.status === "refresh" && ++refreshes > 1 && !failedOnce) h.base.pendingExpire.add(token);
       },
     });
     assert.ok(r.jobCompleted);
-    assert.ok(r0.failedOnce, "order 3 failed in the first round");
-    assert.ok(hits >= 2);
+    assert.ok(failedOnce, "order 3 failed in the first round");
     assert.ok(r.acks.some((a) => a.stage === "retry_failed_files" && a.failed === 1));
     assert.equal(r.succeeded.size, 4);
+    assert.ok(h.base.stats.ranged >= 1, "the retry round continued from the bytes on disk");
     const files = await listFiles(`${h.settings.output}/重试`);
     assert.equal(files.length, 4, `no name (2) copies, no stale .part: ${files}`);
+    const ack = r.acks.find((a) => a.order === 3 && a.status === "success")!;
+    assert.equal(await fileSha(String(ack.message)), await expectedSha(token, 600_000));
   } finally {
     await h.close();
   }
