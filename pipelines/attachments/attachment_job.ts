@@ -104,7 +104,8 @@ export class AttachmentJob {
         dir = await containedPath(output, [`${name}_${folderName(config.jobId) || Date.now()}`]);
       }
     }
-    await Deno.mkdir(dir, { recursive: true });
+    // An empty job (the plugin's 800 ms fallback "probe" config) leaves no folder behind (upstream does).
+    if (config.total > 0) await Deno.mkdir(dir, { recursive: true });
     const key = crypto.randomUUID();
     deps.store.createJob({ key, config, dir, startedAt: deps.clock.now() });
     const job = new AttachmentJob(key, config, dir, deps);
@@ -174,6 +175,12 @@ export class AttachmentJob {
   async addItems(raws: unknown[]): Promise<void> {
     for (const raw of raws) {
       const parsed = parseLinkItem(raw, this.config.mode);
+      if (this.done) {
+        // Upstream queues them after job_complete; we say plainly that the job is over.
+        const order = "item" in parsed ? parsed.item.order : parsed.order;
+        if (order !== undefined) this.#emit(acks.itemErrorAck(order, "job already completed; file ignored."));
+        continue;
+      }
       if ("error" in parsed) {
         if (parsed.order !== undefined) this.#emit(acks.itemErrorAck(parsed.order, parsed.error));
         else this.#deps.logger.warn("attachments.bad_item", { job: this.key, error: parsed.error });
@@ -399,6 +406,7 @@ export class AttachmentJob {
     if (this.config.zipAfterDownload) {
       try {
         const zipPath = `${this.dir}.zip`;
+        await Deno.mkdir(this.dir, { recursive: true });
         await zipFolder(this.dir, zipPath, { signal: this.#abort.signal });
         this.zipPath = zipPath;
         this.#emit(acks.zipAck(zipPath));

@@ -46,7 +46,8 @@ export function uiState(app: AttachmentsApp): Record<string, unknown> {
       tokenSet: !!app.settings.personalBaseToken,
       tokenMasked: app.settings.personalBaseToken ? maskValue(app.settings.personalBaseToken) : "",
     },
-    history: app.store.history(50).map((h) => ({
+    // The plugin's empty fallback "probe" config is not a job worth listing.
+    history: app.store.history(50).filter((h) => h.total > 0).map((h) => ({
       key: h.key,
       name: h.config.name,
       mode: h.config.mode,

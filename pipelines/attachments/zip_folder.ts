@@ -21,6 +21,8 @@ export interface ZipFolderOptions {
   level?: number;
   /** Cancel. */
   signal?: AbortSignal;
+  /** Force ZIP64 (default: when the files reach 3.75 GB or 65 535 entries). */
+  zip64?: boolean;
 }
 
 /** Zip every file below `dir` into `zipPath` (sub-folders kept); returns the number of entries. */
@@ -32,7 +34,7 @@ export async function zipFolder(dir: string, zipPath: string, o: ZipFolderOption
   const part = `${zipPath}.part`;
   const out = await Deno.open(part, { write: true, create: true, truncate: true });
   const writer = new ZipWriter(out.writable, {
-    zip64: total >= 0xF000_0000 || files.length >= 0xFFFF,
+    zip64: o.zip64 ?? (total >= 0xF000_0000 || files.length >= 0xFFFF),
     level: o.level ?? 6,
     signal: o.signal,
   });

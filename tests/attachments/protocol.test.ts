@@ -207,3 +207,27 @@ Deno.test("refresh broker: shared waiter per order, 20 in flight, 10 min timeout
   const results = await settled;
   assert.ok(results.every((r) => r.status === "rejected" && /timed out/.test(String(r.reason))));
 });
+
+Deno.test("state machine: the plugin's fallback probe config leaves no folder; links after the end are refused", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = new JobStore(":memory:");
+  try {
+    const sent: Ack[] = [];
+    const c = connection(dir, store, sent);
+    await c.receive(
+      frame("config", { total: 0, jobName: "probe", jobId: "5", concurrent: 1, downloadMode: "url" }),
+    );
+    assert.equal(sent[0].data.stage, "server_info");
+    await c.receive(frame("complete", {}));
+    await c.job!.finished;
+    assert.equal(sent.at(-1)!.data.stage, "job_complete");
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), [], "no probe folder");
+    await c.receive(frame("link", { name: "late.pdf", order: 1 }));
+    assert.equal(sent.at(-1)!.data.status, "error");
+    assert.equal(sent.at(-1)!.data.order, 1);
+    await c.close();
+  } finally {
+    store.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
