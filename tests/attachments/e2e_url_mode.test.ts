@@ -7,7 +7,7 @@ Deno.test("e2e url mode: small job, probe, acks in order, files byte-identical",
   try {
     const r = await runPlugin({ service: h.ws, sandbox: h.server.url, mode: "url", jobName: "合同附件" });
     assert.ok(r.probe?.accepted, "probe accepted");
-    assert.ok(r.probe!.ms < 800, `probe answered in ${r.probe!.ms} ms`);
+    assert.equal(r.probe!.version, "1.1.8", "the probe is answered with the version (its speed: bench)");
     assert.equal(r.fatal, undefined);
     assert.ok(r.jobCompleted);
     assert.equal(r.succeeded.size, 12, `failed: ${JSON.stringify([...r.failed])}`);

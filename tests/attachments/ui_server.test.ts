@@ -52,7 +52,7 @@ Deno.test("ui server: actions need the page token and its own origin; Host must 
 });
 
 Deno.test("ui server: settings persist with the token sealed; SSE shows counts moving during a job", async () => {
-  const h = await startUiHarness({ attachments: 8, sizes: [400_000], slowChunkMs: 20 });
+  const h = await startUiHarness({ attachments: 9, sizes: [1_000_000], slowChunkMs: 50 });
   try {
     const token = await uiToken(h.ui.url);
     const post = (path: string, body: unknown) =>
@@ -82,7 +82,7 @@ Deno.test("ui server: settings persist with the token sealed; SSE shows counts m
       skipProbe: true,
     });
     let buf = "";
-    while (!done.includes(8)) {
+    while (!done.includes(9)) {
       const { value, done: end } = await reader.read();
       if (end) break;
       buf += value;
@@ -96,11 +96,11 @@ Deno.test("ui server: settings persist with the token sealed; SSE shows counts m
     }
     await reader.cancel();
     const r = await job;
-    assert.equal(r.succeeded.size, 8);
+    assert.equal(r.succeeded.size, 9);
     assert.ok(new Set(done).size >= 3, `counts moved: ${done.join(",")}`);
     await waitFor(() => h.app.store.history()[0]?.status === "completed");
     const hist = (await (await fetch(`${h.ui.url}/api/state`)).json()).history;
-    assert.equal(hist[0].done, 8);
+    assert.equal(hist[0].done, 9);
     assert.equal((await post("/api/open", { key: hist[0].key })).ok, true);
     assert.equal(h.opened[0], hist[0].dir);
   } finally {
