@@ -13,6 +13,7 @@ import { reportError } from "../lib/cli/report_error.ts";
 import { parseCli } from "../lib/cli/parse_cli.ts";
 import { ConsoleSink } from "../lib/log/console_sink.ts";
 import { createLogger, type LogSink } from "../lib/log/logger.ts";
+import { NdjsonFileSink } from "../lib/log/ndjson_sink.ts";
 import { maskValue } from "../lib/log/mask.ts";
 import { AttachmentsApp } from "../pipelines/attachments/attachments_app.ts";
 import { loadAttachmentsConfig, userConfigDir } from "../pipelines/attachments/config.ts";
@@ -86,6 +87,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
   let app: AttachmentsApp | undefined;
   let store: JobStore | undefined;
   let ui: { close(): Promise<void> } | undefined;
+  let fileSink: NdjsonFileSink | undefined;
   try {
     const { config, warnings } = await loadAttachmentsConfig({
       file: v.config,
@@ -111,7 +113,14 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
     const userSettings = new UserSettingsFile(stateDir);
     const saved = v.ui ? await userSettings.load() : {};
     store = new JobStore(join(stateDir, "attachments.sqlite"));
-    const sinks: LogSink[] = [new ConsoleSink({ level: config.log_level })];
+    await Deno.mkdir(join(stateDir, "logs"), { recursive: true, mode: 0o700 });
+    const logPath = join(
+      stateDir,
+      "logs",
+      `attachments-${new Date().toISOString().replace(/[:.]/g, "-")}.ndjson`,
+    );
+    fileSink = new NdjsonFileSink(logPath);
+    const sinks: LogSink[] = [new ConsoleSink({ level: config.log_level }), fileSink];
     const uiLog: LogSink = { write: (r) => app?.monitor.log(`${r.ts} ${r.level} ${r.event}`) };
     const logger = createLogger({ level: config.log_level, sinks: [...sinks, uiLog] });
     const pairingToken = config.pairing_token ?? crypto.randomUUID().replaceAll("-", "");
@@ -167,6 +176,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
       );
     }
     console.error(`  任务记录：${join(stateDir, "attachments.sqlite")}`);
+    console.error(`  日志文件：${logPath}`);
     if (v.ui) {
       const server = await startUiServer({ app, port: config.ui_port });
       ui = server;
@@ -189,6 +199,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
     await app?.stop().catch(() => {});
     app?.monitor.close();
     store?.close();
+    fileSink?.close();
     for (const s of signals) Deno.removeSignalListener(s, onSignal);
   }
 }
