@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { join, sep } from "node:path";
 import type { Logger } from "../../lib/log/mod.ts";
 import type { RateLimiter } from "../../lib/rate_limit/mod.ts";
 import type { Clock } from "../../lib/time/mod.ts";
@@ -257,7 +258,7 @@ export class AttachmentJob {
         const last = await firstFreeName(segments[segments.length - 1], async (candidate) => {
           const r = joinSegments([...folder, candidate]);
           if (this.#usedRels.has(r.toLowerCase())) return true;
-          const path = `${this.dir}/${r}`;
+          const path = join(this.dir, ...r.split("/"));
           return await exists(path) || await exists(`${path}.part`);
         });
         rel = joinSegments([...folder, last]);
@@ -275,7 +276,7 @@ export class AttachmentJob {
       file.bytes = (await Deno.stat(dest)).size;
       this.#setStatus(file, "done");
       if (item.order !== undefined) {
-        this.#emit(acks.fileSuccessAck(item.order, dest, rel, item.name, file.bytes));
+        this.#emit(acks.fileSuccessAck(item.order, dest, osPath(rel), item.name, file.bytes));
       }
       return;
     }
@@ -292,7 +293,7 @@ export class AttachmentJob {
     const signal = this.#abort.signal;
     const releases: (() => void)[] = [];
     const s = this.#deps.settings();
-    const dest = `${this.dir}/${file.rel}`;
+    const dest = join(this.dir, ...file.rel.split("/"));
     const order = file.item.order;
     try {
       // URL mode asks for the link before a download slot is free (at most 2× the concurrency
@@ -331,7 +332,7 @@ export class AttachmentJob {
       file.error = undefined;
       this.#setStatus(file, "done");
       if (order !== undefined) {
-        this.#emit(acks.fileSuccessAck(order, dest, file.rel, file.item.name, result.bytes));
+        this.#emit(acks.fileSuccessAck(order, dest, osPath(file.rel), file.item.name, result.bytes));
       }
     } catch (e) {
       if (signal.aborted) return;
@@ -435,6 +436,11 @@ export class AttachmentJob {
 /** Upstream's job folder rule: Unicode letters/digits plus `-` and `_`, ends trimmed of `-_`. */
 export function folderName(name: string): string {
   return name.normalize("NFC").replace(/[^\p{L}\p{N}_-]/gu, "").replace(/^[-_]+|[-_]+$/g, "").slice(0, 80);
+}
+
+/** A `/`-separated relative path with the OS's separators (as upstream reports it). */
+function osPath(rel: string): string {
+  return rel.split("/").join(sep);
 }
 
 function identity(item: LinkItem): string {
