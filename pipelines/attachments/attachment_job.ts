@@ -8,11 +8,10 @@
  *
  * @module
  */
-import { join, sep } from "node:path";
+import { join } from "node:path";
 import type { Logger } from "../../lib/log/mod.ts";
 import type { RateLimiter } from "../../lib/rate_limit/mod.ts";
 import type { Clock } from "../../lib/time/mod.ts";
-import { containedPath, firstFreeName, joinSegments, safeSegments } from "../../lib/fs/mod.ts";
 import * as acks from "./acks.ts";
 import type { Ack } from "./acks.ts";
 import { failureReason, fetchByToken, fetchByUrl, isTokenRefused } from "./fetch_attachment.ts";
@@ -23,6 +22,9 @@ import { RefreshBroker } from "./refresh_broker.ts";
 import { Semaphore } from "./_semaphore.ts";
 import type { JobSettings } from "./settings.ts";
 import { zipFolder } from "./zip_folder.ts";
+import { exists, freeTarget, identity, jobFolder, osPath, targetPath } from "./_job_files.ts";
+
+export { folderName } from "./_job_files.ts";
 
 /** One file of a job, as the UI sees it: its stored row plus the size when known. */
 export type JobFile = Omit<FileRow, "jobKey"> & { total?: number };
@@ -92,26 +94,14 @@ export class AttachmentJob {
    */
   static async create(config: JobConfig, deps: JobDeps, send?: (ack: Ack) => void): Promise<AttachmentJob> {
     const output = deps.settings().output;
-    await Deno.mkdir(output, { recursive: true });
-    const name = folderName(config.name) || `download_${folderName(config.jobId) || "job"}`;
-    const earlier = config.mode === "url" ? deps.store.interruptedUrlJob(name) : undefined;
-    let dir: string;
-    if (earlier && await exists(earlier.dir)) {
-      dir = earlier.dir;
-      deps.store.updateJob(earlier.key, { status: "resumed" });
-    } else {
-      dir = await containedPath(output, [name]);
-      if (await exists(dir)) {
-        dir = await containedPath(output, [`${name}_${folderName(config.jobId) || Date.now()}`]);
-      }
-    }
+    const { dir, earlier } = await jobFolder(config, deps.store, output);
     // An empty job (the plugin's 800 ms fallback "probe" config) leaves no folder behind (upstream does).
     if (config.total > 0) await Deno.mkdir(dir, { recursive: true });
     const key = crypto.randomUUID();
     deps.store.createJob({ key, config, dir, startedAt: deps.clock.now() });
     const job = new AttachmentJob(key, config, dir, deps);
     job.#send = send;
-    if (earlier && dir === earlier.dir) {
+    if (earlier) {
       for (const f of deps.store.files(earlier.key)) {
         job.#inherited.set(identity(f.item), { rel: f.rel, done: f.status === "done" });
       }
@@ -253,17 +243,9 @@ export class AttachmentJob {
         this.#inherited.delete(identity(item));
         rel = inherited.rel;
       } else {
-        const segments = safeSegments(item.path, item.name);
-        const folder = segments.slice(0, -1);
-        const last = await firstFreeName(segments[segments.length - 1], async (candidate) => {
-          const r = joinSegments([...folder, candidate]);
-          if (this.#usedRels.has(r.toLowerCase())) return true;
-          const path = join(this.dir, ...r.split("/"));
-          return await exists(path) || await exists(`${path}.part`);
-        });
-        rel = joinSegments([...folder, last]);
+        rel = await freeTarget(this.dir, item, this.#usedRels);
       }
-      dest = await containedPath(this.dir, rel.split("/"));
+      dest = await targetPath(this.dir, rel);
     } catch (e) {
       if (item.order !== undefined) this.#emit(acks.itemErrorAck(item.order, failureReason(e)));
       return;
@@ -430,28 +412,5 @@ export class AttachmentJob {
 
   #emit(ack: Ack): void {
     this.#send?.(ack);
-  }
-}
-
-/** Upstream's job folder rule: Unicode letters/digits plus `-` and `_`, ends trimmed of `-_`. */
-export function folderName(name: string): string {
-  return name.normalize("NFC").replace(/[^\p{L}\p{N}_-]/gu, "").replace(/^[-_]+|[-_]+$/g, "").slice(0, 80);
-}
-
-/** A `/`-separated relative path with the OS's separators (as upstream reports it). */
-function osPath(rel: string): string {
-  return rel.split("/").join(sep);
-}
-
-function identity(item: LinkItem): string {
-  return JSON.stringify([item.path, item.name]);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
   }
 }
