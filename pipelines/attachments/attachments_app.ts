@@ -12,6 +12,7 @@ import type { JobStore } from "./job_store.ts";
 import { Monitor } from "./monitor.ts";
 import { AttachmentService } from "./service.ts";
 import type { JobSettings } from "./settings.ts";
+import type { UiLanguage } from "./ui_text.ts";
 import type { UserSettings, UserSettingsFile } from "./user_settings.ts";
 
 /** Options of {@linkcode AttachmentsApp}. */
@@ -26,7 +27,7 @@ export interface AttachmentsAppOptions {
   maxConnections: number;
   logger: Logger;
   userSettings?: UserSettingsFile;
-  language?: "zh" | "en";
+  language?: UiLanguage;
   fileDisplayLimit?: number;
 }
 
@@ -37,7 +38,7 @@ export class AttachmentsApp {
   readonly store: JobStore;
   host: string;
   port: number;
-  language: "zh" | "en";
+  language: UiLanguage;
   fileDisplayLimit: number;
   service?: AttachmentService;
   #o: AttachmentsAppOptions;

@@ -39,7 +39,7 @@ pre{max-height:200px;overflow:auto;background:#1f2329;color:#eee;padding:8px;fon
 <header><h1 data-t="title"></h1>
 <span id="svc"></span>
 <button id="start" class="primary" data-t="start"></button><button id="stop" data-t="stop"></button>
-<label><span data-t="language"></span> <select id="lang"><option value="zh">中文</option><option value="en">English</option></select></label>
+<label><span data-t="language"></span> <select id="lang"><option value="zh">简体中文</option><option value="zh-TW">繁體中文</option><option value="en">English</option><option value="ja">日本語</option></select></label>
 </header>
 <main>
 <section id="originsBox" class="hidden"><h2 data-t="origins"></h2><p class="notice" data-t="originsHint"></p><div id="origins"></div></section>
@@ -85,9 +85,10 @@ const $=(id)=>document.getElementById(id);
 const t=(k)=>(T[lang]||T.zh)[k]??k;
 const esc=(s)=>String(s??"").replace(/[&<>"']/g,(c)=>({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;","'":"&#39;"}[c]));
 const post=(p,b)=>fetch(p,{method:"POST",headers:{"content-type":"application/json","x-ui-token":TOKEN},body:JSON.stringify(b??{})}).then((r)=>r.json());
-function applyTexts(){document.documentElement.lang=lang==="zh"?"zh-CN":"en";document.title=t("title");
+const LOCALE={zh:"zh-CN","zh-TW":"zh-TW",en:"en",ja:"ja"};
+function applyTexts(){document.documentElement.lang=LOCALE[lang]||"zh-CN";document.title=t("title");
 for(const el of document.querySelectorAll("[data-t]"))el.textContent=t(el.dataset.t);}
-function fmtTime(ms){return ms?new Date(ms).toLocaleString(lang==="zh"?"zh-CN":"en-US",{hour12:false}):"-";}
+function fmtTime(ms){return ms?new Date(ms).toLocaleString(LOCALE[lang]||"zh-CN",{hour12:false}):"-";}
 function render(){if(!state)return;const s=state;
 if(s.language&&s.language!==lang&&!window.langTouched){lang=s.language;$("lang").value=lang;applyTexts();}
 $("svc").textContent=s.running?t("running")+" "+(s.url||""):t("stopped");

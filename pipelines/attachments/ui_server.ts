@@ -14,6 +14,7 @@ import { maskValue } from "../../lib/log/mod.ts";
 import type { AttachmentsApp } from "./attachments_app.ts";
 import { isLoopbackHost, type OriginAnswer } from "./origin_policy.ts";
 import { uiPage } from "./ui_page.ts";
+import { uiLanguage } from "./ui_text.ts";
 
 /** Options of {@linkcode startUiServer}. */
 export interface UiServerOptions {
@@ -129,7 +130,7 @@ export function startUiServer(o: UiServerOptions): Promise<UiServer> {
       host: typeof b.host === "string" && b.host.trim() ? b.host.trim() : undefined,
       port: Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined,
       personalBaseToken: typeof b.personalBaseToken === "string" ? b.personalBaseToken.trim() : undefined,
-      language: b.language === "en" ? "en" : b.language === "zh" ? "zh" : undefined,
+      language: uiLanguage(b.language),
       fileDisplayLimit: Number.isInteger(b.fileDisplayLimit) ? b.fileDisplayLimit as number : undefined,
     });
     return c.json({ ok: true, restartNeeded });

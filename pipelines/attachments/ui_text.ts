@@ -1,11 +1,20 @@
 /**
- * Texts of the desktop UI: Simplified Chinese (default) and English.
+ * Texts of the desktop UI: Simplified Chinese (default), Traditional Chinese,
+ * English and Japanese.
  *
  * @module
  */
 
 /** UI languages. */
-export type UiLanguage = "zh" | "en";
+export type UiLanguage = "zh" | "zh-TW" | "en" | "ja";
+
+/** Languages in the order the switch lists them. */
+export const UI_LANGUAGES: readonly UiLanguage[] = ["zh", "zh-TW", "en", "ja"];
+
+/** `value` when it is a UI language, else undefined. */
+export function uiLanguage(value: unknown): UiLanguage | undefined {
+  return UI_LANGUAGES.find((l) => l === value);
+}
 
 const zh = {
   title: "飞书多维表格附件下载器",
@@ -136,5 +145,134 @@ const en: typeof zh = {
   js_resumed: "Resumed",
 };
 
+const zhTW: typeof zh = {
+  title: "飛書多維表格附件下載器",
+  server: "服務",
+  running: "執行中",
+  stopped: "已停止",
+  start: "啟動服務",
+  stop: "停止服務",
+  connection: "連線",
+  connected: "已連線",
+  disconnected: "未連線",
+  mode: "模式",
+  modeUrl: "本機用戶端",
+  modeToken: "本機用戶端（授權碼）",
+  downloading: "下載中",
+  completed: "已完成",
+  failed: "失敗",
+  pending: "待下載",
+  overall: "總進度",
+  settings: "設定",
+  output: "儲存目錄",
+  token: "授權碼（Personal Base Token）",
+  tokenHint: "僅「授權碼下載」模式需要；加密儲存在本機",
+  tokenSet: "已設定",
+  save: "儲存",
+  advanced: "進階設定",
+  host: "監聽位址",
+  port: "連接埠",
+  rows: "顯示列數",
+  pairing: "配對權杖（無 Origin 的用戶端在位址後加 ?token=）",
+  files: "檔案",
+  onlyFailed: "只看失敗",
+  name: "檔名",
+  status: "狀態",
+  error: "錯誤",
+  progress: "進度",
+  folder: "目錄",
+  history: "歷史任務",
+  started: "開始",
+  finished: "結束",
+  job: "任務",
+  total: "總數",
+  openFolder: "開啟資料夾",
+  failedFiles: "失敗的檔案",
+  origins: "等待允許的來源",
+  originsHint: "有網頁試圖連線本程式。只允許你認識的來源（多維表格外掛是 https://ext.baseopendev.com）。",
+  allowOnce: "允許一次",
+  allowAlways: "永遠允許",
+  refuse: "拒絕",
+  logs: "日誌",
+  showLogs: "顯示日誌",
+  notices: "提示",
+  language: "語言",
+  restartNeeded: "位址或連接埠已修改，重新啟動服務後生效",
+  st_pending: "等待",
+  st_downloading: "下載中",
+  st_done: "完成",
+  st_failed: "失敗",
+  js_completed: "完成",
+  js_aborted: "中止",
+  js_running: "進行中",
+  js_interrupted: "中斷",
+  js_resumed: "已續傳",
+};
+
+const ja: typeof zh = {
+  title: "Feishu Base 添付ファイルダウンローダー",
+  server: "サービス",
+  running: "実行中",
+  stopped: "停止中",
+  start: "サービス開始",
+  stop: "サービス停止",
+  connection: "接続",
+  connected: "接続済み",
+  disconnected: "未接続",
+  mode: "モード",
+  modeUrl: "ローカルクライアント",
+  modeToken: "ローカルクライアント（認証コード）",
+  downloading: "ダウンロード中",
+  completed: "完了",
+  failed: "失敗",
+  pending: "待機中",
+  overall: "全体の進捗",
+  settings: "設定",
+  output: "保存先フォルダー",
+  token: "認証コード（Personal Base Token）",
+  tokenHint: "認証コードモードでのみ必要。このコンピューターに暗号化して保存します",
+  tokenSet: "設定済み",
+  save: "保存",
+  advanced: "詳細設定",
+  host: "ホスト",
+  port: "ポート",
+  rows: "表示行数",
+  pairing: "ペアリングトークン（Origin のないクライアントは ?token= を付加）",
+  files: "ファイル",
+  onlyFailed: "失敗のみ表示",
+  name: "ファイル名",
+  status: "状態",
+  error: "エラー",
+  progress: "進捗",
+  folder: "フォルダー",
+  history: "ジョブ履歴",
+  started: "開始",
+  finished: "終了",
+  job: "ジョブ",
+  total: "合計",
+  openFolder: "フォルダーを開く",
+  failedFiles: "失敗したファイル",
+  origins: "許可待ちの接続元",
+  originsHint:
+    "Web ページがこのプログラムに接続しようとしています。知っている接続元だけを許可してください（Base プラグインは https://ext.baseopendev.com）。",
+  allowOnce: "今回のみ許可",
+  allowAlways: "常に許可",
+  refuse: "拒否",
+  logs: "ログ",
+  showLogs: "ログを表示",
+  notices: "お知らせ",
+  language: "言語",
+  restartNeeded: "ホストまたはポートを変更しました。サービスを再起動すると反映されます",
+  st_pending: "待機",
+  st_downloading: "ダウンロード中",
+  st_done: "完了",
+  st_failed: "失敗",
+  js_completed: "完了",
+  js_aborted: "中止",
+  js_running: "実行中",
+  js_interrupted: "中断",
+  js_resumed: "再開済み",
+};
+
 /** Texts by language. */
-export const UI_TEXT: Record<UiLanguage, typeof zh> = { zh, en };
+export const UI_TEXT: Record<UiLanguage, typeof zh> = { zh, "zh-TW": zhTW, en, ja };

@@ -9,13 +9,14 @@
  */
 import { join } from "node:path";
 import { loadSecretBox, type SecretBox, writePrivateFile } from "../../lib/crypto/mod.ts";
+import { type UiLanguage, uiLanguage } from "./ui_text.ts";
 
 /** What is saved. */
 export interface UserSettings {
   host?: string;
   port?: number;
   output?: string;
-  language?: "zh" | "en";
+  language?: UiLanguage;
   fileDisplayLimit?: number;
   /** The token, in clear in memory only. */
   personalBaseToken?: string;
@@ -52,7 +53,7 @@ export class UserSettingsFile {
       host: typeof raw.host === "string" ? raw.host : undefined,
       port: Number.isInteger(raw.port) ? raw.port as number : undefined,
       output: typeof raw.output === "string" ? raw.output : undefined,
-      language: raw.language === "en" ? "en" : raw.language === "zh" ? "zh" : undefined,
+      language: uiLanguage(raw.language),
       fileDisplayLimit: Number.isInteger(raw.fileDisplayLimit) ? raw.fileDisplayLimit as number : undefined,
     };
     if (typeof raw.personalBaseTokenSealed === "string") {

@@ -71,10 +71,16 @@ Deno.test({
       const shots = Deno.env.get("ATTACHMENTS_UI_SHOTS") ?? `${h.dir}/shots`;
       await Deno.mkdir(shots, { recursive: true });
       await page.screenshot({ path: `${shots}/zh.png` });
+      const titles = { "zh-TW": "飛書多維表格附件下載器", ja: "Feishu Base 添付ファイルダウンローダー" };
+      for (const [lang, title] of Object.entries(titles)) {
+        await page.select("#lang", lang);
+        await waitText(page, "h1", (t) => t === title);
+        await page.screenshot({ path: `${shots}/${lang}.png` });
+      }
       await page.select("#lang", "en");
       await waitText(page, "h1", (t) => t === "Feishu Base Attachment Downloader");
       await page.screenshot({ path: `${shots}/en.png` });
-      for (const l of ["zh", "en"]) {
+      for (const l of ["zh", "zh-TW", "en", "ja"]) {
         assert.ok((await Deno.stat(`${shots}/${l}.png`)).size > 5000, `${l} screenshot`);
       }
       assert.equal(h.app.language, "en", "the choice is saved");
