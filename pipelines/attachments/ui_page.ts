@@ -42,6 +42,7 @@ pre{max-height:200px;overflow:auto;background:#1f2329;color:#eee;padding:8px;fon
 <label><span data-t="language"></span> <select id="lang"><option value="zh">简体中文</option><option value="zh-TW">繁體中文</option><option value="en">English</option><option value="ja">日本語</option></select></label>
 </header>
 <main>
+<section id="doneBox" class="hidden"><span id="doneText"></span> <button id="doneOpen" data-t="openFolder"></button> <button id="doneClose">×</button></section>
 <section id="originsBox" class="hidden"><h2 data-t="origins"></h2><p class="notice" data-t="originsHint"></p><div id="origins"></div></section>
 <section><h2 data-t="server"></h2>
 <div class="row">
@@ -108,10 +109,12 @@ $("files").innerHTML=rows.map((f)=>'<tr class="'+(f.status==="failed"?"failed":"
 $("history").innerHTML=(s.history||[]).map((h)=>'<tr class="'+(h.failed>0||h.status==="aborted"?"failed":"")+'"><td>'+fmtTime(h.startedAt)+"</td><td>"+fmtTime(h.finishedAt)+"</td><td>"+esc(h.name)+"</td><td>"+(h.mode==="token"?t("modeToken"):t("modeUrl"))+"</td><td>"+h.total+"</td><td>"+h.done+"</td><td>"+h.failed+"</td><td>"+esc(t("js_"+h.status))+(h.failedFiles.length?"<details><summary>"+esc(t("failedFiles"))+"</summary>"+h.failedFiles.map((f)=>esc(f.path+f.name)+": "+esc(f.error||"")).join("<br>")+"</details>":"")+'</td><td><button data-open="'+esc(h.key)+'">'+esc(t("openFolder"))+"</button></td></tr>").join("");
 const po=s.pendingOrigins||[];$("originsBox").classList.toggle("hidden",po.length===0);
 $("origins").innerHTML=po.map((o)=>'<div class="row"><code>'+esc(o.origin)+'</code><button data-origin="'+esc(o.origin)+'" data-answer="allow_once">'+esc(t("allowOnce"))+'</button><button data-origin="'+esc(o.origin)+'" data-answer="allow">'+esc(t("allowAlways"))+'</button><button data-origin="'+esc(o.origin)+'" data-answer="refuse">'+esc(t("refuse"))+"</button></div>").join("");
-$("logs").textContent=(s.logs||[]).join("\\n");}
+$("logs").textContent=(s.logs||[]).join("\\n");
+const ended=j&&j.status!=="running"&&j.status!=="interrupted"&&j.key!==window.dismissed;$("doneBox").classList.toggle("hidden",!ended);
+if(ended){$("doneText").textContent=t("jobDone").replace("{name}",j.name).replace("{ok}",c.done).replace("{total}",c.total).replace("{failed}",c.failed);$("doneOpen").dataset.open=j.key;}}
 async function load(){state=await (await fetch("/api/state")).json();render();}
 $("start").onclick=()=>post("/api/start").then(load);$("stop").onclick=()=>post("/api/stop").then(load);
-$("onlyFailed").onchange=render;$("showLogs").onchange=()=>$("logs").classList.toggle("hidden",!$("showLogs").checked);
+$("onlyFailed").onchange=render;$("doneClose").onclick=()=>{window.dismissed=state.job&&state.job.key;render();};$("showLogs").onchange=()=>$("logs").classList.toggle("hidden",!$("showLogs").checked);
 $("lang").onchange=()=>{lang=$("lang").value;window.langTouched=true;applyTexts();render();post("/api/settings",{language:lang});};
 $("save").onclick=async()=>{const b={output:$("output").value,host:$("host").value,port:Number($("port").value),fileDisplayLimit:Number($("rows").value)};
 if($("token").value)b.personalBaseToken=$("token").value;const r=await post("/api/settings",b);$("token").value="";$("saveMsg").textContent=r.restartNeeded?t("restartNeeded"):(r.error||"");load();};

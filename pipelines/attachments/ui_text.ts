@@ -58,6 +58,7 @@ const zh = {
   job: "任务",
   total: "总数",
   openFolder: "打开文件夹",
+  jobDone: "任务「{name}」已结束：成功 {ok}/{total}，失败 {failed}。",
   failedFiles: "失败的文件",
   origins: "等待允许的来源",
   originsHint: "有网页试图连接本程序。只允许你认识的来源（多维表格插件是 https://ext.baseopendev.com）。",
@@ -122,6 +123,7 @@ const en: typeof zh = {
   job: "Job",
   total: "Total",
   openFolder: "Open folder",
+  jobDone: "Job “{name}” finished: {ok}/{total} succeeded, {failed} failed.",
   failedFiles: "Failed files",
   origins: "Origins waiting for you",
   originsHint:
@@ -187,6 +189,7 @@ const zhTW: typeof zh = {
   job: "任務",
   total: "總數",
   openFolder: "開啟資料夾",
+  jobDone: "任務「{name}」已結束：成功 {ok}/{total}，失敗 {failed}。",
   failedFiles: "失敗的檔案",
   origins: "等待允許的來源",
   originsHint: "有網頁試圖連線本程式。只允許你認識的來源（多維表格外掛是 https://ext.baseopendev.com）。",
@@ -251,6 +254,7 @@ const ja: typeof zh = {
   job: "ジョブ",
   total: "合計",
   openFolder: "フォルダーを開く",
+  jobDone: "ジョブ「{name}」が終了しました：成功 {ok}/{total}、失敗 {failed}。",
   failedFiles: "失敗したファイル",
   origins: "許可待ちの接続元",
   originsHint:

@@ -112,6 +112,12 @@ Deno.test({
       );
       assert.equal(statuses.length, r.failed.size);
       assert.ok(statuses.every((s) => s === "failed"));
+      // The "job finished, open the folder?" banner.
+      await waitText(page, "#doneText", (t) => t.includes(`${r.succeeded.size}/30`));
+      await page.click("#doneOpen");
+      const end = Date.now() + 10_000;
+      while (!h.opened.length && Date.now() < end) await new Promise((res) => setTimeout(res, 20));
+      assert.equal(h.opened[0], `${h.app.settings.output}/ui`);
       await page.click("#stop");
       await waitText(page, "#svc", (t) => t === "Stopped");
       assert.equal(h.app.running, false);
