@@ -41,6 +41,8 @@ export interface PluginOptions {
   skipProbe?: boolean;
   /** Every ack received (URL mode). */
   onAck?: (data: Record<string, unknown>) => void;
+  /** URL mode: close the socket after this many files succeeded (the user closed the plugin mid-job). */
+  closeAfterSuccesses?: number;
   /** Give up after this long, ms (default 120 000). */
   timeoutMs?: number;
 }
@@ -199,6 +201,9 @@ export async function runPlugin(o: PluginOptions): Promise<PluginResult> {
         if (d.status === "success") {
           result.succeeded.add(order);
           result.failed.delete(order);
+          if (o.closeAfterSuccesses !== undefined && result.succeeded.size >= o.closeAfterSuccesses) {
+            ws.close();
+          }
         } else if (d.status === "refresh") {
           result.refreshes++;
           const att = atts.find((a) => a.order === order);
