@@ -3,7 +3,7 @@ import { OriginGate } from "../../pipelines/attachments/origin_policy.ts";
 import { JobStore } from "../../pipelines/attachments/job_store.ts";
 import { FakeClock } from "../../lib/testing/mod.ts";
 import { openSocket, probe } from "../../sandbox/plugin/mod.ts";
-import { startHarness } from "./_harness.ts";
+import { startHarness, waitFor } from "./_harness.ts";
 
 const HOST = "127.0.0.1:11548";
 
@@ -77,6 +77,36 @@ Deno.test("e2e: a foreign Origin is refused, the service stays up; oversized fra
     assert.match(String(got.message), /frame too large/);
     await new Promise<void>((r) => ws.readyState === WebSocket.CLOSED ? r() : (ws.onclose = () => r()));
     assert.equal((await probe(h.ws))?.version, "1.1.8", "service still up");
+  } finally {
+    await h.close();
+  }
+});
+
+Deno.test("e2e: connections and files per job are bounded", async () => {
+  const h = await startHarness({ attachments: 3, sizes: [10] }, { maxConnections: 1 }, { maxFilesPerJob: 2 });
+  try {
+    const first = openSocket(h.ws, undefined);
+    await new Promise<void>((r) => (first.onopen = () => r()));
+    const refused = await probe(h.ws);
+    assert.equal(refused?.version, undefined, "a second connection is refused while one is open");
+    const acks: Record<string, unknown>[] = [];
+    const got = new Promise<void>((resolve) => {
+      first.onmessage = (e) => {
+        acks.push(JSON.parse(String(e.data)).data);
+        if (acks.some((a) => a.order === 3 && a.status === "error")) resolve();
+      };
+    });
+    first.send(
+      JSON.stringify({ type: "feishu_attachment_config", data: { jobId: "1", jobName: "上限", total: 3 } }),
+    );
+    for (const order of [1, 2, 3]) {
+      first.send(JSON.stringify({ type: "feishu_attachment_link", data: { name: `f${order}.txt`, order } }));
+    }
+    await got;
+    assert.match(String(acks.find((a) => a.order === 3)!.message), /文件数超过上限/);
+    first.close();
+    await new Promise<void>((r) => first.readyState === WebSocket.CLOSED ? r() : (first.onclose = () => r()));
+    await waitFor(async () => (await probe(h.ws))?.version === "1.1.8", 5000, "slot free again");
   } finally {
     await h.close();
   }
