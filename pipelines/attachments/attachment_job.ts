@@ -254,8 +254,10 @@ export class AttachmentJob {
     const seq = this.#deps.store.addFile(this.key, item, rel);
     const file: JobFile = { seq, item, rel, status: "pending", bytes: 0 };
     this.files.set(seq, file);
-    if (inherited?.done && await exists(dest)) {
-      file.bytes = (await Deno.stat(dest)).size;
+    // A file of the earlier run that is on disk: done, or renamed just before that run stopped (size matches).
+    const onDisk = inherited ? await Deno.stat(dest).catch(() => undefined) : undefined;
+    if (onDisk?.isFile && (inherited!.done || onDisk.size === item.size)) {
+      file.bytes = onDisk.size;
       this.#setStatus(file, "done");
       if (item.order !== undefined) {
         this.#emit(acks.fileSuccessAck(item.order, dest, osPath(rel), item.name, file.bytes));
