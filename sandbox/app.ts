@@ -20,6 +20,7 @@ import { registerImRoutes } from "./im/routes.ts";
 import { registerMessengerRoutes } from "./messenger/routes.ts";
 import { registerMinutesRoutes } from "./minutes/routes.ts";
 import { meetingFamily } from "./scenarios/meeting/family.ts";
+import { registerBaseRoutes } from "./base/routes.ts";
 import type { SandboxState } from "./state.ts";
 import { registerVcRoutes } from "./vc/routes.ts";
 
@@ -38,6 +39,7 @@ export function createApp(state: SandboxState): SandboxApp {
   registerMinutesRoutes(app, state);
   registerEventRoutes(app, state);
   registerMessengerRoutes(app, state);
+  registerBaseRoutes(app, state);
   app.notFound(() => plainNotFound());
   app.onError((err, c) => {
     state.logger.error(`沙箱内部错误：${err.message}`, { path: c.req.path });

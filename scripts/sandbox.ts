@@ -25,6 +25,7 @@ import {
 } from "../sandbox/mod.ts";
 import { exportBannerLines } from "../sandbox/scenarios/export/mod.ts";
 import { meetingBannerLines } from "../sandbox/scenarios/meeting/mod.ts";
+import { baseBannerLines } from "../sandbox/base/mod.ts";
 
 const DEFAULT_PORT = 18080;
 /** Where meeting events go by default: the archiver run with `config/meeting.sandbox.yaml`. */
@@ -180,6 +181,8 @@ function banner(sandbox: ReturnType<typeof createSandbox>, url: string, qps: num
     "",
     ...meetingBannerLines(sandbox.state, url),
     "  演练：另开终端运行 deno task meeting --config config/meeting.sandbox.yaml（步骤见该文件开头）",
+    "",
+    ...baseBannerLines(sandbox.state, url),
     "",
     "模拟的接口：",
     ...ENDPOINTS.map((e) => `  ${e.method.padEnd(4)} ${e.path.padEnd(width)}  ${e.title}`),

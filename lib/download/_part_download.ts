@@ -3,6 +3,7 @@ import { ensureParentDir } from "../fs/atomic_write.ts";
 import { dispositionFileName } from "../http/content_disposition.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import { backoffDelay } from "../retry/backoff.ts";
+import { parseRetryAfter } from "../retry/retry_after.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import { DownloadError } from "./download_error.ts";
 import type { DownloadFileOptions, DownloadResult } from "./download_file.ts";
@@ -30,6 +31,8 @@ export class PartDownload {
   #meta: PartMeta;
   #offset: number;
   #failures = 0;
+  /** What the server asked to wait before the next attempt (Retry-After on 408/429/5xx), ms. */
+  #askedWaitMs: number | undefined;
   #result: DownloadResult;
 
   private constructor(o: DownloadFileOptions, meta: PartMeta, offset: number) {
@@ -61,6 +64,7 @@ export class PartDownload {
       headers.range = `bytes=${this.#offset}-`;
       if (this.#meta.etag) headers["if-range"] = this.#meta.etag;
     }
+    await o.beforeRequest?.(signal);
     this.#result.attempts++;
     const { res, url: finalUrl } = await openUrl(this.#url, {
       fetch: o.fetch ?? fetch,
@@ -70,7 +74,7 @@ export class PartDownload {
       signal,
     });
     const type = res.headers.get("content-type") ?? "";
-    const expired = res.status === 403 || res.status === 404 || res.status === 410;
+    const expired = (o.refreshStatuses ?? [403, 404, 410]).includes(res.status);
     const errorJson = res.ok && type.includes("json");
     if (expired || errorJson) return await this.#refresh(res, type, errorJson);
     if (res.status === 416) return await this.#rangeNotSatisfiable(res);
@@ -80,6 +84,7 @@ export class PartDownload {
     }
     await res.body?.cancel().catch(() => {});
     const retryable = res.status === 408 || res.status === 429 || res.status >= 500;
+    if (retryable) this.#noteRetryAfter(res);
     throw new DownloadError("http_status", `HTTP ${res.status}`, {
       httpStatus: res.status,
       ...(retryable ? {} : { retryable: false }),
@@ -105,7 +110,9 @@ export class PartDownload {
         },
       );
     }
-    const wait = backoffDelay(this.#failures, { baseMs: o.retryDelayMs ?? 1000, capMs: 30_000, jitter: 0 });
+    const wait = this.#askedWaitMs ??
+      backoffDelay(this.#failures, { baseMs: o.retryDelayMs ?? 1000, capMs: 30_000, jitter: 0 });
+    this.#askedWaitMs = undefined;
     this.#log.warn("download.retry", {
       dest: o.dest,
       bytes: this.#offset,
@@ -236,6 +243,14 @@ export class PartDownload {
       this.#offset = await fileSize(this.#part);
     }
     return "done";
+  }
+
+  /** Remember (and report) the wait a throttling or failing server asked for, capped. */
+  #noteRetryAfter(res: Response): void {
+    const asked = parseRetryAfter(res.headers, this.#clock.now());
+    if (asked === undefined) return;
+    this.#askedWaitMs = Math.min(asked, this.#o.maxRetryAfterMs ?? 30_000);
+    this.#o.onThrottled?.(this.#askedWaitMs);
   }
 
   async #restart(why: string): Promise<void> {

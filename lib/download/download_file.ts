@@ -28,6 +28,14 @@ export interface DownloadFileOptions {
   headers?: Record<string, string>;
   /** Get a fresh URL when the current one answers 403/404/410 or a JSON error (e.g. an expired link). */
   refreshUrl?: (why: RefreshReason) => Promise<string>;
+  /** Statuses that mean "this link is no good, get a new one" (default 403, 404, 410). */
+  refreshStatuses?: readonly number[];
+  /** Called before every request (e.g. a rate limiter's `acquire`); its rejection ends the download. */
+  beforeRequest?: (signal: AbortSignal) => Promise<void>;
+  /** Told how long the server asked to wait (`Retry-After` / `x-ogw-ratelimit-reset` on 408/429/5xx), ms. */
+  onThrottled?: (waitMs: number) => void;
+  /** Longest wait a server's `Retry-After` may impose, ms (default 30 000). */
+  maxRetryAfterMs?: number;
   /** Most URL refreshes (default 3). */
   maxRefreshes?: number;
   /** Failed attempts in a row without a new byte before giving up (default 5). */

@@ -5,13 +5,13 @@
  * @module
  */
 import { LarkError } from "../../lib/errors/mod.ts";
+import { sanitizeFileName } from "../../lib/fs/safe_name.ts";
 
 /** `name` without directories or characters file systems refuse; `fallback` when nothing is left. */
 export function safeFileName(name: string | undefined, fallback: string): string {
   const base = (name ?? "").split(/[\\/]/).pop() ?? "";
-  // deno-lint-ignore no-control-regex
-  const clean = base.replace(/[\x00-\x1f<>:"|?*]/g, "_").trim().replace(/^\.+/, "");
-  return clean === "" ? fallback : clean;
+  const stripped = base.replace(/^[.\s]+/, "");
+  return stripped === "" ? fallback : sanitizeFileName(stripped, { fallback });
 }
 
 /** `true` when the file starts like an xlsx (a zip: `PK\x03\x04`). */
