@@ -70,7 +70,7 @@ export class PostgresTokenStore implements TokenStore {
   readonly #lockSql: Sql;
   readonly #schema: string;
   readonly #table: string;
-  readonly #box: SecretBox;
+  #box: SecretBox;
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #mutex: KeyMutex;
@@ -170,6 +170,46 @@ export class PostgresTokenStore implements TokenStore {
     } finally {
       release();
     }
+  }
+
+  /**
+   * Re-encrypt every record with `next` in one transaction (see `deno task apps
+   * rotate-key`). A tenant/app row that does not decrypt is dropped; a user row that does
+   * not decrypt refuses the rotation with a {@linkcode ConfigError}, changing nothing.
+   * Unlike the other methods this fails when the database is unreachable.
+   */
+  async rekey(next: SecretBox): Promise<{ records: number; dropped: number }> {
+    await this.#ensureSchema();
+    const result = await this.#sql.begin(async (tx) => {
+      const rows = await tx.unsafe<Row[]>(
+        `SELECT key, kind, key_fp, data FROM ${this.#table} ORDER BY key FOR UPDATE`,
+      );
+      let records = 0;
+      let dropped = 0;
+      for (const row of rows) {
+        let text: string | undefined;
+        if (row.key_fp === this.#box.fingerprint) {
+          try {
+            text = await this.#box.open(row.data, row.key);
+          } catch { /* corrupt: dropped below */ }
+        }
+        if (text === undefined) {
+          if (row.kind === "user") throw wrongKeyError(row.key, row.key_fp, this.#box.fingerprint);
+          await tx.unsafe(`DELETE FROM ${this.#table} WHERE key = $1`, [row.key]);
+          dropped++;
+          continue;
+        }
+        await tx.unsafe(`UPDATE ${this.#table} SET data = $1, key_fp = $2 WHERE key = $3`, [
+          await next.seal(text, row.key),
+          next.fingerprint,
+          row.key,
+        ]);
+        records++;
+      }
+      return { records, dropped };
+    });
+    this.#box = next;
+    return result;
   }
 
   /** Close the pools in the background; see {@linkcode end} to wait. */
