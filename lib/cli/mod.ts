@@ -8,3 +8,4 @@ export * from "./progress.ts";
 export * from "./report_error.ts";
 export * from "./config_summary.ts";
 export * from "./parse_cli.ts";
+export * from "./read_secret.ts";
