@@ -1,16 +1,9 @@
 import { loadSecretBox } from "../../lib/crypto/key_source.ts";
-import type { SecretBox } from "../../lib/crypto/secret_box.ts";
 import { ConfigError } from "../../lib/errors/config_error.ts";
 import { openTokenStore } from "../../lib/token/open_token_store.ts";
+import { PostgresTokenStore } from "../../lib/token/token_store_postgres.ts";
 import type { AppsContext } from "./apps_context.ts";
 import type { Out } from "./apps_commands.ts";
-
-/** A token store that can re-encrypt itself (SQLite and PostgreSQL stores). */
-interface Rekeyable {
-  rekey(next: SecretBox): Promise<{ records: number; dropped: number }>;
-  close(): void;
-  end?: () => Promise<void>;
-}
 
 /**
  * `rotate-key`: a new key (env `FEISHU_KIT_NEW_KEY`, else `<key file>.new`, generated 0600
@@ -40,15 +33,15 @@ export async function rotateKey(
     `应用登记库已用新密钥重新加密：${apps} 个应用（密钥指纹 ${ctx.box.fingerprint} → ${next.fingerprint}）。`,
   );
   for (const setting of options.tokenStores) {
-    const store = openTokenStore(setting, { box: ctx.box }) as unknown as Rekeyable;
+    const store = openTokenStore(setting, { box: ctx.box });
     try {
-      const r = await store.rekey(next);
+      const r = await store.rekey!(next);
       options.out(
         `令牌库 ${setting.replace(/\/\/[^@/]*@/, "//***@")}：${r.records} 条已重新加密` +
           (r.dropped ? `，${r.dropped} 条无法解密的租户/应用令牌已删除（将自动重新获取）` : "") + "。",
       );
     } finally {
-      if (store.end) await store.end();
+      if (store instanceof PostgresTokenStore) await store.end();
       else store.close();
     }
   }

@@ -251,3 +251,34 @@ for (const { name, make, ignore } of backends) {
     },
   });
 }
+
+for (const { name, make, ignore } of backends) {
+  Deno.test({
+    name: `${name} store contract: rekey re-encrypts every record; a corrupt tenant row is dropped`,
+    ignore,
+    async fn() {
+      const b = await make();
+      try {
+        const store = b.open({ box }) as TokenStore & {
+          rekey(next: SecretBox): Promise<{ records: number; dropped: number }>;
+        };
+        await store.put(tenantRecord("cli_a", "t-1"));
+        await store.put(tenantRecord("cli_b", "t-2"));
+        await store.put(userRecord("cli_a", "ou_1"));
+        await b.setRaw("tenant:cli_b", "v1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+        assert.deepEqual(await store.rekey(otherBox), { records: 2, dropped: 1 });
+        assert.equal(
+          (await store.get("user:cli_a:ou_1"))?.refreshToken,
+          "ur-refresh",
+          "the store now uses the new key",
+        );
+        const fresh = b.open({ box: otherBox });
+        assert.equal((await fresh.get("tenant:cli_a"))?.accessToken, "t-1");
+        assert.equal((await fresh.get("user:cli_a:ou_1"))?.refreshToken, "ur-refresh");
+        assert.equal(await b.raw("tenant:cli_b"), undefined, "the corrupt row is gone");
+      } finally {
+        await b.cleanup();
+      }
+    },
+  });
+}
