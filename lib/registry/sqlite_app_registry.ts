@@ -1,6 +1,4 @@
 import type { SecretBox } from "../crypto/secret_box.ts";
-import { ConfigError } from "../errors/config_error.ts";
-import { NotFoundError } from "../errors/not_found_error.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import { immediate } from "../sqlite/immediate.ts";
 import { openSafeDatabase } from "../sqlite/open_database.ts";
@@ -17,6 +15,20 @@ import type {
   NewApp,
 } from "./app_record.ts";
 import { checkActor, checkAppId, checkNewApp, checkPatch, checkStatus } from "./_validate.ts";
+import {
+  alreadyRegistered,
+  APP_COLUMNS as COLUMNS,
+  appInfoFromRow,
+  type AppRow,
+  cannotRotate,
+  concurrentChange,
+  corruptRowError,
+  notRegistered,
+  parseChanges,
+  secretAad as aad,
+  updateChanges,
+  wrongRegistryKey,
+} from "./_rows.ts";
 
 /** Options of {@linkcode SqliteAppRegistry}. */
 export interface SqliteAppRegistryOptions {
@@ -53,18 +65,11 @@ CREATE TRIGGER IF NOT EXISTS app_changes_append_only_d BEFORE DELETE ON app_chan
   BEGIN SELECT RAISE(ABORT, 'app_changes is append-only'); END;
 CREATE TABLE IF NOT EXISTS registry_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`;
 
-const COLUMNS = "app_id, secret, name, description, status, created_by, created_at, updated_at";
-
-/** Associated data binding a sealed secret to its app (a secret copied to another row does not open). */
-function aad(appId: string): string {
-  return `apps:${appId}`;
-}
-
 /**
  * The app registry in a SQLite file (built-in `node:sqlite`, 0600): the embedded default.
  * Secrets are sealed with {@linkcode SecretBox} (AES-256-GCM, the app id as associated
  * data); the registry remembers its key's fingerprint, so opening it with another key is a
- * {@linkcode ConfigError} at once ("密钥不对"). Every change runs in one `BEGIN IMMEDIATE`
+ * `ConfigError` at once ("密钥不对"). Every change runs in one `BEGIN IMMEDIATE`
  * transaction with its change-log entry (the log is append-only, enforced by triggers) and
  * a version bump other processes poll.
  *
@@ -130,9 +135,7 @@ export class SqliteAppRegistry implements AppRegistry {
     const now = this.#clock.now();
     immediate(this.#db, () => {
       if (this.#row(a.appId)) {
-        throw new ConfigError(`app ${a.appId} exists`, {
-          hint: `应用 ${a.appId} 已登记：修改请用 \`deno task apps update ${a.appId}\`。`,
-        });
+        throw alreadyRegistered(a.appId);
       }
       this.#db.prepare(`INSERT INTO apps (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
         .run(a.appId, sealed, a.name, a.description, a.status, by, now, now);
@@ -154,12 +157,7 @@ export class SqliteAppRegistry implements AppRegistry {
     const now = this.#clock.now();
     immediate(this.#db, () => {
       const row = this.#mustRow(appId);
-      const changes: Record<string, unknown> = {};
-      if (p.name !== undefined && p.name !== row.name) changes.name = { from: row.name, to: p.name };
-      if (p.description !== undefined && p.description !== row.description) {
-        changes.description = { from: row.description, to: p.description };
-      }
-      if (sealed !== undefined) changes.app_secret = "changed";
+      const changes = updateChanges(row, p, sealed !== undefined);
       if (Object.keys(changes).length === 0) return;
       this.#db.prepare(
         "UPDATE apps SET name = ?, description = ?, secret = ?, updated_at = ? WHERE app_id = ?",
@@ -230,10 +228,7 @@ export class SqliteAppRegistry implements AppRegistry {
       try {
         plain = await this.#box.open(String(r.secret), aad(appId));
       } catch {
-        throw new ConfigError(`cannot rotate: app ${appId} does not decrypt`, {
-          hint:
-            `无法更换密钥：应用 ${appId} 的 App Secret 无法解密。请先用 \`deno task apps remove ${appId}\` 删除后重新添加，再更换密钥。`,
-        });
+        throw cannotRotate(appId);
       }
       resealed.push({ appId, old: String(r.secret), sealed: await next.seal(plain, aad(appId)) });
     }
@@ -265,11 +260,7 @@ export class SqliteAppRegistry implements AppRegistry {
     if (stored === this.#box.fingerprint) return;
     const apps = Number(this.#db.prepare("SELECT COUNT(*) AS n FROM apps").get()!.n);
     if (stored !== undefined && apps > 0) {
-      throw new ConfigError(`app registry ${this.#path} was sealed with another key`, {
-        hint:
-          `密钥不对：应用登记库 ${this.#path} 是用另一把密钥加密的（库中密钥指纹 ${stored}，当前 ${this.#box.fingerprint}）。` +
-          "请设置原来的密钥（环境变量 FEISHU_KIT_KEY 或原来的密钥文件）；要换密钥请用 `deno task apps rotate-key`。",
-      });
+      throw wrongRegistryKey(this.#path, stored, this.#box.fingerprint);
     }
     immediate(this.#db, () => this.#setMeta("key_fingerprint", this.#box.fingerprint));
   }
@@ -280,41 +271,16 @@ export class SqliteAppRegistry implements AppRegistry {
 
   #mustRow(appId: string): SafeRow {
     const row = this.#row(appId);
-    if (!row) {
-      throw new NotFoundError(`app ${appId} not registered`, {
-        hint: `应用 ${appId} 未登记：用 \`deno task apps list\` 查看已登记的应用。`,
-      });
-    }
+    if (!row) throw notRegistered(appId);
     return row;
   }
 
-  async #info(row: SafeRow): Promise<AppInfo> {
-    const appId = String(row.app_id);
-    const info: AppInfo = {
-      appId,
-      name: String(row.name),
-      description: String(row.description),
-      status: row.status === "disabled" ? "disabled" : "active",
-      createdBy: String(row.created_by),
-      createdAt: Number(row.created_at),
-      updatedAt: Number(row.updated_at),
-    };
-    if (row.status !== "active" && row.status !== "disabled") info.problem = `状态「${row.status}」无效`;
-    try {
-      await this.#box.open(String(row.secret), aad(appId));
-    } catch {
-      info.problem = "App Secret 无法解密（数据被改动或密钥不对）";
-      this.#log.error("registry.undecryptable", { app_id: appId, action: "该应用不会获得令牌" });
-    }
-    return info;
+  #info(row: SafeRow): Promise<AppInfo> {
+    return appInfoFromRow(row as unknown as AppRow, this.#box, this.#log);
   }
 
-  #corrupt(appId: string, what: string): ConfigError {
-    this.#log.error("registry.corrupt_row", { app_id: appId, reason: what, action: "拒绝使用该行" });
-    return new ConfigError(`app ${appId}: unusable registry row`, {
-      hint:
-        `应用 ${appId} 的登记记录不可用：${what}。请用 \`deno task apps update ${appId} --secret\` 重新输入 App Secret。`,
-    });
+  #corrupt(appId: string, what: string) {
+    return corruptRowError(this.#log, appId, what);
   }
 
   #logChange(
@@ -337,19 +303,4 @@ export class SqliteAppRegistry implements AppRegistry {
   #setMeta(key: string, value: string): void {
     this.#db.prepare("INSERT OR REPLACE INTO registry_meta (key, value) VALUES (?, ?)").run(key, value);
   }
-}
-
-function parseChanges(text: unknown): Record<string, unknown> {
-  try {
-    const v = JSON.parse(String(text));
-    return v && typeof v === "object" && !Array.isArray(v) ? v : {};
-  } catch {
-    return {};
-  }
-}
-
-function concurrentChange(): ConfigError {
-  return new ConfigError("registry changed during key rotation", {
-    hint: "更换密钥期间应用登记被其他进程修改，未做任何改动：请重新运行 rotate-key。",
-  });
 }
