@@ -13,6 +13,7 @@ import { createLogger } from "../lib/log/logger.ts";
 import { checkApp, listApps, type Out, showApp } from "../pipelines/apps/apps_commands.ts";
 import { type AppsContext, appsLocation, openAppsContext } from "../pipelines/apps/apps_context.ts";
 import { rotateKey } from "../pipelines/apps/rotate_key.ts";
+import { PostgresAppRegistry } from "../lib/registry/postgres_app_registry.ts";
 
 const HELP = `应用登记：管理服务使用的飞书自建应用（App ID / App Secret 加密保存）
 
@@ -31,7 +32,8 @@ const HELP = `应用登记：管理服务使用的飞书自建应用（App ID / 
   check <app_id>      用保存的凭证向飞书获取一次 tenant_access_token，验证 App ID / Secret 是否正确
 
 选项：
-      --db <文件>           应用登记库（默认环境变量 FEISHU_KIT_APPS_DB，否则 .state/apps.sqlite）
+      --db <位置>           应用登记库：SQLite 文件（默认环境变量 FEISHU_KIT_APPS_DB，否则 .state/apps.sqlite）
+                            或 postgres://用户@主机:5432/库名（多台机器共用）
       --key-file <文件>     密钥文件（未设置环境变量 FEISHU_KIT_KEY 时使用；默认登记库旁的 secret.key）
       --by <操作人>         记入变更记录的操作人（默认环境变量 USER）
       --name <名称>         add/update：名称
@@ -157,8 +159,13 @@ export async function main(args: string[], out: Out = (l) => console.log(l)): Pr
     reportError(e);
     return 1;
   } finally {
-    ctx?.registry.close();
+    await closeRegistry(ctx?.registry);
   }
+}
+
+async function closeRegistry(registry: AppsContext["registry"] | undefined): Promise<void> {
+  if (registry instanceof PostgresAppRegistry) await registry.end();
+  else registry?.close();
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

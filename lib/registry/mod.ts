@@ -1,7 +1,7 @@
 /**
  * The app registry: self-built apps (App ID, App Secret sealed with AES-256-GCM, name,
  * description, status, who/when) with an append-only change log, kept in SQLite by
- * default. The token manager reads apps from it on demand ({@linkcode registryAppResolver});
+ * default or in PostgreSQL ({@linkcode openAppRegistry}). The token manager reads apps from it on demand ({@linkcode registryAppResolver});
  * `deno task apps` and the core service's admin API change it without restarts.
  *
  * @example
@@ -21,4 +21,6 @@ export * from "./app_record.ts";
 export * from "./app_registry.ts";
 export * from "./app_disabled_error.ts";
 export * from "./sqlite_app_registry.ts";
+export * from "./postgres_app_registry.ts";
+export * from "./open_app_registry.ts";
 export * from "./registry_app_resolver.ts";

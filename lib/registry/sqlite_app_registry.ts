@@ -185,7 +185,8 @@ export class SqliteAppRegistry implements AppRegistry {
   }
 
   /** See {@linkcode AppRegistry.remove}. */
-  remove(appId: string, actor: string): Promise<void> {
+  // deno-lint-ignore require-await
+  async remove(appId: string, actor: string): Promise<void> {
     checkAppId(appId);
     const by = checkActor(actor);
     const now = this.#clock.now();
@@ -194,7 +195,6 @@ export class SqliteAppRegistry implements AppRegistry {
       this.#db.prepare("DELETE FROM apps WHERE app_id = ?").run(appId);
       this.#logChange(appId, by, now, "remove", { name: row.name, status: row.status });
     });
-    return Promise.resolve();
   }
 
   /** See {@linkcode AppRegistry.audit}. */

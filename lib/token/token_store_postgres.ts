@@ -4,7 +4,7 @@ import { LarkError } from "../errors/lark_error.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import { KeyMutex, lockTimeoutError } from "./_key_mutex.ts";
-import { isServerError, openPool, parsePgUrl, type ReservedSql, type Sql } from "./_pg.ts";
+import { isServerError, openPool, parsePgUrl, type ReservedSql, type Sql } from "../pg/pg_pool.ts";
 import { parseTokenRecord } from "./_record.ts";
 import type { TokenListFilter, TokenRecord, TokenStore } from "./token_store.ts";
 

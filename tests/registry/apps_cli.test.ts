@@ -7,10 +7,20 @@ import { fileURLToPath } from "node:url";
 import { loadSecretBox } from "../../lib/crypto/key_source.ts";
 import { SqliteTokenStore, tokenKey } from "../../lib/token/mod.ts";
 import { createSandbox, DEFAULT_APP_ID, DEFAULT_APP_SECRET } from "../../sandbox/mod.ts";
+import { postgresForTests, testSchema } from "../../lib/testing/postgres_test_schema.ts";
+import { PostgresTokenStore } from "../../lib/token/mod.ts";
+
+const pg = await postgresForTests();
 
 const SCRIPT = fileURLToPath(new URL("../../scripts/apps.ts", import.meta.url));
 
-async function apps(dir: string, args: string[], stdin = "", env: Record<string, string> = {}) {
+async function apps(
+  dir: string,
+  args: string[],
+  stdin = "",
+  env: Record<string, string> = {},
+  db = `${dir}/apps.sqlite`,
+) {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -170,4 +180,68 @@ Deno.test("apps CLI rotate-key: registry and token store re-encrypted, the key f
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test({
+  name: "apps CLI on PostgreSQL: registry and token store in one schema, add → disable → rotate-key",
+  ignore: pg.ignore,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "apps_cli_pg_" });
+    const schema = testSchema();
+    const key = btoa(String.fromCharCode(...new Uint8Array(32).fill(3)));
+    const next = btoa(String.fromCharCode(...new Uint8Array(32).fill(4)));
+    try {
+      let r = await apps(
+        dir,
+        ["add", DEFAULT_APP_ID, "--by", "a"],
+        "s3cret\n",
+        { FEISHU_KIT_KEY: key },
+        schema.url,
+      );
+      assert.equal(r.code, 0, r.err);
+      r = await apps(dir, ["disable", DEFAULT_APP_ID, "--by", "b"], "", { FEISHU_KIT_KEY: key }, schema.url);
+      assert.equal(r.code, 0, r.err);
+      r = await apps(dir, ["list"], "", { FEISHU_KIT_KEY: key }, schema.url);
+      assert.match(r.out, /cli_a1b2c3d4e5f60718 {2}停用/);
+
+      const oldBox = await loadSecretBox({ keyFile: "-", getEnv: () => key });
+      const store = new PostgresTokenStore(schema.url, { box: oldBox });
+      await store.put({
+        key: `tenant:${DEFAULT_APP_ID}`,
+        kind: "tenant",
+        appId: DEFAULT_APP_ID,
+        accessToken: "t-1",
+        issuedAt: 1,
+        expiresAt: 2,
+        updatedAt: 1,
+      });
+      await store.end();
+      r = await apps(
+        dir,
+        ["rotate-key", "--by", "ops", "--tokens", schema.url],
+        "",
+        { FEISHU_KIT_KEY: key },
+        schema.url,
+      );
+      assert.equal(r.code, 1, "a key from env needs FEISHU_KIT_NEW_KEY");
+      assert.match(r.err, /FEISHU_KIT_NEW_KEY/);
+      r = await apps(dir, ["rotate-key", "--by", "ops", "--tokens", schema.url], "", {
+        FEISHU_KIT_KEY: key,
+        FEISHU_KIT_NEW_KEY: next,
+      }, schema.url);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /1 条已重新加密/);
+      r = await apps(dir, ["show", DEFAULT_APP_ID], "", { FEISHU_KIT_KEY: key }, schema.url);
+      assert.match(r.err, /密钥不对/);
+      r = await apps(dir, ["show", DEFAULT_APP_ID], "", { FEISHU_KIT_KEY: next }, schema.url);
+      assert.equal(r.code, 0, r.err);
+      const newBox = await loadSecretBox({ keyFile: "-", getEnv: () => next });
+      const reopened = new PostgresTokenStore(schema.url, { box: newBox });
+      assert.equal((await reopened.get(`tenant:${DEFAULT_APP_ID}`))?.accessToken, "t-1");
+      await reopened.end();
+    } finally {
+      await schema.drop();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });

@@ -1,3 +1,4 @@
+/** PostgreSQL connection helpers shared by the token store and the app registry. */
 import postgres from "postgres";
 import { ConfigError } from "../errors/config_error.ts";
 
