@@ -9,28 +9,10 @@ import { FakeClock } from "../../lib/testing/fake_clock.ts";
 import { postgresForTests, testSchema } from "../../lib/testing/postgres_test_schema.ts";
 import { testSecretBox } from "../../lib/testing/test_secret_box.ts";
 import { createSandbox, DEFAULT_APP_ID, DEFAULT_APP_SECRET } from "../../sandbox/mod.ts";
+import { lines } from "./_fakes.ts";
 
 const WORKER = fileURLToPath(new URL("./_pg_token_worker.ts", import.meta.url));
 const pg = await postgresForTests();
-
-/** A child's stdout, line by line. */
-function lines(stream: ReadableStream<Uint8Array>) {
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
-  let buf = "";
-  return async function next(): Promise<string> {
-    for (;;) {
-      const nl = buf.indexOf("\n");
-      if (nl >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        return line;
-      }
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`worker stdout ended; partial: ${buf}`);
-      buf += value;
-    }
-  };
-}
 
 Deno.test({
   name: "4 processes on PostgreSQL across a token expiry: 1 token request per lifetime, all share it",

@@ -10,13 +10,12 @@ import { ConfigError } from "../../lib/errors/mod.ts";
 import type { Logger } from "../../lib/log/mod.ts";
 import { postgresForTests, testSchema } from "../../lib/testing/postgres_test_schema.ts";
 import { testSecretBox } from "../../lib/testing/test_secret_box.ts";
-import { openTokenStore, tokenKey, type TokenRecord, type TokenStore } from "../../lib/token/mod.ts";
-import { gate, memoryLogger } from "./_fakes.ts";
+import { openTokenStore, type TokenStore } from "../../lib/token/mod.ts";
+import { gate, memoryLogger, tenantRecord, userRecord } from "./_fakes.ts";
 
 const box = await testSecretBox();
 const otherBox = await testSecretBox(7);
 const pg = await postgresForTests();
-const T0 = 1_700_000_000_000;
 
 /** One backend under test: opens stores on the same data and edits rows behind their back. */
 interface Backend {
@@ -81,36 +80,6 @@ function postgresBackend(): Backend {
       await schema.drop();
       await admin.end({ timeout: 1 });
     },
-  };
-}
-
-function tenantRecord(appId: string, token: string): TokenRecord {
-  const key = tokenKey({ kind: "tenant", appId });
-  return {
-    key,
-    kind: "tenant",
-    appId,
-    accessToken: token,
-    issuedAt: T0,
-    expiresAt: T0 + 7200_000,
-    updatedAt: T0,
-  };
-}
-
-function userRecord(appId: string, userId: string): TokenRecord {
-  return {
-    key: tokenKey({ kind: "user", appId, userId }),
-    kind: "user",
-    appId,
-    userId,
-    accessToken: "u-access",
-    issuedAt: T0,
-    expiresAt: T0 + 7200_000,
-    refreshToken: "ur-refresh",
-    refreshExpiresAt: T0 + 7 * 86400_000,
-    scope: "offline_access",
-    status: "active",
-    updatedAt: T0,
   };
 }
 
