@@ -48,10 +48,10 @@ interface Row {
  * - One refresh across processes and hosts: {@linkcode withLock} takes a session-level
  *   advisory lock (`pg_try_advisory_lock`, polled until the timeout, 30 s in the token
  *   manager) on a connection of its own; a process that dies loses the lock at once.
- * - The database unreachable: `get` is a miss, `put`/`delete` of tenant/app tokens are
+ * - The database unreachable: `get` of a tenant/app token is a miss, `put`/`delete` of them are
  *   skipped, `withLock` runs without the cross-process lock — each logged at ERROR — so
- *   callers keep being served with tokens fetched from Feishu. Writing a user token fails
- *   instead (its rotated refresh token must not be lost). After a connection failure the
+ *   callers keep being served with tokens fetched from Feishu. Reading or writing a user
+ *   token fails instead (retryable; its rotated refresh token must not be lost). After a connection failure the
  *   database is left alone for `outageBackoffMs`.
  *
  * @example
@@ -102,7 +102,10 @@ export class PostgresTokenStore implements TokenStore {
     return this.#schema;
   }
 
-  /** See {@linkcode TokenStore.get}; the database unreachable is a miss (logged at ERROR). */
+  /**
+   * See {@linkcode TokenStore.get}; the database unreachable is a miss (logged at ERROR) for a
+   * tenant/app token, and a retryable `LarkError` for a user token (which cannot be fetched again).
+   */
   async get(key: string): Promise<TokenRecord | undefined> {
     const rows = await this.#query<Row>(
       "get",
@@ -112,6 +115,8 @@ export class PostgresTokenStore implements TokenStore {
         key,
       ],
     );
+    // A user token cannot be fetched again without the user: an outage is an error, not "re-authorize".
+    if (rows === undefined && key.startsWith("user:")) throw unavailableError("get", key);
     const row = rows?.[0];
     return row ? await this.#read(row, "get") : undefined;
   }

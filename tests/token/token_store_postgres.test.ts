@@ -9,6 +9,7 @@ import { PG_TEST_URL, postgresForTests, testSchema } from "../../lib/testing/pos
 import { testSecretBox } from "../../lib/testing/test_secret_box.ts";
 import { LarkTokenEndpoints, PostgresTokenStore, TokenManager } from "../../lib/token/mod.ts";
 import { memoryLogger } from "./_fakes.ts";
+import { LarkError } from "../../lib/errors/mod.ts";
 
 const box = await testSecretBox();
 const pg = await postgresForTests();
@@ -67,6 +68,12 @@ Deno.test("postgres store: unreachable URL → calls still succeed, each outage 
     assert.ok(errors.some((r) => r.event === "token_store.unavailable" && r.op === "get"));
     assert.ok(errors.some((r) => r.event === "token_store.lock_unavailable"));
     await assert.rejects(store.list(), /PostgreSQL/);
+    // A user token cannot be fetched again: an outage is a retryable error, not "re-authorize".
+    await assert.rejects(store.get(`user:${DEFAULT_APP_ID}:ou_1`), (e: unknown) => {
+      assert.ok(e instanceof LarkError && e.retryable);
+      assert.match(e.userMessage(), /令牌库暂时无法访问/);
+      return true;
+    });
   } finally {
     await store.end();
     await server.close();
