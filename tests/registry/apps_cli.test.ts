@@ -31,7 +31,7 @@ async function apps(
       SCRIPT,
       ...args,
       "--db",
-      `${dir}/apps.sqlite`,
+      db,
     ],
     stdin: "piped",
     stdout: "piped",
@@ -203,6 +203,11 @@ Deno.test({
       assert.equal(r.code, 0, r.err);
       r = await apps(dir, ["list"], "", { FEISHU_KIT_KEY: key }, schema.url);
       assert.match(r.out, /cli_a1b2c3d4e5f60718 {2}停用/);
+      await assert.rejects(
+        Deno.stat(`${dir}/apps.sqlite`),
+        Deno.errors.NotFound,
+        "the registry is in PostgreSQL",
+      );
 
       const oldBox = await loadSecretBox({ keyFile: "-", getEnv: () => key });
       const store = new PostgresTokenStore(schema.url, { box: oldBox });
