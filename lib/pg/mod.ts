@@ -1,7 +1,7 @@
 /**
  * PostgreSQL (npm `postgres`) as feishu-kit's stores use it: `postgres://…?schema=name`
  * URLs (one schema per deployment or test run), small pools with a short connect timeout,
- * and telling a server-side error from an unreachable server.
+ * telling a server-side error from an unreachable server, and advisory locks across hosts.
  *
  * @example
  * ```ts
@@ -14,3 +14,4 @@
  * @module
  */
 export * from "./pg_pool.ts";
+export * from "./advisory_locks.ts";

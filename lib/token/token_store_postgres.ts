@@ -4,7 +4,8 @@ import { LarkError } from "../errors/lark_error.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import { KeyMutex, lockTimeoutError } from "./_key_mutex.ts";
-import { isServerError, openPool, parsePgUrl, type ReservedSql, type Sql } from "../pg/pg_pool.ts";
+import { PgAdvisoryLocks } from "../pg/advisory_locks.ts";
+import { isServerError, openPool, parsePgUrl, type Sql } from "../pg/pg_pool.ts";
 import { parseTokenRecord } from "./_record.ts";
 import type { TokenListFilter, TokenRecord, TokenStore } from "./token_store.ts";
 
@@ -68,13 +69,13 @@ interface Row {
 export class PostgresTokenStore implements TokenStore {
   readonly #sql: Sql;
   readonly #lockSql: Sql;
+  readonly #locks: PgAdvisoryLocks;
   readonly #schema: string;
   readonly #table: string;
   #box: SecretBox;
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #mutex: KeyMutex;
-  readonly #pollMs: number;
   readonly #backoffMs: number;
   #ready: Promise<void> | undefined;
   #downUntil = 0;
@@ -87,13 +88,16 @@ export class PostgresTokenStore implements TokenStore {
     const connectSec = options.connectTimeoutSec ?? 5;
     this.#sql = openPool(target.url, max, connectSec);
     this.#lockSql = openPool(target.url, max, connectSec);
+    this.#locks = new PgAdvisoryLocks(this.#lockSql, target.schema, {
+      clock: options.clock,
+      pollMs: options.pollMs,
+    });
     this.#schema = target.schema;
     this.#table = `"${target.schema}".tokens`;
     this.#box = options.box;
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger ?? silentLogger;
     this.#mutex = new KeyMutex(this.#clock);
-    this.#pollMs = options.pollMs ?? 20;
     this.#backoffMs = options.outageBackoffMs ?? 5_000;
   }
 
@@ -166,11 +170,12 @@ export class PostgresTokenStore implements TokenStore {
     const release = await this.#mutex.acquire(key, deadline);
     if (!release) throw lockTimeoutError(key, timeoutMs);
     try {
-      const conn = await this.#takeLock(key, timeoutMs, deadline);
+      const unlock = await this.#takeLock(key, timeoutMs, deadline);
       try {
         return await fn();
       } finally {
-        if (conn) await this.#unlock(conn, key);
+        // A broken connection took the session lock with it: report, do not fail the caller.
+        if (unlock) await unlock().catch((e) => this.#failed("unlock", key, e));
       }
     } finally {
       release();
@@ -230,56 +235,30 @@ export class PostgresTokenStore implements TokenStore {
     return this.#ended;
   }
 
-  /**
-   * The advisory lock on a reserved connection, or `undefined` when the database cannot be
-   * used (the caller then runs under the in-process lock only).
-   */
-  async #takeLock(key: string, timeoutMs: number, deadline: number): Promise<ReservedSql | undefined> {
-    if (this.#isDown()) return this.#lockDegraded(key, undefined);
-    let conn: ReservedSql | undefined;
+  /** The advisory lock's release, or `undefined` when the database cannot be used (in-process lock only). */
+  async #takeLock(
+    key: string,
+    timeoutMs: number,
+    deadline: number,
+  ): Promise<(() => Promise<void>) | undefined> {
+    if (this.#isDown()) return this.#lockDegraded(key);
+    let unlock: (() => Promise<void>) | undefined;
     try {
-      await this.#ensureSchema();
-      conn = await this.#lockSql.reserve();
-      for (;;) {
-        const [row] = await conn.unsafe<{ ok: boolean }[]>(
-          "SELECT pg_try_advisory_lock(hashtext($1), hashtext($2)) AS ok",
-          [this.#schema, key],
-        );
-        if (row?.ok) return conn;
-        const left = deadline - this.#clock.now();
-        if (left <= 0) {
-          conn.release();
-          throw lockTimeoutError(key, timeoutMs);
-        }
-        await this.#clock.sleep(Math.min(left, this.#pollMs * (1 + 2 * Math.random())));
-      }
+      unlock = await this.#locks.acquire(key, deadline);
     } catch (e) {
-      if (e instanceof LarkError) throw e;
-      conn?.release();
       this.#failed("lock", key, e);
-      return this.#lockDegraded(key, e);
+      return this.#lockDegraded(key);
     }
+    if (!unlock) throw lockTimeoutError(key, timeoutMs);
+    return unlock;
   }
 
-  #lockDegraded(key: string, _e: unknown): undefined {
+  #lockDegraded(key: string): undefined {
     this.#log.error("token_store.lock_unavailable", {
       key,
       action: "PostgreSQL 不可用：只在本进程内加锁，其他进程可能同时刷新同一令牌",
     });
     return undefined;
-  }
-
-  async #unlock(conn: ReservedSql, key: string): Promise<void> {
-    try {
-      await conn.unsafe("SELECT pg_advisory_unlock(hashtext($1), hashtext($2))", [this.#schema, key]);
-      conn.release();
-    } catch (e) {
-      // The connection is gone (and the session lock with it); do not hand it back to the pool.
-      this.#failed("unlock", key, e);
-      try {
-        conn.release();
-      } catch { /* already closed */ }
-    }
   }
 
   /** Run one statement; `undefined` (with an ERROR line) when the database failed. */
