@@ -8,7 +8,8 @@ import { createSandbox, DEFAULT_APP_ID, DEFAULT_APP_SECRET } from "../../sandbox
 import { PG_TEST_URL, postgresForTests, testSchema } from "../../lib/testing/postgres_test_schema.ts";
 import { testSecretBox } from "../../lib/testing/test_secret_box.ts";
 import { LarkTokenEndpoints, PostgresTokenStore, TokenManager } from "../../lib/token/mod.ts";
-import { memoryLogger } from "./_fakes.ts";
+import { gate, memoryLogger } from "./_fakes.ts";
+import { FakeClock } from "../../lib/testing/fake_clock.ts";
 import { LarkError } from "../../lib/errors/mod.ts";
 
 const box = await testSecretBox();
@@ -151,6 +152,43 @@ Deno.test({
       await admin.end({ timeout: 1 });
       await schema.drop();
       await server.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "postgres lock: a waiter on another connection times out with a Chinese LarkError, then gets the lock",
+  ignore: pg.ignore,
+  async fn() {
+    const schema = testSchema();
+    const clock = new FakeClock(1_700_000_000_000);
+    const a = new PostgresTokenStore(schema.url, { box });
+    const b = new PostgresTokenStore(schema.url, { box, clock, pollMs: 50 });
+    try {
+      const hold = gate();
+      const entered = gate();
+      const held = a.withLock("tenant:cli_x", 30_000, async () => {
+        entered.open();
+        await hold.promise;
+      });
+      await entered.promise;
+      const waiting = b.withLock("tenant:cli_x", 300, () => Promise.resolve("never"));
+      const check = assert.rejects(waiting, (e: unknown) => {
+        assert.ok(e instanceof LarkError);
+        assert.match(e.message, /^等待令牌锁「tenant:cli_x」超时（300 毫秒）/);
+        return true;
+      });
+      while (clock.pending === 0) await new Promise((r) => setTimeout(r, 5)); // b is polling
+      await clock.tick(301);
+      await check;
+      hold.open();
+      await held;
+      assert.equal(await b.withLock("tenant:cli_x", 300, () => Promise.resolve("got it")), "got it");
+    } finally {
+      await a.end();
+      await b.end();
+      await schema.drop();
     }
   },
 });
