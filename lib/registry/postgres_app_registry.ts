@@ -1,6 +1,8 @@
 import type { SecretBox } from "../crypto/secret_box.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
-import { openPool, parsePgUrl, type Sql } from "../pg/pg_pool.ts";
+import { LarkError } from "../errors/lark_error.ts";
+import { NetworkError } from "../errors/network_error.ts";
+import { isServerError, openPool, parsePgUrl, type Sql } from "../pg/pg_pool.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import type { AppRegistry } from "./app_registry.ts";
 import type {
@@ -87,7 +89,13 @@ export class PostgresAppRegistry implements AppRegistry {
       await registry.#init();
     } catch (e) {
       await sql.end({ timeout: 1 });
-      throw e;
+      if (e instanceof LarkError || isServerError(e)) throw e;
+      throw new NetworkError(`app registry unreachable: ${(e as Error).message}`, {
+        retryable: true,
+        endpoint: "registry.postgres",
+        hint: "无法连接 PostgreSQL 应用登记库：请检查数据库是否在运行、地址与网络后重试。",
+        cause: e,
+      });
     }
     return registry;
   }

@@ -1,4 +1,6 @@
 import type { AppResolver } from "../token/token_manager_options.ts";
+import { LarkError } from "../errors/lark_error.ts";
+import { type Logger, silentLogger } from "../log/logger.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import { AppDisabledError } from "./app_disabled_error.ts";
 import type { AppSecretRecord } from "./app_record.ts";
@@ -10,6 +12,8 @@ export interface RegistryAppResolverOptions {
   pollMs?: number;
   /** Time source (default the system clock). */
   clock?: Clock;
+  /** Where a registry outage is reported (default silent). */
+  logger?: Logger;
 }
 
 /**
@@ -18,7 +22,9 @@ export interface RegistryAppResolverOptions {
  * the cache when the registry's change counter moves (polled at most every `pollMs`), so
  * an `add`, `update`, `disable` or `remove` by another process is seen within about a
  * second without a restart. A disabled app is refused with {@linkcode AppDisabledError}
- * before any network call; an unusable row is a `ConfigError`.
+ * before any network call; an unusable row is a `ConfigError`. When the registry cannot be
+ * read (e.g. PostgreSQL down), apps already cached keep being served (logged at ERROR)
+ * until it answers again; an app not cached yet fails with the registry's error.
  *
  * @example
  * ```ts
@@ -36,17 +42,23 @@ export function registryAppResolver(
 ): AppResolver {
   const pollMs = options.pollMs ?? 1000;
   const clock = options.clock ?? systemClock;
+  const log = options.logger ?? silentLogger;
   const cache = new Map<string, AppSecretRecord | null>();
   let version: number | undefined;
   let checkedAt = -Infinity;
   return async (appId: string) => {
     const now = clock.now();
     if (now - checkedAt >= pollMs) {
-      const v = await registry.version();
       checkedAt = now;
-      if (v !== version) {
-        cache.clear();
-        version = v;
+      try {
+        const v = await registry.version();
+        if (v !== version) {
+          cache.clear();
+          version = v;
+        }
+      } catch (error) {
+        if (error instanceof LarkError && error.kind === "config") throw error;
+        log.error("registry.unavailable", { app_id: appId, error, action: "继续使用已缓存的应用信息" });
       }
     }
     let rec = cache.get(appId);

@@ -261,3 +261,31 @@ Deno.test("registry + token manager: lazy, changes by another process seen withi
     await t.cleanup();
   }
 });
+
+Deno.test("registry resolver: the registry unreachable → cached apps keep being served (ERROR logged), new ones fail", async () => {
+  const clock = new FakeClock(T0);
+  const reg = new SqliteAppRegistry(":memory:", { box, clock });
+  let down = false;
+  const flaky: AppRegistry = Object.assign(Object.create(reg), {
+    version: () => down ? Promise.reject(new Error("connect ECONNREFUSED")) : reg.version(),
+    credentials: (id: string) =>
+      down ? Promise.reject(new Error("connect ECONNREFUSED")) : reg.credentials(id),
+  });
+  try {
+    await reg.add({ appId: APP, appSecret: SECRET }, "a");
+    await reg.add({ appId: "cli_zzzz0001", appSecret: "other-secret" }, "a");
+    const { logger, sink } = memoryLogger();
+    const apps = registryAppResolver(flaky, { clock, logger, pollMs: 1000 });
+    assert.equal((await apps(APP))?.appSecret, SECRET);
+    down = true;
+    await clock.tick(1000);
+    assert.equal((await apps(APP))?.appSecret, SECRET, "served from the cache");
+    assert.ok(sink.records.some((r) => r.level === "error" && r.event === "registry.unavailable"));
+    await assert.rejects(Promise.resolve(apps("cli_zzzz0001")), /ECONNREFUSED/);
+    down = false;
+    await clock.tick(1000);
+    assert.equal((await apps("cli_zzzz0001"))?.appSecret, "other-secret");
+  } finally {
+    reg.close();
+  }
+});

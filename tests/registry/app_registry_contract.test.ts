@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import postgres from "postgres";
 import type { SecretBox } from "../../lib/crypto/mod.ts";
-import { ConfigError, NotFoundError } from "../../lib/errors/mod.ts";
+import { ConfigError, NetworkError, NotFoundError } from "../../lib/errors/mod.ts";
 import {
   AppDisabledError,
   type AppRegistry,
@@ -201,3 +201,11 @@ for (const { name, make, ignore } of backends) {
     },
   });
 }
+
+Deno.test("postgres registry: an unreachable server is a retryable NetworkError with a Chinese hint", async () => {
+  await assert.rejects(openAppRegistry("postgres://postgres@127.0.0.1:1/postgres", { box }), (e: unknown) => {
+    assert.ok(e instanceof NetworkError && e.retryable);
+    assert.match(e.userMessage(), /无法连接 PostgreSQL 应用登记库/);
+    return true;
+  });
+});
