@@ -1,12 +1,11 @@
 import type { SecretBox } from "../crypto/secret_box.ts";
-import { ConfigError } from "../errors/config_error.ts";
-import { LarkError } from "../errors/lark_error.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import { KeyMutex, lockTimeoutError } from "./_key_mutex.ts";
 import { PgAdvisoryLocks } from "../pg/advisory_locks.ts";
 import { isServerError, openPool, parsePgUrl, type Sql } from "../pg/pg_pool.ts";
 import { parseTokenRecord } from "./_record.ts";
+import { unavailableAction, unavailableError, wrongKeyError } from "./_pg_store_errors.ts";
 import type { TokenListFilter, TokenRecord, TokenStore } from "./token_store.ts";
 
 /** Options of {@linkcode PostgresTokenStore}. */
@@ -43,7 +42,7 @@ interface Row {
  * - Records are sealed with `box` (AES-256-GCM, row key as associated data); each row
  *   remembers the fingerprint of the key that sealed it. A row sealed with another key is,
  *   for a tenant/app token, a miss that the next write replaces; for a user token (which
- *   cannot be fetched again) a {@linkcode ConfigError} ("密钥不对…").
+ *   cannot be fetched again) a `ConfigError` ("密钥不对…").
  * - A corrupt row (tampered ciphertext, bad JSON, missing fields) is logged at ERROR,
  *   deleted and reported as a miss, so the next fetch rewrites it.
  * - One refresh across processes and hosts: {@linkcode withLock} takes a session-level
@@ -185,7 +184,7 @@ export class PostgresTokenStore implements TokenStore {
   /**
    * Re-encrypt every record with `next` in one transaction (see `deno task apps
    * rotate-key`). A tenant/app row that does not decrypt is dropped; a user row that does
-   * not decrypt refuses the rotation with a {@linkcode ConfigError}, changing nothing.
+   * not decrypt refuses the rotation with a `ConfigError`, changing nothing.
    * Unlike the other methods this fails when the database is unreachable.
    */
   async rekey(next: SecretBox): Promise<{ records: number; dropped: number }> {
@@ -354,28 +353,4 @@ export class PostgresTokenStore implements TokenStore {
     ]);
     return undefined;
   }
-}
-
-function unavailableAction(op: string): string {
-  if (op === "get") return "视为缓存未命中，直接向飞书获取令牌";
-  if (op === "list") return "无法列出令牌";
-  return "跳过写入，继续服务";
-}
-
-function unavailableError(op: string, key: string): LarkError {
-  return new LarkError(`PostgreSQL token store unavailable (${op} ${key})`, {
-    retryable: true,
-    endpoint: "token_store.postgres",
-    hint:
-      "PostgreSQL 令牌库暂时无法访问（用户令牌必须先保存才能使用）：请检查数据库是否在运行、地址和网络，稍后重试。",
-  });
-}
-
-function wrongKeyError(key: string, stored: string, current: string): ConfigError {
-  return new ConfigError(`token ${key} in PostgreSQL was sealed with another key`, {
-    hint:
-      `密钥不对：PostgreSQL 令牌库中 ${key} 是用另一把密钥加密的（库中密钥指纹 ${stored}，当前 ${current}）。` +
-      "请让所有进程使用同一把密钥（环境变量 FEISHU_KIT_KEY 或同一个密钥文件），" +
-      "或用 `deno task apps rotate-key` 统一更换密钥。",
-  });
 }
