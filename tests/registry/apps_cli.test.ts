@@ -155,6 +155,20 @@ Deno.test("apps CLI rotate-key: registry and token store re-encrypted, the key f
     });
     store.close();
 
+    // An unreachable token store stops the rotation before anything changed.
+    const keyBefore = await Deno.readTextFile(`${dir}/secret.key`);
+    r = await apps(dir, [
+      "rotate-key",
+      "--by",
+      "ops",
+      "--tokens",
+      "postgres://postgres@127.0.0.1:1/postgres",
+    ]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /PostgreSQL/);
+    assert.equal(await Deno.readTextFile(`${dir}/secret.key`), keyBefore, "key file untouched");
+    assert.equal((await apps(dir, ["list"])).code, 0, "registry still opens with the old key");
+
     r = await apps(dir, ["rotate-key", "--by", "ops", "--tokens", `sqlite://${tokensPath}`]);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /1 个应用/);
@@ -166,6 +180,11 @@ Deno.test("apps CLI rotate-key: registry and token store re-encrypted, the key f
     });
     assert.notEqual(newBox.fingerprint, oldBox.fingerprint);
     await assert.rejects(Deno.stat(`${dir}/secret.key.new`), Deno.errors.NotFound);
+    await assert.rejects(
+      Deno.stat(`${dir}/secret.key.old`),
+      Deno.errors.NotFound,
+      "old key removed after success",
+    );
 
     assert.throws(() => new SqliteTokenStore(tokensPath, { box: oldBox }), /another key/);
     const reopened = new SqliteTokenStore(tokensPath, { box: newBox });
