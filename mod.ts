@@ -2,8 +2,9 @@
  * feishu-kit — the Lark (Feishu) service core.
  *
  * One shared core for every workflow: typed errors, an HTTP client with
- * retries and shared rate limits, app/tenant/user tokens kept in SQLite and
- * refreshed ahead of expiry, masked logging, config loading, and API clients.
+ * retries and shared rate limits, app/tenant/user tokens kept in SQLite or
+ * PostgreSQL and refreshed ahead of expiry, an app registry with encrypted
+ * secrets, masked logging, config loading, and API clients.
  *
  * @example
  * ```ts
@@ -48,3 +49,4 @@ export * from "./lib/download/mod.ts";
 export * from "./lib/vc/mod.ts";
 export * from "./lib/minutes/mod.ts";
 export * from "./lib/crypto/mod.ts";
+export * from "./lib/registry/mod.ts";

@@ -9,3 +9,4 @@ export * from "./report_error.ts";
 export * from "./config_summary.ts";
 export * from "./parse_cli.ts";
 export * from "./utf8_console.ts";
+export * from "./read_secret.ts";

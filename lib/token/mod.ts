@@ -1,6 +1,7 @@
 /**
  * Feishu token management: tenant, app and user access tokens cached in
- * memory and in a store shared by every process (SQLite via `node:sqlite`),
+ * memory and in a store shared by every process (SQLite via `node:sqlite` by
+ * default, PostgreSQL for several hosts: {@linkcode openTokenStore}),
  * refreshed ahead of expiry in the background, single-flight per token in the
  * process and under a store lock across processes. User tokens rotate their
  * single-use refresh token, which is committed before the new access token is
@@ -27,6 +28,8 @@ export * from "./token_store.ts";
 export * from "./token_key.ts";
 export * from "./token_store_memory.ts";
 export * from "./token_store_sqlite.ts";
+export * from "./token_store_postgres.ts";
+export * from "./open_token_store.ts";
 export * from "./token_endpoints.ts";
 export * from "./lark_token_endpoints.ts";
 export * from "./user_token_info.ts";

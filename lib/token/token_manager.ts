@@ -141,7 +141,7 @@ export class TokenManager {
     appId: string,
     options: { withinMs?: number; signal?: AbortSignal } = {},
   ): Promise<KeepAliveResult> {
-    const app = this.#app(appId);
+    const app = await this.#app(appId);
     const withinMs = options.withinMs ?? 24 * 3600_000;
     const need: Need = (r, now) =>
       r.status !== "set_aside" && r.refreshExpiresAt !== undefined && r.refreshExpiresAt - now < withinMs;
@@ -199,7 +199,7 @@ export class TokenManager {
   }
 
   async #get(ref: TokenRef, signal?: AbortSignal): Promise<string> {
-    const app = this.#app(ref.appId);
+    const app = await this.#app(ref.appId);
     const key = tokenKey(ref);
     let rec = this.#memory.get(key);
     let now = this.#clock.now();
@@ -220,8 +220,9 @@ export class TokenManager {
     return fresh.accessToken;
   }
 
-  #app(appId: string): AppCredentials {
-    const app = this.#apps(appId);
+  /** The app's credentials, looked up on every call (a registry resolver caches and may refuse a disabled app). */
+  async #app(appId: string): Promise<AppCredentials> {
+    const app = await this.#apps(appId);
     if (!app) {
       throw new ConfigError(`未配置应用 ${appId}`, {
         hint: `未找到应用 ${appId} 的 App ID / App Secret：请在配置文件中添加该应用并设置其 App Secret。`,

@@ -3,8 +3,14 @@ import type { Clock } from "../time/clock.ts";
 import type { AppCredentials, TokenEndpoints } from "./token_endpoints.ts";
 import type { TokenStore } from "./token_store.ts";
 
-/** Looks up an app's credentials; `undefined` when the app is not configured. */
-export type AppResolver = (appId: string) => AppCredentials | undefined;
+/**
+ * Looks up an app's credentials on every token request; `undefined` when the app is not
+ * configured. May be async (e.g. the app registry's `registryAppResolver`) and may throw a
+ * typed error (e.g. `AppDisabledError`) to refuse the app before any network call.
+ */
+export type AppResolver = (
+  appId: string,
+) => AppCredentials | undefined | Promise<AppCredentials | undefined>;
 
 /** Options of {@linkcode TokenManager}. */
 export interface TokenManagerOptions {
@@ -12,7 +18,7 @@ export interface TokenManagerOptions {
   store: TokenStore;
   /** Feishu token endpoints (e.g. `LarkTokenEndpoints`). */
   endpoints: TokenEndpoints;
-  /** App id → credentials. */
+  /** App id → credentials (static config or the app registry). */
   apps: AppResolver;
   /** Time source (default the system clock). */
   clock?: Clock;

@@ -1,3 +1,5 @@
+import type { SecretBox } from "../crypto/secret_box.ts";
+
 /** Which token a {@linkcode TokenRecord} holds. */
 export type TokenRecordKind = "tenant" | "app" | "user";
 
@@ -69,6 +71,12 @@ export interface TokenStore {
    * after `timeoutMs`.
    */
   withLock<T>(key: string, timeoutMs: number, fn: () => Promise<T>): Promise<T>;
-  /** Release resources (close files). */
+  /**
+   * Re-encrypt every record with `next` in one transaction and use `next` from then on
+   * (key rotation; persistent stores only). Tenant/app rows that do not decrypt are dropped;
+   * a user row that does not decrypt refuses the rotation with a `ConfigError`.
+   */
+  rekey?(next: SecretBox): Promise<{ records: number; dropped: number }>;
+  /** Release resources (close files, connections in the background). */
   close(): void;
 }

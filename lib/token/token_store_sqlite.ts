@@ -7,6 +7,7 @@ import { parseTokenRecord } from "./_record.ts";
 import type { TokenListFilter, TokenRecord, TokenStore } from "./token_store.ts";
 import { openSafeDatabase } from "../sqlite/open_database.ts";
 import { isBusy } from "../sqlite/retry_busy.ts";
+import { immediate } from "../sqlite/immediate.ts";
 import type { SafeDatabase, SafeStatement } from "../sqlite/safe_database.ts";
 
 /** Options of {@linkcode SqliteTokenStore}. */
@@ -169,6 +170,52 @@ export class SqliteTokenStore implements TokenStore {
     } finally {
       release();
     }
+  }
+
+  /**
+   * Re-encrypt every record with `next` in one transaction (the key rotation of
+   * `deno task apps rotate-key`); afterwards the store uses `next` and remembers its
+   * fingerprint. A tenant/app row that does not decrypt is dropped (fetched again); a user
+   * row that does not decrypt refuses the rotation with a {@linkcode ConfigError}, changing nothing.
+   */
+  async rekey(next: SecretBox): Promise<{ records: number; dropped: number }> {
+    const rows = this.#db.prepare("SELECT key, kind, data FROM tokens ORDER BY key").all();
+    const plan: { key: string; old: string; sealed?: string }[] = [];
+    for (const row of rows) {
+      const key = String(row.key);
+      const old = String(row.data);
+      let text = old;
+      if (SecretBox.isSealed(old)) {
+        try {
+          text = await this.#box.open(old, key);
+        } catch (e) {
+          if (row.kind === "user") throw wrongKeyError(this.#path, undefined, this.#box.fingerprint, e);
+          plan.push({ key, old });
+          continue;
+        }
+      }
+      plan.push({ key, old, sealed: await next.seal(text, key) });
+    }
+    immediate(this.#db, () => {
+      const swap = this.#db.prepare("UPDATE tokens SET data = ? WHERE key = ? AND data = ?");
+      const drop = this.#db.prepare("DELETE FROM tokens WHERE key = ? AND data = ?");
+      for (const p of plan) {
+        const r = p.sealed === undefined ? drop.run(p.key, p.old) : swap.run(p.sealed, p.key, p.old);
+        if (Number(r.changes) !== 1) {
+          throw new ConfigError("token store changed during key rotation", {
+            hint:
+              "更换密钥期间令牌库被其他进程修改，未做任何改动：请先停止使用该令牌库的服务，再重新运行 rotate-key。",
+          });
+        }
+      }
+      this.#db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)").run(
+        FINGERPRINT,
+        next.fingerprint,
+      );
+    });
+    this.#box = next;
+    const dropped = plan.filter((p) => p.sealed === undefined).length;
+    return { records: plan.length - dropped, dropped };
   }
 
   /** Close the database; later calls throw. */

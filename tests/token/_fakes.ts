@@ -1,10 +1,11 @@
 /** Test doubles for the token manager tests (not a test file itself). */
 import { createLogger, type Logger, MemorySink } from "../../lib/log/mod.ts";
-import type {
-  AppCredentials,
+import {
+  type AppCredentials,
   FetchedAppToken,
   RefreshedUserToken,
   TokenEndpoints,
+  tokenKey,
   TokenListFilter,
   TokenRecord,
   TokenStore,
@@ -109,4 +110,57 @@ export function memoryLogger(): { logger: Logger; sink: MemorySink } {
 export async function tempDbPath(): Promise<{ path: string; cleanup: () => Promise<void> }> {
   const dir = await Deno.makeTempDir({ prefix: "token_test_" });
   return { path: `${dir}/tokens.db`, cleanup: () => Deno.remove(dir, { recursive: true }) };
+}
+
+/** Start of the sample records' lifetimes. */
+export const T0 = 1_700_000_000_000;
+
+/** A sample tenant record of `appId` holding `token`. */
+export function tenantRecord(appId: string, token: string): TokenRecord {
+  return {
+    key: tokenKey({ kind: "tenant", appId }),
+    kind: "tenant",
+    appId,
+    accessToken: token,
+    issuedAt: T0,
+    expiresAt: T0 + 7200_000,
+    updatedAt: T0,
+  };
+}
+
+/** A sample user record with a refresh token. */
+export function userRecord(appId: string, userId: string): TokenRecord {
+  return {
+    key: tokenKey({ kind: "user", appId, userId }),
+    kind: "user",
+    appId,
+    userId,
+    accessToken: "u-access",
+    issuedAt: T0,
+    expiresAt: T0 + 7200_000,
+    refreshToken: "ur-refresh",
+    refreshExpiresAt: T0 + 7 * 86400_000,
+    scope: "offline_access",
+    status: "active",
+    updatedAt: T0,
+  };
+}
+
+/** Read a child's stdout line by line. */
+export function lines(stream: ReadableStream<Uint8Array>) {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  let buf = "";
+  return async function next(): Promise<string> {
+    for (;;) {
+      const nl = buf.indexOf("\n");
+      if (nl >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        return line;
+      }
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`worker stdout ended; partial: ${buf}`);
+      buf += value;
+    }
+  };
 }

@@ -1,28 +1,9 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { TENANT_TOKEN_PATH } from "../../lib/token/mod.ts";
-import { tempDbPath } from "./_fakes.ts";
+import { lines, tempDbPath } from "./_fakes.ts";
 
 const WORKER = fileURLToPath(new URL("./_token_worker.ts", import.meta.url));
-
-/** Read a child's stdout line by line. */
-function lines(stream: ReadableStream<Uint8Array>) {
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
-  let buf = "";
-  return async function next(): Promise<string> {
-    for (;;) {
-      const nl = buf.indexOf("\n");
-      if (nl >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        return line;
-      }
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`worker stdout ended; partial: ${buf}`);
-      buf += value;
-    }
-  };
-}
 
 Deno.test("two processes on one SQLite file: one fetch, same token", async () => {
   const db = await tempDbPath();

@@ -5,45 +5,13 @@ import { FakeClock } from "../../lib/testing/fake_clock.ts";
 import {
   MemoryTokenStore,
   SqliteTokenStore,
-  tokenKey,
   type TokenRecord,
   type TokenStore,
 } from "../../lib/token/mod.ts";
-import { gate, memoryLogger, tempDbPath } from "./_fakes.ts";
+import { gate, memoryLogger, T0, tempDbPath, tenantRecord, userRecord } from "./_fakes.ts";
 import { testSecretBox } from "../../lib/testing/test_secret_box.ts";
 
 const box = await testSecretBox();
-
-const T0 = 1_700_000_000_000;
-
-function tenantRecord(appId: string, token: string): TokenRecord {
-  return {
-    key: tokenKey({ kind: "tenant", appId }),
-    kind: "tenant",
-    appId,
-    accessToken: token,
-    issuedAt: T0,
-    expiresAt: T0 + 7200_000,
-    updatedAt: T0,
-  };
-}
-
-function userRecord(appId: string, userId: string): TokenRecord {
-  return {
-    key: tokenKey({ kind: "user", appId, userId }),
-    kind: "user",
-    appId,
-    userId,
-    accessToken: "u-access",
-    issuedAt: T0,
-    expiresAt: T0 + 7200_000,
-    refreshToken: "ur-refresh",
-    refreshExpiresAt: T0 + 7 * 86400_000,
-    scope: "offline_access",
-    status: "active",
-    updatedAt: T0,
-  };
-}
 
 async function crud(store: TokenStore) {
   assert.equal(await store.get("tenant:cli_a"), undefined);

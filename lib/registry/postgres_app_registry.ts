@@ -1,0 +1,369 @@
+import type { SecretBox } from "../crypto/secret_box.ts";
+import { type Logger, silentLogger } from "../log/logger.ts";
+import { LarkError } from "../errors/lark_error.ts";
+import { NetworkError } from "../errors/network_error.ts";
+import { isServerError, openPool, parsePgUrl, type Sql } from "../pg/pg_pool.ts";
+import { type Clock, systemClock } from "../time/clock.ts";
+import type { AppRegistry } from "./app_registry.ts";
+import type {
+  AppInfo,
+  AppPatch,
+  AppSecretRecord,
+  AppStatus,
+  AuditEntry,
+  AuditFilter,
+  NewApp,
+} from "./app_record.ts";
+import { checkActor, checkAppId, checkNewApp, checkPatch, checkStatus } from "./_validate.ts";
+import {
+  alreadyRegistered,
+  APP_COLUMNS,
+  appInfoFromRow,
+  type AppRow,
+  cannotRotate,
+  concurrentChange,
+  corruptRowError,
+  notRegistered,
+  parseChanges,
+  secretAad,
+  updateChanges,
+  wrongRegistryKey,
+} from "./_rows.ts";
+
+/** Options of {@linkcode PostgresAppRegistry.open}. */
+export interface PostgresAppRegistryOptions {
+  /** Seals the app secrets (AES-256-GCM); from `loadSecretBox`. */
+  box: SecretBox;
+  /** Schema of the tables (default: the URL's `?schema=`, else `feishu_kit`); created when missing. */
+  schema?: string;
+  /** Time source (default the system clock). */
+  clock?: Clock;
+  /** Where unusable rows are reported (default silent). */
+  logger?: Logger;
+  /** Seconds to wait for a connection (default 5). */
+  connectTimeoutSec?: number;
+}
+
+/** A pool or a transaction: anything that runs a statement. */
+type Tx = Pick<Sql, "unsafe">;
+
+/**
+ * The app registry in PostgreSQL (npm `postgres`), for services on several hosts: the same
+ * {@linkcode AppRegistry} contract as the SQLite one (sealed secrets, append-only change log
+ * enforced by a trigger, a version counter, key check at open, one-transaction rotation).
+ * Unlike the token store it does not degrade when the database is unreachable: the
+ * error reaches the caller (the token manager then fails that request clearly).
+ *
+ * @example
+ * ```ts
+ * import { PostgresAppRegistry } from "./postgres_app_registry.ts";
+ * import { testSecretBox } from "../testing/test_secret_box.ts";
+ * const registry = await PostgresAppRegistry.open("postgres://postgres@127.0.0.1:5432/postgres", {
+ *   box: await testSecretBox(),
+ * });
+ * console.log(await registry.list());
+ * await registry.end();
+ * ```
+ */
+export class PostgresAppRegistry implements AppRegistry {
+  readonly #sql: Sql;
+  readonly #schema: string;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  #box: SecretBox;
+
+  private constructor(sql: Sql, schema: string, options: PostgresAppRegistryOptions) {
+    this.#sql = sql;
+    this.#schema = schema;
+    this.#box = options.box;
+    this.#clock = options.clock ?? systemClock;
+    this.#log = options.logger ?? silentLogger;
+  }
+
+  /** Connect, create the tables when missing, and check the key (a `ConfigError` when it is another one). */
+  static async open(url: string, options: PostgresAppRegistryOptions): Promise<PostgresAppRegistry> {
+    const target = parsePgUrl(url, options.schema);
+    const sql = openPool(target.url, 4, options.connectTimeoutSec ?? 5);
+    const registry = new PostgresAppRegistry(sql, target.schema, options);
+    try {
+      await registry.#init();
+    } catch (e) {
+      await sql.end({ timeout: 1 });
+      if (e instanceof LarkError || isServerError(e)) throw e;
+      throw new NetworkError(`app registry unreachable: ${(e as Error).message}`, {
+        retryable: true,
+        endpoint: "registry.postgres",
+        hint: "无法连接 PostgreSQL 应用登记库：请检查数据库是否在运行、地址与网络后重试。",
+        cause: e,
+      });
+    }
+    return registry;
+  }
+
+  /** See {@linkcode AppRegistry.list}. */
+  async list(): Promise<AppInfo[]> {
+    const rows = await this.#sql.unsafe<AppRow[]>(
+      `SELECT ${APP_COLUMNS} FROM ${this.#t("apps")} ORDER BY app_id`,
+    );
+    return await Promise.all(rows.map((r) => appInfoFromRow(r, this.#box, this.#log)));
+  }
+
+  /** See {@linkcode AppRegistry.get}. */
+  async get(appId: string): Promise<AppInfo | undefined> {
+    const row = await this.#row(this.#sql, appId);
+    return row ? await appInfoFromRow(row, this.#box, this.#log) : undefined;
+  }
+
+  /** See {@linkcode AppRegistry.credentials}. */
+  async credentials(appId: string): Promise<AppSecretRecord | undefined> {
+    const row = await this.#row(this.#sql, appId);
+    if (!row) return undefined;
+    const status = String(row.status);
+    if (status !== "active" && status !== "disabled") {
+      throw corruptRowError(this.#log, appId, `status「${status}」`);
+    }
+    try {
+      return { appId, appSecret: await this.#box.open(String(row.secret), secretAad(appId)), status };
+    } catch {
+      throw corruptRowError(this.#log, appId, "App Secret 无法解密（数据被改动或密钥不对）");
+    }
+  }
+
+  /** See {@linkcode AppRegistry.add}. */
+  async add(app: NewApp, actor: string): Promise<AppInfo> {
+    const a = checkNewApp(app);
+    const by = checkActor(actor);
+    const sealed = await this.#box.seal(a.appSecret, secretAad(a.appId));
+    const now = this.#clock.now();
+    await this.#sql.begin(async (tx) => {
+      const inserted = await tx.unsafe(
+        `INSERT INTO ${this.#t("apps")} (${APP_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (app_id) DO NOTHING RETURNING app_id`,
+        [a.appId, sealed, a.name, a.description, a.status, by, now, now],
+      );
+      if (inserted.length === 0) throw alreadyRegistered(a.appId);
+      await this.#logChange(tx, a.appId, by, now, "add", {
+        name: a.name,
+        description: a.description,
+        status: a.status,
+      });
+    });
+    return (await this.get(a.appId))!;
+  }
+
+  /** See {@linkcode AppRegistry.update}. */
+  async update(appId: string, patch: AppPatch, actor: string): Promise<AppInfo> {
+    checkAppId(appId);
+    const p = checkPatch(patch);
+    const by = checkActor(actor);
+    const sealed = p.appSecret === undefined
+      ? undefined
+      : await this.#box.seal(p.appSecret, secretAad(appId));
+    const now = this.#clock.now();
+    await this.#sql.begin(async (tx) => {
+      const row = await this.#mustRow(tx, appId);
+      const changes = updateChanges(row as unknown as Record<string, unknown>, p, sealed !== undefined);
+      if (Object.keys(changes).length === 0) return;
+      await tx.unsafe(
+        `UPDATE ${
+          this.#t("apps")
+        } SET name = $1, description = $2, secret = $3, updated_at = $4 WHERE app_id = $5`,
+        [
+          p.name ?? String(row.name),
+          p.description ?? String(row.description),
+          sealed ?? String(row.secret),
+          now,
+          appId,
+        ],
+      );
+      await this.#logChange(tx, appId, by, now, "update", changes);
+    });
+    return (await this.get(appId))!;
+  }
+
+  /** See {@linkcode AppRegistry.setStatus}. */
+  async setStatus(appId: string, status: AppStatus, actor: string): Promise<AppInfo> {
+    checkAppId(appId);
+    const s = checkStatus(status);
+    const by = checkActor(actor);
+    const now = this.#clock.now();
+    await this.#sql.begin(async (tx) => {
+      const row = await this.#mustRow(tx, appId);
+      if (row.status === s) return;
+      await tx.unsafe(`UPDATE ${this.#t("apps")} SET status = $1, updated_at = $2 WHERE app_id = $3`, [
+        s,
+        now,
+        appId,
+      ]);
+      await this.#logChange(tx, appId, by, now, s === "disabled" ? "disable" : "enable", {
+        status: { from: row.status, to: s },
+      });
+    });
+    return (await this.get(appId))!;
+  }
+
+  /** See {@linkcode AppRegistry.remove}. */
+  async remove(appId: string, actor: string): Promise<void> {
+    checkAppId(appId);
+    const by = checkActor(actor);
+    const now = this.#clock.now();
+    await this.#sql.begin(async (tx) => {
+      const row = await this.#mustRow(tx, appId);
+      await tx.unsafe(`DELETE FROM ${this.#t("apps")} WHERE app_id = $1`, [appId]);
+      await this.#logChange(tx, appId, by, now, "remove", { name: row.name, status: row.status });
+    });
+  }
+
+  /** See {@linkcode AppRegistry.audit}. */
+  async audit(filter: AuditFilter = {}): Promise<AuditEntry[]> {
+    const rows = await this.#sql.unsafe(
+      `SELECT id, app_id, actor, at, action, changes FROM ${this.#t("app_changes")}
+       WHERE ($1::text IS NULL OR app_id = $1) ORDER BY id DESC LIMIT $2`,
+      [filter.appId ?? null, Math.max(1, Math.min(filter.limit ?? 100, 10_000))],
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      appId: String(r.app_id),
+      actor: String(r.actor),
+      at: Number(r.at),
+      action: String(r.action),
+      changes: parseChanges(r.changes),
+    }));
+  }
+
+  /** See {@linkcode AppRegistry.version}. */
+  async version(): Promise<number> {
+    return Number(await this.#meta(this.#sql, "version") ?? 0);
+  }
+
+  /** See {@linkcode AppRegistry.rotateKey}. */
+  async rotateKey(next: SecretBox, actor: string): Promise<{ apps: number }> {
+    const by = checkActor(actor);
+    const now = this.#clock.now();
+    const apps = await this.#sql.begin(async (tx) => {
+      const rows = await tx.unsafe<AppRow[]>(
+        `SELECT ${APP_COLUMNS} FROM ${this.#t("apps")} ORDER BY app_id FOR UPDATE`,
+      );
+      for (const r of rows) {
+        const appId = String(r.app_id);
+        let plain: string;
+        try {
+          plain = await this.#box.open(String(r.secret), secretAad(appId));
+        } catch {
+          throw cannotRotate(appId);
+        }
+        const done = await tx.unsafe(
+          `UPDATE ${this.#t("apps")} SET secret = $1 WHERE app_id = $2 AND secret = $3`,
+          [
+            await next.seal(plain, secretAad(appId)),
+            appId,
+            String(r.secret),
+          ],
+        );
+        if (done.count !== 1) throw concurrentChange();
+      }
+      await this.#setMeta(tx, "key_fingerprint", next.fingerprint);
+      await this.#logChange(tx, "*", by, now, "rotate_key", {
+        key_fingerprint: { from: this.#box.fingerprint, to: next.fingerprint },
+        apps: rows.length,
+      });
+      return rows.length;
+    });
+    this.#box = next;
+    return { apps };
+  }
+
+  /** Close the pool in the background; see {@linkcode end}. */
+  close(): void {
+    void this.end();
+  }
+
+  /** Close the pool and wait. */
+  async end(): Promise<void> {
+    await this.#sql.end({ timeout: 1 });
+  }
+
+  #t(table: string): string {
+    return `"${this.#schema}".${table}`;
+  }
+
+  async #init(): Promise<void> {
+    await this.#sql.begin(async (tx) => {
+      await tx.unsafe("SELECT pg_advisory_xact_lock(hashtext('feishu_kit.schema'), hashtext($1))", [
+        this.#schema,
+      ]);
+      await tx.unsafe(`CREATE SCHEMA IF NOT EXISTS "${this.#schema}"`);
+      await tx.unsafe(`CREATE TABLE IF NOT EXISTS ${this.#t("apps")} (
+        app_id TEXT PRIMARY KEY, secret TEXT NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL,
+        status TEXT NOT NULL, created_by TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)`);
+      await tx.unsafe(`CREATE TABLE IF NOT EXISTS ${this.#t("app_changes")} (
+        id BIGSERIAL PRIMARY KEY, app_id TEXT NOT NULL, actor TEXT NOT NULL, at BIGINT NOT NULL,
+        action TEXT NOT NULL, changes TEXT NOT NULL)`);
+      await tx.unsafe(
+        `CREATE TABLE IF NOT EXISTS ${this.#t("registry_meta")} (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+      );
+      await tx.unsafe(`CREATE OR REPLACE FUNCTION "${this.#schema}".app_changes_append_only() RETURNS trigger
+        LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'app_changes is append-only'; END $$`);
+      await tx.unsafe(`DROP TRIGGER IF EXISTS app_changes_append_only ON ${this.#t("app_changes")}`);
+      await tx.unsafe(
+        `CREATE TRIGGER app_changes_append_only BEFORE UPDATE OR DELETE ON ${this.#t("app_changes")}
+        FOR EACH ROW EXECUTE FUNCTION "${this.#schema}".app_changes_append_only()`,
+      );
+      const stored = await this.#meta(tx, "key_fingerprint");
+      if (stored === this.#box.fingerprint) return;
+      const [{ n }] = await tx.unsafe(`SELECT count(*)::int AS n FROM ${this.#t("apps")}`);
+      if (stored !== undefined && n > 0) {
+        throw wrongRegistryKey(`PostgreSQL 模式 ${this.#schema}`, stored, this.#box.fingerprint);
+      }
+      await this.#setMeta(tx, "key_fingerprint", this.#box.fingerprint);
+    });
+  }
+
+  async #row(tx: Tx, appId: string, lock = false): Promise<AppRow | undefined> {
+    const rows = await tx.unsafe<AppRow[]>(
+      `SELECT ${APP_COLUMNS} FROM ${this.#t("apps")} WHERE app_id = $1${lock ? " FOR UPDATE" : ""}`,
+      [appId],
+    );
+    return rows[0];
+  }
+
+  async #mustRow(tx: Tx, appId: string): Promise<AppRow> {
+    const row = await this.#row(tx, appId, true);
+    if (!row) throw notRegistered(appId);
+    return row;
+  }
+
+  async #logChange(
+    tx: Tx,
+    appId: string,
+    actor: string,
+    at: number,
+    action: string,
+    changes: Record<string, unknown>,
+  ): Promise<void> {
+    await tx.unsafe(
+      `INSERT INTO ${
+        this.#t("app_changes")
+      } (app_id, actor, at, action, changes) VALUES ($1, $2, $3, $4, $5)`,
+      [appId, actor, at, action, JSON.stringify(changes)],
+    );
+    await tx.unsafe(
+      `INSERT INTO ${this.#t("registry_meta")} (key, value) VALUES ('version', '1')
+       ON CONFLICT (key) DO UPDATE SET value = ((${this.#t("registry_meta")}.value)::bigint + 1)::text`,
+    );
+  }
+
+  async #meta(tx: Tx, key: string): Promise<string | undefined> {
+    const rows = await tx.unsafe(`SELECT value FROM ${this.#t("registry_meta")} WHERE key = $1`, [key]);
+    return rows[0]?.value;
+  }
+
+  async #setMeta(tx: Tx, key: string, value: string): Promise<void> {
+    await tx.unsafe(
+      `INSERT INTO ${
+        this.#t("registry_meta")
+      } (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2`,
+      [key, value],
+    );
+  }
+}
