@@ -7,9 +7,9 @@
  * - `GET …/events?page_size (50–1000, default 500)&page_token&start_time&end_time` (Unix seconds)
  *   → `data.{has_more, page_token, items[]}`.
  *
- * The sandbox has one shared calendar, {@linkcode SANDBOX_CALENDAR_ID}. Codes
- * (UNCONFIRMED: sandbox/UNCONFIRMED.md): 190002 invalid params [400], 191000 calendar not
- * found [404].
+ * The sandbox has one shared calendar, {@linkcode SANDBOX_CALENDAR_ID}. Codes (the
+ * pages' error table): 190002 invalid params [400], 191000 calendar not found [404];
+ * page bounds and limits UNCONFIRMED (sandbox/UNCONFIRMED.md).
  *
  * @module
  */
