@@ -7,10 +7,10 @@
  * - `PATCH …/blocks/batch_update {requests (1–200)}` → `data.{blocks, document_revision_id, client_token}`;
  * - `GET …/raw_content` → `data.content`.
  *
- * Codes: 1770001 invalid param [400], 1770002 not found [404], 1770003 deleted [404],
- * 1770032 forbidden [403], 1770025 operation/block mismatch [400], 1770013 image
- * relation mismatch [400], 1770028 block takes no children [400] (statuses and the
- * last three codes UNCONFIRMED). App limits (3/s edits, 5/s reads) answer HTTP 400 +
+ * Codes (the pages' error table): 1770001 invalid param [400], 1770002 not found [404],
+ * 1770003 resource deleted [400], 1770013 relation mismatch (image not uploaded to the
+ * block) [400], 1770022 invalid page token [400], 1770025 operation and block not match
+ * [400], 1770032 forbidden [403]; 1770028 for a block that takes no children UNCONFIRMED. App limits (3/s edits, 5/s reads) answer HTTP 400 +
  * 99991400 as documented for docx; the per-document 3 edits/s answers HTTP 429.
  *
  * @module
@@ -78,7 +78,7 @@ function docFor(
   const id = c.req.param("document_id") ?? "";
   const doc = fam.docs.get(id);
   if (!doc) return openApiError(c, state.clock, 404, 1770002, "not found");
-  if (doc.deleted) return openApiError(c, state.clock, 404, 1770003, "resource deleted");
+  if (doc.deleted) return openApiError(c, state.clock, 400, 1770003, "resource deleted");
   if (doc.ownerAppId !== appId && !doc.sharedWith.has(appId) && !doc.sharedWith.has("*")) {
     return openApiError(c, state.clock, 403, 1770032, "forbidden");
   }
