@@ -8,9 +8,10 @@
  * - `POST …/upload_finish {upload_id, block_num}` → `data.file_token`;
  * - `GET …/medias/:file_token/download` → the bytes (200/206 with `Range`, 416), from disk.
  *
- * Codes: 1061002 params error [400], 1061043 file size beyond limit [400],
- * 1061044 parent node not exist [400], 1061003 not found [404], 1061007
- * file deleted [404] (HTTP statuses UNCONFIRMED).
+ * Codes (the pages' error tables): 1061002 params error [400], 1061003 not found [404],
+ * 1061021 upload id expire [400], 1061043 file size beyond limit [400], 1061044 parent
+ * node not exist [400], 1062009 size mismatch [400], 1062010 block missing [400],
+ * 1062011 block num out of bounds [400]; a deleted file's 1061007 [404] UNCONFIRMED.
  *
  * @module
  */
@@ -164,13 +165,16 @@ async function part(c: SandboxContext, state: SandboxState, fam: DocsFamily): Pr
   const f = await form(c);
   if (!f) return bad(c, state, "multipart/form-data body");
   const up = fam.media.upload(String(f.get("upload_id") ?? ""));
-  if (!up) return bad(c, state, "upload_id");
+  if (!up) return openApiError(c, state.clock, 400, 1061021, "upload id expire.");
   const seq = Number(f.get("seq"));
-  if (!Number.isInteger(seq) || seq < 0 || seq >= up.blockNum) return bad(c, state, "seq");
+  if (!Number.isInteger(seq) || seq < 0) return bad(c, state, "seq");
+  if (seq >= up.blockNum) return openApiError(c, state.clock, 400, 1062011, "block num out of bounds.");
   const expected = seq === up.blockNum - 1 ? up.size - seq * up.blockSize : up.blockSize;
   const bytes = await fileBytes(f);
-  if (Number(f.get("size")) !== expected || !bytes || bytes.byteLength !== expected) {
-    return bad(c, state, "size");
+  if (Number(f.get("size")) !== expected) return bad(c, state, "size");
+  if (!bytes || bytes.byteLength !== expected) {
+    const msg = "the actual size is inconsistent with the parameter declaration size.";
+    return openApiError(c, state.clock, 400, 1062009, msg);
   }
   await fam.media.putPart(up, seq, bytes);
   return sendJson(c, state.clock, { code: 0, msg: "success", data: {} });
@@ -186,9 +190,11 @@ async function finish(c: SandboxContext, state: SandboxState, fam: DocsFamily): 
     return bad(c, state, "JSON body");
   }
   const up = fam.media.upload(String(body?.upload_id ?? ""));
-  if (!up) return bad(c, state, "upload_id");
+  if (!up) return openApiError(c, state.clock, 400, 1061021, "upload id expire.");
   if (body.block_num !== up.blockNum) return bad(c, state, "block_num");
-  if (up.parts.size !== up.blockNum) return bad(c, state, "parts missing");
+  if (up.parts.size !== up.blockNum) {
+    return openApiError(c, state.clock, 400, 1062010, "block missing, please upload all blocks.");
+  }
   const stored = await fam.media.finish(up);
   return sendJson(c, state.clock, { code: 0, msg: "success", data: { file_token: stored.token } });
 }

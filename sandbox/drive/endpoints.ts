@@ -85,9 +85,15 @@ export const DRIVE_ENDPOINTS = [
   },
 ] as const satisfies readonly EndpointSpec[];
 
-/** Documented limits: member create 100/min; media upload_all / download "special" (5/s UNCONFIRMED). */
+/**
+ * Documented limits: member create 100/min; the multipart upload calls 5 QPS (the
+ * pages' "使用限制"); upload_all and download "special" (5/s UNCONFIRMED).
+ */
 export const DRIVE_RATE_LIMITS = {
   drive_member_create: { perMinute: 100 },
   drive_media_upload_all: { perSecond: 5 },
+  drive_media_upload_prepare: { perSecond: 5 },
+  drive_media_upload_part: { perSecond: 5 },
+  drive_media_upload_finish: { perSecond: 5 },
   drive_media_download: { perSecond: 5 },
 } as const;

@@ -48,7 +48,8 @@ Deno.test("media: an image uploaded into a docx image block, shown by replace_im
 });
 
 Deno.test("media: a file over 20 MB goes in 4 MB parts read from disk, and comes back identical", async () => {
-  await withDocs({}, async ({ http, auth, sandbox }) => {
+  // Limits off: this test is about the parts (pacing is the limiter's job, tested with docx).
+  await withDocs({ defaultRateLimits: false }, async ({ http, auth, sandbox }) => {
     const dir = await Deno.makeTempDir();
     try {
       const size = UPLOAD_ALL_MAX_BYTES + 1_500_000;
@@ -148,6 +149,34 @@ Deno.test("media: deleted or unknown tokens are NotFoundError; documented upload
       })
         .catch((e) => e);
       assert.ok(big instanceof BadRequestError && big.code === 1061043, String(big));
+      // Multipart refusals: expired/unknown upload id 1061021, part out of range 1062011,
+      // wrong part bytes 1062009, finishing with parts missing 1062010.
+      const api = http();
+      const { data: prep } = await api.request<{ upload_id: string; block_num: number }>({
+        method: "POST",
+        path: "/open-apis/drive/v1/medias/upload_prepare",
+        body: { file_name: "p.bin", parent_type: "ccm_import_open", parent_node: "n", size: 5_000_000 },
+      });
+      assert.equal(prep.block_num, 2);
+      const part = (uploadId: string, seq: number, size: number, actual: number) => {
+        const f = new FormData();
+        f.set("upload_id", uploadId);
+        f.set("seq", String(seq));
+        f.set("size", String(size));
+        f.set("file", new Blob([new Uint8Array(actual)]), "p.bin");
+        return api.request({ method: "POST", path: "/open-apis/drive/v1/medias/upload_part", body: f })
+          .catch((e) => e);
+      };
+      const codeOf = (e: unknown) => e instanceof BadRequestError ? e.code : String(e);
+      assert.equal(codeOf(await part("upNope", 0, 10, 10)), 1061021);
+      assert.equal(codeOf(await part(prep.upload_id, 2, 10, 10)), 1062011);
+      assert.equal(codeOf(await part(prep.upload_id, 0, 4 * 1024 * 1024, 10)), 1062009);
+      const early = await api.request({
+        method: "POST",
+        path: "/open-apis/drive/v1/medias/upload_finish",
+        body: { upload_id: prep.upload_id, block_num: 2 },
+      }).catch((e) => e);
+      assert.equal(codeOf(early), 1062010);
       // An unknown parent_type: 1061002.
       const res = await http().request({
         method: "POST",
