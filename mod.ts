@@ -50,3 +50,7 @@ export * from "./lib/vc/mod.ts";
 export * from "./lib/minutes/mod.ts";
 export * from "./lib/crypto/mod.ts";
 export * from "./lib/registry/mod.ts";
+export * from "./lib/validate/mod.ts";
+export * from "./lib/docx/mod.ts";
+export * from "./lib/drive/mod.ts";
+export * from "./lib/calendar/mod.ts";

@@ -23,6 +23,9 @@ import { meetingFamily } from "./scenarios/meeting/family.ts";
 import { registerBaseRoutes } from "./base/routes.ts";
 import type { SandboxState } from "./state.ts";
 import { registerVcRoutes } from "./vc/routes.ts";
+import { registerDocxRoutes } from "./docx/routes.ts";
+import { registerDriveRoutes } from "./drive/routes.ts";
+import { registerCalendarRoutes } from "./calendar/routes.ts";
 
 /** Build the Hono app answering like Feishu over `state`. */
 export function createApp(state: SandboxState): SandboxApp {
@@ -40,6 +43,9 @@ export function createApp(state: SandboxState): SandboxApp {
   registerEventRoutes(app, state);
   registerMessengerRoutes(app, state);
   registerBaseRoutes(app, state);
+  registerDocxRoutes(app, state);
+  registerDriveRoutes(app, state);
+  registerCalendarRoutes(app, state);
   app.notFound(() => plainNotFound());
   app.onError((err, c) => {
     state.logger.error(`沙箱内部错误：${err.message}`, { path: c.req.path });

@@ -15,6 +15,9 @@ import { IM_READ_ENDPOINTS, IM_SEND_ENDPOINTS } from "./im/endpoints.ts";
 import { MESSENGER_ENDPOINTS } from "./messenger/endpoints.ts";
 import { MINUTES_ENDPOINTS } from "./minutes/endpoints.ts";
 import { VC_ENDPOINTS } from "./vc/endpoints.ts";
+import { DOCX_ENDPOINTS } from "./docx/endpoints.ts";
+import { DRIVE_ENDPOINTS } from "./drive/endpoints.ts";
+import { CALENDAR_ENDPOINTS } from "./calendar/endpoints.ts";
 
 export type { EndpointFamily };
 
@@ -30,6 +33,9 @@ const ALL = [
   ...OAUTH_ENDPOINTS,
   ...IM_SEND_ENDPOINTS,
   ...CONTACT_ENDPOINTS,
+  ...DOCX_ENDPOINTS,
+  ...DRIVE_ENDPOINTS,
+  ...CALENDAR_ENDPOINTS,
 ] as const;
 
 /** Name of an endpoint the sandbox serves. */

@@ -18,6 +18,9 @@
  */
 import type { Clock } from "../lib/time/mod.ts";
 import type { RateLimitSpec, RateLimitTable } from "./options.ts";
+import { DOCX_DOCUMENT_EDIT_LIMIT, DOCX_RATE_LIMITS } from "./docx/endpoints.ts";
+import { DRIVE_RATE_LIMITS } from "./drive/endpoints.ts";
+import { CALENDAR_RATE_LIMITS } from "./calendar/endpoints.ts";
 
 /** Name of the per-app budget shared by all Open Platform endpoints. */
 export const GLOBAL_LIMIT = "global";
@@ -41,10 +44,17 @@ export const DOCUMENTED_RATE_LIMITS: Readonly<RateLimitTable> = Object.freeze({
   contact_users_batch: TIER_4,
   contact_users_by_department: TIER_4,
   contact_department_children: TIER_4,
+  ...DOCX_RATE_LIMITS,
+  ...DRIVE_RATE_LIMITS,
+  ...CALENDAR_RATE_LIMITS,
 });
 
 /** Names {@linkcode RateLimiter.set} accepts besides endpoint names. */
-export const EXTRA_LIMIT_NAMES: readonly string[] = [GLOBAL_LIMIT, IM_RECIPIENT_LIMIT];
+export const EXTRA_LIMIT_NAMES: readonly string[] = [
+  GLOBAL_LIMIT,
+  IM_RECIPIENT_LIMIT,
+  DOCX_DOCUMENT_EDIT_LIMIT,
+];
 
 /** Result of {@linkcode RateLimiter.hit}. */
 export type RateLimitDecision =

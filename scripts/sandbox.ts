@@ -185,7 +185,7 @@ function banner(sandbox: ReturnType<typeof createSandbox>, url: string, qps: num
     ...baseBannerLines(sandbox.state, url),
     "",
     "模拟的接口：",
-    ...ENDPOINTS.map((e) => `  ${e.method.padEnd(4)} ${e.path.padEnd(width)}  ${e.title}`),
+    ...ENDPOINTS.map((e) => `  ${e.method.padEnd(6)} ${e.path.padEnd(width)}  ${e.title}`),
     "",
     "控制接口：",
     `  GET    ${url}/__sandbox              概览（凭证、会话、示例）`,

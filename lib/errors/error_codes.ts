@@ -139,9 +139,32 @@ export interface FailedResponse extends LarkErrorInit {
   resetSeconds?: number;
 }
 
-/** Look up a code in {@linkcode ERROR_CODES}. */
+const DEFINED = new Map<number, CodeInfo>();
+
+/**
+ * Add a domain module's codes to the table (the way a new module teaches the
+ * core its errors without editing this file). Core codes cannot be replaced;
+ * defining a code twice with another kind is a programming error.
+ *
+ * @example
+ * ```ts
+ * defineErrorCodes({ 195100: { kind: "not_found", hint: "日程不存在。" } });
+ * ```
+ */
+export function defineErrorCodes(codes: Readonly<Record<number, CodeInfo>>): void {
+  for (const [key, info] of Object.entries(codes)) {
+    const code = Number(key);
+    const known = ERROR_CODES[code] ?? DEFINED.get(code);
+    if (known && known.kind !== info.kind) {
+      throw new Error(`error code ${code} already defined as ${known.kind}`);
+    }
+    if (!ERROR_CODES[code]) DEFINED.set(code, info);
+  }
+}
+
+/** Look up a code in {@linkcode ERROR_CODES}, then in the codes added by {@linkcode defineErrorCodes}. */
 export function codeInfo(code: number | undefined): CodeInfo | undefined {
-  return code === undefined ? undefined : ERROR_CODES[code];
+  return code === undefined ? undefined : ERROR_CODES[code] ?? DEFINED.get(code);
 }
 
 /**

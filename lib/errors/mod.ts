@@ -16,4 +16,5 @@ export * from "./permission_error.ts";
 export * from "./rate_limit_error.ts";
 export * from "./server_error.ts";
 export * from "./session_error.ts";
+export * from "./param_error.ts";
 export * from "./error_codes.ts";

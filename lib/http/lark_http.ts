@@ -44,7 +44,7 @@ export interface LarkRequest {
   path: string;
   /** Query parameters (undefined values are left out). */
   query?: Record<string, string | number | boolean | undefined>;
-  /** JSON body. */
+  /** JSON body; a `FormData` is sent as `multipart/form-data` (uploads). */
   body?: unknown;
   /** Extra headers. */
   headers?: Record<string, string>;
@@ -52,6 +52,8 @@ export interface LarkRequest {
   auth?: AuthProvider | null;
   /** The endpoint's own rate bucket and log name, e.g. `contract_search`. */
   bucket?: string;
+  /** Further rate buckets the call takes a slot in (e.g. a per-document edit budget). */
+  extraBuckets?: readonly string[];
   /** Workflow step for logs. */
   step?: string;
   /** Business ids for logs (contract number, meeting id, ...). */
@@ -246,6 +248,7 @@ export class LarkHttp {
     if (!limiter) return 0;
     const names = [this.#o.globalBucket ?? "global"];
     if (req.bucket) names.push(req.bucket);
+    if (req.extraBuckets) names.push(...req.extraBuckets);
     return await limiter.acquire(names, req.signal);
   }
 
@@ -261,8 +264,9 @@ export class LarkHttp {
       ...sentHeaders,
       ...req.headers,
     };
-    let body: string | undefined;
-    if (req.body !== undefined) {
+    let body: string | FormData | undefined;
+    if (req.body instanceof FormData) body = req.body;
+    else if (req.body !== undefined) {
       body = JSON.stringify(req.body);
       headers["Content-Type"] ??= "application/json; charset=utf-8";
     }

@@ -10,3 +10,4 @@ export * from "./lark_http.ts";
 export * from "./net_permission_error.ts";
 export * from "./request_id.ts";
 export * from "./serve_guarded.ts";
+export * from "./paginate.ts";
