@@ -42,7 +42,14 @@ export function registerBaseRoutes(app: SandboxApp, state: SandboxState): void {
     return c.json(selection(family()));
   });
   app.get("/__base/tmp/:file_token", (c) => serveTmp(c, family()));
-  app.get("/open-apis/drive/v1/medias/:file_token/download", (c) => serveMediaDownload(c, family()));
+  // The drive and bitable families serve the same path for their own media: a request that is
+  // neither for a Base attachment nor made with the personal base token is theirs.
+  app.get("/open-apis/drive/v1/medias/:file_token/download", (c, next) => {
+    const f = family();
+    const mine = !!f.byToken(c.req.param("file_token") ?? "") ||
+      c.req.header("authorization") === `Bearer ${f.personalBaseToken}`;
+    return mine ? serveMediaDownload(c, f) : next();
+  });
 }
 
 /** The records the plugin would read: attachments in its order. */
