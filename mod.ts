@@ -48,3 +48,5 @@ export * from "./lib/download/mod.ts";
 export * from "./lib/vc/mod.ts";
 export * from "./lib/minutes/mod.ts";
 export * from "./lib/crypto/mod.ts";
+export * from "./lib/bitable/mod.ts";
+export * from "./lib/sheets/mod.ts";

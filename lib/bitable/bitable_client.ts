@@ -168,7 +168,7 @@ export class BitableClient {
   }
 
   /** Create many records: chunks of ≤ 1,000, one after another, per-chunk results. */
-  batchCreate(
+  async batchCreate(
     appToken: string,
     tableId: string,
     records: readonly Fields[],
@@ -176,7 +176,7 @@ export class BitableClient {
   ): Promise<BatchResult<BitableRecord>> {
     const path = `${this.#path(appToken, tableId)}/batch_create`;
     records.forEach((f, i) => checkFields(f, `records[${i}].fields`));
-    return this.#batch(appToken, tableId, records, MAX_BATCH_WRITE, options, async (items) => {
+    return await this.#batch(appToken, tableId, records, MAX_BATCH_WRITE, options, async (items) => {
       const out = await this.#write<{ records: RawRecord[] }>(appToken, tableId, {
         method: "POST",
         path,
@@ -189,7 +189,7 @@ export class BitableClient {
   }
 
   /** Update many records (`recordId` + fields): chunks of ≤ 1,000, per-chunk results. */
-  batchUpdate(
+  async batchUpdate(
     appToken: string,
     tableId: string,
     records: readonly BitableRecord[],
@@ -200,7 +200,7 @@ export class BitableClient {
       checkRecordId(r.recordId, `records[${i}].record_id`);
       checkFields(r.fields, `records[${i}].fields`);
     });
-    return this.#batch(appToken, tableId, records, MAX_BATCH_WRITE, options, async (items) => {
+    return await this.#batch(appToken, tableId, records, MAX_BATCH_WRITE, options, async (items) => {
       const out = await this.#write<{ records: RawRecord[] }>(appToken, tableId, {
         method: "POST",
         path,
@@ -212,7 +212,7 @@ export class BitableClient {
   }
 
   /** Delete many records: chunks of ≤ 500, per-chunk results. */
-  batchDelete(
+  async batchDelete(
     appToken: string,
     tableId: string,
     recordIds: readonly string[],
@@ -220,7 +220,7 @@ export class BitableClient {
   ): Promise<BatchResult<DeletedRecord>> {
     const path = `${this.#path(appToken, tableId)}/batch_delete`;
     recordIds.forEach((id, i) => checkRecordId(id, `records[${i}]`));
-    return this.#batch(appToken, tableId, recordIds, MAX_BATCH_DELETE, options, async (items) => {
+    return await this.#batch(appToken, tableId, recordIds, MAX_BATCH_DELETE, options, async (items) => {
       const out = await this.#write<{ records: { deleted: boolean; record_id: string }[] }>(
         appToken,
         tableId,
