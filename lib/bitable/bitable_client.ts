@@ -176,7 +176,7 @@ export class BitableClient {
   ): Promise<BatchResult<BitableRecord>> {
     const path = `${this.#path(appToken, tableId)}/batch_create`;
     records.forEach((f, i) => checkFields(f, `records[${i}].fields`));
-    return await this.#batch(appToken, tableId, records, MAX_BATCH_WRITE, options, async (items) => {
+    return await this.#batch(records, MAX_BATCH_WRITE, options, async (items) => {
       const out = await this.#write<{ records: RawRecord[] }>(appToken, tableId, {
         method: "POST",
         path,
@@ -200,7 +200,7 @@ export class BitableClient {
       checkRecordId(r.recordId, `records[${i}].record_id`);
       checkFields(r.fields, `records[${i}].fields`);
     });
-    return await this.#batch(appToken, tableId, records, MAX_BATCH_WRITE, options, async (items) => {
+    return await this.#batch(records, MAX_BATCH_WRITE, options, async (items) => {
       const out = await this.#write<{ records: RawRecord[] }>(appToken, tableId, {
         method: "POST",
         path,
@@ -220,7 +220,7 @@ export class BitableClient {
   ): Promise<BatchResult<DeletedRecord>> {
     const path = `${this.#path(appToken, tableId)}/batch_delete`;
     recordIds.forEach((id, i) => checkRecordId(id, `records[${i}]`));
-    return await this.#batch(appToken, tableId, recordIds, MAX_BATCH_DELETE, options, async (items) => {
+    return await this.#batch(recordIds, MAX_BATCH_DELETE, options, async (items) => {
       const out = await this.#write<{ records: { deleted: boolean; record_id: string }[] }>(
         appToken,
         tableId,
@@ -267,8 +267,6 @@ export class BitableClient {
   }
 
   async #batch<I, T>(
-    _appToken: string,
-    _tableId: string,
     input: readonly I[],
     size: number,
     options: BatchOptions,

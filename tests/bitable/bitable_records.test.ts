@@ -1,6 +1,7 @@
 /** lib/bitable against the sandbox's Base records family: every call, its codes at HTTP 200, and its limits. */
 import assert from "node:assert/strict";
-import { BitableClient, TableWriteQueue } from "../../lib/bitable/mod.ts";
+import { BITABLE_RATE_BUCKETS, BitableClient, TableWriteQueue } from "../../lib/bitable/mod.ts";
+import { RateLimiter } from "../../lib/rate_limit/mod.ts";
 import { BadRequestError, LarkError, NotFoundError, RateLimitError } from "../../lib/errors/mod.ts";
 import { FakeClock } from "../../lib/testing/mod.ts";
 import { APP, TABLE, withBase } from "./_env.ts";
@@ -239,4 +240,27 @@ Deno.test("bitable: a create's client_token makes a retried create idempotent", 
     assert.equal(bad.status, 400);
     assert.equal((await bad.json()).code, 1254037);
   });
+});
+
+Deno.test("bitable: the core limiter with BITABLE_RATE_BUCKETS keeps searches under 20/s (no 429)", async () => {
+  const clock = new FakeClock(Date.parse("2026-01-05T10:00:00Z"));
+  await withBase(async ({ http, sandbox }) => {
+    const limiter = new RateLimiter({ buckets: { ...BITABLE_RATE_BUCKETS }, clock });
+    const client = new BitableClient(http({ limiter, clock, retry: { retries: 0 } }));
+    let done = false;
+    const all = Promise.all(Array.from({ length: 45 }, () => client.searchRecords(APP, TABLE).next()))
+      .finally(() => (done = true));
+    while (!done) {
+      await clock.tick(25);
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    await all;
+    const searches = sandbox.journal.filter("bitable_record_search");
+    assert.equal(searches.length, 45);
+    assert.equal(searches.filter((e) => e.status === 429).length, 0);
+    assert.ok(
+      clock.now() - Date.parse("2026-01-05T10:00:00Z") >= 2000,
+      "45 searches at 20/s span 2 s of fake time",
+    );
+  }, { clock });
 });
