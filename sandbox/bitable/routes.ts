@@ -29,6 +29,7 @@ import { openApiError, sendJson } from "../_respond.ts";
 import { requireCaller } from "../auth/_bearer.ts";
 import { meetingFamily } from "../scenarios/meeting/family.ts";
 import type { SandboxState } from "../state.ts";
+import { registerBitableControlRoutes } from "./_control.ts";
 import { pageToken, project, type SearchBody, select, unknownField } from "./_search.ts";
 import {
   BITABLE_BATCH_CREATE_PATH,
@@ -53,6 +54,7 @@ type Op = (x: Ctx, body: Record<string, unknown>) => Response;
 /** Register the Base record endpoints and the attachment download. */
 export function registerBitableRoutes(app: SandboxApp, state: SandboxState): void {
   const base = bitableFamily(state);
+  registerBitableControlRoutes(app, base);
   app.post(BITABLE_SEARCH_PATH, endpoint(state, "bitable_record_search"), (c) => read(c, state, base));
   app.post(
     BITABLE_BATCH_CREATE_PATH,

@@ -31,6 +31,7 @@ import type { SandboxState } from "../state.ts";
 import * as P from "./endpoints.ts";
 import { type SandboxSheet, type SandboxSpreadsheet, sheetsFamily } from "./store.ts";
 import { applyAppend, readBlock, writeBlock } from "./_cells.ts";
+import { registerSheetsControlRoutes } from "./_control.ts";
 
 /** Rows one call may cover. */
 export const SHEETS_MAX_ROWS = 5000;
@@ -55,6 +56,7 @@ type Handler = (x: Ctx, body: Record<string, unknown>) => Response;
 
 /** Register the Sheets endpoints. */
 export function registerSheetsRoutes(app: SandboxApp, state: SandboxState): void {
+  registerSheetsControlRoutes(app, sheetsFamily(state));
   const on = (name: P.SheetsEndpointName, h: Handler) =>
     [endpoint(state, name), (c: SandboxContext) => guarded(c, state, h)] as const;
   app.get(P.SHEETS_BATCH_READ_PATH, ...on("sheets_values_batch_get", batchRead));

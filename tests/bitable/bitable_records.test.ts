@@ -264,3 +264,31 @@ Deno.test("bitable: the core limiter with BITABLE_RATE_BUCKETS keeps searches un
     );
   }, { clock });
 });
+
+Deno.test("bitable sandbox: control endpoints seed tables and inject write conflicts", async () => {
+  await withBase(async ({ url, base, http }) => {
+    const post = async (path: string, body: unknown) => {
+      const res = await fetch(url + path, { method: "POST", body: JSON.stringify(body) });
+      return { status: res.status, body: await res.json() };
+    };
+    assert.equal(
+      (await post("/__sandbox/bitable/tables", {
+        app_token: "appCtl01",
+        table_id: "tblCtl01",
+        fields: ["名称"],
+      })).status,
+      200,
+    );
+    assert.equal(
+      (await post("/__sandbox/bitable/tables", { app_token: "appCtl01", table_id: "x", fields: ["名称"] }))
+        .status,
+      400,
+    );
+    const listed = await (await fetch(`${url}/__sandbox/bitable/tables`)).json();
+    assert.ok(listed.tables.some((t: { key: string }) => t.key === "appCtl01/tblCtl01"));
+    assert.equal((await post("/__sandbox/bitable/writes", { conflicts: 2 })).status, 200);
+    const r = await new BitableClient(http()).batchCreate("appCtl01", "tblCtl01", [{ 名称: "a" }]);
+    assert.equal(r.chunks[0].attempts, 3);
+    assert.equal(base.conflictsAnswered, 2);
+  });
+});

@@ -1,7 +1,8 @@
 /** lib/sheets against the sandbox's Sheets family: every call, its errors and its per-call bound. */
 import assert from "node:assert/strict";
 import { staticAuth } from "../../lib/auth/auth_provider.ts";
-import { BadRequestError, NotFoundError } from "../../lib/errors/mod.ts";
+import { BadRequestError, NotFoundError, RateLimitError } from "../../lib/errors/mod.ts";
+import { FakeClock } from "../../lib/testing/mod.ts";
 import { LarkHttp } from "../../lib/http/mod.ts";
 import { cellRange, SheetsClient } from "../../lib/sheets/mod.ts";
 import type { Sandbox } from "../../sandbox/mod.ts";
@@ -150,5 +151,24 @@ Deno.test("sheets sandbox: the per-call bound and the 1-based dimension API are 
       }),
     });
     assert.equal((await zero.json()).code, 90212);
+  });
+});
+
+Deno.test("sheets sandbox: control endpoint seeds a spreadsheet; reads held to the documented 100/s", async () => {
+  const clock = new FakeClock(Date.parse("2026-01-05T10:00:00Z"));
+  await withSandbox({ clock }, async ({ url }) => {
+    const seed = await fetch(`${url}/__sandbox/sheets/spreadsheets`, {
+      method: "POST",
+      body: JSON.stringify({ spreadsheet_token: "shtcnCtl01", sheet_ids: ["a1b2"] }),
+    });
+    assert.equal(seed.status, 200);
+    await seed.body?.cancel();
+    const refused = await fetch(`${url}/__sandbox/sheets/spreadsheets`, { method: "POST", body: "{}" });
+    assert.equal(refused.status, 400);
+    await refused.body?.cancel();
+    const auth = staticAuth("tenant:test", { Authorization: `Bearer ${await token(url)}` });
+    const client = new SheetsClient(new LarkHttp({ baseUrl: url, auth, retry: { retries: 0 } }));
+    for (let i = 0; i < 100; i++) await client.readRange("shtcnCtl01", "a1b2!A1");
+    await assert.rejects(client.readRange("shtcnCtl01", "a1b2!A1"), (e) => e instanceof RateLimitError);
   });
 });
