@@ -54,3 +54,5 @@ export * from "./lib/validate/mod.ts";
 export * from "./lib/docx/mod.ts";
 export * from "./lib/drive/mod.ts";
 export * from "./lib/calendar/mod.ts";
+export * from "./lib/bitable/mod.ts";
+export * from "./lib/sheets/mod.ts";

@@ -11,6 +11,7 @@ import type { SandboxApp, SandboxEnv } from "./_env.ts";
 import { journalMiddleware } from "./_middleware.ts";
 import { plainNotFound, sendJson } from "./_respond.ts";
 import { registerAuthRoutes } from "./auth/routes.ts";
+import { registerBitableRoutes } from "./bitable/routes.ts";
 import { registerClmRoutes } from "./clm/routes.ts";
 import { registerContactRoutes } from "./contact/routes.ts";
 import { registerContractRoutes } from "./contract/routes.ts";
@@ -19,6 +20,7 @@ import { registerEventRoutes } from "./events/routes.ts";
 import { registerImRoutes } from "./im/routes.ts";
 import { registerMessengerRoutes } from "./messenger/routes.ts";
 import { registerMinutesRoutes } from "./minutes/routes.ts";
+import { registerSheetsRoutes } from "./sheets/routes.ts";
 import { meetingFamily } from "./scenarios/meeting/family.ts";
 import { registerBaseRoutes } from "./base/routes.ts";
 import type { SandboxState } from "./state.ts";
@@ -46,6 +48,8 @@ export function createApp(state: SandboxState): SandboxApp {
   registerDocxRoutes(app, state);
   registerDriveRoutes(app, state);
   registerCalendarRoutes(app, state);
+  registerBitableRoutes(app, state);
+  registerSheetsRoutes(app, state);
   app.notFound(() => plainNotFound());
   app.onError((err, c) => {
     state.logger.error(`沙箱内部错误：${err.message}`, { path: c.req.path });

@@ -7,6 +7,7 @@
  */
 import type { EndpointFamily, EndpointSpec } from "./_endpoint_spec.ts";
 import { APP_TOKEN_ENDPOINTS, OAUTH_ENDPOINTS } from "./auth/endpoints.ts";
+import { BITABLE_ENDPOINTS } from "./bitable/endpoints.ts";
 import { CLM_ENDPOINTS } from "./clm/endpoints.ts";
 import { CONTACT_ENDPOINTS } from "./contact/endpoints.ts";
 import { CONTRACT_ENDPOINTS } from "./contract/endpoints.ts";
@@ -14,6 +15,7 @@ import { EVENT_ENDPOINTS } from "./events/endpoints.ts";
 import { IM_READ_ENDPOINTS, IM_SEND_ENDPOINTS } from "./im/endpoints.ts";
 import { MESSENGER_ENDPOINTS } from "./messenger/endpoints.ts";
 import { MINUTES_ENDPOINTS } from "./minutes/endpoints.ts";
+import { SHEETS_ENDPOINTS } from "./sheets/endpoints.ts";
 import { VC_ENDPOINTS } from "./vc/endpoints.ts";
 import { DOCX_ENDPOINTS } from "./docx/endpoints.ts";
 import { DRIVE_ENDPOINTS } from "./drive/endpoints.ts";
@@ -36,6 +38,8 @@ const ALL = [
   ...DOCX_ENDPOINTS,
   ...DRIVE_ENDPOINTS,
   ...CALENDAR_ENDPOINTS,
+  ...BITABLE_ENDPOINTS,
+  ...SHEETS_ENDPOINTS,
 ] as const;
 
 /** Name of an endpoint the sandbox serves. */

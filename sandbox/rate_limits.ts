@@ -21,6 +21,8 @@ import type { RateLimitSpec, RateLimitTable } from "./options.ts";
 import { DOCX_DOCUMENT_EDIT_LIMIT, DOCX_RATE_LIMITS } from "./docx/endpoints.ts";
 import { DRIVE_RATE_LIMITS } from "./drive/endpoints.ts";
 import { CALENDAR_RATE_LIMITS } from "./calendar/endpoints.ts";
+import { BITABLE_RATE_LIMITS } from "./bitable/endpoints.ts";
+import { SHEETS_RATE_LIMITS } from "./sheets/endpoints.ts";
 
 /** Name of the per-app budget shared by all Open Platform endpoints. */
 export const GLOBAL_LIMIT = "global";
@@ -40,6 +42,8 @@ export const DOCUMENTED_RATE_LIMITS: Readonly<RateLimitTable> = Object.freeze({
   vc_recording: TIER_4,
   minute_get: { perSecond: 5 },
   minute_media: { perSecond: 5 },
+  ...BITABLE_RATE_LIMITS,
+  ...SHEETS_RATE_LIMITS,
   contact_user_get: TIER_4,
   contact_users_batch: TIER_4,
   contact_users_by_department: TIER_4,
