@@ -44,11 +44,13 @@ export function createApp(state: SandboxState): SandboxApp {
   registerMinutesRoutes(app, state);
   registerEventRoutes(app, state);
   registerMessengerRoutes(app, state);
+  // Three families serve GET /open-apis/drive/v1/medias/:file_token/download: the Base attachment
+  // (personal base token) and bitable ones pass tokens they do not know on; drive answers the rest.
   registerBaseRoutes(app, state);
+  registerBitableRoutes(app, state);
   registerDocxRoutes(app, state);
   registerDriveRoutes(app, state);
   registerCalendarRoutes(app, state);
-  registerBitableRoutes(app, state);
   registerSheetsRoutes(app, state);
   app.notFound(() => plainNotFound());
   app.onError((err, c) => {

@@ -16,7 +16,9 @@ async function examples(): Promise<{ name: string; code: string }[]> {
   for (const m of readme.matchAll(/```ts\n([\s\S]*?)```/g)) {
     const code = m[1];
     if (!code.startsWith(MARK)) continue;
-    out.push({ name: code.slice(MARK.length, code.indexOf("\n")).trim(), code });
+    const name = code.slice(MARK.length, code.indexOf("\n")).trim();
+    if (name.startsWith("lib/")) continue; // module examples: readme_service_examples.test.ts runs those
+    out.push({ name, code });
   }
   return out;
 }
