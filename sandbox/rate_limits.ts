@@ -18,6 +18,7 @@
  */
 import type { Clock } from "../lib/time/mod.ts";
 import type { RateLimitSpec, RateLimitTable } from "./options.ts";
+import { APAAS_RATE_LIMITS } from "./apaas/endpoints.ts";
 
 /** Name of the per-app budget shared by all Open Platform endpoints. */
 export const GLOBAL_LIMIT = "global";
@@ -41,6 +42,10 @@ export const DOCUMENTED_RATE_LIMITS: Readonly<RateLimitTable> = Object.freeze({
   contact_users_batch: TIER_4,
   contact_users_by_department: TIER_4,
   contact_department_children: TIER_4,
+  contact_batch_get_id: TIER_4,
+  im_chat_search: TIER_4,
+  im_chat_get: TIER_4,
+  ...APAAS_RATE_LIMITS,
 });
 
 /** Names {@linkcode RateLimiter.set} accepts besides endpoint names. */

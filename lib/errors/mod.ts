@@ -9,6 +9,7 @@
 export * from "./lark_error.ts";
 export * from "./auth_error.ts";
 export * from "./bad_request_error.ts";
+export * from "./parameter_error.ts";
 export * from "./config_error.ts";
 export * from "./network_error.ts";
 export * from "./not_found_error.ts";
