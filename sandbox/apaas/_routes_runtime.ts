@@ -3,7 +3,7 @@
  * - `POST …/applications/:namespace/functions/:function_api_name/invoke` `{params?: "<JSON string>"}`
  *   → `data.result` (JSON string). The sandbox's functions stand in for AI capabilities:
  *   `summarize` `{text}` → `{summary, length}`, `classify` `{text}` → `{label}`, and `hang`, which
- *   answers only when the caller gives up (for timeout tests);
+ *   never answers before the sandbox closes (for timeout tests);
  * - `POST …/applications/:namespace/flows/:flow_id/execute`
  *   `{operator: "<JSON {_id|email}>", params?: "<JSON string>", is_async?, idempotent_key?}`
  *   → `data.{status, out_params, execution_id, error_msg, code}`; flows `notifyOwner` (ends at once),
@@ -77,14 +77,9 @@ export function registerApaasRuntimeRoutes(app: SandboxApp, state: SandboxState)
         });
       case "classify":
         return ok(c, { result: JSON.stringify({ label: /退款|退货/.test(text) ? "售后" : "咨询" }) });
-      case "hang": {
-        const signal = c.req.raw.signal;
-        await Promise.race([
-          state.hangs.wait(Infinity),
-          new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true })),
-        ]);
+      case "hang":
+        await state.hangs.wait(Infinity); // released when the sandbox closes or resets
         return ok(c, { result: "{}" });
-      }
       default:
         return apaasError(c, state, "notFound", "function not found");
     }
