@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import {
   ApaasQuotaError,
+  type ApaasRecord,
   ApaasScopeError,
   ApaasVersionConflictError,
   ApaasWorkspace,
@@ -34,7 +35,7 @@ Deno.test("ApaasWorkspace: query with filter, order, select, paged transparently
       select: ["name", "age"],
       pageSize: 7,
     };
-    const rows = [];
+    const rows: ApaasRecord[] = [];
     for await (const r of ws.query("customers", q)) rows.push(r);
     const first = await ws.queryPage("customers", q);
     assert.equal(first.total, rows.length);
