@@ -1,5 +1,6 @@
 import type { AuthProvider } from "../auth/auth_provider.ts";
 import { ParameterError } from "../errors/parameter_error.ts";
+import type { ApaasRecord } from "./apaas_types.ts";
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
@@ -37,4 +38,25 @@ export function checkPageSize(value: number | undefined, max: number, def: numbe
     throw new ParameterError("pageSize", `应为 1 到 ${max} 之间的整数`);
   }
   return v;
+}
+
+/** Records of a write: objects with valid column names; for batch updates each with `_id` and the same columns. */
+export function checkRecords(field: string, records: readonly ApaasRecord[], needId: boolean): void {
+  if (!Array.isArray(records) || records.length === 0) throw new ParameterError(field, "至少需要一条记录");
+  let columns: string | undefined;
+  records.forEach((r, i) => {
+    if (typeof r !== "object" || r === null || Array.isArray(r)) {
+      throw new ParameterError(`${field}[${i}]`, "应为对象");
+    }
+    for (const k of Object.keys(r)) checkName(`${field}[${i}].${k}`, k);
+    if (!needId) return;
+    if (typeof r._id !== "string" || r._id === "") {
+      throw new ParameterError(`${field}[${i}]._id`, "批量更新的每条记录都必须带 _id");
+    }
+    const these = Object.keys(r).filter((k) => k !== "_version").sort().join(",");
+    if (columns !== undefined && these !== columns) {
+      throw new ParameterError(`${field}[${i}]`, "批量更新的每条记录须修改相同的字段");
+    }
+    columns = these;
+  });
 }

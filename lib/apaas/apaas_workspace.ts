@@ -3,8 +3,16 @@ import { LarkError } from "../errors/lark_error.ts";
 import { ParameterError } from "../errors/parameter_error.ts";
 import type { LarkHttp, LarkRequest } from "../http/lark_http.ts";
 import { classifyApaasError } from "./_classify.ts";
-import { checkName, checkPageSize, checkToken, checkUserAuth } from "./_validate.ts";
-import { type OrderBy, orderParam, RecordFilter } from "./record_filter.ts";
+import { checkName, checkPageSize, checkRecords, checkToken, checkUserAuth } from "./_validate.ts";
+import type {
+  ApaasCallOptions,
+  ApaasRecord,
+  ApaasTableInfo,
+  ApaasTableSchema,
+  RecordPage,
+  RecordQuery,
+} from "./apaas_types.ts";
+import { orderParam, RecordFilter } from "./record_filter.ts";
 
 /** Rate buckets of aPaaS: workspace tables 10/s; flow execute 100/min. */
 export const APAAS_BUCKETS = {
@@ -16,67 +24,6 @@ export const APAAS_BUCKETS = {
 export const APAAS_WRITE_MAX = 500;
 /** Largest page of a record query. */
 export const APAAS_PAGE_MAX = 500;
-
-/** A record: column → value (`_id` is the primary key). */
-export type ApaasRecord = Record<string, unknown>;
-
-/** A table of a workspace. */
-export interface ApaasTableInfo {
-  /** Table name (used in calls). */
-  name: string;
-  /** Description. */
-  description?: string;
-}
-
-/** A column of a table's schema. */
-export interface ApaasColumn {
-  /** Column name. */
-  name: string;
-  /** Data type, e.g. `text`, `integer`, `uuid`. */
-  dataType: string;
-  /** Part of the primary key. */
-  primaryKey: boolean;
-  /** May be null. */
-  nullable: boolean;
-  /** Unique. */
-  unique: boolean;
-  /** Description. */
-  description?: string;
-}
-
-/** A table's schema. */
-export interface ApaasTableSchema extends ApaasTableInfo {
-  /** Columns. */
-  columns: ApaasColumn[];
-}
-
-/** What a query reads. */
-export interface RecordQuery {
-  /** Columns to return (default all). */
-  select?: readonly string[];
-  /** Which records (default all). */
-  filter?: RecordFilter;
-  /** Sort keys. */
-  order?: readonly OrderBy[];
-  /** Records per call (1–500, default 100). */
-  pageSize?: number;
-}
-
-/** One page of a query. */
-export interface RecordPage {
-  /** Records of this page. */
-  records: ApaasRecord[];
-  /** Records matching the filter, all pages. */
-  total: number;
-  /** Next page's token, when there is one. */
-  pageToken?: string;
-}
-
-/** Options of one call. */
-export interface ApaasCallOptions {
-  /** Cancel. */
-  signal?: AbortSignal;
-}
 
 const SCOPE = {
   table: ["app_engine:workspace.table:read"],
@@ -311,26 +258,6 @@ export class ApaasWorkspace {
       throw classifyApaasError(e, scopes);
     }
   }
-}
-
-function checkRecords(field: string, records: readonly ApaasRecord[], needId: boolean): void {
-  if (!Array.isArray(records) || records.length === 0) throw new ParameterError(field, "至少需要一条记录");
-  let columns: string | undefined;
-  records.forEach((r, i) => {
-    if (typeof r !== "object" || r === null || Array.isArray(r)) {
-      throw new ParameterError(`${field}[${i}]`, "应为对象");
-    }
-    for (const k of Object.keys(r)) checkName(`${field}[${i}].${k}`, k);
-    if (!needId) return;
-    if (typeof r._id !== "string" || r._id === "") {
-      throw new ParameterError(`${field}[${i}]._id`, "批量更新的每条记录都必须带 _id");
-    }
-    const these = Object.keys(r).filter((k) => k !== "_version").sort().join(",");
-    if (columns !== undefined && these !== columns) {
-      throw new ParameterError(`${field}[${i}]`, "批量更新的每条记录须修改相同的字段");
-    }
-    columns = these;
-  });
 }
 
 function str(v: unknown): string | undefined {

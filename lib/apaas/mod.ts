@@ -16,6 +16,7 @@
  * @module
  */
 export * from "./apaas_workspace.ts";
+export * from "./apaas_types.ts";
 export * from "./apaas_application.ts";
 export * from "./record_filter.ts";
 export * from "./apaas_scope_error.ts";

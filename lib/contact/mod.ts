@@ -4,7 +4,8 @@
  * 24 h TTL (user → name, email, departments with names); and the directory
  * export behind `meeting:users`. For internal services: email/mobile → ids
  * (`lookupUserIds`, 50 per call), a per-app user cache with hit-rate figures
- * (`UserDirectory` over a `UserCacheStore`, SQLite by default), chats by name
+ * (`UserDirectory` over a `UserCacheStore`: SQLite by default, PostgreSQL for
+ * several hosts), chats by name
  * (`ChatLookup`) and the organisation tree (`orgTree`).
  *
  * @example
@@ -25,6 +26,7 @@ export * from "./list_directory.ts";
 export * from "./user_id_lookup.ts";
 export * from "./user_cache_store.ts";
 export * from "./sqlite_user_cache_store.ts";
+export * from "./postgres_user_cache_store.ts";
 export * from "./user_directory.ts";
 export * from "./chat_lookup.ts";
 export * from "./org_tree.ts";
