@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { ChatLookup, ContactApi, orgTree } from "../../lib/contact/mod.ts";
 import { LarkError, ParameterError } from "../../lib/errors/mod.ts";
 import { meetingFamily } from "../../sandbox/scenarios/meeting/mod.ts";
+import { call, token } from "../sandbox/_helpers.ts";
 import { withContacts } from "./_env.ts";
 
 Deno.test("ChatLookup: chat by name, details, validation, unknown chat", async () => {
@@ -51,4 +52,17 @@ Deno.test("orgTree: the whole tree, and the same tree walked level by level when
       if (refuse !== 0) assert.ok(calls("contact_department_children") > 1, "walked level by level");
     }, { contactRefuseRecursive: refuse });
   }
+});
+
+Deno.test("chats/search (sandbox): page_size over 100 → 99992402; a long query finds nothing", async () => {
+  await withContacts(async ({ url }) => {
+    const auth = { authorization: `Bearer ${await token(url)}` };
+    const big = await call(`${url}/open-apis/im/v1/chats/search?query=%E7%BB%84&page_size=101`, {
+      headers: auth,
+    });
+    assert.equal(big.status, 400);
+    assert.equal(big.body.code, 99992402);
+    const long = await call(`${url}/open-apis/im/v1/chats/search?query=${"x".repeat(65)}`, { headers: auth });
+    assert.deepEqual(long.body.data.items, []);
+  });
 });
