@@ -10,7 +10,7 @@
  *
  * Usage: deno run -A bench/apaas_query_bench.ts [--rate=50] [--seconds=60]
  */
-import { ApaasWorkspace, where } from "../lib/apaas/mod.ts";
+import { apaasWhere, ApaasWorkspace } from "../lib/apaas/mod.ts";
 import { staticAuth } from "../lib/auth/auth_provider.ts";
 import { LarkHttp } from "../lib/http/mod.ts";
 import { APAAS_WORKSPACE_ID } from "../sandbox/apaas/store.ts";
@@ -35,7 +35,7 @@ try {
     auth: staticAuth("user:bench", { Authorization: `Bearer ${uat.access.value}` }),
   });
   const query = {
-    filter: where.and(where.gte("age", 25), where.in("city", ["北京", "上海", "深圳"])),
+    filter: apaasWhere.and(apaasWhere.gte("age", 25), apaasWhere.in("city", ["北京", "上海", "深圳"])),
     order: [{ column: "age", desc: true }, { column: "name" }],
     pageSize: 100,
   };

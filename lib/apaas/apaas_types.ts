@@ -1,4 +1,4 @@
-import type { OrderBy, RecordFilter } from "./record_filter.ts";
+import type { ApaasOrderBy, ApaasRecordFilter } from "./record_filter.ts";
 
 /** A record: column → value (`_id` is the primary key). */
 export type ApaasRecord = Record<string, unknown>;
@@ -34,19 +34,19 @@ export interface ApaasTableSchema extends ApaasTableInfo {
 }
 
 /** What a query reads. */
-export interface RecordQuery {
+export interface ApaasRecordQuery {
   /** Columns to return (default all). */
   select?: readonly string[];
   /** Which records (default all). */
-  filter?: RecordFilter;
+  filter?: ApaasRecordFilter;
   /** Sort keys. */
-  order?: readonly OrderBy[];
+  order?: readonly ApaasOrderBy[];
   /** Records per call (1–500, default 100). */
   pageSize?: number;
 }
 
 /** One page of a query. */
-export interface RecordPage {
+export interface ApaasRecordPage {
   /** Records of this page. */
   records: ApaasRecord[];
   /** Records matching the filter, all pages. */

@@ -7,12 +7,12 @@ import { checkName, checkPageSize, checkRecords, checkToken, checkUserAuth } fro
 import type {
   ApaasCallOptions,
   ApaasRecord,
+  ApaasRecordPage,
+  ApaasRecordQuery,
   ApaasTableInfo,
   ApaasTableSchema,
-  RecordPage,
-  RecordQuery,
 } from "./apaas_types.ts";
-import { orderParam, RecordFilter } from "./record_filter.ts";
+import { ApaasRecordFilter, orderParam } from "./record_filter.ts";
 
 /** Rate buckets of aPaaS: workspace tables 10/s; flow execute 100/min. */
 export const APAAS_BUCKETS = {
@@ -43,7 +43,7 @@ const SCOPE = {
  * @example
  * ```ts
  * const ws = new ApaasWorkspace(http, { workspaceId: "workspace_aadimx5uzpsls", auth: tokens.userAuth(appId, userId) });
- * for await (const r of ws.query("customers", { filter: where.gt("age", 30), order: [{ column: "age" }] })) {
+ * for await (const r of ws.query("customers", { filter: apaasWhere.gt("age", 30), order: [{ column: "age" }] })) {
  *   console.log(r.name);
  * }
  * ```
@@ -103,14 +103,14 @@ export class ApaasWorkspace {
   /** One page of a query (`pageToken` from the previous page). */
   async queryPage(
     table: string,
-    q: RecordQuery = {},
+    q: ApaasRecordQuery = {},
     pageToken?: string,
     o: ApaasCallOptions = {},
-  ): Promise<RecordPage> {
+  ): Promise<ApaasRecordPage> {
     checkName("table", table);
     q.select?.forEach((c, i) => checkName(`select[${i}]`, c));
-    if (q.filter !== undefined && !(q.filter instanceof RecordFilter)) {
-      throw new ParameterError("filter", "请用 where.* 构造筛选条件");
+    if (q.filter !== undefined && !(q.filter instanceof ApaasRecordFilter)) {
+      throw new ParameterError("filter", "请用 apaasWhere.* 构造筛选条件");
     }
     const d = await this.#call<{ items?: string; total?: number; has_more?: boolean; page_token?: string }>(
       {
@@ -138,7 +138,11 @@ export class ApaasWorkspace {
   }
 
   /** Every matching record, page after page. */
-  async *query(table: string, q: RecordQuery = {}, o: ApaasCallOptions = {}): AsyncGenerator<ApaasRecord> {
+  async *query(
+    table: string,
+    q: ApaasRecordQuery = {},
+    o: ApaasCallOptions = {},
+  ): AsyncGenerator<ApaasRecord> {
     let token: string | undefined;
     do {
       const page = await this.queryPage(table, q, token, o);
@@ -170,13 +174,13 @@ export class ApaasWorkspace {
   /** Set `changes` on every record matching `filter` (a partial update); the updated `_id`s. */
   async update(
     table: string,
-    filter: RecordFilter,
+    filter: ApaasRecordFilter,
     changes: ApaasRecord,
     o: ApaasCallOptions = {},
   ): Promise<string[]> {
     checkName("table", table);
-    if (!(filter instanceof RecordFilter)) {
-      throw new ParameterError("filter", "更新必须带筛选条件（where.*）");
+    if (!(filter instanceof ApaasRecordFilter)) {
+      throw new ParameterError("filter", "更新必须带筛选条件（apaasWhere.*）");
     }
     checkRecords("changes", [changes], false);
     if (Object.keys(changes).length === 0) throw new ParameterError("changes", "至少需要修改一个字段");
@@ -222,10 +226,10 @@ export class ApaasWorkspace {
   }
 
   /** Delete every record matching `filter` (required); the deleted `_id`s. */
-  async delete(table: string, filter: RecordFilter, o: ApaasCallOptions = {}): Promise<string[]> {
+  async delete(table: string, filter: ApaasRecordFilter, o: ApaasCallOptions = {}): Promise<string[]> {
     checkName("table", table);
-    if (!(filter instanceof RecordFilter)) {
-      throw new ParameterError("filter", "删除必须带筛选条件（where.*）");
+    if (!(filter instanceof ApaasRecordFilter)) {
+      throw new ParameterError("filter", "删除必须带筛选条件（apaasWhere.*）");
     }
     const d = await this.#call<{ record_ids?: string[] }>(
       {

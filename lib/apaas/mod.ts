@@ -1,16 +1,16 @@
 /**
  * aPaaS (飞书低代码平台): workspace tables with PostgREST-style queries
- * ({@linkcode ApaasWorkspace}, {@linkcode where}; user access token only),
+ * ({@linkcode ApaasWorkspace}, {@linkcode apaasWhere}; user access token only),
  * AI capabilities and automation flows of an application
  * ({@linkcode ApaasApplication}), and their typed errors (scope, version
  * conflict, quota, timeout).
  *
  * @example
  * ```ts
- * import { ApaasWorkspace, where } from "./mod.ts";
+ * import { apaasWhere, ApaasWorkspace } from "./mod.ts";
  *
  * const ws = new ApaasWorkspace(http, { workspaceId: "workspace_aadimx5uzpsls", auth: tokens.userAuth(appId, userId) });
- * const page = await ws.queryPage("customers", { filter: where.eq("city", "北京"), pageSize: 50 });
+ * const page = await ws.queryPage("customers", { filter: apaasWhere.eq("city", "北京"), pageSize: 50 });
  * ```
  *
  * @module

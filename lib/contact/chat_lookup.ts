@@ -4,13 +4,13 @@ import type { ContactCallOptions, UserIdType } from "./contact_api.ts";
 import { checkId } from "./_validate.ts";
 
 /** Rate bucket of the chat endpoints (search, get): 1000/min & 50/s. */
-export const CHAT_BUCKETS = { im_chat: { perSecond: 50, perMinute: 1000 } } as const;
+export const CHAT_LOOKUP_BUCKETS = { im_chat: { perSecond: 50, perMinute: 1000 } } as const;
 
 /** Longest `query` of chat search; longer (or empty) queries find nothing. */
 export const CHAT_QUERY_MAX = 64;
 
 /** A chat from search. */
-export interface ChatSummary {
+export interface ChatSearchHit {
   /** `oc_…`. */
   chatId: string;
   /** Name. */
@@ -28,7 +28,7 @@ export interface ChatSummary {
 }
 
 /** Details of one chat (non-members get only name, avatar, counts and status). */
-export interface ChatInfo extends ChatSummary {
+export interface ChatDetails extends ChatSearchHit {
   /** `group`, `topic` or `p2p`. */
   mode?: string;
   /** `private` or `public`. */
@@ -68,7 +68,7 @@ export class ChatLookup {
   }
 
   /** Every chat matching `query`, page by page (100 per call). */
-  async *search(query: string, o: ContactCallOptions = {}): AsyncGenerator<ChatSummary> {
+  async *search(query: string, o: ContactCallOptions = {}): AsyncGenerator<ChatSearchHit> {
     if (typeof query !== "string" || query.trim() === "") throw new ParameterError("query", "不能为空");
     if ([...query].length > CHAT_QUERY_MAX) {
       throw new ParameterError("query", `最多 ${CHAT_QUERY_MAX} 个字符`);
@@ -92,14 +92,14 @@ export class ChatLookup {
   }
 
   /** Chats whose name is exactly `name` (search, then exact match; usually one). */
-  async findByName(name: string, o: ContactCallOptions = {}): Promise<ChatSummary[]> {
-    const out: ChatSummary[] = [];
+  async findByName(name: string, o: ContactCallOptions = {}): Promise<ChatSearchHit[]> {
+    const out: ChatSearchHit[] = [];
     for await (const c of this.search(name, o)) if (c.name === name) out.push(c);
     return out;
   }
 
   /** Details of `chatId`. */
-  async get(chatId: string, o: ContactCallOptions = {}): Promise<ChatInfo> {
+  async get(chatId: string, o: ContactCallOptions = {}): Promise<ChatDetails> {
     checkId("chatId", chatId);
     if (!chatId.startsWith("oc_")) throw new ParameterError("chatId", "群 ID 应以 oc_ 开头");
     const res = await this.#http.request<Record<string, unknown>>({
@@ -121,7 +121,7 @@ export class ChatLookup {
   }
 }
 
-function summary(d: Record<string, unknown>, chatId: string): ChatSummary {
+function summary(d: Record<string, unknown>, chatId: string): ChatSearchHit {
   return {
     chatId: str(d.chat_id) ?? chatId,
     name: str(d.name) ?? "",

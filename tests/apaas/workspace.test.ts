@@ -5,8 +5,8 @@ import {
   type ApaasRecord,
   ApaasScopeError,
   ApaasVersionConflictError,
+  apaasWhere,
   ApaasWorkspace,
-  where,
 } from "../../lib/apaas/mod.ts";
 import { NotFoundError, ParameterError, RateLimitError } from "../../lib/errors/mod.ts";
 import { APAAS_WORKSPACE_ID } from "../../sandbox/apaas/store.ts";
@@ -30,7 +30,7 @@ Deno.test("ApaasWorkspace: query with filter, order, select, paged transparently
   await withApaas(async ({ http, user, calls }) => {
     const ws = new ApaasWorkspace(http(), { workspaceId: APAAS_WORKSPACE_ID, auth: user() });
     const q = {
-      filter: where.and(where.gte("age", 60), where.eq("city", "北京")),
+      filter: apaasWhere.and(apaasWhere.gte("age", 60), apaasWhere.eq("city", "北京")),
       order: [{ column: "age", desc: true }, { column: "name" }],
       select: ["name", "age"],
       pageSize: 7,
@@ -46,7 +46,7 @@ Deno.test("ApaasWorkspace: query with filter, order, select, paged transparently
       const [a, b] = [rows[i - 1], rows[i]];
       assert.ok(Number(a.age) > Number(b.age) || (a.age === b.age && String(a.name) <= String(b.name)));
     }
-    const nulls = await ws.queryPage("customers", { filter: where.isNull("note"), pageSize: 500 });
+    const nulls = await ws.queryPage("customers", { filter: apaasWhere.isNull("note"), pageSize: 500 });
     assert.equal(nulls.total, 125);
   });
 });
@@ -56,9 +56,11 @@ Deno.test("ApaasWorkspace: insert, partial update, batch update, delete", async 
     const ws = new ApaasWorkspace(http(), { workspaceId: APAAS_WORKSPACE_ID, auth: user() });
     const ids = await ws.insert("orders", [{ amount: 10, status: "new" }, { amount: 20, status: "new" }]);
     assert.equal(ids.length, 2);
-    const updated = await ws.update("orders", where.eq("amount", 10), { status: "paid" });
+    const updated = await ws.update("orders", apaasWhere.eq("amount", 10), { status: "paid" });
     assert.deepEqual(updated, [ids[0]]);
-    const [row] = await ws.queryPage("orders", { filter: where.eq("_id", ids[0]) }).then((p) => p.records);
+    const [row] = await ws.queryPage("orders", { filter: apaasWhere.eq("_id", ids[0]) }).then((p) =>
+      p.records
+    );
     assert.equal(row.status, "paid");
     assert.equal(row.amount, 10, "partial update keeps other columns");
     assert.equal(row._version, 2);
@@ -67,7 +69,7 @@ Deno.test("ApaasWorkspace: insert, partial update, batch update, delete", async 
       { _id: ids[1], _version: 1, status: "shipped" },
     ]);
     assert.deepEqual(chunks, [ids]);
-    assert.deepEqual(await ws.delete("orders", where.eq("status", "shipped")), ids);
+    assert.deepEqual(await ws.delete("orders", apaasWhere.eq("status", "shipped")), ids);
     assert.equal((await ws.queryPage("orders")).total, 0);
   });
 });
@@ -87,7 +89,7 @@ Deno.test("ApaasWorkspace: inserts and batch updates are chunked by 500", async 
     const chunks = await ws.batchUpdate("customers", ids.map((_id, i) => ({ _id, note: `n${i}` })));
     assert.deepEqual(chunks.map((c) => c.length), [500, 500, 200]);
     assert.equal(calls("apaas_records_batch_update"), 3);
-    const last = await ws.queryPage("customers", { filter: where.eq("_id", ids[1199]) });
+    const last = await ws.queryPage("customers", { filter: apaasWhere.eq("_id", ids[1199]) });
     assert.equal(last.records[0].note, "n1199");
     await assert.rejects(
       () => ws.batchUpdate("customers", [{ _id: ids[0], note: "x" }, { _id: ids[1], age: 3 }]),
@@ -125,7 +127,7 @@ Deno.test("ApaasWorkspace: user token only, a missing scope is named, bad input 
     });
     await readOnly.queryPage("customers");
     await assert.rejects(
-      () => readOnly.update("customers", where.eq("age", 1), { city: "x" }),
+      () => readOnly.update("customers", apaasWhere.eq("age", 1), { city: "x" }),
       (e) =>
         e instanceof ApaasScopeError && e.scopes.includes("app_engine:workspace.table.record:write") &&
         e.hint.includes("app_engine:workspace.table.record:write"),
@@ -145,7 +147,7 @@ Deno.test("ApaasWorkspace: user token only, a missing scope is named, bad input 
       (e) => e instanceof ParameterError && e.field === "select[0]",
     );
     await assert.rejects(
-      () => ws.update("customers", where.eq("age", 1), {}),
+      () => ws.update("customers", apaasWhere.eq("age", 1), {}),
       (e) => e instanceof ParameterError && e.field === "changes",
     );
     assert.throws(() => new ApaasWorkspace(http(), { workspaceId: "", auth: user() }), ParameterError);
