@@ -1,5 +1,5 @@
 import type { AuthProvider } from "../auth/auth_provider.ts";
-import { ParameterError } from "../errors/parameter_error.ts";
+import { ParamError } from "../errors/param_error.ts";
 import type { LarkHttp, LarkRequest } from "../http/lark_http.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import { classifyApaasError } from "./_classify.ts";
@@ -111,7 +111,7 @@ export class ApaasApplication {
     checkParams(params);
     const timeoutMs = o.timeoutMs ?? AI_DEFAULT_TIMEOUT_MS;
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-      throw new ParameterError("timeoutMs", "应为正数（毫秒）");
+      throw new ParamError("timeoutMs", "应为正数（毫秒）");
     }
     const deadline = new AbortController();
     const done = new AbortController();
@@ -142,11 +142,11 @@ export class ApaasApplication {
     checkName("flowId", flowId);
     const op = input?.operator;
     if (!op || (op.id === undefined && !op.email)) {
-      throw new ParameterError("operator", "须提供操作人的 id 或 email");
+      throw new ParamError("operator", "须提供操作人的 id 或 email");
     }
     if (input.params !== undefined) checkParams(input.params);
     if (input.idempotentKey !== undefined && !/^[\w-]{1,128}$/.test(input.idempotentKey)) {
-      throw new ParameterError("idempotentKey", "应为 1–128 个字母数字、下划线或连字符");
+      throw new ParamError("idempotentKey", "应为 1–128 个字母数字、下划线或连字符");
     }
     const d = await this.#call<Record<string, unknown>>({
       method: "POST",
@@ -214,7 +214,7 @@ export class ApaasApplication {
 
 function checkParams(params: unknown): void {
   if (typeof params !== "object" || params === null || Array.isArray(params)) {
-    throw new ParameterError("params", "应为对象（将以 JSON 字符串发送）");
+    throw new ParamError("params", "应为对象（将以 JSON 字符串发送）");
   }
 }
 

@@ -1,6 +1,6 @@
 import type { AuthProvider } from "../auth/auth_provider.ts";
 import { LarkError } from "../errors/lark_error.ts";
-import { ParameterError } from "../errors/parameter_error.ts";
+import { ParamError } from "../errors/param_error.ts";
 import type { LarkHttp, LarkRequest } from "../http/lark_http.ts";
 import { classifyApaasError } from "./_classify.ts";
 import { checkName, checkPageSize, checkRecords, checkToken, checkUserAuth } from "./_validate.ts";
@@ -110,7 +110,7 @@ export class ApaasWorkspace {
     checkName("table", table);
     q.select?.forEach((c, i) => checkName(`select[${i}]`, c));
     if (q.filter !== undefined && !(q.filter instanceof ApaasRecordFilter)) {
-      throw new ParameterError("filter", "请用 apaasWhere.* 构造筛选条件");
+      throw new ParamError("filter", "请用 apaasWhere.* 构造筛选条件");
     }
     const d = await this.#call<{ items?: string; total?: number; has_more?: boolean; page_token?: string }>(
       {
@@ -180,10 +180,10 @@ export class ApaasWorkspace {
   ): Promise<string[]> {
     checkName("table", table);
     if (!(filter instanceof ApaasRecordFilter)) {
-      throw new ParameterError("filter", "更新必须带筛选条件（apaasWhere.*）");
+      throw new ParamError("filter", "更新必须带筛选条件（apaasWhere.*）");
     }
     checkRecords("changes", [changes], false);
-    if (Object.keys(changes).length === 0) throw new ParameterError("changes", "至少需要修改一个字段");
+    if (Object.keys(changes).length === 0) throw new ParamError("changes", "至少需要修改一个字段");
     const d = await this.#call<{ record_ids?: string[] }>(
       {
         method: "PATCH",
@@ -229,7 +229,7 @@ export class ApaasWorkspace {
   async delete(table: string, filter: ApaasRecordFilter, o: ApaasCallOptions = {}): Promise<string[]> {
     checkName("table", table);
     if (!(filter instanceof ApaasRecordFilter)) {
-      throw new ParameterError("filter", "删除必须带筛选条件（apaasWhere.*）");
+      throw new ParamError("filter", "删除必须带筛选条件（apaasWhere.*）");
     }
     const d = await this.#call<{ record_ids?: string[] }>(
       {

@@ -1,4 +1,4 @@
-import { ParameterError } from "../errors/parameter_error.ts";
+import { ParamError } from "../errors/param_error.ts";
 import { checkName } from "./_validate.ts";
 
 /** A value a condition compares with. */
@@ -26,7 +26,7 @@ export class ApaasRecordFilter {
 
   /** @internal An `and(…)` / `or(…)` group. */
   static group(kind: "and" | "or", parts: ApaasRecordFilter[]): ApaasRecordFilter {
-    if (parts.length === 0) throw new ParameterError("filter", `${kind} 至少需要一个条件`);
+    if (parts.length === 0) throw new ParamError("filter", `${kind} 至少需要一个条件`);
     if (parts.length === 1) return parts[0];
     const body = parts.map((p) => p.#inner).join(",");
     return new ApaasRecordFilter(`${kind}(${body})`, `${kind}=(${body})`);
@@ -35,7 +35,7 @@ export class ApaasRecordFilter {
   /** The negation of a single condition. */
   not(): ApaasRecordFilter {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)\.(.*)$/.exec(this.#inner);
-    if (!m || /^(and|or)$/.test(m[1])) throw new ParameterError("filter", "not 只能用于单个条件");
+    if (!m || /^(and|or)$/.test(m[1])) throw new ParamError("filter", "not 只能用于单个条件");
     return new ApaasRecordFilter(`${m[1]}.not.${m[2]}`, `${m[1]}=not.${m[2]}`);
   }
 
@@ -48,11 +48,11 @@ export class ApaasRecordFilter {
 function literal(field: string, v: ApaasFilterValue): string {
   if (v === null) return "null";
   if (typeof v === "number") {
-    if (!Number.isFinite(v)) throw new ParameterError(field, "数值必须是有限数");
+    if (!Number.isFinite(v)) throw new ParamError(field, "数值必须是有限数");
     return String(v);
   }
   if (typeof v === "boolean") return String(v);
-  if (typeof v !== "string") throw new ParameterError(field, "只能是字符串、数值、布尔值或 null");
+  if (typeof v !== "string") throw new ParamError(field, "只能是字符串、数值、布尔值或 null");
   // Reserved characters of the PostgREST syntax need double quotes.
   return /[,.:()"\\\s]/.test(v) ? `"${v.replace(/["\\]/g, "\\$&")}"` : v;
 }
@@ -93,7 +93,7 @@ export const apaasWhere = {
     ApaasRecordFilter.condition(column, "ilike", literal(column, pattern)),
   /** `column IN (values)`. */
   in: (column: string, values: readonly ApaasFilterValue[]) => {
-    if (values.length === 0) throw new ParameterError(column, "in 至少需要一个值");
+    if (values.length === 0) throw new ParamError(column, "in 至少需要一个值");
     return ApaasRecordFilter.condition(column, "in", `(${values.map((v) => literal(column, v)).join(",")})`);
   },
   /** `column IS NULL`. */

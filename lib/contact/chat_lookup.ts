@@ -1,5 +1,5 @@
 import type { LarkHttp } from "../http/lark_http.ts";
-import { ParameterError } from "../errors/parameter_error.ts";
+import { ParamError } from "../errors/param_error.ts";
 import type { ContactCallOptions, UserIdType } from "./contact_api.ts";
 import { checkId } from "./_validate.ts";
 
@@ -69,9 +69,9 @@ export class ChatLookup {
 
   /** Every chat matching `query`, page by page (100 per call). */
   async *search(query: string, o: ContactCallOptions = {}): AsyncGenerator<ChatSearchHit> {
-    if (typeof query !== "string" || query.trim() === "") throw new ParameterError("query", "不能为空");
+    if (typeof query !== "string" || query.trim() === "") throw new ParamError("query", "不能为空");
     if ([...query].length > CHAT_QUERY_MAX) {
-      throw new ParameterError("query", `最多 ${CHAT_QUERY_MAX} 个字符`);
+      throw new ParamError("query", `最多 ${CHAT_QUERY_MAX} 个字符`);
     }
     let pageToken: string | undefined;
     for (;;) {
@@ -101,7 +101,7 @@ export class ChatLookup {
   /** Details of `chatId`. */
   async get(chatId: string, o: ContactCallOptions = {}): Promise<ChatDetails> {
     checkId("chatId", chatId);
-    if (!chatId.startsWith("oc_")) throw new ParameterError("chatId", "群 ID 应以 oc_ 开头");
+    if (!chatId.startsWith("oc_")) throw new ParamError("chatId", "群 ID 应以 oc_ 开头");
     const res = await this.#http.request<Record<string, unknown>>({
       path: `/open-apis/im/v1/chats/${encodeURIComponent(chatId)}`,
       query: { user_id_type: this.#userIdType },

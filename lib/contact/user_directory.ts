@@ -1,7 +1,7 @@
 import type { LarkHttp } from "../http/lark_http.ts";
 import { LarkError } from "../errors/lark_error.ts";
 import { NotFoundError } from "../errors/not_found_error.ts";
-import { ParameterError } from "../errors/parameter_error.ts";
+import { ParamError } from "../errors/param_error.ts";
 import type { Logger } from "../log/logger.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import { ContactApi, type ContactCallOptions, type ContactUser, type UserIdType } from "./contact_api.ts";
@@ -140,7 +140,7 @@ export class UserDirectory {
     o: ContactCallOptions = {},
   ): Promise<UserCacheEntry> {
     checkId("id", id);
-    if (!ID_TYPES.includes(idType)) throw new ParameterError("idType", `应为 ${ID_TYPES.join("、")} 之一`);
+    if (!ID_TYPES.includes(idType)) throw new ParamError("idType", `应为 ${ID_TYPES.join("、")} 之一`);
     const key = `${idType}:${id}`;
     const hit = (await this.#fresh([key])).get(key);
     this.#stats.apiCallsWithoutCache++;

@@ -1,5 +1,5 @@
 import type { AuthProvider } from "../auth/auth_provider.ts";
-import { ParameterError } from "../errors/parameter_error.ts";
+import { ParamError } from "../errors/param_error.ts";
 import type { LarkHttp } from "../http/lark_http.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import type { UserIdType } from "./contact_api.ts";
@@ -78,7 +78,7 @@ export async function lookupUserIds(
   const emails = unique(checkEmails("emails", input.emails ?? []));
   const mobiles = unique(checkMobiles("mobiles", input.mobiles ?? []));
   const types = o.idTypes ?? ["open_id", "user_id", "union_id"];
-  if (types.length === 0) throw new ParameterError("idTypes", "至少需要一种 ID 类型");
+  if (types.length === 0) throw new ParamError("idTypes", "至少需要一种 ID 类型");
   const found = new Map<string, UserIdMatch>();
   const batches = Math.ceil(Math.max(emails.length, mobiles.length) / BATCH_GET_ID_MAX);
   for (let b = 0; b < batches; b++) {

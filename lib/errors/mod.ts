@@ -9,7 +9,6 @@
 export * from "./lark_error.ts";
 export * from "./auth_error.ts";
 export * from "./bad_request_error.ts";
-export * from "./parameter_error.ts";
 export * from "./config_error.ts";
 export * from "./network_error.ts";
 export * from "./not_found_error.ts";
@@ -17,4 +16,5 @@ export * from "./permission_error.ts";
 export * from "./rate_limit_error.ts";
 export * from "./server_error.ts";
 export * from "./session_error.ts";
+export * from "./param_error.ts";
 export * from "./error_codes.ts";

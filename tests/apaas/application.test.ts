@@ -1,7 +1,7 @@
 /** ApaasApplication against the sandbox: AI capability invocation (timeout), flows (sync, async, failed). */
 import assert from "node:assert/strict";
 import { AI_DEFAULT_TIMEOUT_MS, ApaasApplication, ApaasTimeoutError } from "../../lib/apaas/mod.ts";
-import { LarkError, NotFoundError, ParameterError } from "../../lib/errors/mod.ts";
+import { LarkError, NotFoundError, ParamError } from "../../lib/errors/mod.ts";
 import { FakeClock } from "../../lib/testing/mod.ts";
 import { APAAS_NAMESPACE } from "../../sandbox/apaas/store.ts";
 import { withApaas } from "./_env.ts";
@@ -17,12 +17,12 @@ Deno.test("invokeAi: parameters in, parsed result out", async () => {
     await assert.rejects(() => app.invokeAi("missing_fn"), NotFoundError);
     await assert.rejects(
       () => app.invokeAi("bad name"),
-      (e) => e instanceof ParameterError && e.field === "function",
+      (e) => e instanceof ParamError && e.field === "function",
     );
     await assert.rejects(
       // deno-lint-ignore no-explicit-any
       () => app.invokeAi("summarize", [] as any),
-      (e) => e instanceof ParameterError && e.field === "params",
+      (e) => e instanceof ParamError && e.field === "params",
     );
   });
 });
@@ -97,15 +97,15 @@ Deno.test("flows: input checked before any request", async () => {
     // deno-lint-ignore no-explicit-any
     await assert.rejects(
       () => app.executeFlow("notifyOwner", {} as any),
-      (e) => e instanceof ParameterError && e.field === "operator",
+      (e) => e instanceof ParamError && e.field === "operator",
     );
     await assert.rejects(
       () => app.executeFlow("notifyOwner", { operator: { id: 1 }, idempotentKey: "含空格 的键" }),
-      (e) => e instanceof ParameterError && e.field === "idempotentKey",
+      (e) => e instanceof ParamError && e.field === "idempotentKey",
     );
     assert.throws(
       () => new ApaasApplication(http(), { namespace: "../x" }),
-      (e) => e instanceof ParameterError && e.field === "namespace",
+      (e) => e instanceof ParamError && e.field === "namespace",
     );
     assert.equal(calls("apaas_flow_execute"), 0);
     await assert.rejects(() => app.executeFlow("noSuchFlow", { operator: { id: 1 } }), NotFoundError);

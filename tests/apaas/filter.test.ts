@@ -1,7 +1,7 @@
 /** Unit tests of the PostgREST filter and order builders and of input validation. */
 import assert from "node:assert/strict";
 import { apaasWhere, orderParam } from "../../lib/apaas/mod.ts";
-import { ParameterError } from "../../lib/errors/mod.ts";
+import { ParamError } from "../../lib/errors/mod.ts";
 
 Deno.test("apaasWhere: single conditions use col=op.value, groups and=(…)/or=(…)", () => {
   assert.equal(String(apaasWhere.gt("age", 10)), "age=gt.10");
@@ -30,18 +30,18 @@ Deno.test("apaasWhere: reserved characters are quoted", () => {
 Deno.test("apaasWhere/order: bad column names and values are refused, naming the field", () => {
   assert.throws(
     () => apaasWhere.eq("bad column", 1),
-    (e) => e instanceof ParameterError && e.field === "filter.column",
+    (e) => e instanceof ParamError && e.field === "filter.column",
   );
-  assert.throws(() => apaasWhere.gt("age", NaN), (e) => e instanceof ParameterError && e.field === "age");
-  assert.throws(() => apaasWhere.in("city", []), (e) => e instanceof ParameterError && e.field === "city");
-  assert.throws(() => apaasWhere.and(), (e) => e instanceof ParameterError && e.field === "filter");
-  assert.throws(() => apaasWhere.and(apaasWhere.eq("a", 1), apaasWhere.eq("b", 2)).not(), ParameterError);
+  assert.throws(() => apaasWhere.gt("age", NaN), (e) => e instanceof ParamError && e.field === "age");
+  assert.throws(() => apaasWhere.in("city", []), (e) => e instanceof ParamError && e.field === "city");
+  assert.throws(() => apaasWhere.and(), (e) => e instanceof ParamError && e.field === "filter");
+  assert.throws(() => apaasWhere.and(apaasWhere.eq("a", 1), apaasWhere.eq("b", 2)).not(), ParamError);
   assert.equal(
     orderParam([{ column: "age", desc: true }, { column: "name", nulls: "last" }]),
     "age.desc,name.asc.nullslast",
   );
   assert.throws(
     () => orderParam([{ column: "x;drop" }]),
-    (e) => e instanceof ParameterError && e.field === "order[0].column",
+    (e) => e instanceof ParamError && e.field === "order[0].column",
   );
 });

@@ -8,7 +8,7 @@ import {
   apaasWhere,
   ApaasWorkspace,
 } from "../../lib/apaas/mod.ts";
-import { NotFoundError, ParameterError, RateLimitError } from "../../lib/errors/mod.ts";
+import { NotFoundError, ParamError, RateLimitError } from "../../lib/errors/mod.ts";
 import { APAAS_WORKSPACE_ID } from "../../sandbox/apaas/store.ts";
 import { withApaas } from "./_env.ts";
 
@@ -93,7 +93,7 @@ Deno.test("ApaasWorkspace: inserts and batch updates are chunked by 500", async 
     assert.equal(last.records[0].note, "n1199");
     await assert.rejects(
       () => ws.batchUpdate("customers", [{ _id: ids[0], note: "x" }, { _id: ids[1], age: 3 }]),
-      (e) => e instanceof ParameterError && e.field === "records[1]",
+      (e) => e instanceof ParamError && e.field === "records[1]",
     );
   });
 });
@@ -119,7 +119,7 @@ Deno.test("ApaasWorkspace: user token only, a missing scope is named, bad input 
   await withApaas(async ({ http, user, tenant, calls }) => {
     assert.throws(
       () => new ApaasWorkspace(http(), { workspaceId: APAAS_WORKSPACE_ID, auth: tenant }),
-      (e) => e instanceof ParameterError && e.field === "auth",
+      (e) => e instanceof ParamError && e.field === "auth",
     );
     const readOnly = new ApaasWorkspace(http(), {
       workspaceId: APAAS_WORKSPACE_ID,
@@ -136,21 +136,21 @@ Deno.test("ApaasWorkspace: user token only, a missing scope is named, bad input 
     const ws = new ApaasWorkspace(http(), { workspaceId: APAAS_WORKSPACE_ID, auth: user() });
     await assert.rejects(
       () => ws.queryPage("customers", { pageSize: 501 }),
-      (e) => e instanceof ParameterError && e.field === "pageSize",
+      (e) => e instanceof ParamError && e.field === "pageSize",
     );
     await assert.rejects(
       () => ws.queryPage("bad-name"),
-      (e) => e instanceof ParameterError && e.field === "table",
+      (e) => e instanceof ParamError && e.field === "table",
     );
     await assert.rejects(
       () => ws.queryPage("customers", { select: ["a b"] }),
-      (e) => e instanceof ParameterError && e.field === "select[0]",
+      (e) => e instanceof ParamError && e.field === "select[0]",
     );
     await assert.rejects(
       () => ws.update("customers", apaasWhere.eq("age", 1), {}),
-      (e) => e instanceof ParameterError && e.field === "changes",
+      (e) => e instanceof ParamError && e.field === "changes",
     );
-    assert.throws(() => new ApaasWorkspace(http(), { workspaceId: "", auth: user() }), ParameterError);
+    assert.throws(() => new ApaasWorkspace(http(), { workspaceId: "", auth: user() }), ParamError);
     assert.equal(calls("apaas_records_get") + calls("apaas_records_patch"), before);
   });
 });

@@ -1,7 +1,7 @@
 /** Chats by name and details, and the organisation tree (with refused recursion), against the sandbox. */
 import assert from "node:assert/strict";
 import { ChatLookup, ContactApi, orgTree } from "../../lib/contact/mod.ts";
-import { LarkError, ParameterError } from "../../lib/errors/mod.ts";
+import { LarkError, ParamError } from "../../lib/errors/mod.ts";
 import { meetingFamily } from "../../sandbox/scenarios/meeting/mod.ts";
 import { call, token } from "../sandbox/_helpers.ts";
 import { withContacts } from "./_env.ts";
@@ -22,15 +22,15 @@ Deno.test("ChatLookup: chat by name, details, validation, unknown chat", async (
     const before = calls("im_chat_search") + calls("im_chat_get");
     await assert.rejects(
       () => chats.findByName(""),
-      (e) => e instanceof ParameterError && e.field === "query",
+      (e) => e instanceof ParamError && e.field === "query",
     );
     await assert.rejects(
       () => chats.findByName("x".repeat(65)),
-      (e) => e instanceof ParameterError && e.field === "query",
+      (e) => e instanceof ParamError && e.field === "query",
     );
     await assert.rejects(
       () => chats.get("ou_notachat"),
-      (e) => e instanceof ParameterError && e.field === "chatId",
+      (e) => e instanceof ParamError && e.field === "chatId",
     );
     assert.equal(calls("im_chat_search") + calls("im_chat_get"), before);
     await assert.rejects(() => chats.get("oc_unknown"), (e) => e instanceof LarkError && e.code === 232011);

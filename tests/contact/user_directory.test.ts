@@ -1,7 +1,7 @@
 /** The per-app user cache: TTL, hit rate, two apps apart, department members, deleted departments. */
 import assert from "node:assert/strict";
 import { SqliteUserCacheStore, UserDirectory } from "../../lib/contact/mod.ts";
-import { NotFoundError, ParameterError } from "../../lib/errors/mod.ts";
+import { NotFoundError, ParamError } from "../../lib/errors/mod.ts";
 import { FakeClock } from "../../lib/testing/mod.ts";
 import { deleteDepartment } from "../../sandbox/contact/_deleted.ts";
 import { meetingFamily } from "../../sandbox/scenarios/meeting/mod.ts";
@@ -121,7 +121,7 @@ Deno.test("UserDirectory: a deleted or unknown department is NotFoundError, not 
     await assert.rejects(() => dir.departmentMembers("od-unknown"), NotFoundError);
     await assert.rejects(
       () => dir.departmentMembers(""),
-      (e) => e instanceof ParameterError && e.field === "departmentId",
+      (e) => e instanceof ParamError && e.field === "departmentId",
     );
     assert.ok(Array.isArray(await dir.departmentMembers("0")), "the root is never 'deleted'");
   });

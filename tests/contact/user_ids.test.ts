@@ -1,7 +1,7 @@
 /** Email/mobile → ids (batch_get_id): batching, not-found, validation, two apps; against the sandbox. */
 import assert from "node:assert/strict";
 import { lookupUserIds } from "../../lib/contact/mod.ts";
-import { ParameterError, PermissionError } from "../../lib/errors/mod.ts";
+import { ParamError, PermissionError } from "../../lib/errors/mod.ts";
 import { createLogger, MemorySink } from "../../lib/log/mod.ts";
 import { meetingFamily } from "../../sandbox/scenarios/meeting/mod.ts";
 import { postJson, token } from "../sandbox/_helpers.ts";
@@ -41,11 +41,11 @@ Deno.test("lookupUserIds: a bad address is refused before any request, naming th
     const client = await http();
     await assert.rejects(
       () => lookupUserIds(client, { emails: ["ok@example.com", "not-an-email"] }),
-      (e) => e instanceof ParameterError && e.field === "emails[1]" && e.hint.includes("emails[1]"),
+      (e) => e instanceof ParamError && e.field === "emails[1]" && e.hint.includes("emails[1]"),
     );
     await assert.rejects(
       () => lookupUserIds(client, { mobiles: ["138 0000 abcd"] }),
-      (e) => e instanceof ParameterError && e.field === "mobiles[0]",
+      (e) => e instanceof ParamError && e.field === "mobiles[0]",
     );
     assert.equal(calls("contact_batch_get_id"), 0);
   });
