@@ -44,6 +44,7 @@ export * from "./lib/clm/mod.ts";
 export * from "./lib/events/mod.ts";
 export * from "./lib/im/mod.ts";
 export * from "./lib/contact/mod.ts";
+export * from "./lib/apaas/mod.ts";
 export * from "./lib/oauth/mod.ts";
 export * from "./lib/download/mod.ts";
 export * from "./lib/vc/mod.ts";

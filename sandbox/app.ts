@@ -10,6 +10,7 @@ import { Hono } from "hono";
 import type { SandboxApp, SandboxEnv } from "./_env.ts";
 import { journalMiddleware } from "./_middleware.ts";
 import { plainNotFound, sendJson } from "./_respond.ts";
+import { registerApaasRoutes } from "./apaas/routes.ts";
 import { registerAuthRoutes } from "./auth/routes.ts";
 import { registerBitableRoutes } from "./bitable/routes.ts";
 import { registerClmRoutes } from "./clm/routes.ts";
@@ -52,6 +53,7 @@ export function createApp(state: SandboxState): SandboxApp {
   registerDriveRoutes(app, state);
   registerCalendarRoutes(app, state);
   registerSheetsRoutes(app, state);
+  registerApaasRoutes(app, state);
   app.notFound(() => plainNotFound());
   app.onError((err, c) => {
     state.logger.error(`沙箱内部错误：${err.message}`, { path: c.req.path });

@@ -13,6 +13,8 @@ import { CONTACT_ENDPOINTS } from "./contact/endpoints.ts";
 import { CONTRACT_ENDPOINTS } from "./contract/endpoints.ts";
 import { EVENT_ENDPOINTS } from "./events/endpoints.ts";
 import { IM_READ_ENDPOINTS, IM_SEND_ENDPOINTS } from "./im/endpoints.ts";
+import { IM_CHAT_ENDPOINTS } from "./im/chat_endpoints.ts";
+import { APAAS_ENDPOINTS } from "./apaas/endpoints.ts";
 import { MESSENGER_ENDPOINTS } from "./messenger/endpoints.ts";
 import { MINUTES_ENDPOINTS } from "./minutes/endpoints.ts";
 import { SHEETS_ENDPOINTS } from "./sheets/endpoints.ts";
@@ -40,6 +42,8 @@ const ALL = [
   ...CALENDAR_ENDPOINTS,
   ...BITABLE_ENDPOINTS,
   ...SHEETS_ENDPOINTS,
+  ...IM_CHAT_ENDPOINTS,
+  ...APAAS_ENDPOINTS,
 ] as const;
 
 /** Name of an endpoint the sandbox serves. */

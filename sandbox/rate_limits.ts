@@ -23,6 +23,7 @@ import { DRIVE_RATE_LIMITS } from "./drive/endpoints.ts";
 import { CALENDAR_RATE_LIMITS } from "./calendar/endpoints.ts";
 import { BITABLE_RATE_LIMITS } from "./bitable/endpoints.ts";
 import { SHEETS_RATE_LIMITS } from "./sheets/endpoints.ts";
+import { APAAS_RATE_LIMITS } from "./apaas/endpoints.ts";
 
 /** Name of the per-app budget shared by all Open Platform endpoints. */
 export const GLOBAL_LIMIT = "global";
@@ -51,6 +52,10 @@ export const DOCUMENTED_RATE_LIMITS: Readonly<RateLimitTable> = Object.freeze({
   ...DOCX_RATE_LIMITS,
   ...DRIVE_RATE_LIMITS,
   ...CALENDAR_RATE_LIMITS,
+  contact_batch_get_id: TIER_4,
+  im_chat_search: TIER_4,
+  im_chat_get: TIER_4,
+  ...APAAS_RATE_LIMITS,
 });
 
 /** Names {@linkcode RateLimiter.set} accepts besides endpoint names. */

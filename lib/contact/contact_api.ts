@@ -48,6 +48,8 @@ export interface Department {
   parentId?: string;
   /** Members, when Feishu says. */
   memberCount?: number;
+  /** Present (true) only when Feishu marks the department deleted (`status.is_deleted`). */
+  deleted?: true;
 }
 
 /** Options of {@linkcode ContactApi}. */
@@ -197,11 +199,13 @@ export class ContactApi {
       ? str(d.department_id)
       : str(d.open_department_id) ?? str(d.department_id);
     const count = Number(d.member_count);
+    const deleted = (d.status as Record<string, unknown> | undefined)?.is_deleted === true;
     return {
       id: id ?? asked,
       name: str(d.name) ?? "",
       parentId: str(d.parent_department_id),
       memberCount: Number.isFinite(count) && d.member_count !== undefined ? count : undefined,
+      ...(deleted ? { deleted: true as const } : {}),
     };
   }
 }

@@ -67,7 +67,11 @@ export async function listDirectory(api: ContactApi, o: ListDirectoryOptions = {
 /** Codes with which Feishu refuses `children?fetch_child=true` on large trees. */
 const RECURSION_REFUSED = new Set([43010, 40162]);
 
-async function allDepartments(api: ContactApi, o: ListDirectoryOptions): Promise<Department[]> {
+/**
+ * Every department under the root "0": one recursive listing, or level by level
+ * when Feishu refuses recursion (43010 / 40162).
+ */
+export async function allDepartments(api: ContactApi, o: ContactCallOptions = {}): Promise<Department[]> {
   const out: Department[] = [];
   try {
     for await (const d of api.childDepartments("0", { ...o, fetchChild: true })) out.push(d);

@@ -16,6 +16,9 @@ export const CONTACT_DEPARTMENT_PATH = "/open-apis/contact/v3/departments/:depar
 /** Path of the child departments endpoint. */
 export const CONTACT_CHILDREN_PATH = "/open-apis/contact/v3/departments/:department_id/children";
 
+/** Path of the "ids by email or mobile" endpoint. */
+export const CONTACT_BATCH_GET_ID_PATH = "/open-apis/contact/v3/users/batch_get_id";
+
 /** Contact endpoints. */
 export const CONTACT_ENDPOINTS = [
   {
@@ -52,5 +55,12 @@ export const CONTACT_ENDPOINTS = [
     method: "GET",
     path: CONTACT_CHILDREN_PATH,
     title: "获取子部门列表",
+  },
+  {
+    name: "contact_batch_get_id",
+    family: "open_api",
+    method: "POST",
+    path: CONTACT_BATCH_GET_ID_PATH,
+    title: "通过手机号或邮箱获取用户 ID",
   },
 ] as const satisfies readonly EndpointSpec[];

@@ -47,6 +47,8 @@ import {
 import { type MeetingFamily, meetingFamily } from "../scenarios/meeting/family.ts";
 import type { SandboxState } from "../state.ts";
 import { departmentJson, userJson } from "./_contact_json.ts";
+import { deletedDepartments } from "./_deleted.ts";
+import { registerContactIdRoutes } from "./_routes_ids.ts";
 
 /** Largest `page_size` of the contact list endpoints. */
 export const CONTACT_MAX_PAGE_SIZE = 50;
@@ -62,6 +64,7 @@ interface Common {
 /** Register the contact endpoints (the fixed `users/…` paths before `users/:user_id`). */
 export function registerContactRoutes(app: SandboxApp, state: SandboxState): void {
   const family = meetingFamily(state);
+  registerContactIdRoutes(app, state);
   app.get(
     CONTACT_FIND_BY_DEPARTMENT_PATH,
     endpoint(state, "contact_users_by_department"),
@@ -204,7 +207,9 @@ function usersByDepartment(c: SandboxContext, family: MeetingFamily, common: Com
   if (!id) return invalid(c, family, "department_id", "department_id is required");
   const dep = lookupDepartment(c, family, id, common.depIdType);
   if (dep instanceof Response) return dep;
-  const members = family.directory.members(typeof dep === "string" ? dep : dep.departmentId);
+  const members = typeof dep !== "string" && deletedDepartments(family.state).has(dep.departmentId)
+    ? []
+    : family.directory.members(typeof dep === "string" ? dep : dep.departmentId);
   const page = paginate(c, family, members);
   if (page instanceof Response) return page;
   return ok(c, family, {
@@ -224,9 +229,9 @@ function getDepartment(c: SandboxContext, family: MeetingFamily, common: Common)
   const dep = lookupDepartment(c, family, id, common.depIdType);
   if (dep instanceof Response) return dep;
   if (typeof dep === "string") throw new Error("unreachable: root handled above");
-  return ok(c, family, {
-    department: departmentJson(family.directory, dep, common.userIdType, common.depIdType),
-  });
+  const department = departmentJson(family.directory, dep, common.userIdType, common.depIdType);
+  if (deletedDepartments(family.state).has(dep.departmentId)) department.status = { is_deleted: true };
+  return ok(c, family, { department });
 }
 
 function children(c: SandboxContext, family: MeetingFamily, common: Common): Response {

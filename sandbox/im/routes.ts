@@ -9,11 +9,13 @@
 import type { SandboxApp } from "../_env.ts";
 import { meetingFamily } from "../scenarios/meeting/family.ts";
 import type { SandboxState } from "../state.ts";
+import { registerImChatRoutes } from "./_routes_chats.ts";
 import { registerImReadRoutes } from "./_routes_read.ts";
 import { registerImSendRoutes } from "./_routes_send.ts";
 
 /** Register the IM endpoints. */
 export function registerImRoutes(app: SandboxApp, state: SandboxState): void {
+  registerImChatRoutes(app, state);
   registerImReadRoutes(app, state);
   registerImSendRoutes(app, meetingFamily(state));
 }

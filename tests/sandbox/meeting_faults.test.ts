@@ -20,6 +20,7 @@ const NAMES = [
   "contact_users_by_department",
   "contact_department_get",
   "contact_department_children",
+  "contact_batch_get_id",
 ];
 
 Deno.test("meeting endpoints are named in the shared endpoint table", () => {
