@@ -44,7 +44,7 @@ export interface LarkRequest {
   path: string;
   /** Query parameters (undefined values are left out). */
   query?: Record<string, string | number | boolean | undefined>;
-  /** JSON body. */
+  /** JSON body, or a `FormData` sent as `multipart/form-data` (uploads; rebuilt per attempt by the caller's data). */
   body?: unknown;
   /** Extra headers. */
   headers?: Record<string, string>;
@@ -261,8 +261,10 @@ export class LarkHttp {
       ...sentHeaders,
       ...req.headers,
     };
-    let body: string | undefined;
-    if (req.body !== undefined) {
+    let body: string | FormData | undefined;
+    if (req.body instanceof FormData) {
+      body = req.body; // fetch writes the multipart boundary header itself
+    } else if (req.body !== undefined) {
       body = JSON.stringify(req.body);
       headers["Content-Type"] ??= "application/json; charset=utf-8";
     }

@@ -1,10 +1,19 @@
 import type { AuthProvider } from "../auth/auth_provider.ts";
-import { BadRequestError } from "../errors/bad_request_error.ts";
 import type { LarkHttp } from "../http/lark_http.ts";
-import type { RateLimiter } from "../rate_limit/rate_limiter.ts";
+import { RateLimiter } from "../rate_limit/rate_limiter.ts";
+import { validateCardV2 } from "./card_builder.ts";
+import { ImFieldError } from "./im_field_error.ts";
+import {
+  checkFile,
+  checkImage,
+  FILE_MAX_BYTES,
+  type FileType,
+  fileTypeFor,
+  IMAGE_MAX_BYTES,
+} from "./media_checks.ts";
+import { checkMessageId, checkRecipient, checkUuid, contentString, type ReceiveIdType } from "./_validate.ts";
 
-/** How `receive_id` is to be read. */
-export type ReceiveIdType = "open_id" | "union_id" | "user_id" | "email" | "chat_id";
+export type { ReceiveIdType };
 
 /** Message types of `im/v1/messages`. */
 export type MsgType =
@@ -19,8 +28,33 @@ export type MsgType =
   | "share_chat"
   | "share_user";
 
-/** Rate bucket of message sending, with its documented app budget (1000/min & 50/s). */
-export const IM_BUCKETS = { im_send: { perSecond: 50, perMinute: 1000 } } as const;
+const MSG_TYPES: readonly MsgType[] = [
+  "text",
+  "post",
+  "image",
+  "file",
+  "audio",
+  "media",
+  "sticker",
+  "interactive",
+  "share_chat",
+  "share_user",
+];
+
+/**
+ * Rate buckets of the IM calls with their documented app budget (each API
+ * 1000/min & 50/s per app). Define them on the limiter shared with
+ * `LarkHttp` ({@linkcode MessageApi} does so when given that limiter).
+ */
+export const IM_BUCKETS = {
+  im_send: { perSecond: 50, perMinute: 1000 },
+  im_reply: { perSecond: 50, perMinute: 1000 },
+  im_recall: { perSecond: 50, perMinute: 1000 },
+  im_edit: { perSecond: 50, perMinute: 1000 },
+  im_card_update: { perSecond: 50, perMinute: 1000 },
+  im_image_upload: { perSecond: 50, perMinute: 1000 },
+  im_file_upload: { perSecond: 50, perMinute: 1000 },
+} as const;
 
 /** A message to send. */
 export interface SendMessageInput {
@@ -36,7 +70,7 @@ export interface SendMessageInput {
   uuid?: string;
 }
 
-/** A sent message. */
+/** A sent (or replied, or edited) message. */
 export interface SentMessage {
   /** `om_…`. */
   messageId: string;
@@ -46,13 +80,19 @@ export interface SentMessage {
   createTimeMs?: number;
   /** Message type. */
   msgType?: string;
+  /** Thread (`omt_…`), for replies in a thread. */
+  threadId?: string;
+  /** Our request id of the call (quote it with Feishu's log id). */
+  requestId?: string;
 }
 
 /** Options of {@linkcode MessageApi}. */
 export interface MessageApiOptions {
   /**
-   * Limiter for Feishu's per-recipient budget (5 QPS per user and per chat);
-   * one bucket per recipient is created on it as needed. Default none.
+   * Limiter for Feishu's per-recipient budget (5 QPS per user and per chat)
+   * and per-card update budget (5 QPS per message); pass the limiter of the
+   * `LarkHttp` so the app budgets of {@linkcode IM_BUCKETS} (50/s) are
+   * defined on it too. Default a private limiter (per recipient only).
    */
   limiter?: RateLimiter;
   /** Per-recipient rate (default 5/s). */
@@ -67,83 +107,107 @@ export interface SendOptions {
   signal?: AbortSignal;
   /** Business ids for logs. */
   ids?: Record<string, unknown>;
+  /** Idempotency key (≤ 50 chars). */
+  uuid?: string;
 }
 
-const LIMITS: Partial<Record<MsgType, number>> = {
-  text: 150 * 1024,
-  post: 30 * 1024,
-  interactive: 30 * 1024,
-};
+/** Options of {@linkcode MessageApi.reply}. */
+export interface ReplyOptions extends SendOptions {
+  /** Reply in a thread (话题) rather than quoting in the chat. */
+  replyInThread?: boolean;
+}
+
+function sent(d: Record<string, unknown>, requestId?: string): SentMessage {
+  const created = Number(d.create_time);
+  return {
+    messageId: String(d.message_id ?? ""),
+    chatId: typeof d.chat_id === "string" ? d.chat_id : undefined,
+    createTimeMs: Number.isFinite(created) ? created : undefined,
+    msgType: typeof d.msg_type === "string" ? d.msg_type : undefined,
+    threadId: typeof d.thread_id === "string" && d.thread_id ? d.thread_id : undefined,
+    requestId,
+  };
+}
+
+function checkMsgType(t: unknown, allowed: readonly string[] = MSG_TYPES): MsgType {
+  if (typeof t !== "string" || !allowed.includes(t)) {
+    throw new ImFieldError(
+      "msgType",
+      `msg_type ${JSON.stringify(t)} not allowed here`,
+      `msgType 只能是 ${allowed.join("、")} 之一。`,
+    );
+  }
+  return t as MsgType;
+}
 
 /**
- * Sends IM messages: `POST /open-apis/im/v1/messages?receive_id_type=…` with
- * `{receive_id, msg_type, content (JSON string), uuid}` in the `im_send`
- * bucket, after an optional per-recipient 5/s slot. Oversized content is
- * refused before sending (text 150 KB, card/post 30 KB).
+ * The bot's messaging (`im/v1`), every input checked before any request
+ * ({@linkcode ImFieldError} naming the field): send, reply (also in a
+ * thread), recall, edit text/post, update a card, upload images and files
+ * and send them from a local path. Sends to one recipient are spaced at
+ * 5/s; card updates to one message at 5/s.
  *
  * @example
  * ```ts
- * const im = new MessageApi(http);
- * await im.sendCard("open_id", "ou_xxx", successCard({ fileName, paths }), { uuid: `job-${jobId}-done` });
+ * const im = new MessageApi(http, { limiter });
+ * const m = await im.sendText("open_id", "ou_xxx", "你好");
+ * await im.reply(m.messageId, "text", { text: "补充说明" }, { replyInThread: true });
  * ```
  */
 export class MessageApi {
   #http: LarkHttp;
-  #o: MessageApiOptions;
+  #limiter: RateLimiter;
+  #perRecipient: number;
 
   /** Use `http` (normally authenticated with the app's tenant token). */
   constructor(http: LarkHttp, options: MessageApiOptions = {}) {
     this.#http = http;
-    this.#o = options;
+    this.#limiter = options.limiter ?? new RateLimiter();
+    this.#perRecipient = options.perRecipientPerSecond ?? 5;
+    for (const [name, spec] of Object.entries(IM_BUCKETS)) {
+      if (!this.#limiter.has(name)) this.#limiter.define(name, spec);
+    }
   }
 
-  /** Send a message. */
+  async #slot(bucket: string, signal?: AbortSignal): Promise<void> {
+    if (!this.#limiter.has(bucket)) this.#limiter.define(bucket, { perSecond: this.#perRecipient });
+    await this.#limiter.acquire([bucket], signal);
+  }
+
+  /** Send a message (`POST /open-apis/im/v1/messages`). */
   async send(input: SendMessageInput, o: SendOptions = {}): Promise<SentMessage> {
-    const content = typeof input.content === "string" ? input.content : JSON.stringify(input.content);
-    const bytes = new TextEncoder().encode(content).length;
-    const limit = LIMITS[input.msgType];
-    if (limit !== undefined && bytes > limit) {
-      throw new BadRequestError(`${input.msgType} content is ${bytes} bytes, over ${limit}`, {
-        hint: `消息内容过大（${Math.ceil(bytes / 1024)} KB，上限 ${limit / 1024} KB），请精简内容后再发送。`,
-      });
+    checkRecipient(input.receiveIdType, input.receiveId);
+    const msgType = checkMsgType(input.msgType);
+    if (
+      msgType === "interactive" && typeof input.content === "object" &&
+      (input.content as { schema?: unknown }).schema !== undefined
+    ) {
+      validateCardV2(input.content);
     }
-    const uuid = input.uuid ?? crypto.randomUUID();
-    if (uuid.length > 50) {
-      throw new BadRequestError("uuid longer than 50 characters", { hint: "消息 uuid 不能超过 50 个字符。" });
-    }
-    const limiter = this.#o.limiter;
-    if (limiter) {
-      const bucket = `im_send_to:${input.receiveIdType}:${input.receiveId}`;
-      if (!limiter.stats(bucket)) limiter.define(bucket, { perSecond: this.#o.perRecipientPerSecond ?? 5 });
-      await limiter.acquire([bucket], o.signal);
-    }
+    const content = contentString(msgType, input.content);
+    const uuid = input.uuid ?? o.uuid ?? crypto.randomUUID();
+    checkUuid(uuid);
+    await this.#slot(`im_send_to:${input.receiveIdType}:${input.receiveId}`, o.signal);
     const res = await this.#http.request<Record<string, unknown>>({
       method: "POST",
       path: "/open-apis/im/v1/messages",
       query: { receive_id_type: input.receiveIdType },
-      body: { receive_id: input.receiveId, msg_type: input.msgType, content, uuid },
+      body: { receive_id: input.receiveId, msg_type: msgType, content, uuid },
       auth: o.auth,
       bucket: "im_send",
       step: "im_send",
       signal: o.signal,
-      ids: { msg_type: input.msgType, ...o.ids },
+      ids: { msg_type: msgType, ...o.ids },
     });
-    const d = res.data ?? {};
-    const created = Number(d.create_time);
-    return {
-      messageId: String(d.message_id ?? ""),
-      chatId: typeof d.chat_id === "string" ? d.chat_id : undefined,
-      createTimeMs: Number.isFinite(created) ? created : undefined,
-      msgType: typeof d.msg_type === "string" ? d.msg_type : undefined,
-    };
+    return sent(res.data ?? {}, res.requestId);
   }
 
-  /** Send an interactive card (any card JSON object, e.g. from `successCard`). */
+  /** Send an interactive card (a 2.0 card from `CardBuilder`, or any card JSON object). */
   sendCard(
     receiveIdType: ReceiveIdType,
     receiveId: string,
     cardJson: object,
-    o: SendOptions & { uuid?: string } = {},
+    o: SendOptions = {},
   ): Promise<SentMessage> {
     return this.send(
       { receiveIdType, receiveId, msgType: "interactive", content: cardJson, uuid: o.uuid },
@@ -151,13 +215,234 @@ export class MessageApi {
     );
   }
 
-  /** Send a plain text message. */
+  /** Send a plain text message (use `textMessage` for @mentions). */
   sendText(
     receiveIdType: ReceiveIdType,
     receiveId: string,
-    text: string,
-    o: SendOptions & { uuid?: string } = {},
+    text: string | { text: string },
+    o: SendOptions = {},
   ): Promise<SentMessage> {
-    return this.send({ receiveIdType, receiveId, msgType: "text", content: { text }, uuid: o.uuid }, o);
+    const content = typeof text === "string" ? { text } : text;
+    if (typeof content.text !== "string" || content.text === "") {
+      throw new ImFieldError("text", "empty text", "文本消息内容不能为空。");
+    }
+    return this.send({ receiveIdType, receiveId, msgType: "text", content, uuid: o.uuid }, o);
   }
+
+  /** Send a rich-text message (content from `PostBuilder`). */
+  sendPost(
+    receiveIdType: ReceiveIdType,
+    receiveId: string,
+    post: object,
+    o: SendOptions = {},
+  ): Promise<SentMessage> {
+    return this.send({ receiveIdType, receiveId, msgType: "post", content: post, uuid: o.uuid }, o);
+  }
+
+  /** Reply to a message (`POST …/messages/:id/reply`), optionally in a thread. */
+  async reply(
+    messageId: string,
+    msgType: MsgType,
+    content: string | object,
+    o: ReplyOptions = {},
+  ): Promise<SentMessage> {
+    checkMessageId(messageId);
+    const type = checkMsgType(msgType);
+    const body: Record<string, unknown> = {
+      msg_type: type,
+      content: contentString(type, content),
+      uuid: o.uuid ?? crypto.randomUUID(),
+    };
+    checkUuid(body.uuid);
+    if (o.replyInThread !== undefined) body.reply_in_thread = o.replyInThread;
+    const res = await this.#http.request<Record<string, unknown>>({
+      method: "POST",
+      path: `/open-apis/im/v1/messages/${messageId}/reply`,
+      body,
+      auth: o.auth,
+      bucket: "im_reply",
+      step: "im_reply",
+      signal: o.signal,
+      ids: { message_id: messageId, msg_type: type, ...o.ids },
+    });
+    return sent(res.data ?? {}, res.requestId);
+  }
+
+  /** Recall (withdraw) a message the bot sent (`DELETE …/messages/:id`). */
+  async recall(messageId: string, o: SendOptions = {}): Promise<void> {
+    checkMessageId(messageId);
+    await this.#http.request({
+      method: "DELETE",
+      path: `/open-apis/im/v1/messages/${messageId}`,
+      auth: o.auth,
+      bucket: "im_recall",
+      step: "im_recall",
+      signal: o.signal,
+      ids: { message_id: messageId, ...o.ids },
+    });
+  }
+
+  /** Edit a text or post message the bot sent (`PUT …/messages/:id`; ≤ 20 edits). */
+  async edit(
+    messageId: string,
+    msgType: "text" | "post",
+    content: string | object,
+    o: SendOptions = {},
+  ): Promise<SentMessage> {
+    checkMessageId(messageId);
+    const type = checkMsgType(msgType, ["text", "post"]);
+    const res = await this.#http.request<Record<string, unknown>>({
+      method: "PUT",
+      path: `/open-apis/im/v1/messages/${messageId}`,
+      body: { msg_type: type, content: contentString(type, content) },
+      auth: o.auth,
+      bucket: "im_edit",
+      step: "im_edit",
+      signal: o.signal,
+      ids: { message_id: messageId, msg_type: type, ...o.ids },
+    });
+    return sent(res.data ?? {}, res.requestId);
+  }
+
+  /**
+   * Replace a card the bot sent (`PATCH …/messages/:id`): a shared card
+   * (`update_multi: true`, always so for 2.0) sent < 14 days ago; updates to
+   * one message are spaced at 5/s.
+   */
+  async updateCard(messageId: string, cardJson: object, o: SendOptions = {}): Promise<void> {
+    checkMessageId(messageId);
+    if ((cardJson as { schema?: unknown }).schema !== undefined) validateCardV2(cardJson);
+    else if ((cardJson as { config?: { update_multi?: unknown } }).config?.update_multi !== true) {
+      throw new ImFieldError(
+        "config.update_multi",
+        "card must be shared",
+        "要更新的卡片需在 config 中声明 update_multi: true（共享卡片）。",
+      );
+    }
+    const content = contentString("interactive", cardJson);
+    await this.#slot(`im_card_update_of:${messageId}`, o.signal);
+    await this.#http.request({
+      method: "PATCH",
+      path: `/open-apis/im/v1/messages/${messageId}`,
+      body: { content },
+      auth: o.auth,
+      bucket: "im_card_update",
+      step: "im_card_update",
+      signal: o.signal,
+      ids: { message_id: messageId, ...o.ids },
+    });
+  }
+
+  /** Upload an image for messages (`POST /open-apis/im/v1/images`); returns its `image_key`. */
+  async uploadImage(bytes: Uint8Array, o: SendOptions & { fileName?: string } = {}): Promise<string> {
+    const format = checkImage(bytes);
+    const res = await this.#http.request<{ image_key?: string }>({
+      method: "POST",
+      path: "/open-apis/im/v1/images",
+      body: imageForm(bytes, o.fileName ?? `image.${format}`),
+      auth: o.auth,
+      bucket: "im_image_upload",
+      step: "im_image_upload",
+      signal: o.signal,
+      ids: { bytes: bytes.length, ...o.ids },
+    });
+    return String(res.data?.image_key ?? "");
+  }
+
+  /** Upload a file for messages (`POST /open-apis/im/v1/files`); returns its `file_key`. */
+  async uploadFile(
+    bytes: Uint8Array,
+    fileName: string,
+    o: SendOptions & { fileType?: FileType; durationMs?: number } = {},
+  ): Promise<string> {
+    const fileType = o.fileType ?? fileTypeFor(fileName);
+    checkFile(bytes, fileType, fileName);
+    const res = await this.#http.request<{ file_key?: string }>({
+      method: "POST",
+      path: "/open-apis/im/v1/files",
+      body: fileForm(bytes, fileName, fileType, o.durationMs),
+      auth: o.auth,
+      bucket: "im_file_upload",
+      step: "im_file_upload",
+      signal: o.signal,
+      ids: { bytes: bytes.length, file_type: fileType, ...o.ids },
+    });
+    return String(res.data?.file_key ?? "");
+  }
+
+  /** Upload a local image and send it, in one call. */
+  async sendImageFile(
+    receiveIdType: ReceiveIdType,
+    receiveId: string,
+    path: string,
+    o: SendOptions = {},
+  ): Promise<SentMessage> {
+    checkRecipient(receiveIdType, receiveId);
+    const bytes = await readLocal(path, IMAGE_MAX_BYTES, "image");
+    const imageKey = await this.uploadImage(bytes, { ...o, fileName: basename(path) });
+    return this.send({
+      receiveIdType,
+      receiveId,
+      msgType: "image",
+      content: { image_key: imageKey },
+      uuid: o.uuid,
+    }, o);
+  }
+
+  /** Upload a local file and send it (opus → audio, mp4 → media, others → file), in one call. */
+  async sendFileFromPath(
+    receiveIdType: ReceiveIdType,
+    receiveId: string,
+    path: string,
+    o: SendOptions = {},
+  ): Promise<SentMessage> {
+    checkRecipient(receiveIdType, receiveId);
+    const bytes = await readLocal(path, FILE_MAX_BYTES, "file");
+    const name = basename(path);
+    const fileType = fileTypeFor(name);
+    const fileKey = await this.uploadFile(bytes, name, { ...o, fileType });
+    const msgType: MsgType = fileType === "opus" ? "audio" : fileType === "mp4" ? "media" : "file";
+    return this.send({ receiveIdType, receiveId, msgType, content: { file_key: fileKey }, uuid: o.uuid }, o);
+  }
+}
+
+function imageForm(bytes: Uint8Array, name: string): FormData {
+  const form = new FormData();
+  form.set("image_type", "message");
+  form.set("image", new Blob([bytes as BlobPart]), name);
+  return form;
+}
+
+function fileForm(bytes: Uint8Array, name: string, fileType: FileType, durationMs?: number): FormData {
+  const form = new FormData();
+  form.set("file_type", fileType);
+  form.set("file_name", name);
+  if (durationMs !== undefined) form.set("duration", String(Math.round(durationMs)));
+  form.set("file", new Blob([bytes as BlobPart]), name);
+  return form;
+}
+
+function basename(path: string): string {
+  return path.split(/[\\/]/).pop() || path;
+}
+
+/** Read a local file after checking it exists and is not over `max` (so a huge file is never read). */
+async function readLocal(path: string, max: number, field: "image" | "file"): Promise<Uint8Array> {
+  let size: number;
+  try {
+    const st = await Deno.stat(path);
+    if (!st.isFile) throw new Error("not a file");
+    size = st.size;
+  } catch {
+    throw new ImFieldError("path", `cannot read ${path}`, `找不到文件或无法读取：${path}`);
+  }
+  if (size > max) {
+    const what = field === "image" ? "图片" : "文件";
+    throw new ImFieldError(
+      field,
+      `${size} bytes, over ${max}`,
+      `${what} ${(size / 1024 / 1024).toFixed(1)} MB，超过 ${max / 1024 / 1024} MB 上限。`,
+    );
+  }
+  return await Deno.readFile(path);
 }
