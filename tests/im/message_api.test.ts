@@ -43,7 +43,7 @@ Deno.test("MessageApi.sendCard posts the documented shape: receive_id_type, cont
     assert.equal(sent.msgType, "interactive");
     assert.deepEqual(JSON.parse(sent.content), card, "content is the card as a JSON string");
     assert.equal(sent.uuid, "job-1-done");
-    await im.sendText("chat_id", r.chatId, "你好");
+    await im.sendText("chat_id", r.chatId!, "你好");
     const text = family.sentMessages[1];
     assert.equal(text.content, '{"text":"你好"}');
     assert.match(text.uuid ?? "", /^[0-9a-f-]{36}$/, "a uuid is always sent");
