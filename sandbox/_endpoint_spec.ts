@@ -22,7 +22,7 @@ export interface EndpointSpec {
   /** Error family (decides the shape of injected errors). */
   readonly family: EndpointFamily;
   /** HTTP method. */
-  readonly method: "GET" | "POST";
+  readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** Path, exactly as on Feishu (Hono pattern). */
   readonly path: string;
   /** Chinese one-line description (shown by `deno task sandbox`). */

@@ -2,7 +2,9 @@
  * Routes of the IM family: `GET /open-apis/im/v1/messages` and
  * `…/messages/:message_id/resources/:file_key` (`_routes_read.ts`, over the
  * export scenario's chats) and `POST /open-apis/im/v1/messages`
- * (`_routes_send.ts`, to the meeting scenario's directory).
+ * (`_routes_send.ts`, to the meeting scenario's directory); reply, recall,
+ * edit and card update of sent messages (`_routes_manage.ts`); image and
+ * file uploads (`_routes_upload.ts`); their extra state in `message_state.ts`.
  *
  * @module
  */
@@ -11,9 +13,14 @@ import { meetingFamily } from "../scenarios/meeting/family.ts";
 import type { SandboxState } from "../state.ts";
 import { registerImReadRoutes } from "./_routes_read.ts";
 import { registerImSendRoutes } from "./_routes_send.ts";
+import { registerImManageRoutes } from "./_routes_manage.ts";
+import { registerImUploadRoutes } from "./_routes_upload.ts";
 
 /** Register the IM endpoints. */
 export function registerImRoutes(app: SandboxApp, state: SandboxState): void {
   registerImReadRoutes(app, state);
-  registerImSendRoutes(app, meetingFamily(state));
+  const family = meetingFamily(state);
+  registerImSendRoutes(app, family);
+  registerImManageRoutes(app, family);
+  registerImUploadRoutes(app, family);
 }
