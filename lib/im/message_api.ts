@@ -203,7 +203,7 @@ export class MessageApi {
   }
 
   /** Send an interactive card (a 2.0 card from `CardBuilder`, or any card JSON object). */
-  sendCard(
+  async sendCard(
     receiveIdType: ReceiveIdType,
     receiveId: string,
     cardJson: object,
@@ -216,7 +216,7 @@ export class MessageApi {
   }
 
   /** Send a plain text message (use `textMessage` for @mentions). */
-  sendText(
+  async sendText(
     receiveIdType: ReceiveIdType,
     receiveId: string,
     text: string | { text: string },
@@ -226,17 +226,17 @@ export class MessageApi {
     if (typeof content.text !== "string" || content.text === "") {
       throw new ImFieldError("text", "empty text", "文本消息内容不能为空。");
     }
-    return this.send({ receiveIdType, receiveId, msgType: "text", content, uuid: o.uuid }, o);
+    return await this.send({ receiveIdType, receiveId, msgType: "text", content, uuid: o.uuid }, o);
   }
 
   /** Send a rich-text message (content from `PostBuilder`). */
-  sendPost(
+  async sendPost(
     receiveIdType: ReceiveIdType,
     receiveId: string,
     post: object,
     o: SendOptions = {},
   ): Promise<SentMessage> {
-    return this.send({ receiveIdType, receiveId, msgType: "post", content: post, uuid: o.uuid }, o);
+    return await this.send({ receiveIdType, receiveId, msgType: "post", content: post, uuid: o.uuid }, o);
   }
 
   /** Reply to a message (`POST …/messages/:id/reply`), optionally in a thread. */
