@@ -52,6 +52,8 @@ export interface LarkRequest {
   auth?: AuthProvider | null;
   /** The endpoint's own rate bucket and log name, e.g. `contract_search`. */
   bucket?: string;
+  /** More buckets granted in the same step (e.g. a per-recipient budget), so no grant is taken early. */
+  extraBuckets?: readonly string[];
   /** Workflow step for logs. */
   step?: string;
   /** Business ids for logs (contract number, meeting id, ...). */
@@ -116,6 +118,11 @@ export class LarkHttp {
   #retries = 0;
 
   /** Create a client for one base URL. */
+  /** The shared rate limiter, if any (API clients define their buckets on it). */
+  get limiter(): RateLimiter | undefined {
+    return this.#o.limiter;
+  }
+
   constructor(options: LarkHttpOptions) {
     this.#o = { ...options, baseUrl: options.baseUrl.replace(/\/+$/, "") };
     this.#fetch = options.fetch ?? fetch;
@@ -246,6 +253,7 @@ export class LarkHttp {
     if (!limiter) return 0;
     const names = [this.#o.globalBucket ?? "global"];
     if (req.bucket) names.push(req.bucket);
+    if (req.extraBuckets) names.push(...req.extraBuckets);
     return await limiter.acquire(names, req.signal);
   }
 

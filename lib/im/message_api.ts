@@ -89,10 +89,10 @@ export interface SentMessage {
 /** Options of {@linkcode MessageApi}. */
 export interface MessageApiOptions {
   /**
-   * Limiter for Feishu's per-recipient budget (5 QPS per user and per chat)
-   * and per-card update budget (5 QPS per message); pass the limiter of the
-   * `LarkHttp` so the app budgets of {@linkcode IM_BUCKETS} (50/s) are
-   * defined on it too. Default a private limiter (per recipient only).
+   * Limiter for Feishu's per-recipient budget (5 QPS per user and per chat),
+   * per-card update budget (5 QPS per message) and the app budgets of
+   * {@linkcode IM_BUCKETS} (50/s). Default the `LarkHttp`'s limiter (then
+   * every bucket of a call is granted in one step), else a private one.
    */
   limiter?: RateLimiter;
   /** Per-recipient rate (default 5/s). */
@@ -158,20 +158,33 @@ export class MessageApi {
   #http: LarkHttp;
   #limiter: RateLimiter;
   #perRecipient: number;
+  #shared: boolean;
 
   /** Use `http` (normally authenticated with the app's tenant token). */
   constructor(http: LarkHttp, options: MessageApiOptions = {}) {
     this.#http = http;
-    this.#limiter = options.limiter ?? new RateLimiter();
+    this.#limiter = options.limiter ?? http.limiter ?? new RateLimiter();
     this.#perRecipient = options.perRecipientPerSecond ?? 5;
+    this.#shared = this.#limiter === http.limiter;
     for (const [name, spec] of Object.entries(IM_BUCKETS)) {
       if (!this.#limiter.has(name)) this.#limiter.define(name, spec);
     }
   }
 
-  async #slot(bucket: string, signal?: AbortSignal): Promise<void> {
-    if (!this.#limiter.has(bucket)) this.#limiter.define(bucket, { perSecond: this.#perRecipient });
-    await this.#limiter.acquire([bucket], signal);
+  /**
+   * Define a 5/s bucket (per recipient or per card) on the limiter; it is
+   * granted together with the app buckets in the request's one acquire.
+   */
+  #bucket(name: string): string {
+    if (!this.#limiter.has(name)) this.#limiter.define(name, { perSecond: this.#perRecipient });
+    return name;
+  }
+
+  /** The request's buckets when the HTTP client has no limiter of its own: taken here in one step. */
+  async #own(names: string[], signal?: AbortSignal): Promise<string[]> {
+    if (this.#shared) return names;
+    await this.#limiter.acquire(names, signal);
+    return [];
   }
 
   /** Send a message (`POST /open-apis/im/v1/messages`). */
@@ -187,7 +200,9 @@ export class MessageApi {
     const content = contentString(msgType, input.content);
     const uuid = input.uuid ?? o.uuid ?? crypto.randomUUID();
     checkUuid(uuid);
-    await this.#slot(`im_send_to:${input.receiveIdType}:${input.receiveId}`, o.signal);
+    const extraBuckets = await this.#own([
+      this.#bucket(`im_send_to:${input.receiveIdType}:${input.receiveId}`),
+    ], o.signal);
     const res = await this.#http.request<Record<string, unknown>>({
       method: "POST",
       path: "/open-apis/im/v1/messages",
@@ -195,6 +210,7 @@ export class MessageApi {
       body: { receive_id: input.receiveId, msg_type: msgType, content, uuid },
       auth: o.auth,
       bucket: "im_send",
+      extraBuckets,
       step: "im_send",
       signal: o.signal,
       ids: { msg_type: msgType, ...o.ids },
@@ -320,13 +336,14 @@ export class MessageApi {
       );
     }
     const content = contentString("interactive", cardJson);
-    await this.#slot(`im_card_update_of:${messageId}`, o.signal);
+    const extraBuckets = await this.#own([this.#bucket(`im_card_update_of:${messageId}`)], o.signal);
     await this.#http.request({
       method: "PATCH",
       path: `/open-apis/im/v1/messages/${messageId}`,
       body: { content },
       auth: o.auth,
       bucket: "im_card_update",
+      extraBuckets,
       step: "im_card_update",
       signal: o.signal,
       ids: { message_id: messageId, ...o.ids },
