@@ -9,7 +9,8 @@
  */
 import { LarkError } from "../errors/lark_error.ts";
 import { ImFieldError } from "./im_field_error.ts";
-import type { MessageApi, MsgType, ReceiveIdType, SentMessage } from "./message_api.ts";
+import type { MessageApi } from "./message_api.ts";
+import type { MsgType, ReceiveIdType, SentMessage } from "./message_types.ts";
 import { checkRecipient, contentString } from "./_validate.ts";
 
 /** One recipient of a batch. */

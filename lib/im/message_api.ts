@@ -1,4 +1,3 @@
-import type { AuthProvider } from "../auth/auth_provider.ts";
 import type { LarkHttp } from "../http/lark_http.ts";
 import { RateLimiter } from "../rate_limit/rate_limiter.ts";
 import { validateCardV2 } from "./card_builder.ts";
@@ -11,134 +10,18 @@ import {
   fileTypeFor,
   IMAGE_MAX_BYTES,
 } from "./media_checks.ts";
-import { checkMessageId, checkRecipient, checkUuid, contentString, type ReceiveIdType } from "./_validate.ts";
-
-export type { ReceiveIdType };
-
-/** Message types of `im/v1/messages`. */
-export type MsgType =
-  | "text"
-  | "post"
-  | "image"
-  | "file"
-  | "audio"
-  | "media"
-  | "sticker"
-  | "interactive"
-  | "share_chat"
-  | "share_user";
-
-const MSG_TYPES: readonly MsgType[] = [
-  "text",
-  "post",
-  "image",
-  "file",
-  "audio",
-  "media",
-  "sticker",
-  "interactive",
-  "share_chat",
-  "share_user",
-];
-
-/**
- * Rate buckets of the IM calls with their documented app budget (each API
- * 1000/min & 50/s per app). Define them on the limiter shared with
- * `LarkHttp` ({@linkcode MessageApi} does so when given that limiter).
- */
-export const IM_BUCKETS = {
-  im_send: { perSecond: 50, perMinute: 1000 },
-  im_reply: { perSecond: 50, perMinute: 1000 },
-  im_recall: { perSecond: 50, perMinute: 1000 },
-  im_edit: { perSecond: 50, perMinute: 1000 },
-  im_card_update: { perSecond: 50, perMinute: 1000 },
-  im_image_upload: { perSecond: 50, perMinute: 1000 },
-  im_file_upload: { perSecond: 50, perMinute: 1000 },
-} as const;
-
-/** A message to send. */
-export interface SendMessageInput {
-  /** Recipient id. */
-  receiveId: string;
-  /** How `receiveId` is to be read (always explicit). */
-  receiveIdType: ReceiveIdType;
-  /** Message type. */
-  msgType: MsgType;
-  /** Content: an object (serialised here) or an already serialised JSON string. */
-  content: string | object;
-  /** Idempotency key (≤ 50 chars, Feishu de-duplicates for 1 h); default a random UUID per call. */
-  uuid?: string;
-}
-
-/** A sent (or replied, or edited) message. */
-export interface SentMessage {
-  /** `om_…`. */
-  messageId: string;
-  /** Chat it went to. */
-  chatId?: string;
-  /** Creation time, ms epoch. */
-  createTimeMs?: number;
-  /** Message type. */
-  msgType?: string;
-  /** Thread (`omt_…`), for replies in a thread. */
-  threadId?: string;
-  /** Our request id of the call (quote it with Feishu's log id). */
-  requestId?: string;
-}
-
-/** Options of {@linkcode MessageApi}. */
-export interface MessageApiOptions {
-  /**
-   * Limiter for Feishu's per-recipient budget (5 QPS per user and per chat),
-   * per-card update budget (5 QPS per message) and the app budgets of
-   * {@linkcode IM_BUCKETS} (50/s). Default the `LarkHttp`'s limiter (then
-   * every bucket of a call is granted in one step), else a private one.
-   */
-  limiter?: RateLimiter;
-  /** Per-recipient rate (default 5/s). */
-  perRecipientPerSecond?: number;
-}
-
-/** Options of one call. */
-export interface SendOptions {
-  /** Credentials (default the client's, normally the app's tenant token: the bot sends). */
-  auth?: AuthProvider;
-  /** Cancel the call. */
-  signal?: AbortSignal;
-  /** Business ids for logs. */
-  ids?: Record<string, unknown>;
-  /** Idempotency key (≤ 50 chars). */
-  uuid?: string;
-}
-
-/** Options of {@linkcode MessageApi.reply}. */
-export interface ReplyOptions extends SendOptions {
-  /** Reply in a thread (话题) rather than quoting in the chat. */
-  replyInThread?: boolean;
-}
-
-function sent(d: Record<string, unknown>, requestId?: string): SentMessage {
-  const created = Number(d.create_time);
-  return {
-    messageId: String(d.message_id ?? ""),
-    chatId: typeof d.chat_id === "string" ? d.chat_id : undefined,
-    createTimeMs: Number.isFinite(created) ? created : undefined,
-    msgType: typeof d.msg_type === "string" ? d.msg_type : undefined,
-    threadId: typeof d.thread_id === "string" && d.thread_id ? d.thread_id : undefined,
-    requestId,
-  };
-}
-
-function checkMsgType(t: unknown, allowed: readonly string[] = MSG_TYPES): MsgType {
-  if (typeof t !== "string" || !allowed.includes(t)) {
-    throw new ImFieldError(
-      "msgType",
-      `msg_type ${JSON.stringify(t)} not allowed here`,
-      `msgType 只能是 ${allowed.join("、")} 之一。`,
-    );
-  }
-  return t as MsgType;
-}
+import {
+  IM_BUCKETS,
+  type MessageApiOptions,
+  type MsgType,
+  type ReceiveIdType,
+  type ReplyOptions,
+  type SendMessageInput,
+  type SendOptions,
+  type SentMessage,
+} from "./message_types.ts";
+import { basename, checkMsgType, fileForm, imageForm, readLocal, sent } from "./_message_helpers.ts";
+import { checkMessageId, checkRecipient, checkUuid, contentString } from "./_validate.ts";
 
 /**
  * The bot's messaging (`im/v1`), every input checked before any request
@@ -225,7 +108,7 @@ export class MessageApi {
     cardJson: object,
     o: SendOptions = {},
   ): Promise<SentMessage> {
-    return this.send(
+    return await this.send(
       { receiveIdType, receiveId, msgType: "interactive", content: cardJson, uuid: o.uuid },
       o,
     );
@@ -397,7 +280,7 @@ export class MessageApi {
     checkRecipient(receiveIdType, receiveId);
     const bytes = await readLocal(path, IMAGE_MAX_BYTES, "image");
     const imageKey = await this.uploadImage(bytes, { ...o, fileName: basename(path) });
-    return this.send({
+    return await this.send({
       receiveIdType,
       receiveId,
       msgType: "image",
@@ -419,47 +302,12 @@ export class MessageApi {
     const fileType = fileTypeFor(name);
     const fileKey = await this.uploadFile(bytes, name, { ...o, fileType });
     const msgType: MsgType = fileType === "opus" ? "audio" : fileType === "mp4" ? "media" : "file";
-    return this.send({ receiveIdType, receiveId, msgType, content: { file_key: fileKey }, uuid: o.uuid }, o);
+    return await this.send({
+      receiveIdType,
+      receiveId,
+      msgType,
+      content: { file_key: fileKey },
+      uuid: o.uuid,
+    }, o);
   }
-}
-
-function imageForm(bytes: Uint8Array, name: string): FormData {
-  const form = new FormData();
-  form.set("image_type", "message");
-  form.set("image", new Blob([bytes as BlobPart]), name);
-  return form;
-}
-
-function fileForm(bytes: Uint8Array, name: string, fileType: FileType, durationMs?: number): FormData {
-  const form = new FormData();
-  form.set("file_type", fileType);
-  form.set("file_name", name);
-  if (durationMs !== undefined) form.set("duration", String(Math.round(durationMs)));
-  form.set("file", new Blob([bytes as BlobPart]), name);
-  return form;
-}
-
-function basename(path: string): string {
-  return path.split(/[\\/]/).pop() || path;
-}
-
-/** Read a local file after checking it exists and is not over `max` (so a huge file is never read). */
-async function readLocal(path: string, max: number, field: "image" | "file"): Promise<Uint8Array> {
-  let size: number;
-  try {
-    const st = await Deno.stat(path);
-    if (!st.isFile) throw new Error("not a file");
-    size = st.size;
-  } catch {
-    throw new ImFieldError("path", `cannot read ${path}`, `找不到文件或无法读取：${path}`);
-  }
-  if (size > max) {
-    const what = field === "image" ? "图片" : "文件";
-    throw new ImFieldError(
-      field,
-      `${size} bytes, over ${max}`,
-      `${what} ${(size / 1024 / 1024).toFixed(1)} MB，超过 ${max / 1024 / 1024} MB 上限。`,
-    );
-  }
-  return await Deno.readFile(path);
 }

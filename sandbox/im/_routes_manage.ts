@@ -29,19 +29,14 @@
  * @module
  */
 import type { SandboxApp, SandboxContext } from "../_env.ts";
-import { enforceRateLimit } from "../_guards.ts";
 import { endpoint } from "../_middleware.ts";
-import { openApiError, sendJson, throttled } from "../_respond.ts";
-import { IM_CARD_MESSAGE_LIMIT, IM_RECIPIENT_LIMIT } from "../rate_limits.ts";
-import { type Caller, requireCaller } from "../auth/_bearer.ts";
-import { randomHex } from "../events/event_crypto.ts";
-import type { MeetingFamily, SentMessage } from "../scenarios/meeting/family.ts";
+import { openApiError, sendJson } from "../_respond.ts";
+import { IM_CARD_MESSAGE_LIMIT } from "../rate_limits.ts";
+import type { MeetingFamily } from "../scenarios/meeting/family.ts";
 import { IM_MESSAGE_PATH, IM_REPLY_PATH } from "./endpoints.ts";
 import { CARD_UPDATE_WINDOW_MS, extraOf, imState, MAX_EDITS } from "./message_state.ts";
-import { CARD_LIMIT_BYTES, MSG_TYPES, TEXT_LIMIT_BYTES } from "./_routes_send.ts";
-
-const UUID_WINDOW_MS = 3_600_000;
-const INVALID = "Your request contains an invalid request parameter.";
+import { checkContent, INVALID, isSender, jsonBody, prologue, recalled, wire } from "./_manage_common.ts";
+import { reply } from "./_routes_reply.ts";
 
 /** Register reply, recall, edit and card update. */
 export function registerImManageRoutes(app: SandboxApp, family: MeetingFamily): void {
@@ -49,173 +44,6 @@ export function registerImManageRoutes(app: SandboxApp, family: MeetingFamily): 
   app.delete(IM_MESSAGE_PATH, endpoint(family.state, "im_message_delete"), (c) => recall(c, family));
   app.put(IM_MESSAGE_PATH, endpoint(family.state, "im_message_update"), (c) => edit(c, family));
   app.patch(IM_MESSAGE_PATH, endpoint(family.state, "im_message_patch"), (c) => patchCard(c, family));
-}
-
-type Ctx = { c: SandboxContext; family: MeetingFamily; caller: Caller; message: SentMessage };
-
-/** Auth, rate limit and message lookup shared by the four endpoints. */
-function prologue(
-  c: SandboxContext,
-  family: MeetingFamily,
-  tokens: { tenant: boolean; user: boolean },
-): Ctx | Response {
-  const caller = requireCaller(c, family, tokens);
-  if (caller instanceof Response) return caller;
-  const limited = enforceRateLimit(c, family.state, caller.appId);
-  if (limited) return limited;
-  const id = c.req.param("message_id") ?? "";
-  const message = family.sentMessages.find((m) => m.messageId === id);
-  if (!message) {
-    return openApiError(c, family.state.clock, 400, 230001, INVALID, [
-      { field: "message_id", description: "message_id is invalid or not found" },
-    ]);
-  }
-  return { c, family, caller, message };
-}
-
-const isSender = (x: Ctx) =>
-  x.message.appId === x.caller.appId &&
-  (x.caller.kind === "user"
-    ? x.message.senderType === "user" && x.message.user !== undefined
-    : x.message.senderType === "app");
-
-async function jsonBody(c: SandboxContext): Promise<Record<string, unknown> | undefined> {
-  try {
-    const body = JSON.parse(await c.req.text());
-    return body && typeof body === "object" && !Array.isArray(body) ? body : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Check `content` for `msgType`: a JSON object string within the size limit; the parsed value or a Response. */
-function checkContent(
-  c: SandboxContext,
-  family: MeetingFamily,
-  msgType: string,
-  content: unknown,
-): unknown | Response {
-  const clock = family.state.clock;
-  if (typeof content !== "string") {
-    return openApiError(c, clock, 400, 230001, INVALID, [{
-      field: "content",
-      description: "content must be a JSON string",
-    }]);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(content);
-  } catch {
-    parsed = undefined;
-  }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    return openApiError(c, clock, 400, 230001, INVALID, [{
-      field: "content",
-      description: "content is not a JSON object string",
-    }]);
-  }
-  const limit = msgType === "interactive" || msgType === "post" ? CARD_LIMIT_BYTES : TEXT_LIMIT_BYTES;
-  if (new TextEncoder().encode(content).length > limit) {
-    return openApiError(c, clock, 400, 230025, "The length of the message content reaches its limit.");
-  }
-  return parsed;
-}
-
-const recalled = (c: SandboxContext, family: MeetingFamily) =>
-  openApiError(c, family.state.clock, 400, 230011, "The message is recalled.");
-
-function wire(family: MeetingFamily, m: SentMessage): Record<string, unknown> {
-  const e = extraOf(imState(family), m);
-  const sender = m.senderType === "user" && m.user
-    ? { id: m.user.openId, id_type: "open_id", sender_type: "user", tenant_key: family.directory.tenantKey }
-    : { id: m.appId, id_type: "app_id", sender_type: "app", tenant_key: family.directory.tenantKey };
-  return {
-    message_id: m.messageId,
-    root_id: e.rootId ?? "",
-    parent_id: e.parentId ?? "",
-    ...(e.threadId ? { thread_id: e.threadId } : {}),
-    msg_type: m.msgType,
-    create_time: String(m.at),
-    update_time: String(m.at),
-    deleted: e.recalledAt !== undefined,
-    updated: e.edits > 0 || e.updates > 0,
-    chat_id: m.chatId,
-    sender,
-    body: { content: m.content },
-    mentions: [],
-  };
-}
-
-async function reply(c: SandboxContext, family: MeetingFamily): Promise<Response> {
-  const x = prologue(c, family, { tenant: true, user: true });
-  if (x instanceof Response) return x;
-  const clock = family.state.clock;
-  const st = imState(family);
-  const parentExtra = extraOf(st, x.message);
-  if (parentExtra.recalledAt !== undefined) return recalled(c, family);
-  const body = await jsonBody(c);
-  if (!body) {
-    return openApiError(c, clock, 400, 230001, INVALID, [{
-      field: "body",
-      description: "request body is not a valid JSON object",
-    }]);
-  }
-  const { msg_type: msgType, content, uuid, reply_in_thread: inThread } = body;
-  if (typeof msgType !== "string" || !(MSG_TYPES as readonly string[]).includes(msgType)) {
-    return openApiError(c, clock, 400, 230001, INVALID, [{
-      field: "msg_type",
-      description: "msg_type is invalid",
-    }]);
-  }
-  const parsed = checkContent(c, family, msgType, content);
-  if (parsed instanceof Response) return parsed;
-  if (uuid !== undefined && (typeof uuid !== "string" || uuid.length > 50)) {
-    return openApiError(c, clock, 400, 230001, INVALID, [{
-      field: "uuid",
-      description: "uuid must be a string of at most 50 characters",
-    }]);
-  }
-  if (inThread !== undefined && typeof inThread !== "boolean") {
-    return openApiError(c, clock, 400, 230001, INVALID, [{
-      field: "reply_in_thread",
-      description: "reply_in_thread must be a boolean",
-    }]);
-  }
-  const recipient = x.message.user ? `user:${x.message.user.openId}` : `chat:${x.message.chatId}`;
-  const perRecipient = family.state.rateLimits.hit(recipient, IM_RECIPIENT_LIMIT, false);
-  if (!perRecipient.ok) return throttled(c, clock, "open_api", perRecipient.limit, perRecipient.resetSec);
-  const now = clock.now();
-  const again = typeof uuid === "string"
-    ? family.sentMessages.find((m) =>
-      m.uuid === uuid && m.appId === x.caller.appId && now - m.at < UUID_WINDOW_MS
-    )
-    : undefined;
-  let message = again;
-  if (!message) {
-    message = {
-      messageId: `om_${randomHex(32)}`,
-      at: now,
-      appId: x.caller.appId,
-      senderType: x.caller.kind === "user" ? "user" : "app",
-      receiveIdType: x.message.receiveIdType,
-      receiveId: x.message.receiveId,
-      user: x.caller.kind === "user" ? x.caller.user : x.message.user,
-      chatId: x.message.chatId,
-      msgType,
-      content: content as string,
-      parsed,
-      uuid: typeof uuid === "string" ? uuid : undefined,
-    };
-    family.sentMessages.push(message);
-    const e = extraOf(st, message);
-    e.parentId = x.message.messageId;
-    e.rootId = parentExtra.rootId ?? x.message.messageId;
-    if (inThread === true || parentExtra.threadId) {
-      parentExtra.threadId ??= `omt_${randomHex(12)}`;
-      e.threadId = parentExtra.threadId;
-    }
-  }
-  return sendJson(c, clock, { code: 0, msg: "success", data: wire(family, message) });
 }
 
 function recall(c: SandboxContext, family: MeetingFamily): Response {

@@ -3,7 +3,8 @@
  * `…/messages/:message_id/resources/:file_key` (`_routes_read.ts`, over the
  * export scenario's chats) and `POST /open-apis/im/v1/messages`
  * (`_routes_send.ts`, to the meeting scenario's directory); reply, recall,
- * edit and card update of sent messages (`_routes_manage.ts`); image and
+ * edit and card update of sent messages (`_routes_manage.ts`, reply in
+ * `_routes_reply.ts`, shared steps in `_manage_common.ts`); image and
  * file uploads (`_routes_upload.ts`); their extra state in `message_state.ts`.
  *
  * @module
