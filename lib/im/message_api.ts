@@ -20,6 +20,16 @@ import {
   type SendOptions,
   type SentMessage,
 } from "./message_types.ts";
+export {
+  IM_BUCKETS,
+  type MessageApiOptions,
+  type MsgType,
+  type ReceiveIdType,
+  type ReplyOptions,
+  type SendMessageInput,
+  type SendOptions,
+  type SentMessage,
+} from "./message_types.ts";
 import { basename, checkMsgType, fileForm, imageForm, readLocal, sent } from "./_message_helpers.ts";
 import { checkMessageId, checkRecipient, checkUuid, contentString } from "./_validate.ts";
 

@@ -23,7 +23,6 @@ export * from "./card.ts";
 export * from "./card_builder.ts";
 export * from "./notify_cards.ts";
 export * from "./message_api.ts";
-export * from "./message_types.ts";
 export * from "./batch_send.ts";
 export * from "./im_field_error.ts";
 export * from "./media_checks.ts";
