@@ -11,7 +11,12 @@ import { CLM_ENDPOINTS } from "./clm/endpoints.ts";
 import { CONTACT_ENDPOINTS } from "./contact/endpoints.ts";
 import { CONTRACT_ENDPOINTS } from "./contract/endpoints.ts";
 import { EVENT_ENDPOINTS } from "./events/endpoints.ts";
-import { IM_MANAGE_ENDPOINTS, IM_READ_ENDPOINTS, IM_SEND_ENDPOINTS } from "./im/endpoints.ts";
+import {
+  IM_BATCH_ENDPOINTS,
+  IM_MANAGE_ENDPOINTS,
+  IM_READ_ENDPOINTS,
+  IM_SEND_ENDPOINTS,
+} from "./im/endpoints.ts";
 import { MESSENGER_ENDPOINTS } from "./messenger/endpoints.ts";
 import { MINUTES_ENDPOINTS } from "./minutes/endpoints.ts";
 import { VC_ENDPOINTS } from "./vc/endpoints.ts";
@@ -30,6 +35,7 @@ const ALL = [
   ...OAUTH_ENDPOINTS,
   ...IM_SEND_ENDPOINTS,
   ...IM_MANAGE_ENDPOINTS,
+  ...IM_BATCH_ENDPOINTS,
   ...CONTACT_ENDPOINTS,
 ] as const;
 

@@ -42,6 +42,7 @@ export const DOCUMENTED_RATE_LIMITS: Readonly<RateLimitTable> = Object.freeze({
   im_message_patch: TIER_4,
   im_image_create: TIER_4,
   im_file_create: TIER_4,
+  im_batch_send: TIER_4,
   [IM_CARD_MESSAGE_LIMIT]: { perSecond: 5 },
   vc_recording: TIER_4,
   minute_get: { perSecond: 5 },

@@ -49,6 +49,7 @@ export const IM_BUCKETS = {
   im_card_update: { perSecond: 50, perMinute: 1000 },
   im_image_upload: { perSecond: 50, perMinute: 1000 },
   im_file_upload: { perSecond: 50, perMinute: 1000 },
+  im_batch_send: { perSecond: 50, perMinute: 1000 },
 } as const;
 
 /** A message to send. */

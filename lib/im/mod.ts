@@ -24,6 +24,7 @@ export * from "./card_builder.ts";
 export * from "./notify_cards.ts";
 export * from "./message_api.ts";
 export * from "./batch_send.ts";
+export * from "./batch_message.ts";
 export * from "./im_field_error.ts";
 export * from "./media_checks.ts";
 export * from "./post_builder.ts";

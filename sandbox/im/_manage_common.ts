@@ -31,7 +31,8 @@ export function prologue(
   const limited = enforceRateLimit(c, family.state, caller.appId);
   if (limited) return limited;
   const id = c.req.param("message_id") ?? "";
-  const message = family.sentMessages.find((m) => m.messageId === id);
+  // Batch messages (`bm-…`) are managed by the batch APIs only: unknown here.
+  const message = id.startsWith("bm-") ? undefined : family.sentMessages.find((m) => m.messageId === id);
   if (!message) {
     return openApiError(c, family.state.clock, 400, 230001, INVALID, [
       { field: "message_id", description: "message_id is invalid or not found" },

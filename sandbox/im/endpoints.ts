@@ -81,3 +81,17 @@ export const IM_MANAGE_ENDPOINTS = [
   { name: "im_image_create", family: "open_api", method: "POST", path: IM_IMAGES_PATH, title: "上传图片" },
   { name: "im_file_create", family: "open_api", method: "POST", path: IM_FILES_PATH, title: "上传文件" },
 ] as const satisfies readonly EndpointSpec[];
+
+/** Path of batch send (v4; the documented path ends with a slash). */
+export const IM_BATCH_SEND_PATH = "/open-apis/message/v4/batch_send/";
+
+/** Batch send to users and departments. */
+export const IM_BATCH_ENDPOINTS = [
+  {
+    name: "im_batch_send",
+    family: "open_api",
+    method: "POST",
+    path: IM_BATCH_SEND_PATH,
+    title: "批量发送消息",
+  },
+] as const satisfies readonly EndpointSpec[];

@@ -5,7 +5,7 @@
  * (`_routes_send.ts`, to the meeting scenario's directory); reply, recall,
  * edit and card update of sent messages (`_routes_manage.ts`, reply in
  * `_routes_reply.ts`, shared steps in `_manage_common.ts`); image and
- * file uploads (`_routes_upload.ts`); their extra state in `message_state.ts`.
+ * file uploads (`_routes_upload.ts`); v4 batch send (`_routes_batch.ts`); their extra state in `message_state.ts`.
  *
  * @module
  */
@@ -16,6 +16,7 @@ import { registerImReadRoutes } from "./_routes_read.ts";
 import { registerImSendRoutes } from "./_routes_send.ts";
 import { registerImManageRoutes } from "./_routes_manage.ts";
 import { registerImUploadRoutes } from "./_routes_upload.ts";
+import { registerImBatchRoutes } from "./_routes_batch.ts";
 
 /** Register the IM endpoints. */
 export function registerImRoutes(app: SandboxApp, state: SandboxState): void {
@@ -24,4 +25,5 @@ export function registerImRoutes(app: SandboxApp, state: SandboxState): void {
   registerImSendRoutes(app, family);
   registerImManageRoutes(app, family);
   registerImUploadRoutes(app, family);
+  registerImBatchRoutes(app, family);
 }
