@@ -174,3 +174,20 @@ Deno.test("card update: 审批中 → 已通过 is visible; shared cards only; 5
     assert.equal(await codeOf(im.updateCard(sent.messageId, pending)), 230031);
   });
 });
+
+Deno.test("the new IM endpoints share the documented 50/s per app: the 51st call in one second is throttled", async () => {
+  await withIm(async ({ raw, clock }) => {
+    const codes: unknown[] = [];
+    for (let i = 0; i < 51; i++) {
+      codes.push((await raw("DELETE", "/open-apis/im/v1/messages/om_unknown")).body.code);
+    }
+    assert.deepEqual(codes.slice(0, 50), Array(50).fill(230001));
+    assert.equal(codes[50], 99991400);
+    await clock.tick(1000);
+    assert.equal(
+      (await raw("DELETE", "/open-apis/im/v1/messages/om_unknown")).body.code,
+      230001,
+      "the next second is open again",
+    );
+  });
+});
