@@ -51,8 +51,7 @@ async function rejectsField(p: Promise<unknown>, field: string): Promise<void> {
 
 Deno.test("MessageApi refuses every wrong field before any request", async () => {
   const { im, calls } = offlineApi();
-  // deno-lint-ignore no-explicit-any
-  await rejectsField(im.sendText("openid" as any, "ou_1", "hi"), "receiveIdType");
+  await rejectsField(im.sendText("openid" as never, "ou_1", "hi"), "receiveIdType");
   await rejectsField(im.sendText("open_id", "oc_1", "hi"), "receiveId");
   await rejectsField(im.sendText("chat_id", "ou_1", "hi"), "receiveId");
   await rejectsField(im.sendText("union_id", "ou_1", "hi"), "receiveId");
@@ -65,9 +64,8 @@ Deno.test("MessageApi refuses every wrong field before any request", async () =>
     im.sendPost("open_id", "ou_1", { zh_cn: { content: [[{ tag: "text", text: "x".repeat(31 * 1024) }]] } }),
     "content",
   );
-  // deno-lint-ignore no-explicit-any
   await rejectsField(
-    im.send({ receiveIdType: "open_id", receiveId: "ou_1", msgType: "voice" as any, content: {} }),
+    im.send({ receiveIdType: "open_id", receiveId: "ou_1", msgType: "voice" as never, content: {} }),
     "msgType",
   );
   await rejectsField(
@@ -84,8 +82,7 @@ Deno.test("MessageApi refuses every wrong field before any request", async () =>
   );
   await rejectsField(im.reply("m_1", "text", { text: "x" }), "messageId");
   await rejectsField(im.recall("1234"), "messageId");
-  // deno-lint-ignore no-explicit-any
-  await rejectsField(im.edit("om_1", "interactive" as any, { text: "x" }), "msgType");
+  await rejectsField(im.edit("om_1", "interactive" as never, { text: "x" }), "msgType");
   await rejectsField(
     im.updateCard("om_1", { config: { wide_screen_mode: true }, elements: [] }),
     "config.update_multi",
