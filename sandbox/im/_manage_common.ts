@@ -10,7 +10,7 @@ import { openApiError } from "../_respond.ts";
 import { type Caller, requireCaller } from "../auth/_bearer.ts";
 import type { MeetingFamily, SentMessage } from "../scenarios/meeting/family.ts";
 import { extraOf, imState } from "./message_state.ts";
-import { CARD_LIMIT_BYTES, TEXT_LIMIT_BYTES } from "./_routes_send.ts";
+import { CARD_LIMIT_BYTES, mentionFields, TEXT_LIMIT_BYTES } from "./_routes_send.ts";
 
 /** uuid de-duplication window (1 h). */
 export const UUID_WINDOW_MS = 3_600_000;
@@ -113,7 +113,6 @@ export function wire(family: MeetingFamily, m: SentMessage): Record<string, unkn
     updated: e.edits > 0 || e.updates > 0,
     chat_id: m.chatId,
     sender,
-    body: { content: m.content },
-    mentions: [],
+    ...mentionFields(m, family),
   };
 }

@@ -30,6 +30,7 @@ import { IM_RECIPIENT_LIMIT } from "../rate_limits.ts";
 import { requireCaller } from "../auth/_bearer.ts";
 import { type SandboxUser, USER_ID_TYPES, type UserIdType } from "../contact/directory.ts";
 import { IM_MESSAGES_PATH } from "./endpoints.ts";
+import { mentionsOf } from "./mentions.ts";
 import { randomHex, sha256Hex } from "../events/event_crypto.ts";
 import type { MeetingFamily, SentMessage } from "../scenarios/meeting/family.ts";
 
@@ -194,8 +195,16 @@ async function sendMessage(c: SandboxContext, family: MeetingFamily): Promise<Re
       updated: false,
       chat_id: message.chatId,
       sender,
-      body: { content: message.content },
-      mentions: [],
+      ...mentionFields(message, family),
     },
   });
+}
+
+/** `body` and `mentions` of the answer (tags replaced by `@_user_N` keys). */
+export function mentionFields(
+  m: SentMessage,
+  family: MeetingFamily,
+): { body: { content: string }; mentions: unknown[] } {
+  const { mentions, content } = mentionsOf(m.msgType, m.content, m.parsed, family.directory);
+  return { body: { content }, mentions };
 }

@@ -9,7 +9,7 @@ import { imState } from "../../sandbox/im/message_state.ts";
 import { codeOf, GROUP, withIm } from "./_im_env.ts";
 
 Deno.test("send: text with @mention, post and card 2.0 arrive in the documented shapes", async () => {
-  await withIm(async ({ family, im }) => {
+  await withIm(async ({ family, im, raw }) => {
     const [zhang, li] = family.directory.users;
     const text = await im.sendText(
       "chat_id",
@@ -30,6 +30,19 @@ Deno.test("send: text with @mention, post and card 2.0 arrive in the documented 
     assert.equal(t.messageId, text.messageId);
     assert.equal(t.chatId, GROUP);
     assert.deepEqual(JSON.parse(t.content), { text: `<at user_id="${li.openId}">${li.name}</at> 请查收` });
+    const answer = await raw("POST", "/open-apis/im/v1/messages?receive_id_type=chat_id", {
+      receive_id: GROUP,
+      msg_type: "text",
+      content: JSON.stringify(
+        textMessage("看这里", { mentions: [{ openId: li.openId, name: "x" }, { openId: "all" }] }),
+      ),
+    });
+    const data = answer.body.data as {
+      body: { content: string };
+      mentions: { key: string; id: string; name: string }[];
+    };
+    assert.deepEqual(data.mentions.map((m) => [m.key, m.id, m.name]), [["@_user_1", li.openId, li.name]]);
+    assert.equal(JSON.parse(data.body.content).text, '@_user_1 <at user_id="all"></at> 看这里');
     assert.equal(p.msgType, "post");
     assert.equal(p.user?.openId, zhang.openId);
     assert.deepEqual((p.parsed as { zh_cn: { title: string } }).zh_cn.title, "周报");
