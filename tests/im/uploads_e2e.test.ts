@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { ImFieldError } from "../../lib/im/mod.ts";
 import { imState } from "../../sandbox/im/message_state.ts";
 import { token } from "../sandbox/_helpers.ts";
-import { GROUP, withIm } from "./_im_env.ts";
+import { codeOf, GROUP, withIm } from "./_im_env.ts";
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
 const GIF = new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 1, 0, 1, 0]);
@@ -94,6 +94,18 @@ Deno.test("sendImageFile / sendFileFromPath: upload then send, in one call", asy
         (e: unknown) => e instanceof ImFieldError && e.field === "image",
       );
       assert.equal(sandbox.journal.count("im_image_create"), 1, "a fake image never reaches the sandbox");
+      const mp4Key = (mp4.parsed as { file_key: string }).file_key;
+      assert.equal(
+        await codeOf(
+          im.send({
+            receiveIdType: "chat_id",
+            receiveId: GROUP,
+            msgType: "file",
+            content: { file_key: mp4Key },
+          }),
+        ),
+        230055,
+      );
     });
   } finally {
     await Deno.remove(dir, { recursive: true });
