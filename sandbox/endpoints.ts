@@ -12,7 +12,12 @@ import { CLM_ENDPOINTS } from "./clm/endpoints.ts";
 import { CONTACT_ENDPOINTS } from "./contact/endpoints.ts";
 import { CONTRACT_ENDPOINTS } from "./contract/endpoints.ts";
 import { EVENT_ENDPOINTS } from "./events/endpoints.ts";
-import { IM_READ_ENDPOINTS, IM_SEND_ENDPOINTS } from "./im/endpoints.ts";
+import {
+  IM_BATCH_ENDPOINTS,
+  IM_MANAGE_ENDPOINTS,
+  IM_READ_ENDPOINTS,
+  IM_SEND_ENDPOINTS,
+} from "./im/endpoints.ts";
 import { IM_CHAT_ENDPOINTS } from "./im/chat_endpoints.ts";
 import { APAAS_ENDPOINTS } from "./apaas/endpoints.ts";
 import { MESSENGER_ENDPOINTS } from "./messenger/endpoints.ts";
@@ -36,6 +41,8 @@ const ALL = [
   ...MINUTES_ENDPOINTS,
   ...OAUTH_ENDPOINTS,
   ...IM_SEND_ENDPOINTS,
+  ...IM_MANAGE_ENDPOINTS,
+  ...IM_BATCH_ENDPOINTS,
   ...CONTACT_ENDPOINTS,
   ...DOCX_ENDPOINTS,
   ...DRIVE_ENDPOINTS,

@@ -13,7 +13,7 @@
  * | `auth/` | auth v3 tenant/app tokens, OAuth authorize + v2 token, `user_info`, field scopes |
  * | `contract/` | `contract/v1/contracts/search` |
  * | `clm/` | CLM web: contractAndTask, cooperation info, export, record list (`shapes.ts`: every invented shape) |
- * | `im/` | message list and resource download (`_routes_read.ts`), send (`_routes_send.ts`) |
+ * | `im/` | message list and resource download (`_routes_read.ts`), send (`_routes_send.ts`), reply/recall/edit/card update (`_routes_manage.ts`), image/file upload (`_routes_upload.ts`) |
  * | `contact/` | users, users/batch, find_by_department, departments, children |
  * | `vc/` | meeting recording (and the minutes info/media routes) |
  * | `minutes/` | the media bytes and the signed download link |

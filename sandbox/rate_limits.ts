@@ -29,6 +29,8 @@ import { APAAS_RATE_LIMITS } from "./apaas/endpoints.ts";
 export const GLOBAL_LIMIT = "global";
 /** Name of the per-recipient (user or chat) budget of IM sends, keyed by recipient. */
 export const IM_RECIPIENT_LIMIT = "im_message_recipient";
+/** Name of the per-message budget of card updates (PATCH, 5 QPS per message), keyed by message id. */
+export const IM_CARD_MESSAGE_LIMIT = "im_card_update_message";
 
 const TIER_4: RateLimitSpec = { perMinute: 1000, perSecond: 50 };
 
@@ -40,6 +42,14 @@ export const DOCUMENTED_RATE_LIMITS: Readonly<RateLimitTable> = Object.freeze({
   im_message_list: TIER_4,
   im_message_resource: TIER_4,
   [IM_RECIPIENT_LIMIT]: { perSecond: 5 },
+  im_message_reply: TIER_4,
+  im_message_delete: TIER_4,
+  im_message_update: TIER_4,
+  im_message_patch: TIER_4,
+  im_image_create: TIER_4,
+  im_file_create: TIER_4,
+  im_batch_send: TIER_4,
+  [IM_CARD_MESSAGE_LIMIT]: { perSecond: 5 },
   vc_recording: TIER_4,
   minute_get: { perSecond: 5 },
   minute_media: { perSecond: 5 },
@@ -62,6 +72,7 @@ export const DOCUMENTED_RATE_LIMITS: Readonly<RateLimitTable> = Object.freeze({
 export const EXTRA_LIMIT_NAMES: readonly string[] = [
   GLOBAL_LIMIT,
   IM_RECIPIENT_LIMIT,
+  IM_CARD_MESSAGE_LIMIT,
   DOCX_DOCUMENT_EDIT_LIMIT,
 ];
 

@@ -118,6 +118,11 @@ export class LarkHttp {
   #retries = 0;
 
   /** Create a client for one base URL. */
+  /** The shared rate limiter, if any (API clients define their buckets on it). */
+  get limiter(): RateLimiter | undefined {
+    return this.#o.limiter;
+  }
+
   constructor(options: LarkHttpOptions) {
     this.#o = { ...options, baseUrl: options.baseUrl.replace(/\/+$/, "") };
     this.#fetch = options.fetch ?? fetch;

@@ -1,163 +1,323 @@
-import type { AuthProvider } from "../auth/auth_provider.ts";
-import { BadRequestError } from "../errors/bad_request_error.ts";
 import type { LarkHttp } from "../http/lark_http.ts";
-import type { RateLimiter } from "../rate_limit/rate_limiter.ts";
-
-/** How `receive_id` is to be read. */
-export type ReceiveIdType = "open_id" | "union_id" | "user_id" | "email" | "chat_id";
-
-/** Message types of `im/v1/messages`. */
-export type MsgType =
-  | "text"
-  | "post"
-  | "image"
-  | "file"
-  | "audio"
-  | "media"
-  | "sticker"
-  | "interactive"
-  | "share_chat"
-  | "share_user";
-
-/** Rate bucket of message sending, with its documented app budget (1000/min & 50/s). */
-export const IM_BUCKETS = { im_send: { perSecond: 50, perMinute: 1000 } } as const;
-
-/** A message to send. */
-export interface SendMessageInput {
-  /** Recipient id. */
-  receiveId: string;
-  /** How `receiveId` is to be read (always explicit). */
-  receiveIdType: ReceiveIdType;
-  /** Message type. */
-  msgType: MsgType;
-  /** Content: an object (serialised here) or an already serialised JSON string. */
-  content: string | object;
-  /** Idempotency key (≤ 50 chars, Feishu de-duplicates for 1 h); default a random UUID per call. */
-  uuid?: string;
-}
-
-/** A sent message. */
-export interface SentMessage {
-  /** `om_…`. */
-  messageId: string;
-  /** Chat it went to. */
-  chatId?: string;
-  /** Creation time, ms epoch. */
-  createTimeMs?: number;
-  /** Message type. */
-  msgType?: string;
-}
-
-/** Options of {@linkcode MessageApi}. */
-export interface MessageApiOptions {
-  /**
-   * Limiter for Feishu's per-recipient budget (5 QPS per user and per chat);
-   * one bucket per recipient is created on it as needed. Default none.
-   */
-  limiter?: RateLimiter;
-  /** Per-recipient rate (default 5/s). */
-  perRecipientPerSecond?: number;
-}
-
-/** Options of one call. */
-export interface SendOptions {
-  /** Credentials (default the client's, normally the app's tenant token: the bot sends). */
-  auth?: AuthProvider;
-  /** Cancel the call. */
-  signal?: AbortSignal;
-  /** Business ids for logs. */
-  ids?: Record<string, unknown>;
-}
-
-const LIMITS: Partial<Record<MsgType, number>> = {
-  text: 150 * 1024,
-  post: 30 * 1024,
-  interactive: 30 * 1024,
-};
+import { RateLimiter } from "../rate_limit/rate_limiter.ts";
+import { validateCardV2 } from "./card_builder.ts";
+import { ImFieldError } from "./im_field_error.ts";
+import {
+  checkFile,
+  checkImage,
+  FILE_MAX_BYTES,
+  type FileType,
+  fileTypeFor,
+  IMAGE_MAX_BYTES,
+} from "./media_checks.ts";
+import {
+  IM_BUCKETS,
+  type MessageApiOptions,
+  type MsgType,
+  type ReceiveIdType,
+  type ReplyOptions,
+  type SendMessageInput,
+  type SendOptions,
+  type SentMessage,
+} from "./message_types.ts";
+export {
+  IM_BUCKETS,
+  type MessageApiOptions,
+  type MsgType,
+  type ReceiveIdType,
+  type ReplyOptions,
+  type SendMessageInput,
+  type SendOptions,
+  type SentMessage,
+} from "./message_types.ts";
+import { basename, checkMsgType, fileForm, imageForm, readLocal, sent } from "./_message_helpers.ts";
+import { checkMessageId, checkRecipient, checkUuid, contentString } from "./_validate.ts";
 
 /**
- * Sends IM messages: `POST /open-apis/im/v1/messages?receive_id_type=…` with
- * `{receive_id, msg_type, content (JSON string), uuid}` in the `im_send`
- * bucket, after an optional per-recipient 5/s slot. Oversized content is
- * refused before sending (text 150 KB, card/post 30 KB).
+ * The bot's messaging (`im/v1`), every input checked before any request
+ * ({@linkcode ImFieldError} naming the field): send, reply (also in a
+ * thread), recall, edit text/post, update a card, upload images and files
+ * and send them from a local path. Sends to one recipient are spaced at
+ * 5/s; card updates to one message at 5/s.
  *
  * @example
  * ```ts
- * const im = new MessageApi(http);
- * await im.sendCard("open_id", "ou_xxx", successCard({ fileName, paths }), { uuid: `job-${jobId}-done` });
+ * const im = new MessageApi(http, { limiter });
+ * const m = await im.sendText("open_id", "ou_xxx", "你好");
+ * await im.reply(m.messageId, "text", { text: "补充说明" }, { replyInThread: true });
  * ```
  */
 export class MessageApi {
   #http: LarkHttp;
-  #o: MessageApiOptions;
+  #limiter: RateLimiter;
+  #perRecipient: number;
+  #shared: boolean;
 
   /** Use `http` (normally authenticated with the app's tenant token). */
   constructor(http: LarkHttp, options: MessageApiOptions = {}) {
     this.#http = http;
-    this.#o = options;
+    this.#limiter = options.limiter ?? http.limiter ?? new RateLimiter();
+    this.#perRecipient = options.perRecipientPerSecond ?? 5;
+    this.#shared = this.#limiter === http.limiter;
+    for (const [name, spec] of Object.entries(IM_BUCKETS)) {
+      if (!this.#limiter.has(name)) this.#limiter.define(name, spec);
+    }
   }
 
-  /** Send a message. */
+  /**
+   * Define a 5/s bucket (per recipient or per card) on the limiter; it is
+   * granted together with the app buckets in the request's one acquire.
+   */
+  #bucket(name: string): string {
+    if (!this.#limiter.has(name)) this.#limiter.define(name, { perSecond: this.#perRecipient });
+    return name;
+  }
+
+  /** The request's buckets when the HTTP client has no limiter of its own: taken here in one step. */
+  async #own(names: string[], signal?: AbortSignal): Promise<string[]> {
+    if (this.#shared) return names;
+    await this.#limiter.acquire(names, signal);
+    return [];
+  }
+
+  /** Send a message (`POST /open-apis/im/v1/messages`). */
   async send(input: SendMessageInput, o: SendOptions = {}): Promise<SentMessage> {
-    const content = typeof input.content === "string" ? input.content : JSON.stringify(input.content);
-    const bytes = new TextEncoder().encode(content).length;
-    const limit = LIMITS[input.msgType];
-    if (limit !== undefined && bytes > limit) {
-      throw new BadRequestError(`${input.msgType} content is ${bytes} bytes, over ${limit}`, {
-        hint: `消息内容过大（${Math.ceil(bytes / 1024)} KB，上限 ${limit / 1024} KB），请精简内容后再发送。`,
-      });
+    checkRecipient(input.receiveIdType, input.receiveId);
+    const msgType = checkMsgType(input.msgType);
+    if (
+      msgType === "interactive" && typeof input.content === "object" &&
+      (input.content as { schema?: unknown }).schema !== undefined
+    ) {
+      validateCardV2(input.content);
     }
-    const uuid = input.uuid ?? crypto.randomUUID();
-    if (uuid.length > 50) {
-      throw new BadRequestError("uuid longer than 50 characters", { hint: "消息 uuid 不能超过 50 个字符。" });
-    }
-    const limiter = this.#o.limiter;
-    if (limiter) {
-      const bucket = `im_send_to:${input.receiveIdType}:${input.receiveId}`;
-      if (!limiter.stats(bucket)) limiter.define(bucket, { perSecond: this.#o.perRecipientPerSecond ?? 5 });
-      await limiter.acquire([bucket], o.signal);
-    }
+    const content = contentString(msgType, input.content);
+    const uuid = input.uuid ?? o.uuid ?? crypto.randomUUID();
+    checkUuid(uuid);
+    const extraBuckets = await this.#own([
+      this.#bucket(`im_send_to:${input.receiveIdType}:${input.receiveId}`),
+    ], o.signal);
     const res = await this.#http.request<Record<string, unknown>>({
       method: "POST",
       path: "/open-apis/im/v1/messages",
       query: { receive_id_type: input.receiveIdType },
-      body: { receive_id: input.receiveId, msg_type: input.msgType, content, uuid },
+      body: { receive_id: input.receiveId, msg_type: msgType, content, uuid },
       auth: o.auth,
       bucket: "im_send",
+      extraBuckets,
       step: "im_send",
       signal: o.signal,
-      ids: { msg_type: input.msgType, ...o.ids },
+      ids: { msg_type: msgType, ...o.ids },
     });
-    const d = res.data ?? {};
-    const created = Number(d.create_time);
-    return {
-      messageId: String(d.message_id ?? ""),
-      chatId: typeof d.chat_id === "string" ? d.chat_id : undefined,
-      createTimeMs: Number.isFinite(created) ? created : undefined,
-      msgType: typeof d.msg_type === "string" ? d.msg_type : undefined,
-    };
+    return sent(res.data ?? {}, res.requestId);
   }
 
-  /** Send an interactive card (any card JSON object, e.g. from `successCard`). */
-  sendCard(
+  /** Send an interactive card (a 2.0 card from `CardBuilder`, or any card JSON object). */
+  async sendCard(
     receiveIdType: ReceiveIdType,
     receiveId: string,
     cardJson: object,
-    o: SendOptions & { uuid?: string } = {},
+    o: SendOptions = {},
   ): Promise<SentMessage> {
-    return this.send(
+    return await this.send(
       { receiveIdType, receiveId, msgType: "interactive", content: cardJson, uuid: o.uuid },
       o,
     );
   }
 
-  /** Send a plain text message. */
-  sendText(
+  /** Send a plain text message (use `textMessage` for @mentions). */
+  async sendText(
     receiveIdType: ReceiveIdType,
     receiveId: string,
-    text: string,
-    o: SendOptions & { uuid?: string } = {},
+    text: string | { text: string },
+    o: SendOptions = {},
   ): Promise<SentMessage> {
-    return this.send({ receiveIdType, receiveId, msgType: "text", content: { text }, uuid: o.uuid }, o);
+    const content = typeof text === "string" ? { text } : text;
+    if (typeof content.text !== "string" || content.text === "") {
+      throw new ImFieldError("text", "empty text", "文本消息内容不能为空。");
+    }
+    return await this.send({ receiveIdType, receiveId, msgType: "text", content, uuid: o.uuid }, o);
+  }
+
+  /** Send a rich-text message (content from `PostBuilder`). */
+  async sendPost(
+    receiveIdType: ReceiveIdType,
+    receiveId: string,
+    post: object,
+    o: SendOptions = {},
+  ): Promise<SentMessage> {
+    return await this.send({ receiveIdType, receiveId, msgType: "post", content: post, uuid: o.uuid }, o);
+  }
+
+  /** Reply to a message (`POST …/messages/:id/reply`), optionally in a thread. */
+  async reply(
+    messageId: string,
+    msgType: MsgType,
+    content: string | object,
+    o: ReplyOptions = {},
+  ): Promise<SentMessage> {
+    checkMessageId(messageId);
+    const type = checkMsgType(msgType);
+    const body: Record<string, unknown> = {
+      msg_type: type,
+      content: contentString(type, content),
+      uuid: o.uuid ?? crypto.randomUUID(),
+    };
+    checkUuid(body.uuid);
+    if (o.replyInThread !== undefined) body.reply_in_thread = o.replyInThread;
+    const res = await this.#http.request<Record<string, unknown>>({
+      method: "POST",
+      path: `/open-apis/im/v1/messages/${messageId}/reply`,
+      body,
+      auth: o.auth,
+      bucket: "im_reply",
+      step: "im_reply",
+      signal: o.signal,
+      ids: { message_id: messageId, msg_type: type, ...o.ids },
+    });
+    return sent(res.data ?? {}, res.requestId);
+  }
+
+  /** Recall (withdraw) a message the bot sent (`DELETE …/messages/:id`). */
+  async recall(messageId: string, o: SendOptions = {}): Promise<void> {
+    checkMessageId(messageId);
+    await this.#http.request({
+      method: "DELETE",
+      path: `/open-apis/im/v1/messages/${messageId}`,
+      auth: o.auth,
+      bucket: "im_recall",
+      step: "im_recall",
+      signal: o.signal,
+      ids: { message_id: messageId, ...o.ids },
+    });
+  }
+
+  /** Edit a text or post message the bot sent (`PUT …/messages/:id`; ≤ 20 edits). */
+  async edit(
+    messageId: string,
+    msgType: "text" | "post",
+    content: string | object,
+    o: SendOptions = {},
+  ): Promise<SentMessage> {
+    checkMessageId(messageId);
+    const type = checkMsgType(msgType, ["text", "post"]);
+    const res = await this.#http.request<Record<string, unknown>>({
+      method: "PUT",
+      path: `/open-apis/im/v1/messages/${messageId}`,
+      body: { msg_type: type, content: contentString(type, content) },
+      auth: o.auth,
+      bucket: "im_edit",
+      step: "im_edit",
+      signal: o.signal,
+      ids: { message_id: messageId, msg_type: type, ...o.ids },
+    });
+    return sent(res.data ?? {}, res.requestId);
+  }
+
+  /**
+   * Replace a card the bot sent (`PATCH …/messages/:id`): a shared card
+   * (`update_multi: true`, always so for 2.0) sent < 14 days ago; updates to
+   * one message are spaced at 5/s.
+   */
+  async updateCard(messageId: string, cardJson: object, o: SendOptions = {}): Promise<void> {
+    checkMessageId(messageId);
+    if ((cardJson as { schema?: unknown }).schema !== undefined) validateCardV2(cardJson);
+    else if ((cardJson as { config?: { update_multi?: unknown } }).config?.update_multi !== true) {
+      throw new ImFieldError(
+        "config.update_multi",
+        "card must be shared",
+        "要更新的卡片需在 config 中声明 update_multi: true（共享卡片）。",
+      );
+    }
+    const content = contentString("interactive", cardJson);
+    const extraBuckets = await this.#own([this.#bucket(`im_card_update_of:${messageId}`)], o.signal);
+    await this.#http.request({
+      method: "PATCH",
+      path: `/open-apis/im/v1/messages/${messageId}`,
+      body: { content },
+      auth: o.auth,
+      bucket: "im_card_update",
+      extraBuckets,
+      step: "im_card_update",
+      signal: o.signal,
+      ids: { message_id: messageId, ...o.ids },
+    });
+  }
+
+  /** Upload an image for messages (`POST /open-apis/im/v1/images`); returns its `image_key`. */
+  async uploadImage(bytes: Uint8Array, o: SendOptions & { fileName?: string } = {}): Promise<string> {
+    const format = checkImage(bytes);
+    const res = await this.#http.request<{ image_key?: string }>({
+      method: "POST",
+      path: "/open-apis/im/v1/images",
+      body: imageForm(bytes, o.fileName ?? `image.${format}`),
+      auth: o.auth,
+      bucket: "im_image_upload",
+      step: "im_image_upload",
+      signal: o.signal,
+      ids: { bytes: bytes.length, ...o.ids },
+    });
+    return String(res.data?.image_key ?? "");
+  }
+
+  /** Upload a file for messages (`POST /open-apis/im/v1/files`); returns its `file_key`. */
+  async uploadFile(
+    bytes: Uint8Array,
+    fileName: string,
+    o: SendOptions & { fileType?: FileType; durationMs?: number } = {},
+  ): Promise<string> {
+    const fileType = o.fileType ?? fileTypeFor(fileName);
+    checkFile(bytes, fileType, fileName);
+    const res = await this.#http.request<{ file_key?: string }>({
+      method: "POST",
+      path: "/open-apis/im/v1/files",
+      body: fileForm(bytes, fileName, fileType, o.durationMs),
+      auth: o.auth,
+      bucket: "im_file_upload",
+      step: "im_file_upload",
+      signal: o.signal,
+      ids: { bytes: bytes.length, file_type: fileType, ...o.ids },
+    });
+    return String(res.data?.file_key ?? "");
+  }
+
+  /** Upload a local image and send it, in one call. */
+  async sendImageFile(
+    receiveIdType: ReceiveIdType,
+    receiveId: string,
+    path: string,
+    o: SendOptions = {},
+  ): Promise<SentMessage> {
+    checkRecipient(receiveIdType, receiveId);
+    const bytes = await readLocal(path, IMAGE_MAX_BYTES, "image");
+    const imageKey = await this.uploadImage(bytes, { ...o, fileName: basename(path) });
+    return await this.send({
+      receiveIdType,
+      receiveId,
+      msgType: "image",
+      content: { image_key: imageKey },
+      uuid: o.uuid,
+    }, o);
+  }
+
+  /** Upload a local file and send it (opus → audio, mp4 → media, others → file), in one call. */
+  async sendFileFromPath(
+    receiveIdType: ReceiveIdType,
+    receiveId: string,
+    path: string,
+    o: SendOptions = {},
+  ): Promise<SentMessage> {
+    checkRecipient(receiveIdType, receiveId);
+    const bytes = await readLocal(path, FILE_MAX_BYTES, "file");
+    const name = basename(path);
+    const fileType = fileTypeFor(name);
+    const fileKey = await this.uploadFile(bytes, name, { ...o, fileType });
+    const msgType: MsgType = fileType === "opus" ? "audio" : fileType === "mp4" ? "media" : "file";
+    return await this.send({
+      receiveIdType,
+      receiveId,
+      msgType,
+      content: { file_key: fileKey },
+      uuid: o.uuid,
+    }, o);
   }
 }

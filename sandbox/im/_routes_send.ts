@@ -19,6 +19,8 @@
  * - 5 QPS per recipient (user, or chat shared by all bots) → 429 + 99991400
  *   (budget `im_message_recipient`, on by default).
  * - `uuid`: the same uuid within 1 h answers the first message again (no new send).
+ * - a `file_key` uploaded here with a `file_type` that does not match
+ *   `msg_type` (opus → audio, mp4 → media, others → file) → 230055.
  *
  * @module
  */
@@ -30,6 +32,8 @@ import { IM_RECIPIENT_LIMIT } from "../rate_limits.ts";
 import { requireCaller } from "../auth/_bearer.ts";
 import { type SandboxUser, USER_ID_TYPES, type UserIdType } from "../contact/directory.ts";
 import { IM_MESSAGES_PATH } from "./endpoints.ts";
+import { mentionsOf } from "./mentions.ts";
+import { imState } from "./message_state.ts";
 import { randomHex, sha256Hex } from "../events/event_crypto.ts";
 import type { MeetingFamily, SentMessage } from "../scenarios/meeting/family.ts";
 
@@ -129,6 +133,8 @@ async function sendMessage(c: SandboxContext, family: MeetingFamily): Promise<Re
   if (new TextEncoder().encode(content).length > limit) {
     return openApiError(c, clock, 400, 230025, "The message content exceeds the length limit.");
   }
+  const mismatch = fileTypeMismatch(family, msgType, parsed);
+  if (mismatch) return openApiError(c, clock, 400, 230055, mismatch);
 
   let user: SandboxUser | undefined;
   let chatId: string;
@@ -194,8 +200,28 @@ async function sendMessage(c: SandboxContext, family: MeetingFamily): Promise<Re
       updated: false,
       chat_id: message.chatId,
       sender,
-      body: { content: message.content },
-      mentions: [],
+      ...mentionFields(message, family),
     },
   });
+}
+
+/** `body` and `mentions` of the answer (tags replaced by `@_user_N` keys). */
+export function mentionFields(
+  m: SentMessage,
+  family: MeetingFamily,
+): { body: { content: string }; mentions: unknown[] } {
+  const { mentions, content } = mentionsOf(m.msgType, m.content, m.parsed, family.directory);
+  return { body: { content }, mentions };
+}
+
+/** The 230055 message when `content.file_key` was uploaded as a type that `msgType` cannot carry. */
+function fileTypeMismatch(family: MeetingFamily, msgType: string, parsed: unknown): string | undefined {
+  if (msgType !== "file" && msgType !== "audio" && msgType !== "media") return undefined;
+  const key = (parsed as { file_key?: unknown }).file_key;
+  const file = typeof key === "string" ? imState(family).files.get(key) : undefined;
+  if (!file) return undefined;
+  const expected = file.fileType === "opus" ? "audio" : file.fileType === "mp4" ? "media" : "file";
+  return expected === msgType
+    ? undefined
+    : "The type of file upload does not match the type of message being sent.";
 }

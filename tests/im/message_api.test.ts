@@ -29,18 +29,21 @@ Deno.test("MessageApi.sendCard posts the documented shape: receive_id_type, cont
     const card = successCard({ fileName: "a.mp4", paths: ["/nas/a.mp4"] });
     const r = await im.sendCard("open_id", zhang.openId, card, { uuid: "job-1-done" });
     const [sent] = family.sentMessages;
-    assert.deepEqual(r, {
+    assert.deepEqual({ ...r, requestId: undefined }, {
       messageId: sent.messageId,
       chatId: sent.chatId,
       createTimeMs: sent.at,
       msgType: "interactive",
+      threadId: undefined,
+      requestId: undefined,
     });
+    assert.match(r.requestId ?? "", /\S/, "the request id is returned");
     assert.equal(sent.receiveIdType, "open_id");
     assert.equal(sent.receiveId, zhang.openId);
     assert.equal(sent.msgType, "interactive");
     assert.deepEqual(JSON.parse(sent.content), card, "content is the card as a JSON string");
     assert.equal(sent.uuid, "job-1-done");
-    await im.sendText("chat_id", r.chatId, "你好");
+    await im.sendText("chat_id", r.chatId!, "你好");
     const text = family.sentMessages[1];
     assert.equal(text.content, '{"text":"你好"}');
     assert.match(text.uuid ?? "", /^[0-9a-f-]{36}$/, "a uuid is always sent");
