@@ -15,6 +15,7 @@ import { registerContractRoutes } from "./routes/contract.ts";
 import { registerControlRoutes } from "./routes/control.ts";
 import { registerExportRoutes } from "./export/routes.ts";
 import { registerMeetingRoutes } from "./meeting/routes.ts";
+import { registerCardRoutes } from "./card/routes.ts";
 import type { SandboxState } from "./state.ts";
 
 /** Build the Hono app answering like Feishu over `state`. */
@@ -27,6 +28,7 @@ export function createApp(state: SandboxState): SandboxApp {
   registerClmRoutes(app, state);
   registerExportRoutes(app, state);
   registerMeetingRoutes(app, state);
+  registerCardRoutes(app, state);
   app.notFound(() => plainNotFound());
   app.onError((err, c) => {
     state.logger.error(`沙箱内部错误：${err.message}`, { path: c.req.path });

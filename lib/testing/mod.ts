@@ -6,3 +6,4 @@
 export * from "./fake_clock.ts";
 export * from "./slow_header_flood.ts";
 export * from "./test_secret_box.ts";
+export * from "./tcp_proxy.ts";
