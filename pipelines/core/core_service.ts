@@ -11,7 +11,7 @@ import {
   type HandledLedger,
   startCardWorker,
 } from "../../lib/callback/mod.ts";
-import type { ReplayGuard } from "../../lib/events/replay_guard.ts";
+import { ReplayGuard } from "../../lib/events/replay_guard.ts";
 import type { AdminRegistry } from "./admin_registry.ts";
 import { registerAdminRoutes } from "./admin_routes.ts";
 import type { CoreEnv } from "./core_env.ts";
@@ -92,10 +92,13 @@ export function createCoreService(o: CoreServiceOptions): CoreService {
     });
   });
 
+  // One nonce memory for the life of the service (not per request).
+  const replayGuard = o.callback.replayGuard ?? new ReplayGuard();
   app.post(CARD_CALLBACK_PATH, async (c) => {
     const res = await handleCardCallback(c.req.raw, {
       queue: o.queue,
       ...o.callback,
+      replayGuard,
       whenQueueDown: o.whenQueueDown,
       inline: async (action) => {
         const handler = o.router.handlerFor(action);
