@@ -15,6 +15,12 @@ export interface RetryOptions extends BackoffOptions {
   /** Called before each wait, for logging. */
   onRetry?: (info: RetryInfo) => void;
   /**
+   * Wait after a throttling answer that did not say how long (no
+   * `x-ogw-ratelimit-reset`), ms. Default: the normal backoff delay. The core
+   * service sets 30 000 (the spec's rule).
+   */
+  rateLimitFallbackMs?: number;
+  /**
    * Called when a token was refused (`AuthError.tokenInvalid`): drop it and
    * return true to retry once with a fresh one. Default: not retried.
    */
@@ -97,6 +103,8 @@ export async function retry<T>(
         // concurrent callers do not all return in the same millisecond).
         const random = options.random ?? Math.random;
         delayMs = error.retryAfterMs + Math.round(random() * 100);
+      } else if (error instanceof RateLimitError && options.rateLimitFallbackMs !== undefined) {
+        delayMs = options.rateLimitFallbackMs;
       }
       options.onRetry?.({ attempt, delayMs, error });
       await clock.sleep(delayMs, options.signal);
