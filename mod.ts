@@ -48,3 +48,6 @@ export * from "./lib/download/mod.ts";
 export * from "./lib/vc/mod.ts";
 export * from "./lib/minutes/mod.ts";
 export * from "./lib/crypto/mod.ts";
+export * from "./lib/queue/mod.ts";
+export * from "./lib/callback/mod.ts";
+export * from "./lib/user_auth/mod.ts";

@@ -2,7 +2,7 @@
 export type UserAuthMethod = "card" | "link";
 
 /** Life cycle of a session. */
-export type UserAuthStatus = "pending" | "completed" | "expired" | "failed";
+export type UserAuthSessionStatus = "pending" | "completed" | "expired" | "failed";
 
 /** One user-authorization request. */
 export interface UserAuthSession {
@@ -17,7 +17,7 @@ export interface UserAuthSession {
   /** Card or link message. */
   method: UserAuthMethod;
   /** Where it stands. */
-  status: UserAuthStatus;
+  status: UserAuthSessionStatus;
   /** Created, ms epoch. */
   createdAt: number;
   /** Expires (10 min after creation by default), ms epoch. */

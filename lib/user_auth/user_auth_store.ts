@@ -3,7 +3,7 @@ import { immediate } from "../sqlite/immediate.ts";
 import { openSafeDatabase } from "../sqlite/open_database.ts";
 import type { SafeDatabase, SafeRow } from "../sqlite/safe_database.ts";
 import { randomBase64Url, sha256Base64Url } from "../oauth/pkce.ts";
-import type { UserAuthMethod, UserAuthSession, UserAuthStatus } from "./user_auth_session.ts";
+import type { UserAuthMethod, UserAuthSession, UserAuthSessionStatus } from "./user_auth_session.ts";
 
 const SCHEMA = `CREATE TABLE IF NOT EXISTS user_auth_sessions (
   id TEXT PRIMARY KEY,
@@ -143,7 +143,7 @@ export class UserAuthStore {
     if (this.#db.isOpen) this.#db.close();
   }
 
-  #finish(id: string, status: UserAuthStatus, now: number): void {
+  #finish(id: string, status: UserAuthSessionStatus, now: number): void {
     this.#db.prepare("UPDATE user_auth_sessions SET status = ?, finished_at = ? WHERE id = ?").run(
       status,
       now,
@@ -159,7 +159,7 @@ function toSession(r: SafeRow): UserAuthSession {
     userId: String(r.user_id),
     userIdType: r.user_id_type === "user_id" ? "user_id" : "open_id",
     method: r.method === "link" ? "link" : "card",
-    status: String(r.status) as UserAuthStatus,
+    status: String(r.status) as UserAuthSessionStatus,
     createdAt: Number(r.created_at),
     expiresAt: Number(r.expires_at),
     finishedAt: r.finished_at === null ? undefined : Number(r.finished_at),
