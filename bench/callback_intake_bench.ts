@@ -10,7 +10,7 @@
  *
  * Usage: deno run -A bench/callback_intake_bench.ts [callbacks=2000]
  */
-import { type CardJob, CardRouter, type CardUpdater, HandledLedger } from "../lib/callback/mod.ts";
+import { type CardJob, CardRouter, type CardUpdater, SqliteHandledLedger } from "../lib/callback/mod.ts";
 import { serveGuarded } from "../lib/http/serve_guarded.ts";
 import { type JobQueue, PostgresQueue, RabbitMqQueue, SqliteQueue } from "../lib/queue/mod.ts";
 import { createCoreService } from "../pipelines/core/core_service.ts";
@@ -58,7 +58,7 @@ async function run(name: string, open: () => Promise<JobQueue<CardJob>>, cleanup
   const service = createCoreService({
     queue,
     router,
-    ledger: new HandledLedger(`${dir}/ledger.db`),
+    ledger: new SqliteHandledLedger(`${dir}/ledger.db`),
     updater,
     callback: { appId: "cli_bench0000", encryptKey: KEY, verificationToken: TOKEN },
     workers: false,
@@ -99,7 +99,7 @@ async function run(name: string, open: () => Promise<JobQueue<CardJob>>, cleanup
   const worker = startCardWorker({
     queue,
     router,
-    ledger: new HandledLedger(`${dir}/ledger2.db`),
+    ledger: new SqliteHandledLedger(`${dir}/ledger2.db`),
     updater,
     concurrency: 16,
   });

@@ -45,7 +45,7 @@ export function startCardWorker(o: CardWorkerOptions): QueueConsumer {
   return o.queue.consume(async (job) => {
     const action = cardActionFromEvent(eventOfCardJob(job.payload));
     const key = action.eventId;
-    const decision = o.ledger.begin(key);
+    const decision = await o.ledger.begin(key);
     if (decision.kind === "done") {
       log.info("card.duplicate_skipped", { event_id: key });
       o.onFinished?.(action, "duplicate");
@@ -59,7 +59,7 @@ export function startCardWorker(o: CardWorkerOptions): QueueConsumer {
       const handler = o.router.handlerFor(action);
       if (!handler) {
         log.warn("card.no_handler", { event_id: key, action: action.name });
-        o.ledger.done(key);
+        await o.ledger.done(key);
         o.onFinished?.(action, "no_handler");
         return;
       }
@@ -67,7 +67,7 @@ export function startCardWorker(o: CardWorkerOptions): QueueConsumer {
       try {
         result = (await handler(action, { attempt: job.attempts })) ?? {};
       } catch (e) {
-        o.ledger.release(key);
+        await o.ledger.release(key);
         log.warn("card.handler_failed", {
           event_id: key,
           action: action.name,
@@ -76,7 +76,7 @@ export function startCardWorker(o: CardWorkerOptions): QueueConsumer {
         });
         throw e;
       }
-      o.ledger.handled(key, result);
+      await o.ledger.handled(key, result);
       log.info("card.handled", { event_id: key, action: action.name, elapsed_ms: Date.now() - t0 });
     }
     if (result.card && action.messageId && action.appId) {
@@ -87,7 +87,7 @@ export function startCardWorker(o: CardWorkerOptions): QueueConsumer {
         throw e;
       }
     }
-    o.ledger.done(key);
+    await o.ledger.done(key);
     o.onFinished?.(action, "handled");
   }, { concurrency: o.concurrency });
 }

@@ -24,9 +24,25 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS card_callbacks_handled (
  * at most once per callback: `begin` claims a key (`run`), reports a finished
  * one (`done`), one whose handler finished but whose card update did not
  * (`apply` with the stored result), or one another worker holds (`busy`).
- * SQLite, `BEGIN IMMEDIATE`, shared by the processes on one machine.
+ * {@linkcode SqliteHandledLedger} serves the processes of one machine;
+ * `PostgresHandledLedger` several machines (use it with RabbitMQ or
+ * PostgreSQL queues consumed on more than one host).
  */
-export class HandledLedger {
+export interface HandledLedger {
+  /** Claim `key` for `leaseMs` (default 60 s). */
+  begin(key: string, leaseMs?: number): Promise<LedgerDecision>;
+  /** The handler finished with `result` (the card update may still be pending). */
+  handled(key: string, result: CardHandlerResult): Promise<void>;
+  /** Everything for `key` is finished. */
+  done(key: string): Promise<void>;
+  /** The handler failed: let the next delivery run it again. */
+  release(key: string): Promise<void>;
+  /** Release the connection. */
+  close(): void | Promise<void>;
+}
+
+/** {@linkcode HandledLedger} in SQLite (`BEGIN IMMEDIATE`), shared by the processes on one machine. */
+export class SqliteHandledLedger implements HandledLedger {
   readonly #db: SafeDatabase;
   readonly #clock: Clock;
 
@@ -37,9 +53,9 @@ export class HandledLedger {
   }
 
   /** Claim `key` for `leaseMs`. */
-  begin(key: string, leaseMs = 60_000): LedgerDecision {
+  begin(key: string, leaseMs = 60_000): Promise<LedgerDecision> {
     const now = this.#clock.now();
-    return immediate(this.#db, () => {
+    return Promise.resolve(immediate(this.#db, (): LedgerDecision => {
       const row = this.#db.prepare(
         "SELECT state, result, lease_until FROM card_callbacks_handled WHERE key = ?",
       )
@@ -54,27 +70,29 @@ export class HandledLedger {
          ON CONFLICT (key) DO UPDATE SET state = 'running', lease_until = excluded.lease_until, updated_at = excluded.updated_at`,
       ).run(key, now + leaseMs, now);
       return { kind: "run" };
-    });
+    }));
   }
 
   /** The handler finished with `result` (the card update may still be pending). */
-  handled(key: string, result: CardHandlerResult): void {
+  handled(key: string, result: CardHandlerResult): Promise<void> {
     this.#db.prepare(
       "UPDATE card_callbacks_handled SET state = 'handled', result = ?, updated_at = ? WHERE key = ?",
-    )
-      .run(JSON.stringify(result), this.#clock.now(), key);
+    ).run(JSON.stringify(result), this.#clock.now(), key);
+    return Promise.resolve();
   }
 
   /** Everything for `key` is finished. */
-  done(key: string): void {
+  done(key: string): Promise<void> {
     this.#db.prepare(
       "UPDATE card_callbacks_handled SET state = 'done', result = NULL, updated_at = ? WHERE key = ?",
     ).run(this.#clock.now(), key);
+    return Promise.resolve();
   }
 
   /** The handler failed: let the next delivery run it again. */
-  release(key: string): void {
+  release(key: string): Promise<void> {
     this.#db.prepare("DELETE FROM card_callbacks_handled WHERE key = ? AND state = 'running'").run(key);
+    return Promise.resolve();
   }
 
   /** Forget finished keys older than `olderThanMs`. */

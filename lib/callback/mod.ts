@@ -6,12 +6,12 @@
  *
  * @example
  * ```ts
- * import { CardRouter, handleCardCallback, HandledLedger, PatchCardUpdater, startCardWorker } from "./mod.ts";
+ * import { CardRouter, handleCardCallback, PatchCardUpdater, SqliteHandledLedger, startCardWorker } from "./mod.ts";
  * import { SqliteQueue } from "../queue/mod.ts";
  *
  * const queue = new SqliteQueue<CardJob>(".state/core.db");
  * const router = new CardRouter().on("approve", async () => ({ card: { schema: "2.0", body: { elements: [] } } }));
- * startCardWorker({ queue, router, ledger: new HandledLedger(".state/core.db"), updater: new PatchCardUpdater(httpFor) });
+ * startCardWorker({ queue, router, ledger: new SqliteHandledLedger(".state/core.db"), updater: new PatchCardUpdater(httpFor) });
  * Deno.serve((req) => handleCardCallback(req, { queue, encryptKey: Deno.env.get("APP_ENCRYPT_KEY") }));
  * ```
  *
@@ -22,5 +22,6 @@ export * from "./card_job.ts";
 export * from "./card_router.ts";
 export * from "./card_updater.ts";
 export * from "./handled_ledger.ts";
+export * from "./handled_ledger_postgres.ts";
 export * from "./card_worker.ts";
 export * from "./card_callback_intake.ts";

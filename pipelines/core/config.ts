@@ -20,6 +20,12 @@ export interface CoreConfig {
   verificationToken?: string;
   /** Queue URL (`FEISHU_QUEUE_URL`: sqlite://…, postgres://…, amqp://…; default sqlite://.state/core.db). */
   queueUrl: string;
+  /**
+   * Handled-callback ledger (`FEISHU_LEDGER_URL`): `postgres://…` for workers on
+   * several machines. Default: the queue's PostgreSQL when the queue is on
+   * PostgreSQL, else SQLite in the state folder.
+   */
+  ledgerUrl?: string;
   /** State folder (`FEISHU_CORE_STATE_DIR`, default .state). */
   stateDir: string;
   /** Admin API bearer token (`FEISHU_CORE_ADMIN_TOKEN`; the admin API is off without it). */
@@ -70,6 +76,10 @@ export function loadCoreConfig(
   if (!/^(sqlite|postgres|postgresql|amqp|amqps):\/\//.test(queueUrl)) {
     problems.push(`FEISHU_QUEUE_URL 只支持 sqlite://、postgres://、amqp://：${queueUrl.split(":")[0]}`);
   }
+  const ledgerUrl = get("FEISHU_LEDGER_URL");
+  if (ledgerUrl && !/^postgres(ql)?:\/\//.test(ledgerUrl)) {
+    problems.push("FEISHU_LEDGER_URL 只支持 postgres://");
+  }
   const when = get("FEISHU_CORE_WHEN_QUEUE_DOWN") ?? "refuse";
   if (when !== "refuse" && when !== "inline") {
     problems.push(`FEISHU_CORE_WHEN_QUEUE_DOWN 只能是 refuse 或 inline`);
@@ -98,6 +108,7 @@ export function loadCoreConfig(
     encryptKey,
     verificationToken: get("FEISHU_VERIFICATION_TOKEN") ?? get("APP_VERIFICATION_TOKEN"),
     queueUrl,
+    ledgerUrl: ledgerUrl ?? (/^postgres(ql)?:\/\//.test(queueUrl) ? queueUrl : undefined),
     stateDir: get("FEISHU_CORE_STATE_DIR") ?? ".state",
     adminToken,
     whenQueueDown: when as "refuse" | "inline",

@@ -1,5 +1,12 @@
 import { loadSecretBox } from "../../lib/crypto/key_source.ts";
-import { type CardJob, CardRouter, HandledLedger, PatchCardUpdater } from "../../lib/callback/mod.ts";
+import {
+  type CardJob,
+  CardRouter,
+  type HandledLedger,
+  PatchCardUpdater,
+  PostgresHandledLedger,
+  SqliteHandledLedger,
+} from "../../lib/callback/mod.ts";
 import { LarkHttp } from "../../lib/http/lark_http.ts";
 import { MessageApi } from "../../lib/im/message_api.ts";
 import type { Logger } from "../../lib/log/logger.ts";
@@ -66,7 +73,9 @@ export async function startCore(
       logger: o.logger,
     },
   );
-  const ledger = new HandledLedger(`${config.stateDir}/core.db`);
+  const ledger: HandledLedger = config.ledgerUrl
+    ? await PostgresHandledLedger.open(config.ledgerUrl)
+    : new SqliteHandledLedger(`${config.stateDir}/core.db`);
   const sessions = new UserAuthStore(`${config.stateDir}/core.db`);
   const router = o.router ?? new CardRouter();
   const userAuth = new UserAuthService({
@@ -109,7 +118,7 @@ export async function startCore(
       clearInterval(sweep);
       await service.stop();
       await queue.close();
-      ledger.close();
+      await ledger.close();
       sessions.close();
     },
   };

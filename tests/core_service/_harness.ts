@@ -12,7 +12,13 @@ import type { JobQueue } from "../../lib/queue/job_queue.ts";
 import { LarkTokenEndpoints } from "../../lib/token/lark_token_endpoints.ts";
 import { MemoryTokenStore } from "../../lib/token/token_store_memory.ts";
 import { TokenManager } from "../../lib/token/token_manager.ts";
-import { type CardJob, CardRouter, HandledLedger, PatchCardUpdater } from "../../lib/callback/mod.ts";
+import {
+  type CardJob,
+  CardRouter,
+  type HandledLedger,
+  PatchCardUpdater,
+  SqliteHandledLedger,
+} from "../../lib/callback/mod.ts";
 import { createCoreService, MemoryAdminRegistry } from "../../pipelines/core/mod.ts";
 
 export const ENCRYPT_KEY = "encrypt-key-for-tests";
@@ -41,6 +47,10 @@ export function approvalCard(status: string): Record<string, unknown> {
 export interface CoreHarnessOptions {
   queue: JobQueue<CardJob>;
   whenQueueDown?: "refuse" | "inline";
+  /** More service instances, one per queue (same router, ledger, sandbox): a multi-host deployment. */
+  extraQueues?: JobQueue<CardJob>[];
+  /** Ledger (default SQLite in a temp dir). */
+  ledger?: HandledLedger;
   /** Handler failure injection: throw on these attempt numbers. */
   failAttempts?: number[];
 }
@@ -66,21 +76,28 @@ export async function startCore(o: CoreHarnessOptions) {
       toast: { type: "success" as const, content: "已通过" },
     });
   });
-  const ledger = new HandledLedger(`${dir}/ledger.db`);
+  const ledger = o.ledger ?? new SqliteHandledLedger(`${dir}/ledger.db`);
   const sink = new MemorySink();
   const registry = new MemoryAdminRegistry();
-  const service = createCoreService({
-    queue: o.queue,
-    router,
-    ledger,
-    updater: new PatchCardUpdater(() => http),
-    callback: { appId: APP_ID, encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN },
-    whenQueueDown: o.whenQueueDown,
-    admin: { registry, token: ADMIN_TOKEN },
-    logger: createLogger({ sinks: [sink] }),
-  });
+  const makeService = (queue: JobQueue<CardJob>) =>
+    createCoreService({
+      queue,
+      router,
+      ledger,
+      updater: new PatchCardUpdater(() => http),
+      callback: { appId: APP_ID, encryptKey: ENCRYPT_KEY, verificationToken: VERIFICATION_TOKEN },
+      whenQueueDown: o.whenQueueDown,
+      admin: { registry, token: ADMIN_TOKEN },
+      logger: createLogger({ sinks: [sink] }),
+    });
+  const service = makeService(o.queue);
   const server = serveGuarded({ hostname: "127.0.0.1", port: 0 }, service.fetch);
+  const extras = (o.extraQueues ?? []).map((q) => {
+    const s = makeService(q);
+    return { queue: q, service: s, server: serveGuarded({ hostname: "127.0.0.1", port: 0 }, s.fetch) };
+  });
   const url = `http://127.0.0.1:${server.addr.port}`;
+  const urls = [url, ...extras.map((e) => `http://127.0.0.1:${e.server.addr.port}`)];
 
   /** Seed `n` cards in state 审批中; returns their message ids. */
   const seed = (n: number) => {
@@ -100,11 +117,11 @@ export async function startCore(o: CoreHarnessOptions) {
   };
 
   /** Let the sandbox deliver a click; returns what the service answered. */
-  const click = async (messageId: string, extra: Record<string, unknown> = {}) => {
+  const click = async (messageId: string, extra: Record<string, unknown> = {}, instance = 0) => {
     const res = await fetch(`${sbx.url}/__sandbox/card/click`, {
       method: "POST",
       body: JSON.stringify({
-        callback_url: `${url}/callback/card`,
+        callback_url: `${urls[instance % urls.length]}/callback/card`,
         app_id: APP_ID,
         message_id: messageId,
         open_id: "ou_clicker",
@@ -134,11 +151,16 @@ export async function startCore(o: CoreHarnessOptions) {
     /** Whether message `id` shows 已通过. */
     approved: (id: string) => JSON.stringify(cards.messages.get(id)?.card ?? {}).includes("已通过"),
     async close() {
+      for (const e of extras) {
+        await e.service.stop();
+        await e.server.shutdown();
+        await e.queue.close();
+      }
       await service.stop();
       await server.shutdown();
       await sbx.close();
       await o.queue.close();
-      ledger.close();
+      await ledger.close();
       await Deno.remove(dir, { recursive: true });
     },
   };

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { RabbitMqQueue, SqliteQueue } from "../../lib/queue/mod.ts";
-import type { CardJob } from "../../lib/callback/mod.ts";
+import { type CardJob, PostgresHandledLedger } from "../../lib/callback/mod.ts";
 import { startTcpProxy } from "../../lib/testing/tcp_proxy.ts";
-import { AMQP_URL, serverUp, waitFor } from "../queue/_backends.ts";
+import { AMQP_URL, PG_URL, serverUp, waitFor } from "../queue/_backends.ts";
 import { pool, startCore } from "./_harness.ts";
 
 async function thousandClicks(core: Awaited<ReturnType<typeof startCore>>) {
@@ -135,3 +135,27 @@ async function deleteQueues(name: string) {
   for (const q of [name, `${name}.retry`, `${name}.dead`]) await ch.deleteQueue(q).catch(() => {});
   await c.close();
 }
+
+Deno.test("card callbacks: two instances on one RabbitMQ queue with a shared PostgreSQL ledger → each click handled once", async () => {
+  if (!(await serverUp("RabbitMQ", 5672)) || !(await serverUp("PostgreSQL", 5432))) return;
+  const name = `cards_${crypto.randomUUID().slice(0, 8)}`;
+  const schema = `t_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  const ledger = await PostgresHandledLedger.open(PG_URL, { schema });
+  const core = await startCore({
+    queue: await RabbitMqQueue.open<CardJob>(AMQP_URL, { name }),
+    extraQueues: [await RabbitMqQueue.open<CardJob>(AMQP_URL, { name })],
+    ledger,
+  });
+  try {
+    const ids = core.seed(300);
+    const answers = await pool(ids.map((id, i) => [id, i] as const), 12, ([id, i]) => core.click(id, {}, i));
+    assert.ok(answers.every((a) => a.status === 200));
+    await waitFor(() => ids.every(core.approved), 60_000, "300 cards approved");
+    for (const a of answers) assert.equal(core.runs.get(a.event_id), 1);
+    for (const id of ids) assert.equal(core.cards.messages.get(id)!.updates, 1);
+  } finally {
+    await ledger.dropSchema();
+    await core.close();
+    await deleteQueues(name);
+  }
+});
