@@ -35,6 +35,8 @@ const HELP = `飞书服务核心
   FEISHU_CORE_HOST / FEISHU_CORE_PORT 监听地址（默认 127.0.0.1:8787）
   FEISHU_CORE_PUBLIC_URL              飞书与浏览器访问本服务的地址（用户授权回调地址的前缀）
   FEISHU_CORE_ADMIN_TOKEN             管理接口 /admin/apps 的 Bearer 令牌（不设置则关闭管理接口）
+  FEISHU_CORE_LONG_CONNECTION=1       同时通过长连接接收卡片回调（无需公网地址）
+  FEISHU_LEDGER_URL                   多台机器共用的去重账本（postgres://…；队列在 PostgreSQL 时默认同库）
   FEISHU_CORE_WHEN_QUEUE_DOWN         队列不可用时：refuse（默认，返回 503）| inline（直接处理）
   FEISHU_BASE_URL / FEISHU_ACCOUNTS_URL  开放平台地址（默认飞书；Lark 或本机沙箱可改）
   FEISHU_KIT_KEY                      令牌加密密钥（不设置则使用 .state/secret.key）

@@ -11,6 +11,7 @@ import type { JobQueue } from "../queue/job_queue.ts";
 import { QueueUnavailableError } from "../queue/queue_error.ts";
 import { CARD_ACTION_V1_EVENT, type CardAction, cardActionFromEvent } from "./card_action.ts";
 import { type CardJob, cardJobOf } from "./card_job.ts";
+import { cardCallbackSink } from "./card_callback_sink.ts";
 import type { CardHandlerResult, CardToast } from "./card_router.ts";
 
 /** Options of {@linkcode handleCardCallback}. */
@@ -92,19 +93,21 @@ export async function handleCardCallback(request: Request, o: CardCallbackOption
   }
 
   const outcome: { queued?: CardJob; inline?: CardHandlerResult; down?: QueueUnavailableError } = {};
+  const queued = cardCallbackSink(o.queue, { appId: o.appId, onQueued: o.onQueued });
   const sink: EventSink = {
     insert: async (event: LarkEvent) => {
-      const job = cardJobOf({ ...event, appId: event.appId ?? o.appId });
       try {
-        const fresh = await o.queue.enqueue(job, { key: job.eventId });
-        outcome.queued = job;
-        if (fresh) o.onQueued?.(job);
+        const fresh = await queued.insert(event, "webhook");
+        outcome.queued = cardJobOf(event);
         return fresh;
       } catch (e) {
         if (!(e instanceof QueueUnavailableError)) throw e;
-        log.error("card.queue_down", { event_id: job.eventId, backend: e.backend, error: e.message });
+        log.error("card.queue_down", { event_id: event.eventId, backend: e.backend, error: e.message });
         if (o.whenQueueDown === "inline" && o.inline) {
-          outcome.inline = await runInline(o, cardActionFromEvent({ ...event, appId: job.appId }));
+          outcome.inline = await runInline(
+            o,
+            cardActionFromEvent({ ...event, appId: event.appId ?? o.appId }),
+          );
           if (outcome.inline) return true;
         }
         outcome.down = e;

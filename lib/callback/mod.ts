@@ -24,4 +24,5 @@ export * from "./card_updater.ts";
 export * from "./handled_ledger.ts";
 export * from "./handled_ledger_postgres.ts";
 export * from "./card_worker.ts";
+export * from "./card_callback_sink.ts";
 export * from "./card_callback_intake.ts";

@@ -30,6 +30,8 @@ export interface CoreConfig {
   stateDir: string;
   /** Admin API bearer token (`FEISHU_CORE_ADMIN_TOKEN`; the admin API is off without it). */
   adminToken?: string;
+  /** Also receive card callbacks over the long connection (`FEISHU_CORE_LONG_CONNECTION=1`). */
+  longConnection: boolean;
   /** When the queue is down (`FEISHU_CORE_WHEN_QUEUE_DOWN`: refuse | inline; default refuse). */
   whenQueueDown: "refuse" | "inline";
 }
@@ -112,5 +114,6 @@ export function loadCoreConfig(
     stateDir: get("FEISHU_CORE_STATE_DIR") ?? ".state",
     adminToken,
     whenQueueDown: when as "refuse" | "inline",
+    longConnection: ["1", "true", "yes"].includes((get("FEISHU_CORE_LONG_CONNECTION") ?? "").toLowerCase()),
   };
 }

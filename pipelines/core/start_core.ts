@@ -1,5 +1,6 @@
 import { loadSecretBox } from "../../lib/crypto/key_source.ts";
 import {
+  cardCallbackSink,
   type CardJob,
   CardRouter,
   type HandledLedger,
@@ -7,6 +8,7 @@ import {
   PostgresHandledLedger,
   SqliteHandledLedger,
 } from "../../lib/callback/mod.ts";
+import { LongConnection } from "../../lib/events/ws_adapter.ts";
 import { LarkHttp } from "../../lib/http/lark_http.ts";
 import { MessageApi } from "../../lib/im/message_api.ts";
 import type { Logger } from "../../lib/log/logger.ts";
@@ -104,6 +106,20 @@ export async function startCore(
     extraRoutes: (app) => registerUserAuthRoutes(app, userAuth),
     logger: o.logger,
   });
+  // Card callbacks over the long connection go to the same queue (no public URL needed).
+  let ws: LongConnection | undefined;
+  if (config.longConnection) {
+    ws = new LongConnection({
+      appId: config.app.appId,
+      appSecret: config.app.appSecret,
+      baseUrl: config.baseUrl,
+      encryptKey: config.encryptKey,
+      verificationToken: config.verificationToken,
+      store: cardCallbackSink(queue, { appId: config.app.appId }),
+      logger: o.logger,
+    });
+    await ws.start();
+  }
   const sweep = setInterval(() => {
     userAuth.sweepExpired().catch((e) => o.logger.warn("user_auth.sweep_failed", { error: e }));
   }, 60_000);
@@ -116,6 +132,7 @@ export async function startCore(
     messages,
     async close() {
       clearInterval(sweep);
+      ws?.close();
       await service.stop();
       await queue.close();
       await ledger.close();
