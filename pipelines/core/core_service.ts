@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { constantTimeEqual } from "../../lib/events/_bytes.ts";
 import { type Logger, silentLogger } from "../../lib/log/logger.ts";
 import { maskValue } from "../../lib/log/mask.ts";
 import { newRequestId } from "../../lib/http/request_id.ts";
@@ -41,6 +42,13 @@ export interface CoreServiceOptions {
   concurrency?: number;
   /** Admin API: the registry and its bearer token (routes absent when either is missing). */
   admin?: { registry: AdminRegistry; token: string };
+  /**
+   * Host names requests may be addressed to (the `Host` header); others get
+   * 421 (a DNS-rebinding page cannot reach the service). Default: any.
+   */
+  allowedHosts?: string[];
+  /** Bearer token `/metrics` requires (set when the service is reachable beyond loopback). */
+  metricsToken?: string;
   /** Extra routes (e.g. the user-authorization callback) registered on the app. */
   extraRoutes?: (app: Hono<CoreEnv>) => void;
   /** Logger (one `http.request` line per request). */
@@ -78,7 +86,16 @@ export function createCoreService(o: CoreServiceOptions): CoreService {
     const requestId = given && /^[A-Za-z0-9_.:-]{1,64}$/.test(given) ? given : newRequestId();
     c.set("requestId", requestId);
     const t0 = performance.now();
-    await next();
+    const host = new URL(c.req.url).hostname.replace(/^\[|\]$/g, "");
+    if (o.allowedHosts && !o.allowedHosts.includes(host)) {
+      c.res = errorResponse(requestId, 421, "misdirected", {
+        kind: "bad_request",
+        message: `host ${host.slice(0, 80)} is not served here`,
+        fix: "请求的主机名不在本服务的允许列表中：请通过 FEISHU_CORE_PUBLIC_URL 中的地址或本机地址访问。",
+      });
+    } else {
+      await next();
+    }
     const ms = performance.now() - t0;
     const route = c.req.routePath === "/*" ? "unmatched" : c.req.routePath;
     metrics.observe(`${c.req.method} ${route}`, c.res.status, ms);
@@ -129,6 +146,16 @@ export function createCoreService(o: CoreServiceOptions): CoreService {
   });
 
   app.get("/metrics", (c) => {
+    if (o.metricsToken !== undefined) {
+      const m = /^Bearer +(\S+) *$/i.exec(c.req.header("authorization") ?? "");
+      if (!m || !o.metricsToken || !constantTimeEqual(m[1], o.metricsToken)) {
+        return errorResponse(c.get("requestId"), 401, "unauthorized", {
+          kind: "auth",
+          message: "metrics need the admin bearer token",
+          fix: "服务监听在非本机地址时，/metrics 需要 Authorization: Bearer <FEISHU_CORE_ADMIN_TOKEN>。",
+        });
+      }
+    }
     const prom = c.req.query("format") === "prometheus" ||
       (c.req.header("accept") ?? "").includes("text/plain");
     if (prom) {

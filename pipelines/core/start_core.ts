@@ -104,6 +104,9 @@ export async function startCore(
     whenQueueDown: config.whenQueueDown,
     admin: config.adminToken ? { registry: new MemoryAdminRegistry(), token: config.adminToken } : undefined,
     extraRoutes: (app) => registerUserAuthRoutes(app, userAuth),
+    allowedHosts: allowedHosts(config),
+    // Beyond loopback the counters need the admin token (none set → /metrics refused).
+    metricsToken: LOOPBACK.includes(config.host) ? undefined : config.adminToken ?? "",
     logger: o.logger,
   });
   // Card callbacks over the long connection go to the same queue (no public URL needed).
@@ -139,4 +142,14 @@ export async function startCore(
       sessions.close();
     },
   };
+}
+
+const LOOPBACK = ["127.0.0.1", "localhost", "::1"];
+
+/** Loopback names, the public URL's host, and the listen address when it is a specific one. */
+function allowedHosts(config: CoreConfig): string[] {
+  const hosts = new Set(LOOPBACK);
+  hosts.add(new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, ""));
+  if (!["0.0.0.0", "::"].includes(config.host)) hosts.add(config.host);
+  return [...hosts];
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { SqliteQueue } from "../../lib/queue/mod.ts";
-import type { CardJob } from "../../lib/callback/mod.ts";
+import { type CardJob, CardRouter, SqliteHandledLedger } from "../../lib/callback/mod.ts";
+import { createCoreService } from "../../pipelines/core/core_service.ts";
 import { ADMIN_TOKEN, startCore } from "./_harness.ts";
 
 Deno.test("core service: healthz, metrics (JSON and Prometheus), envelope and request logs", async () => {
@@ -81,6 +82,40 @@ Deno.test("core service: admin API needs the bearer token; add, list, update, di
     assert.equal((await call("GET", "/admin/apps/cli_abcdef123456")).status, 404);
   } finally {
     await core.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("core service: requests for another host name get 421; /metrics can require a bearer token", async () => {
+  const dir = await Deno.makeTempDir();
+  const queue = new SqliteQueue<CardJob>(`${dir}/q.db`);
+  const ledger = new SqliteHandledLedger(`${dir}/l.db`);
+  const service = createCoreService({
+    queue,
+    router: new CardRouter(),
+    ledger,
+    updater: { update: () => Promise.resolve() },
+    callback: {},
+    workers: false,
+    allowedHosts: ["127.0.0.1", "feishu-core.example.com"],
+    metricsToken: "metrics-token-0123456789",
+  });
+  try {
+    const evil = await service.fetch(new Request("http://rebind.attacker.example/healthz"));
+    assert.equal(evil.status, 421);
+    assert.equal((await evil.json()).code, "misdirected");
+    assert.equal((await service.fetch(new Request("https://feishu-core.example.com/healthz"))).status, 200);
+    assert.equal((await service.fetch(new Request("http://127.0.0.1/metrics"))).status, 401);
+    const ok = await service.fetch(
+      new Request("http://127.0.0.1/metrics", {
+        headers: { authorization: "Bearer metrics-token-0123456789" },
+      }),
+    );
+    assert.equal(ok.status, 200);
+  } finally {
+    await service.stop();
+    await queue.close();
+    ledger.close();
     await Deno.remove(dir, { recursive: true });
   }
 });
