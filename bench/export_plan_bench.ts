@@ -28,7 +28,7 @@ import {
   resolvePlanOptions,
 } from "../pipelines/export/plan.ts";
 import { CountOracle, planNextCounted } from "../pipelines/export/plan_count.ts";
-import { CooperationDataset } from "../sandbox/export/dataset.ts";
+import { CooperationDataset } from "../sandbox/clm/dataset.ts";
 import { simulatePlan, syntheticCounts, type SyntheticData } from "./export_synthetic.ts";
 
 /** Calls with perfect knowledge: greedy packing of days under the cap (a day over it alone). */

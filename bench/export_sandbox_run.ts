@@ -22,7 +22,7 @@
  */
 import { parseArgs } from "node:util";
 import { stringify as toYaml } from "yaml";
-import { exportFamily } from "../sandbox/export/mod.ts";
+import { exportFamily } from "../sandbox/scenarios/export/mod.ts";
 import { createSandbox, DEFAULT_SESSION } from "../sandbox/mod.ts";
 
 const { values: v } = parseArgs({
@@ -103,10 +103,11 @@ const child = new Deno.Command(Deno.execPath(), {
     "--v8-flags=--max-semi-space-size=4",
     "--allow-net=127.0.0.1,localhost",
     "--allow-read",
-    `--allow-write=${dir}`,
+    // As `deno task export`; writes go to the temp dir, plus .state/browser where the
+    // npm-shipped Chromium is unpacked when no browser is installed (lib/browser findBrowser).
+    `--allow-write=${dir},.state/browser`,
     "--allow-env",
-    "--allow-sys",
-    "--allow-run=/usr/bin/chromium",
+    "--allow-run",
     "scripts/export.ts",
     "--config",
     configPath,

@@ -15,7 +15,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { computeSignature, encryptEvent, handleWebhook, SqliteEventStore } from "../lib/events/mod.ts";
+import { computeSignature, handleWebhook, SqliteEventStore } from "../lib/events/mod.ts";
+import { encryptEvent } from "../lib/testing/mod.ts";
 
 const { values } = parseArgs({
   options: {

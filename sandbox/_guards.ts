@@ -5,12 +5,13 @@
  *
  * @module
  */
+import { CLM_ERRORS, CLM_PATHS } from "./clm/shapes.ts";
 import { getCookie } from "hono/cookie";
 import type { SandboxContext } from "./_env.ts";
 import { loginPageHtml } from "./_pages.ts";
 import { MSG_INVALID_TOKEN, MSG_MISSING_TOKEN, openApiError, sendJson, throttled } from "./_respond.ts";
 import type { SandboxState } from "./state.ts";
-import type { TokenRecord } from "./tokens.ts";
+import type { TokenRecord } from "./auth/tokens.ts";
 
 /** Name of the CLM session cookie. */
 export const SESSION_COOKIE = "session";
@@ -63,7 +64,7 @@ export function loggedOut(c: SandboxContext, state: SandboxState): Response {
   const here = c.req.url;
   switch (state.faults.loggedOutStyle) {
     case "redirect_302": {
-      const login = new URL("/accounts/page/login", here);
+      const login = new URL(CLM_PATHS.loginPage, here);
       login.searchParams.set("redirect_uri", here);
       return new Response(null, { status: 302, headers: { location: login.toString() } });
     }
@@ -75,8 +76,10 @@ export function loggedOut(c: SandboxContext, state: SandboxState): Response {
     case "json_200":
       // Seen on another Feishu web API (space/api) when logged out: HTTP 200 + code 5.
       return sendJson(c, state.clock, { code: 5, msg: "Login Required", data: {} });
-    default:
-      // Assumption: code 10001 and this message; HTTP 401 like most web apps' XHR endpoints.
-      return sendJson(c, state.clock, { code: 10001, message: "未登录或登录已过期", data: null }, 401);
+    default: {
+      // UNCONFIRMED (clm/shapes.ts): code 10001 and this message; HTTP 401 like most web apps' XHR endpoints.
+      const answer = CLM_ERRORS.loggedOut();
+      return sendJson(c, state.clock, answer.body, answer.status);
+    }
   }
 }

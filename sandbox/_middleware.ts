@@ -29,6 +29,7 @@ export function journalMiddleware(state: SandboxState): SandboxMiddleware {
       endpoint: "unknown",
       method: c.req.method,
       path: c.req.path,
+      query: new URL(c.req.url).search.slice(1),
     });
     c.set("entry", entry);
     await next();
@@ -69,6 +70,13 @@ export function endpoint(state: SandboxState, name: EndpointName): SandboxMiddle
         if (info.family === "clm") return loggedOut(c, state);
         if (info.family === "token") {
           return sendJson(c, state.clock, { code: 10014, msg: "app secret invalid" });
+        }
+        if (info.family === "oauth") {
+          return sendJson(c, state.clock, {
+            code: 20002,
+            error: "invalid_client",
+            error_description: "client_secret 无效",
+          }, 400);
         }
         return openApiError(c, state.clock, 400, 99991663, MSG_INVALID_TOKEN);
     }

@@ -7,17 +7,19 @@
  * - 99991661 / 99991663 / 99991668 + HTTP 400, messages "Missing/Invalid access
  *   token for authorization…", body `error.{log_id, troubleshooter}`: public
  *   no-credential live-probe log of open.feishu.cn (code index file 65986057441,
- *   2026-09-11, probes P06–P10); codes also in shared/docs/feishu-api.md §1.5.
- * - 99991400 + HTTP 429 + `x-ogw-ratelimit-limit/reset`: feishu-api.md §1.6.
- * - 2200 "Internal Error": feishu-api.md §1.5 (internal error) and
+ *   2026-09-11, probes P06–P10); codes also in open.feishu.cn/document/ukTMukTMukTM/ugjM14COyUjL4ITN.
+ * - 99991400 + HTTP 429 + `x-ogw-ratelimit-limit/reset`: open.feishu.cn/document/ukTMukTMukTM/uUzN04SN3QjL1cDN.
+ * - 2200 "Internal Error": open.feishu.cn/document/ukTMukTMukTM/ugjM14COyUjL4ITN (internal error) and
  *   ConnectAI-E/feishu-openai#21 (observed from the token endpoint); HTTP 500 is an assumption.
  * - Unknown path or wrong method → HTTP 404 `text/plain` "404 page not found": probe log P03/P20.
  * - CLM bodies (`{code, message, data}`), its logged-out answer, throttling and
- *   internal-error bodies: ASSUMPTIONS (undocumented web endpoints, §7).
+ *   internal-error bodies: ASSUMPTIONS (undocumented web endpoints; see clm/shapes.ts).
  *
  * @module
  */
+import { CLM_ERRORS } from "./clm/shapes.ts";
 import type { Clock } from "../lib/time/mod.ts";
+import { randomHex } from "../lib/encoding/hex.ts";
 import type { SandboxContext } from "./_env.ts";
 import type { EndpointFamily } from "./endpoints.ts";
 
@@ -45,8 +47,7 @@ export class SandboxDropError extends Error {
 /** A Feishu-like log id: `yyyyMMddHHmmss` + 20 uppercase hex digits. */
 export function newLogId(clock: Clock): string {
   const stamp = new Date(clock.now()).toISOString().replace(/[-:T]/g, "").slice(0, 14);
-  const bytes = crypto.getRandomValues(new Uint8Array(10));
-  return stamp + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("").toUpperCase();
+  return stamp + randomHex(20).toUpperCase();
 }
 
 /** Answer `body` as JSON with `X-Tt-Logid`, and note its `code` in the journal entry. */
@@ -88,17 +89,6 @@ export function openApiError(
   return sendJson(c, clock, { code, msg, error }, status, { "x-tt-logid": logId });
 }
 
-/** CLM web error body `{code, message, data:null}` (shape is an assumption). */
-export function clmError(
-  c: SandboxContext,
-  clock: Clock,
-  status: number,
-  code: number,
-  message: string,
-): Response {
-  return sendJson(c, clock, { code, message, data: null }, status);
-}
-
 /** HTTP 429 in the family's shape, with `x-ogw-ratelimit-limit` / `x-ogw-ratelimit-reset`. */
 export function throttled(
   c: SandboxContext,
@@ -114,8 +104,9 @@ export function throttled(
     "x-ogw-ratelimit-reset": String(Math.max(1, Math.ceil(resetSec))),
   };
   if (family === "clm") {
-    // Assumption: the CLM web app's throttling shape is unknown; also send Retry-After.
-    return sendJson(c, clock, { code: 429, message: "请求过于频繁，请稍后重试", data: null }, 429, {
+    // UNCONFIRMED: the CLM web app's throttling shape is unknown (clm/shapes.ts); also send Retry-After.
+    const answer = CLM_ERRORS.throttled();
+    return sendJson(c, clock, answer.body, answer.status, {
       ...headers,
       "retry-after": headers["x-ogw-ratelimit-reset"],
     });
@@ -123,7 +114,10 @@ export function throttled(
   return sendJson(c, clock, { code: 99991400, msg: MSG_RATE_LIMITED }, 429, headers);
 }
 
-/** Internal error in the family's shape (default code 2200 for Open Platform, 500 for CLM). */
+/**
+ * Internal error in the family's shape (default code 2200 for Open Platform,
+ * 20050/20072 for v2 OAuth by status, 500 for CLM).
+ */
 export function internalError(
   c: SandboxContext,
   clock: Clock,
@@ -131,8 +125,20 @@ export function internalError(
   status: number,
   code?: number,
 ): Response {
-  if (family === "clm") return clmError(c, clock, status, code ?? 500, "系统繁忙，请稍后重试");
+  if (family === "clm") {
+    const answer = CLM_ERRORS.internal(status, code);
+    return sendJson(c, clock, answer.body, answer.status);
+  }
   if (family === "token") return sendJson(c, clock, { code: code ?? 2200, msg: "Internal Error" }, status);
+  if (family === "oauth") {
+    // v2 OAuth: 20072 "temporarily unavailable" [503], otherwise 20050 "server error" [500].
+    const unavailable = status === 503;
+    return sendJson(c, clock, {
+      code: code ?? (unavailable ? 20072 : 20050),
+      error: unavailable ? "temporarily_unavailable" : "server_error",
+      error_description: unavailable ? "服务暂时不可用，请稍后重试" : "服务端错误，请稍后重试",
+    }, status);
+  }
   return openApiError(c, clock, status, code ?? 2200, "Internal Error");
 }
 

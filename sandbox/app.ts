@@ -1,7 +1,8 @@
 /**
- * Assembles the sandbox's Hono app from its route modules (one per API
- * family). New families add a `routes/<family>.ts` with a `register…Routes`
- * function and are wired here.
+ * Assembles the sandbox's Hono app from its route modules, one folder per
+ * Feishu API family (`auth/`, `contract/`, `clm/`, `im/`, `contact/`, `vc/`,
+ * `minutes/`, `events/`, `messenger/`, `control/`). A new family adds a
+ * folder with a `routes.ts` exporting a `register…Routes(app, state)` wired here.
  *
  * @module
  */
@@ -9,25 +10,37 @@ import { Hono } from "hono";
 import type { SandboxApp, SandboxEnv } from "./_env.ts";
 import { journalMiddleware } from "./_middleware.ts";
 import { plainNotFound, sendJson } from "./_respond.ts";
-import { registerAuthRoutes } from "./routes/auth.ts";
-import { registerClmRoutes } from "./routes/clm.ts";
-import { registerContractRoutes } from "./routes/contract.ts";
-import { registerControlRoutes } from "./routes/control.ts";
-import { registerExportRoutes } from "./export/routes.ts";
-import { registerMeetingRoutes } from "./meeting/routes.ts";
+import { registerAuthRoutes } from "./auth/routes.ts";
+import { registerClmRoutes } from "./clm/routes.ts";
+import { registerContactRoutes } from "./contact/routes.ts";
+import { registerContractRoutes } from "./contract/routes.ts";
+import { registerControlRoutes } from "./control/routes.ts";
+import { registerEventRoutes } from "./events/routes.ts";
+import { registerImRoutes } from "./im/routes.ts";
+import { registerMessengerRoutes } from "./messenger/routes.ts";
+import { registerMinutesRoutes } from "./minutes/routes.ts";
+import { meetingFamily } from "./scenarios/meeting/family.ts";
+import { registerBaseRoutes } from "./base/routes.ts";
 import { registerCardRoutes } from "./card/routes.ts";
 import type { SandboxState } from "./state.ts";
+import { registerVcRoutes } from "./vc/routes.ts";
 
 /** Build the Hono app answering like Feishu over `state`. */
 export function createApp(state: SandboxState): SandboxApp {
   const app = new Hono<SandboxEnv>();
+  meetingFamily(state); // the meeting scenario resets and closes with the sandbox
   app.use("*", journalMiddleware(state));
   registerControlRoutes(app, state);
   registerAuthRoutes(app, state);
   registerContractRoutes(app, state);
   registerClmRoutes(app, state);
-  registerExportRoutes(app, state);
-  registerMeetingRoutes(app, state);
+  registerImRoutes(app, state);
+  registerContactRoutes(app, state);
+  registerVcRoutes(app, state);
+  registerMinutesRoutes(app, state);
+  registerEventRoutes(app, state);
+  registerMessengerRoutes(app, state);
+  registerBaseRoutes(app, state);
   registerCardRoutes(app, state);
   app.notFound(() => plainNotFound());
   app.onError((err, c) => {

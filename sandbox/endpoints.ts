@@ -1,90 +1,48 @@
 /**
- * The endpoints the sandbox answers, by name. Names are what the journal,
- * the rate limits and the fault knobs are keyed by.
+ * The endpoints the sandbox answers, by name: the union of each API family's
+ * `endpoints.ts` (one place per endpoint). Names are what the journal, the
+ * rate limits and the fault knobs are keyed by.
  *
  * @module
  */
-import { EXPORT_ENDPOINTS, type ExportEndpointName } from "./export/endpoints.ts";
-import { MEETING_ENDPOINTS, type MeetingEndpointName } from "./meeting/endpoints.ts";
+import type { EndpointFamily, EndpointSpec } from "./_endpoint_spec.ts";
+import { APP_TOKEN_ENDPOINTS, OAUTH_ENDPOINTS } from "./auth/endpoints.ts";
+import { CLM_ENDPOINTS } from "./clm/endpoints.ts";
+import { CONTACT_ENDPOINTS } from "./contact/endpoints.ts";
+import { CONTRACT_ENDPOINTS } from "./contract/endpoints.ts";
+import { EVENT_ENDPOINTS } from "./events/endpoints.ts";
+import { IM_READ_ENDPOINTS, IM_SEND_ENDPOINTS } from "./im/endpoints.ts";
+import { MESSENGER_ENDPOINTS } from "./messenger/endpoints.ts";
+import { MINUTES_ENDPOINTS } from "./minutes/endpoints.ts";
+import { VC_ENDPOINTS } from "./vc/endpoints.ts";
 
-/**
- * How a family of endpoints reports errors:
- * - `token`: auth v3 token endpoints (top-level fields, failures still HTTP 200);
- * - `open_api`: Open Platform APIs (`{code, msg, data}`, gateway errors HTTP 4xx);
- * - `clm`: cookie-authenticated CLM web endpoints (`{code, message, data}`).
- */
-export type EndpointFamily = "token" | "open_api" | "clm";
+export type { EndpointFamily };
+
+const ALL = [
+  ...APP_TOKEN_ENDPOINTS,
+  ...CONTRACT_ENDPOINTS,
+  ...CLM_ENDPOINTS,
+  ...IM_READ_ENDPOINTS,
+  ...MESSENGER_ENDPOINTS,
+  ...EVENT_ENDPOINTS,
+  ...VC_ENDPOINTS,
+  ...MINUTES_ENDPOINTS,
+  ...OAUTH_ENDPOINTS,
+  ...IM_SEND_ENDPOINTS,
+  ...CONTACT_ENDPOINTS,
+] as const;
 
 /** Name of an endpoint the sandbox serves. */
-export type EndpointName =
-  | ExportEndpointName
-  | MeetingEndpointName
-  | "tenant_token"
-  | "app_token"
-  | "contract_search"
-  | "contract_and_task"
-  | "cooperation_info";
+export type EndpointName = (typeof ALL)[number]["name"];
 
 /** Static description of one endpoint. */
-export interface EndpointInfo {
+export interface EndpointInfo extends EndpointSpec {
   /** Name used by the journal, rate limits and faults. */
-  name: EndpointName;
-  /** Error family (decides the shape of injected errors). */
-  family: EndpointFamily;
-  /** HTTP method. */
-  method: "GET" | "POST";
-  /** Path, exactly as on Feishu. */
-  path: string;
-  /** Chinese one-line description (shown by `deno task sandbox`). */
-  title: string;
+  readonly name: EndpointName;
 }
 
 /** Every endpoint served, in display order. */
-export const ENDPOINTS: readonly EndpointInfo[] = [
-  ...coreEndpoints(),
-  ...EXPORT_ENDPOINTS,
-  ...MEETING_ENDPOINTS,
-];
-
-function coreEndpoints(): EndpointInfo[] {
-  return [
-    {
-      name: "tenant_token",
-      family: "token",
-      method: "POST",
-      path: "/open-apis/auth/v3/tenant_access_token/internal",
-      title: "获取 tenant_access_token（自建应用）",
-    },
-    {
-      name: "app_token",
-      family: "token",
-      method: "POST",
-      path: "/open-apis/auth/v3/app_access_token/internal",
-      title: "获取 app_access_token（自建应用）",
-    },
-    {
-      name: "contract_search",
-      family: "open_api",
-      method: "POST",
-      path: "/open-apis/contract/v1/contracts/search",
-      title: "按合同编号精确查询合同",
-    },
-    {
-      name: "contract_and_task",
-      family: "clm",
-      method: "GET",
-      path: "/clm/api/workflow/composition/contractAndTask",
-      title: "CLM 网页接口：合同详情（含协作 ID）",
-    },
-    {
-      name: "cooperation_info",
-      family: "clm",
-      method: "GET",
-      path: "/clm/api/cooperation/info",
-      title: "CLM 网页接口：协作信息（含群聊 ID）",
-    },
-  ];
-}
+export const ENDPOINTS: readonly EndpointInfo[] = ALL;
 
 /** Look up an endpoint by name. */
 export function endpointInfo(name: string): EndpointInfo | undefined {

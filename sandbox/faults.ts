@@ -9,8 +9,8 @@
 import type { EndpointName } from "./endpoints.ts";
 import type { HangRegistry } from "./_hangs.ts";
 import { forkPrng, type Prng } from "./_prng.ts";
-import type { SessionStore } from "./sessions.ts";
-import type { TokenStore } from "./tokens.ts";
+import type { SessionStore } from "./clm/sessions.ts";
+import type { TokenStore } from "./auth/tokens.ts";
 
 /**
  * What an injected fault does:

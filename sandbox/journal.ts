@@ -19,6 +19,8 @@ export interface JournalEntry {
   method: string;
   /** Path without the query. */
   path: string;
+  /** Query string without the `?` (`""` when none). */
+  query: string;
   /** HTTP status answered; 0 while pending, or when the request hung or was dropped. */
   status: number;
   /** Feishu/CLM `code` of the JSON body, when there was one. */
@@ -43,7 +45,7 @@ export class Journal {
   }
 
   /** Start an entry; the caller fills in status/code when the answer is known. */
-  open(init: Pick<JournalEntry, "ts" | "endpoint" | "method" | "path">): JournalEntry {
+  open(init: Pick<JournalEntry, "ts" | "endpoint" | "method" | "path" | "query">): JournalEntry {
     const entry: JournalEntry = { seq: ++this.#seq, status: 0, throttled: false, ...init };
     this.#entries.push(entry);
     if (this.#entries.length > this.#limit) this.#entries.splice(0, this.#entries.length - this.#limit);

@@ -6,8 +6,10 @@
 import type { Logger } from "../lib/log/mod.ts";
 import { silentLogger } from "../lib/log/mod.ts";
 import { type Clock, systemClock } from "../lib/time/mod.ts";
-import type { ExportSandboxOptions } from "./export/options.ts";
-import type { MeetingSandboxOptions } from "./meeting/options.ts";
+import { DEFAULT_APP_SCOPES } from "./auth/scopes.ts";
+import { DOCUMENTED_RATE_LIMITS } from "./rate_limits.ts";
+import type { ExportSandboxOptions } from "./scenarios/export/options.ts";
+import type { MeetingSandboxOptions } from "./scenarios/meeting/options.ts";
 
 /** App id of the default sandbox app. */
 export const DEFAULT_APP_ID = "cli_a1b2c3d4e5f60718";
@@ -59,14 +61,28 @@ export interface SandboxOptions {
   tokenLifetimeSec?: number;
   /** Valid CLM `session` cookie values (default `["sandbox-session"]`). */
   sessions?: string[];
-  /** Rate limits per endpoint name and `"global"` per app (default: none). */
+  /**
+   * Rate limits per endpoint name (and `"global"` per app,
+   * `"im_message_recipient"` per recipient), on top of the documented ones.
+   */
   rateLimits?: RateLimitTable;
+  /**
+   * Enforce the documented limits (`DOCUMENTED_RATE_LIMITS`: IM, VC, contact,
+   * OAuth 1000/min & 50/s per API; minutes 5/s per API; 5 QPS per message
+   * recipient). Default `true`; `false` leaves only `rateLimits`.
+   */
+  defaultRateLimits?: boolean;
   /** Time source for token expiry, rate-limit windows and the journal (default real time). */
   clock?: Clock;
   /** Where to log one line per answered request (default: silent). */
   logger?: Logger;
   /** Most journal entries kept; older ones are dropped (default 10 000). */
   journalLimit?: number;
+  /**
+   * Scopes enabled on the sandbox apps (default {@linkcode DEFAULT_APP_SCOPES}).
+   * Field scopes decide which user fields answers carry (see `auth/scopes.ts`).
+   */
+  appScopes?: string[];
   /** Options of the export family (CLM export, messenger). */
   export?: ExportSandboxOptions;
   /** Options of the meeting family (events, VC, minutes, OAuth, IM, contacts). */
@@ -93,6 +109,8 @@ export interface ResolvedSandboxOptions {
   logger: Logger;
   /** Journal capacity. */
   journalLimit: number;
+  /** Scopes enabled on the apps. */
+  appScopes: string[];
   /** Export family options (resolved by that family). */
   export: ExportSandboxOptions;
   /** Meeting family options (resolved by that family). */
@@ -117,10 +135,14 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedSandboxOpt
     apps: apps.map((a) => ({ ...a })),
     tokenLifetimeSec,
     sessions: [...(options.sessions ?? [DEFAULT_SESSION])],
-    rateLimits: { ...(options.rateLimits ?? {}) },
+    rateLimits: {
+      ...(options.defaultRateLimits === false ? {} : DOCUMENTED_RATE_LIMITS),
+      ...(options.rateLimits ?? {}),
+    },
     clock: options.clock ?? systemClock,
     logger: options.logger ?? silentLogger,
     journalLimit: options.journalLimit ?? 10_000,
+    appScopes: [...(options.appScopes ?? DEFAULT_APP_SCOPES)],
     export: { ...options.export },
     meeting: { ...options.meeting },
   };

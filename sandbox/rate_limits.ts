@@ -1,7 +1,18 @@
 /**
- * Fixed-window rate limits per endpoint × app (or × CLM session), plus one
- * `"global"` budget per app shared by every Open Platform endpoint. Windows
- * follow the sandbox clock, so tests can drive them with a `FakeClock`.
+ * Fixed-window rate limits per endpoint × app (or × CLM session), plus an
+ * optional `"global"` budget per app shared by every Open Platform endpoint
+ * and a per-recipient budget for IM sends. Windows follow the sandbox clock,
+ * so tests can drive them with a `FakeClock`.
+ *
+ * By default the sandbox enforces {@linkcode DOCUMENTED_RATE_LIMITS}, the
+ * tiers the official pages give (per API × app; frequency-limit overview
+ * open.feishu.cn/document/ukTMukTMukTM/uUzN04SN3QjL1cDN): tier 4
+ * "1000/min & 50/s" for IM, VC, contact and OAuth; 5/s for each minutes API;
+ * 5 QPS per message recipient (user or chat). Endpoints whose limit is not
+ * documented ("special", auth v3, contract, the CLM web app, the long
+ * connection) have none. `SandboxOptions.defaultRateLimits: false` (or
+ * `deno task sandbox --no-rate-limits`, or `POST /__sandbox/rate_limits
+ * {"off": true}`) turns them off.
  *
  * @module
  */
@@ -10,6 +21,30 @@ import type { RateLimitSpec, RateLimitTable } from "./options.ts";
 
 /** Name of the per-app budget shared by all Open Platform endpoints. */
 export const GLOBAL_LIMIT = "global";
+/** Name of the per-recipient (user or chat) budget of IM sends, keyed by recipient. */
+export const IM_RECIPIENT_LIMIT = "im_message_recipient";
+
+const TIER_4: RateLimitSpec = { perMinute: 1000, perSecond: 50 };
+
+/** The documented limits the sandbox enforces by default (see the module doc). */
+export const DOCUMENTED_RATE_LIMITS: Readonly<RateLimitTable> = Object.freeze({
+  oauth_authorize: TIER_4,
+  oauth_token: TIER_4,
+  im_message_create: TIER_4,
+  im_message_list: TIER_4,
+  im_message_resource: TIER_4,
+  [IM_RECIPIENT_LIMIT]: { perSecond: 5 },
+  vc_recording: TIER_4,
+  minute_get: { perSecond: 5 },
+  minute_media: { perSecond: 5 },
+  contact_user_get: TIER_4,
+  contact_users_batch: TIER_4,
+  contact_users_by_department: TIER_4,
+  contact_department_children: TIER_4,
+});
+
+/** Names {@linkcode RateLimiter.set} accepts besides endpoint names. */
+export const EXTRA_LIMIT_NAMES: readonly string[] = [GLOBAL_LIMIT, IM_RECIPIENT_LIMIT];
 
 /** Result of {@linkcode RateLimiter.hit}. */
 export type RateLimitDecision =
@@ -95,6 +130,12 @@ export class RateLimiter {
     }
     for (const w of charged) w.count++;
     return { ok: true };
+  }
+
+  /** Remove every limit (windows too). */
+  clear(): void {
+    this.#limits.clear();
+    this.#windows.clear();
   }
 
   /** Forget every window (limits stay). */

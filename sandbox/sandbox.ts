@@ -6,7 +6,7 @@
  */
 import { createApp } from "./app.ts";
 import type { SandboxApp } from "./_env.ts";
-import type { SandboxExamples } from "./data.ts";
+import type { SandboxExamples } from "./contract/data.ts";
 import type { FaultController } from "./faults.ts";
 import type { Journal } from "./journal.ts";
 import { resolveOptions, type SandboxOptions } from "./options.ts";

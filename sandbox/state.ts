@@ -5,14 +5,14 @@
  */
 import type { Logger } from "../lib/log/mod.ts";
 import type { Clock } from "../lib/time/mod.ts";
-import { ContractIndex, generateContracts, type SandboxContract } from "./data.ts";
+import { ContractIndex, generateContracts, type SandboxContract } from "./contract/data.ts";
 import { FaultController } from "./faults.ts";
 import { HangRegistry } from "./_hangs.ts";
 import { Journal } from "./journal.ts";
 import type { ResolvedSandboxOptions, SandboxAppCredential } from "./options.ts";
 import { RateLimiter } from "./rate_limits.ts";
-import { SessionStore } from "./sessions.ts";
-import { TokenStore } from "./tokens.ts";
+import { SessionStore } from "./clm/sessions.ts";
+import { TokenStore } from "./auth/tokens.ts";
 
 /** Everything the sandbox's routes read and change. */
 export interface SandboxState {
@@ -38,6 +38,11 @@ export interface SandboxState {
   readonly rateLimits: RateLimiter;
   /** Requests held by latency/hang faults. */
   readonly hangs: HangRegistry;
+  /**
+   * Scopes enabled on the apps (field scopes decide which user fields
+   * answers carry); change it at run time, `reset()` restores the option.
+   */
+  readonly appScopes: Set<string>;
   /** The app with this id, if known. */
   app(appId: string): SandboxAppCredential | undefined;
   /**
@@ -66,6 +71,7 @@ export function createState(options: ResolvedSandboxOptions): SandboxState {
   const faults = new FaultController({ seed: options.seed, tokens, sessions, hangs });
   const rateLimits = new RateLimiter(clock, options.rateLimits);
   const resetHooks: (() => void)[] = [];
+  const appScopes = new Set(options.appScopes);
   return {
     options,
     clock,
@@ -78,6 +84,7 @@ export function createState(options: ResolvedSandboxOptions): SandboxState {
     faults,
     rateLimits,
     hangs,
+    appScopes,
     app: (appId) => options.apps.find((a) => a.appId === appId),
     families: new Map(),
     onReset: (fn) => void resetHooks.push(fn),
@@ -87,6 +94,8 @@ export function createState(options: ResolvedSandboxOptions): SandboxState {
       sessions.restore();
       rateLimits.resetCounters();
       journal.clear();
+      appScopes.clear();
+      for (const s of options.appScopes) appScopes.add(s);
       for (const fn of resetHooks) fn();
     },
   };

@@ -14,7 +14,8 @@ export async function chatidDemo(
   const ex = sandbox.examples(8);
   const input = `${outDir}/contracts.txt`;
   const lines = [
-    "# 演示用合同编号清单：含空行、注释、重复与各种失败情形",
+    "# 演示用合同编号清单：含空行、注释、重复、误粘贴的表头与各种失败情形",
+    "contract_number", // not a contract number: listed and skipped before any request
     ex.ok[0],
     ex.ok[1],
     "",

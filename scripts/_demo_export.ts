@@ -1,7 +1,7 @@
 /** Demo part 2: the bulk export with headless Chromium and exact counts. */
 
 import { stringify as toYaml } from "yaml";
-import { exportFamily } from "../sandbox/export/mod.ts";
+import { exportFamily } from "../sandbox/scenarios/export/mod.ts";
 import { createSandbox, DEFAULT_SESSION } from "../sandbox/mod.ts";
 import { main as exportRecords } from "./export.ts";
 

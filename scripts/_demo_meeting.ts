@@ -3,7 +3,7 @@
 import { parse as fromYaml, stringify as toYaml } from "yaml";
 import { createLogger } from "../lib/log/logger.ts";
 import { NdjsonFileSink } from "../lib/log/ndjson_sink.ts";
-import { meetingFamily, type SentMessage } from "../sandbox/meeting/mod.ts";
+import { meetingFamily, type SentMessage } from "../sandbox/scenarios/meeting/mod.ts";
 import { createSandbox, DEFAULT_APP_ID, DEFAULT_APP_SECRET } from "../sandbox/mod.ts";
 import { type MeetingConfig, MeetingConfigSchema } from "../pipelines/meeting/config.ts";
 import type { MeetingJob } from "../pipelines/meeting/job.ts";

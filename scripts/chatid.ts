@@ -11,7 +11,9 @@ import { createProgress } from "../lib/cli/progress.ts";
 import { configSummary } from "../lib/cli/config_summary.ts";
 import { reportError } from "../lib/cli/report_error.ts";
 import { parseCli, pathExists } from "../lib/cli/parse_cli.ts";
+import { useUtf8Console } from "../lib/cli/utf8_console.ts";
 import { loadConfig } from "../lib/config/load_config.ts";
+import { defaultConfigFile } from "../lib/fs/user_dirs.ts";
 import { LarkError } from "../lib/errors/lark_error.ts";
 import { ConsoleSink } from "../lib/log/console_sink.ts";
 import { createLogger } from "../lib/log/logger.ts";
@@ -22,11 +24,17 @@ import {
   autoConcurrency,
   CHATID_ENV,
   ChatIdConfigSchema,
+  type ChatIdRow,
+  checkContractNumbers,
+  type ContractNumberShape,
   createChatIdContext,
+  formatImplausible,
   formatSummary,
+  outputFromJournal,
   readChatIdExcel,
   readContractFile,
   runChatId,
+  workerResolver,
 } from "../pipelines/chatid/mod.ts";
 
 const HELP = `合同编号 → openChatId 批量查询
@@ -34,16 +42,21 @@ const HELP = `合同编号 → openChatId 批量查询
 用法：
   deno task chatid <合同编号文件> [选项]
   deno task chatid --retry-failed <上次输出.xlsx> [选项]
+  deno task chatid --from-journal <日志.journal.ndjson> [合同编号文件] [选项]
 
-输入文件：TXT 每行一个合同编号（支持 UTF-8 BOM、CRLF、空行与 # 注释，重复自动去除），
-          或带 contract_number 列的 .xlsx / .csv。
+输入文件：TXT 每行一个合同编号（UTF-8，可带 BOM，也接受 UTF-16；CRLF、空行与 # 注释、重复自动处理），
+          或带 contract_number 列的 .xlsx / .csv。不像合同编号的行（见配置 input.*）列出后跳过，
+          一个有效编号都没有时不发送请求、不改动已有输出，退出码 2。
 
 选项：
   -c, --config <文件>        配置文件（默认 config/chatid.yaml）
   -o, --output <文件>        输出 Excel（默认取配置 output.path）
       --retry-failed <文件>  只重跑上次输出中非 SUCCESS 的行，并写出合并结果
+      --from-journal <文件>  只重跑输出阶段：由上次运行的日志（输出文件旁的 *.journal.ndjson）
+                             写出 Excel，不联网、不需要密钥；给出合同编号文件时按其顺序输出
       --concurrency <n|auto> 并发合同数（覆盖 rate_limit.concurrency）
       --extra-columns        输出 retry_count、duration_ms、started_at、finished_at 列
+      --force                已有输出比本次结果更完整时也直接替换（默认先备份为 .bak）
       --quiet                不显示进度条
   -h, --help                 显示本帮助
 
@@ -57,12 +70,15 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
     config: { type: "string", short: "c" },
     output: { type: "string", short: "o" },
     "retry-failed": { type: "string" },
+    "from-journal": { type: "string" },
     concurrency: { type: "string" },
     "extra-columns": { type: "boolean" },
     quiet: { type: "boolean" },
+    force: { type: "boolean" },
   }, HELP);
   if (!parsed.ok) return parsed.exitCode;
   const { values: v, positionals } = parsed;
+  if (v["from-journal"] !== undefined) return await fromJournal(v["from-journal"], positionals[0], v);
   const retryFailed = v["retry-failed"];
   if (!retryFailed && positionals.length !== 1) {
     console.error(`用法错误：请指定一个合同编号文件。\n\n${HELP}`);
@@ -81,11 +97,18 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
       console.error(`用法错误：找不到文件 ${f}。`);
       return 2;
     }
+    const info = f ? await Deno.stat(f) : undefined;
+    if (info && !info.isFile) {
+      console.error(
+        `用法错误：${f} 不是文件（是${info.isDirectory ? "目录" : "特殊文件"}）：请指定一个文件。`,
+      );
+      return 2;
+    }
   }
   let store: SqliteTokenStore | undefined;
   let fileSink: NdjsonFileSink | undefined;
   try {
-    const configFile = v.config ?? "config/chatid.yaml";
+    const configFile = v.config ?? defaultConfigFile("chatid");
     const { config, warnings } = await loadConfig(ChatIdConfigSchema, {
       file: await pathExists(configFile) || v.config ? configFile : undefined,
       env: CHATID_ENV,
@@ -96,11 +119,38 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
       },
     });
     for (const w of warnings) console.error(`警告：${w}`);
+    const outInfo = await Deno.stat(config.output.path).catch(() => undefined);
+    if (outInfo && !outInfo.isFile) {
+      console.error(
+        `用法错误：输出路径 ${config.output.path} 不是文件（是目录）：请用 -o 指定一个 .xlsx 文件路径。`,
+      );
+      return 2;
+    }
 
-    const input = retryFailed ? undefined : await readContractFile(positionals[0]);
+    const shape = {
+      pattern: config.input.number_pattern,
+      maxLength: config.input.max_length,
+      requireDigit: config.input.require_digit,
+    };
+    const input = retryFailed ? undefined : await readContractFile(positionals[0], { shape });
     const previous = retryFailed ? await readChatIdExcel(retryFailed) : undefined;
-    const numbers = input?.numbers ??
-      previous!.filter((r) => r.status !== "SUCCESS").map((r) => r.contract_number);
+    const numbers = input?.numbers ?? retryNumbers(previous!, shape);
+    for (const line of formatImplausible(input?.implausible ?? [])) console.error(line);
+    if (!numbers.length) {
+      if (input) {
+        console.error(
+          `用法错误：输入文件 ${
+            positionals[0]
+          } 中没有有效的合同编号（跳过空行 ${input.blank}、注释 ${input.comments}、` +
+            `不像合同编号的值 ${input.implausible?.length ?? 0}）。未发送任何请求，已有输出未改动。`,
+        );
+        return 2;
+      }
+      console.log(
+        `${retryFailed} 中没有需要重跑的行（失败行均已 SUCCESS 或不像合同编号）；未发送任何请求，已有输出未改动。`,
+      );
+      return 0;
+    }
 
     await Deno.mkdir(config.log.dir, { recursive: true });
     const logPath = `${config.log.dir}/chatid-${new Date().toISOString().replace(/[:.]/g, "-")}.ndjson`;
@@ -120,7 +170,8 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
     for (const line of configSummary(config)) console.error(line);
     if (input) {
       console.error(
-        `输入：${numbers.length} 个合同编号（跳过空行 ${input.blank}、注释 ${input.comments}，去除重复 ${input.duplicates}）`,
+        `输入：${numbers.length} 个合同编号（跳过空行 ${input.blank}、注释 ${input.comments}、` +
+          `不像合同编号的值 ${input.implausible?.length ?? 0}，去除重复 ${input.duplicates}）`,
       );
     } else console.error(`重跑失败行：${numbers.length} 个（来自 ${retryFailed}）`);
 
@@ -150,13 +201,17 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
         deps: ctx,
         signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal,
         onProgress: (d, t) => progress?.update(d, t),
-        throttled: ctx.throttled,
+        force: v.force,
+        // The calls and their answers are handled in a Worker that can reach the Feishu hosts and
+        // the token store only; this thread keeps the files (journal, Excel, log).
+        resolver: workerResolver(config, { logger }),
         logger,
       });
     } finally {
       progress?.stop();
       Deno.removeSignalListener("SIGINT", onSigint);
     }
+    if (result.previousOutput?.note) console.error(result.previousOutput.note);
     if (result.resumed) console.error(`续跑：${result.resumed} 个合同已在上次运行中完成，已跳过。`);
     console.log(formatSummary(result.summary).join("\n"));
     console.log(`输出文件：${result.outputPath}`);
@@ -180,4 +235,38 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
   }
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+/** `--retry-failed`: the non-SUCCESS rows' numbers that still look like contract numbers. */
+function retryNumbers(previous: readonly ChatIdRow[], shape: ContractNumberShape): string[] {
+  const failed = previous.filter((r) => r.status !== "SUCCESS").map((r) => r.contract_number);
+  const { valid, implausible } = checkContractNumbers(failed, failed.map((_, i) => i + 2), shape);
+  for (const line of formatImplausible(implausible)) console.error(line);
+  return valid;
+}
+
+/** `--from-journal`: the output stage alone, from the journal. */
+async function fromJournal(
+  journalPath: string,
+  inputFile: string | undefined,
+  v: { output?: string; "extra-columns"?: boolean },
+): Promise<number> {
+  try {
+    const numbers = inputFile ? (await readContractFile(inputFile)).numbers : undefined;
+    const r = await outputFromJournal({
+      journalPath,
+      outputPath: v.output,
+      numbers,
+      extraColumns: v["extra-columns"],
+    });
+    console.log(`由日志 ${journalPath} 写出 ${r.rows.length} 行：${r.outputPath}`);
+    if (r.missing.length) console.error(`日志中没有 ${r.missing.length} 个合同的结果（未处理完），未写入。`);
+    return 0;
+  } catch (e) {
+    reportError(e);
+    return e instanceof LarkError && e.kind === "bad_request" ? 2 : 1;
+  }
+}
+
+if (import.meta.main) {
+  await useUtf8Console(); // Chinese in Windows console windows
+  Deno.exit(await main(Deno.args));
+}

@@ -12,8 +12,11 @@ import { staticAuth } from "../lib/auth/auth_provider.ts";
 import { formatSeconds } from "../lib/cli/progress.ts";
 import { reportError } from "../lib/cli/report_error.ts";
 import { parseCli, pathExists } from "../lib/cli/parse_cli.ts";
+import { useUtf8Console } from "../lib/cli/utf8_console.ts";
 import { loadConfig } from "../lib/config/load_config.ts";
+import { defaultConfigFile } from "../lib/fs/user_dirs.ts";
 import { ConfigError } from "../lib/errors/config_error.ts";
+import { LarkError } from "../lib/errors/lark_error.ts";
 import { LarkHttp } from "../lib/http/lark_http.ts";
 import { ConsoleSink } from "../lib/log/console_sink.ts";
 import { createLogger } from "../lib/log/logger.ts";
@@ -30,6 +33,7 @@ import {
   formatSummary,
   formatWindowTable,
   listRunWindows,
+  requestStageInWorker,
   resolveExportAuth,
   runExport,
 } from "../pipelines/export/mod.ts";
@@ -43,19 +47,22 @@ const HELP = `合同协同记录批量导出
 
 选项：
   -c, --config <文件>       配置文件（默认 config/export.yaml；不存在时只用默认值与环境变量）
-      --curl <文件>         浏览器「复制为 cURL」保存的导出请求（bash 或 cmd 格式）
+      --curl <文件>         浏览器「复制为 cURL」保存的导出请求（bash 或 cmd 格式；只接受飞书合同地址、
+                            auth.base_url / auth.allowed_hosts 中的主机或本机沙箱）
       --start <YYYY-MM-DD>  开始日期（覆盖 range.start）
       --end <YYYY-MM-DD>    结束日期（覆盖 range.end）
   -o, --output <目录>       任务目录（覆盖 output.dir）
       --collector <方式>    browser 或 openapi（覆盖 collector.kind）
-      --headed              显示浏览器窗口（扫码更方便）
+      --headed              显示浏览器窗口（扫码更方便；有桌面时默认如此）
+      --headless            不显示浏览器窗口（二维码保存为图片并打印路径；无桌面时默认如此）
       --retry-failed        把失败的窗口重新导出
       --only-window <窗口>  只处理一个窗口：窗口 ID 或 YYYYMMDD-YYYYMMDD
       --list                列出窗口状态后退出
   -h, --help                显示本帮助
 
-环境变量：FEISHU_CLM_COOKIE（合同系统 Cookie）；openapi 方式另需 FEISHU_USER_ACCESS_TOKEN（用户令牌）。
-退出码：0 完成；1 需要处理凭证（已暂停，进度保留）；2 用法错误；3 未全部完成或校验未通过；130 被中断。`;
+环境变量：FEISHU_CLM_COOKIE（合同系统 Cookie）；openapi 方式另需 FEISHU_USER_ACCESS_TOKEN（用户令牌）；
+  FEISHU_BROWSER 指定浏览器（默认自动查找 Edge、Chrome、Chromium，Linux x64 上找不到时用 tools/chromium 中的无头 Chromium）。
+退出码：0 完成；1 需要处理凭证（已暂停，进度保留）；2 用法错误（含不接受的 cURL 主机）；3 未全部完成或校验未通过；130 被中断。`;
 
 /** Run the export; returns the process exit code. */
 export async function main(args: string[], signal?: AbortSignal): Promise<number> {
@@ -69,6 +76,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
       output: { type: "string", short: "o" },
       collector: { type: "string" },
       headed: { type: "boolean" },
+      headless: { type: "boolean" },
       "retry-failed": { type: "boolean" },
       "only-window": { type: "string" },
       list: { type: "boolean" },
@@ -85,7 +93,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
   }
   let fileSink: NdjsonFileSink | undefined;
   try {
-    const configFile = v.config ?? "config/export.yaml";
+    const configFile = v.config ?? defaultConfigFile("export");
     const { config, warnings } = await loadConfig(ExportConfigSchema, {
       file: v.config || await pathExists(configFile) ? configFile : undefined,
       env: EXPORT_ENV,
@@ -95,7 +103,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
         "range.end": v.end,
         "output.dir": v.output,
         "collector.kind": v.collector,
-        "messenger.headless": v.headed ? false : undefined,
+        "messenger.headless": v.headed ? false : v.headless ? true : undefined,
       },
     });
     for (const w of warnings) console.error(`警告：${w}`);
@@ -107,13 +115,14 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
       else console.log(formatWindowTable(windows).join("\n"));
       return 0;
     }
+    // Credentials first: a copied request for a foreign host is refused before anything is written.
+    const auth = await resolveExportAuth(config);
     await Deno.mkdir(config.output.dir, { recursive: true });
     fileSink = new NdjsonFileSink(`${config.output.dir}/run.log.ndjson`);
     const logger = createLogger({
       level: config.log.level,
       sinks: [fileSink, new ConsoleSink({ level: "warn" })],
     });
-    const auth = await resolveExportAuth(config);
     for (const note of auth.notes) console.error(note);
     const ctx = await createExportContext(config, auth, { logger });
 
@@ -141,6 +150,9 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
         client: ctx.api,
         fingerprint: ctx.fingerprint,
         collector: collectorFactory(config, logger),
+        // The export/count calls and their answers are handled in a Worker that can reach the
+        // contract host and the run directory only.
+        requestStage: requestStageInWorker({ config, auth, runDir: config.output.dir }),
         signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal,
         retryFailed: v["retry-failed"],
         onlyWindow: v["only-window"],
@@ -158,7 +170,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
     }
   } catch (e) {
     reportError(e);
-    return 1;
+    return e instanceof LarkError && e.kind === "bad_request" ? 2 : 1;
   } finally {
     fileSink?.close();
   }
@@ -201,7 +213,7 @@ function collectorFactory(config: ExportConfig, logger: ReturnType<typeof create
         profileDir: config.messenger.profile_dir,
         chatName: config.messenger.bot_chat_name,
         headless: config.messenger.headless,
-        executablePath: config.messenger.chromium_path,
+        executablePath: config.messenger.chromium_path || undefined,
         qrSavePath: config.messenger.qr_save_path,
         loginTimeoutMs: config.messenger.login_timeout_sec * 1000,
         selectors: config.messenger.selectors,
@@ -211,4 +223,7 @@ function collectorFactory(config: ExportConfig, logger: ReturnType<typeof create
     );
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) {
+  await useUtf8Console(); // Chinese in Windows console windows
+  Deno.exit(await main(Deno.args));
+}

@@ -5,6 +5,7 @@
  * @module
  */
 import { reportError } from "../lib/cli/report_error.ts";
+import { useUtf8Console } from "../lib/cli/utf8_console.ts";
 import { formatVerifyMarkdown, verifyRunDir } from "../pipelines/export/mod.ts";
 
 /** Verify a run directory; returns the exit code. */
@@ -23,4 +24,7 @@ export async function main(args: string[]): Promise<number> {
   }
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) {
+  await useUtf8Console(); // Chinese in Windows console windows
+  Deno.exit(await main(Deno.args));
+}

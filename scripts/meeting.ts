@@ -13,7 +13,9 @@ import { keyCreatedNotice, loadSecretBox, resolveKeyFile } from "../lib/crypto/k
 import { configSummary } from "../lib/cli/config_summary.ts";
 import { reportError } from "../lib/cli/report_error.ts";
 import { parseCli } from "../lib/cli/parse_cli.ts";
+import { useUtf8Console } from "../lib/cli/utf8_console.ts";
 import { LarkError } from "../lib/errors/lark_error.ts";
+import { defaultConfigFile } from "../lib/fs/user_dirs.ts";
 import { ConsoleSink } from "../lib/log/console_sink.ts";
 import { createLogger } from "../lib/log/logger.ts";
 import { serveGuarded } from "../lib/http/serve_guarded.ts";
@@ -67,7 +69,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
   let service: MeetingService | undefined;
   try {
     const { config, warnings, file } = await loadMeetingConfig({
-      file: values.config ?? "config/meeting.yaml",
+      file: values.config ?? defaultConfigFile("meeting"),
     });
     for (const w of warnings) console.error(`警告：${w}`);
     console.error(`配置（${file}）：`);
@@ -159,4 +161,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
   }
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) {
+  await useUtf8Console(); // Chinese in Windows console windows
+  Deno.exit(await main(Deno.args));
+}

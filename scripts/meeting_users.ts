@@ -11,7 +11,9 @@
 import { keyCreatedNotice, loadSecretBox, resolveKeyFile } from "../lib/crypto/key_source.ts";
 import { reportError } from "../lib/cli/report_error.ts";
 import { parseCli } from "../lib/cli/parse_cli.ts";
+import { useUtf8Console } from "../lib/cli/utf8_console.ts";
 import { listDirectory } from "../lib/contact/list_directory.ts";
+import { defaultConfigFile } from "../lib/fs/user_dirs.ts";
 import { ConsoleSink } from "../lib/log/console_sink.ts";
 import { createLogger } from "../lib/log/logger.ts";
 import { loadMeetingConfig } from "../pipelines/meeting/config.ts";
@@ -56,7 +58,9 @@ export async function main(args: string[]): Promise<number> {
   const output = values.output ?? `output/meeting-users.${format ?? "xlsx"}`;
   let clients: MeetingClients | undefined;
   try {
-    const { config, warnings } = await loadMeetingConfig({ file: values.config ?? "config/meeting.yaml" });
+    const { config, warnings } = await loadMeetingConfig({
+      file: values.config ?? defaultConfigFile("meeting"),
+    });
     for (const w of warnings) console.error(`警告：${w}`);
     const logger = createLogger({ level: "warn", sinks: [new ConsoleSink({ level: "warn" })] });
     const box = await loadSecretBox({
@@ -87,4 +91,7 @@ export async function main(args: string[]): Promise<number> {
   }
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) {
+  await useUtf8Console(); // Chinese in Windows console windows
+  Deno.exit(await main(Deno.args));
+}

@@ -3,7 +3,9 @@
  *
  * Flags: `--port` (default 18080), `--host` (127.0.0.1 or localhost),
  * `--seed` (default 42), `--contracts` (default 200), `--qps` (per-app limit
- * for every Open Platform endpoint, default none), `--quiet`, `--help`; for the
+ * for every Open Platform endpoint, default none), `--no-rate-limits` (turn
+ * the documented per-API limits off), `--im-user-token` (UNCONFIRMED: IM
+ * reads accept user tokens), `--quiet`, `--help`; for the
  * meeting family `--webhook` (default `http://127.0.0.1:29090/webhook/event`,
  * where `deno task meeting --config config/meeting.sandbox.yaml` listens),
  * `--encrypt-key`, `--verification-token`, `--recording-delay` (ms) and
@@ -21,8 +23,9 @@ import {
   type SandboxHostname,
   type SandboxOptions,
 } from "../sandbox/mod.ts";
-import { exportBannerLines } from "../sandbox/export/mod.ts";
-import { meetingBannerLines } from "../sandbox/meeting/mod.ts";
+import { exportBannerLines } from "../sandbox/scenarios/export/mod.ts";
+import { meetingBannerLines } from "../sandbox/scenarios/meeting/mod.ts";
+import { baseBannerLines } from "../sandbox/base/mod.ts";
 
 const DEFAULT_PORT = 18080;
 /** Where meeting events go by default: the archiver run with `config/meeting.sandbox.yaml`. */
@@ -37,7 +40,11 @@ const HELP = `飞书沙箱：在本机模拟飞书开放平台与合同（CLM）
   --host <地址>       监听地址，仅允许 127.0.0.1 或 localhost（默认 127.0.0.1）
   --seed <整数>       数据集随机种子（默认 ${DEFAULT_SEED}）
   --contracts <数量>  生成的合同数量（默认 ${DEFAULT_CONTRACT_COUNT}）
-  --qps <次数>        每个应用对开放平台接口的每秒限流（默认不限流）
+  --qps <次数>        每个应用对所有开放平台接口合计的每秒限流（默认无此合计限流）
+  --no-rate-limits    关闭按官方文档设定的各接口限流（默认开启：消息、会议、通讯录、OAuth
+                      每接口 1000 次/分钟且 50 次/秒，妙记每接口 5 次/秒，同一消息接收者 5 次/秒）
+  --im-user-token     （未经官方文档确认）让消息列表与消息资源下载接口也接受用户令牌；
+                      默认按文档只接受 tenant_access_token，且机器人须在会话中
   --quiet             不逐条打印请求
   --help              显示本帮助
 
@@ -78,6 +85,8 @@ async function main(): Promise<void> {
         "verification-token": { type: "string" },
         "recording-delay": { type: "string" },
         "media-size": { type: "string" },
+        "im-user-token": { type: "boolean", default: false },
+        "no-rate-limits": { type: "boolean", default: false },
         quiet: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -105,6 +114,8 @@ async function main(): Promise<void> {
     seed: intFlag("seed", values.seed, DEFAULT_SEED),
     contractCount: intFlag("contracts", values.contracts, DEFAULT_CONTRACT_COUNT),
     rateLimits: qps === undefined ? {} : { global: { perSecond: qps } },
+    defaultRateLimits: !values["no-rate-limits"],
+    export: { imUserTokenReads: values["im-user-token"] },
     meeting: {
       webhookUrl: webhook,
       encryptKey: values["encrypt-key"] || undefined,
@@ -154,7 +165,11 @@ function banner(sandbox: ReturnType<typeof createSandbox>, url: string, qps: num
     `  App Secret： ${app.appSecret}`,
     `CLM 网页会话 Cookie：session=${options.sessions[0] ?? "（无）"}`,
     `数据集：种子 ${options.seed}，共 ${sandbox.state.contracts.length} 份合同；` +
-    `限流：${qps === undefined ? "未开启" : `每个应用每秒 ${qps} 次`}`,
+    `限流：${
+      Object.keys(sandbox.rateLimits.table).length === 0
+        ? "已关闭"
+        : "按官方文档逐接口限流（--no-rate-limits 关闭）"
+    }${qps === undefined ? "" : `；另加每个应用合计每秒 ${qps} 次`}`,
     "",
     "示例合同编号：",
     `  正常（有协作、有群聊）：${list(ex.ok)}`,
@@ -166,6 +181,8 @@ function banner(sandbox: ReturnType<typeof createSandbox>, url: string, qps: num
     "",
     ...meetingBannerLines(sandbox.state, url),
     "  演练：另开终端运行 deno task meeting --config config/meeting.sandbox.yaml（步骤见该文件开头）",
+    "",
+    ...baseBannerLines(sandbox.state, url),
     "",
     "模拟的接口：",
     ...ENDPOINTS.map((e) => `  ${e.method.padEnd(4)} ${e.path.padEnd(width)}  ${e.title}`),

@@ -1,6 +1,8 @@
 /**
- * A small driver over puppeteer-core for Debian Chromium: launch with narrow
- * flags and a (persistent) profile directory, capture downloads through the
+ * A small driver over puppeteer-core for Chromium-family browsers: find one
+ * (configured path, `FEISHU_BROWSER`, installed Chrome/Edge/Chromium, or the
+ * npm-shipped headless Chromium on Linux x64), launch it with narrow flags and
+ * a (persistent) profile directory, capture downloads through the
  * DevTools protocol, and save an element (a QR code) as PNG. Failures are
  * {@linkcode BrowserError}s with Chinese hints.
  *
@@ -20,6 +22,9 @@
  * @module
  */
 export * from "./browser_error.ts";
+export * from "./find_browser.ts";
+export * from "./bundled_chromium.ts";
+export * from "./default_headless.ts";
 export * from "./launch_browser.ts";
 export * from "./download_capture.ts";
 export * from "./screenshot.ts";

@@ -1,6 +1,6 @@
 /**
  * Command-line helpers shared by the scripts: progress display, error
- * reporting for people, masked config summaries.
+ * reporting for people, masked config summaries, UTF-8 in Windows console windows.
  *
  * @module
  */
@@ -8,3 +8,4 @@ export * from "./progress.ts";
 export * from "./report_error.ts";
 export * from "./config_summary.ts";
 export * from "./parse_cli.ts";
+export * from "./utf8_console.ts";

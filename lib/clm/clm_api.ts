@@ -26,6 +26,8 @@ export interface ClmCallOptions {
   signal?: AbortSignal;
   /** Business ids for logs. */
   ids?: Record<string, unknown>;
+  /** Told before each retry of the call. */
+  onRetry?: (attempt: number) => void;
 }
 
 /**
@@ -48,6 +50,7 @@ export class ClmApi {
       step: "contract_and_task",
       signal: o.signal,
       ids: o.ids,
+      onRetry: o.onRetry,
     });
     return res.data ?? {};
   }
@@ -61,6 +64,7 @@ export class ClmApi {
       step: "cooperation_info",
       signal: o.signal,
       ids: o.ids,
+      onRetry: o.onRetry,
     });
     return res.data ?? {};
   }

@@ -45,6 +45,8 @@ export async function loadConfig<S extends z.ZodType>(
         cause: e,
         hint: e instanceof Deno.errors.NotFound
           ? `找不到配置文件 ${options.file}：可复制 config/ 下的 *.example.yaml 修改后使用。`
+          : e instanceof Deno.errors.IsADirectory
+          ? `配置文件 ${options.file} 不是文件（是目录）：请指定一个 YAML 文件。`
           : `无法读取配置文件 ${options.file}，请检查文件权限。`,
       });
     }

@@ -6,3 +6,4 @@
  */
 export * from "./load_config.ts";
 export * from "./format_issues.ts";
+export * from "./dotenv.ts";

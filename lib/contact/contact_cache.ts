@@ -1,5 +1,6 @@
 import { LarkError } from "../errors/lark_error.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
+import { isRetryable } from "../retry/retry.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import type { ContactApi, ContactCallOptions } from "./contact_api.ts";
 import { openSafeDatabase } from "../sqlite/open_database.ts";
@@ -131,7 +132,7 @@ export class ContactCache {
       this.#sql.putDept.run(this.#o.appId, type, id, d.name, this.#clock.now());
       return d.name;
     } catch (e) {
-      if (row && isTransient(e)) return row.name;
+      if (row && isRetryable(e)) return row.name;
       throw e;
     }
   }
@@ -156,7 +157,7 @@ export class ContactCache {
     try {
       user = await this.#o.api.getUser(id, o);
     } catch (e) {
-      if (expired && isTransient(e)) {
+      if (expired && isRetryable(e)) {
         this.#log.warn("contact.stale_used", { user: id, error: (e as Error).message });
         return { ...expired, stale: true };
       }
@@ -169,7 +170,7 @@ export class ContactCache {
       try {
         departments.push({ id: d, name: await this.getDepartmentName(d, o) });
       } catch (e) {
-        if (!(e instanceof LarkError) || isTransient(e)) throw e;
+        if (!(e instanceof LarkError) || isRetryable(e)) throw e;
         unresolved.push(d);
         this.#log.warn("contact.department_unresolved", { department: d, code: e.code });
       }
@@ -185,8 +186,4 @@ export class ContactCache {
     this.#sql.putUser.run(this.#o.appId, this.#o.api.userIdType, id, JSON.stringify(entry), entry.fetchedAt);
     return entry;
   }
-}
-
-function isTransient(e: unknown): boolean {
-  return e instanceof LarkError && e.retryable;
 }

@@ -28,7 +28,7 @@ export interface ListDirectoryOptions extends ContactCallOptions {
 /**
  * Every user the app can see, for building the NAS mapping file: all
  * departments under the root "0" (`children?fetch_child=true`, or walked level
- * by level when Feishu refuses the recursive listing with 40162), then the
+ * by level when Feishu refuses the recursive listing with 43010 or 40162), then the
  * members of the root and of each department (`find_by_department`), de-duplicated,
  * sorted by name then id.
  *
@@ -64,13 +64,16 @@ export async function listDirectory(api: ContactApi, o: ListDirectoryOptions = {
   );
 }
 
+/** Codes with which Feishu refuses `children?fetch_child=true` on large trees. */
+const RECURSION_REFUSED = new Set([43010, 40162]);
+
 async function allDepartments(api: ContactApi, o: ListDirectoryOptions): Promise<Department[]> {
   const out: Department[] = [];
   try {
     for await (const d of api.childDepartments("0", { ...o, fetchChild: true })) out.push(d);
     return out;
   } catch (e) {
-    if (!(e instanceof LarkError) || e.code !== 40162) throw e;
+    if (!(e instanceof LarkError) || !RECURSION_REFUSED.has(e.code ?? 0)) throw e;
   }
   // Too many sub-departments for one recursive call: walk the tree level by level.
   out.length = 0;

@@ -18,6 +18,8 @@ export interface ContractCallOptions {
   signal?: AbortSignal;
   /** Business ids for logs. */
   ids?: Record<string, unknown>;
+  /** Told before each retry of the call. */
+  onRetry?: (attempt: number) => void;
 }
 
 /**
@@ -47,6 +49,7 @@ export class ContractApi {
       step: "contract_search",
       signal: o.signal,
       ids: o.ids,
+      onRetry: o.onRetry,
     });
     return res.data?.items?.[0];
   }

@@ -1,4 +1,5 @@
 import { ConfigError } from "../errors/config_error.ts";
+import { sha256Hex } from "../encoding/sha256_hex.ts";
 
 const VERSION = "v1";
 const IV_BYTES = 12;
@@ -41,8 +42,7 @@ export class SecretBox {
       "encrypt",
       "decrypt",
     ]);
-    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", raw as Uint8Array<ArrayBuffer>));
-    const fp = Array.from(digest.subarray(0, 4), (b) => b.toString(16).padStart(2, "0")).join("");
+    const fp = (await sha256Hex(raw)).slice(0, 8);
     return new SecretBox(key, fp);
   }
 

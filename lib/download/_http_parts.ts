@@ -17,20 +17,6 @@ export function parseContentRange(value: string | null): ContentRange | undefine
   };
 }
 
-/** File name from `Content-Disposition` (`filename*=UTF-8''…` preferred), if any. */
-export function dispositionFileName(value: string | null): string | undefined {
-  if (!value) return undefined;
-  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(value);
-  if (star) {
-    try {
-      return decodeURIComponent(star[1].trim());
-    } catch { /* fall through */ }
-  }
-  const plain = /filename\s*=\s*"([^"]*)"|filename\s*=\s*([^;]+)/.exec(value);
-  const name = plain?.[1] ?? plain?.[2]?.trim();
-  return name || undefined;
-}
-
 /** Non-negative integer header value, or undefined. */
 export function headerInt(value: string | null): number | undefined {
   if (value === null || !/^\s*\d+\s*$/.test(value)) return undefined;

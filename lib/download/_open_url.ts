@@ -1,3 +1,4 @@
+import { netPermissionError } from "../http/net_permission_error.ts";
 import { DownloadError } from "./download_error.ts";
 
 /** Settings of {@linkcode openUrl}. */
@@ -38,6 +39,8 @@ export async function openUrl(url: string, s: OpenSettings): Promise<{ res: Resp
         redirect: "manual",
         signal: AbortSignal.any([s.signal, timer.signal]),
       });
+    } catch (e) {
+      throw netPermissionError(e, current) ?? e;
     } finally {
       clearTimeout(id);
     }

@@ -26,7 +26,7 @@ const THROTTLED =
 
 /**
  * Feishu codes we classify, from the generic error-code page and the official
- * SDKs/CLI (see shared/docs/feishu-api.md §1.5). Codes not listed fall back to
+ * SDKs/CLI (https://open.feishu.cn/document/ukTMukTMukTM/ugjM14COyUjL4ITN). Codes not listed fall back to
  * the HTTP status.
  */
 export const ERROR_CODES: Readonly<Record<number, CodeInfo>> = {

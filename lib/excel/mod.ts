@@ -6,3 +6,4 @@
  */
 export * from "./write_xlsx.ts";
 export * from "./read_table.ts";
+export * from "./read_table_isolated.ts";

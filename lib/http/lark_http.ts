@@ -9,6 +9,7 @@ import { attemptsOf, retry, type RetryOptions } from "../retry/retry.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import { readJsonBody } from "./_parse.ts";
 import { type Judgement, judgeResponse } from "./_judge.ts";
+import { netPermissionError } from "./net_permission_error.ts";
 import { newRequestId } from "./request_id.ts";
 
 /** Options of {@linkcode LarkHttp}. */
@@ -64,6 +65,8 @@ export interface LarkRequest {
   envelope?: "data" | "flat";
   /** Override the retry count for this call. */
   retries?: number;
+  /** Told before each retry of this call (also the one after a refused token is refreshed). */
+  onRetry?: (attempt: number) => void;
 }
 
 /** A successful call. */
@@ -110,6 +113,7 @@ export class LarkHttp {
   #clock: Clock;
   #log: Logger;
   #throttled = 0;
+  #retries = 0;
 
   /** Create a client for one base URL. */
   constructor(options: LarkHttpOptions) {
@@ -127,6 +131,11 @@ export class LarkHttp {
   /** Throttling answers (HTTP 429 / 99991400 family) seen by this client. */
   get throttledCount(): number {
     return this.#throttled;
+  }
+
+  /** Retries this client made (every kind, including the retry after a refreshed token). */
+  get retryCount(): number {
+    return this.#retries;
   }
 
   /** Make a JSON call; resolves with `data` on `code === 0`, throws a {@linkcode LarkError} otherwise. */
@@ -238,6 +247,8 @@ export class LarkHttp {
       clock: this.#clock,
       signal: req.signal,
       onRetry: ({ attempt, delayMs, error }) => {
+        this.#retries++;
+        req.onRetry?.(attempt);
         if (error instanceof RateLimitError && error.retryAfterMs !== undefined) {
           const until = this.#clock.now() + error.retryAfterMs;
           if (req.bucket) this.#o.limiter?.pause(req.bucket, until);
@@ -311,6 +322,12 @@ export class LarkHttp {
       });
       return { res, sentHeaders };
     } catch (e) {
+      // A host outside the task's --allow-net list: a configuration problem, never retried.
+      const denied = netPermissionError(e, url);
+      if (denied) {
+        denied.requestId = requestId;
+        throw denied;
+      }
       throw this.#networkError(e, req, requestId, connect.signal.aborted ? connect.signal : total);
     } finally {
       clearTimeout(timer);

@@ -7,5 +7,6 @@
  * @module
  */
 export * from "./lark_http.ts";
+export * from "./net_permission_error.ts";
 export * from "./request_id.ts";
 export * from "./serve_guarded.ts";

@@ -12,6 +12,8 @@ export interface RetryOptions extends BackoffOptions {
   clock?: Clock;
   /** Abort the waits and the loop. */
   signal?: AbortSignal;
+  /** Longest single wait in ms, a server's `Retry-After` included (default no limit). */
+  maxWaitMs?: number;
   /** Called before each wait, for logging. */
   onRetry?: (info: RetryInfo) => void;
   /**
@@ -106,6 +108,7 @@ export async function retry<T>(
       } else if (error instanceof RateLimitError && options.rateLimitFallbackMs !== undefined) {
         delayMs = options.rateLimitFallbackMs;
       }
+      if (options.maxWaitMs !== undefined) delayMs = Math.min(delayMs, options.maxWaitMs);
       options.onRetry?.({ attempt, delayMs, error });
       await clock.sleep(delayMs, options.signal);
       waitedMs += delayMs;

@@ -1,4 +1,5 @@
 import { errorFromResponse } from "../errors/error_codes.ts";
+import { netPermissionError } from "../http/net_permission_error.ts";
 import { LarkError } from "../errors/lark_error.ts";
 import { NetworkError } from "../errors/network_error.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
@@ -62,6 +63,7 @@ export class LarkTokenEndpoints implements TokenEndpoints {
   #fetch: typeof fetch;
   #timeoutMs: number;
   #retry: TransientRetrySettings;
+  #retries = 0;
 
   /** Create the endpoints; see {@linkcode LarkTokenEndpointsOptions} for defaults. */
   constructor(options: LarkTokenEndpointsOptions = {}) {
@@ -74,7 +76,13 @@ export class LarkTokenEndpoints implements TokenEndpoints {
       maxWaitMs: 5_000,
       clock: options.clock ?? systemClock,
       logger: options.logger ?? silentLogger,
+      onRetry: () => this.#retries++,
     };
+  }
+
+  /** Retries made by these endpoints (transient failures of token calls). */
+  get retryCount(): number {
+    return this.#retries;
   }
 
   /** See {@linkcode TokenEndpoints.fetchTenantToken}. */
@@ -198,6 +206,8 @@ export class LarkTokenEndpoints implements TokenEndpoints {
       text = await res.text();
     } catch (e) {
       if (signal?.aborted) throw signal.reason;
+      const denied = netPermissionError(e, this.#base + path);
+      if (denied) throw denied;
       const timedOut = timeout.aborted;
       throw new NetworkError(timedOut ? `请求超时（${this.#timeoutMs} 毫秒）` : `网络错误：${errText(e)}`, {
         timeout: timedOut,

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { compileNumberPattern, DEFAULT_NUMBER_PATTERN } from "./contract_number_shape.ts";
+import { statePath } from "../../lib/fs/user_dirs.ts";
 
 const qpm = z.number().positive().default(60);
 
@@ -33,6 +35,14 @@ export const ChatIdConfigSchema = z.object({
     connect_timeout_ms: z.number().int().positive().default(10_000),
     total_timeout_ms: z.number().int().positive().default(30_000),
   }).prefault({}),
+  input: z.object({
+    number_pattern: z.string().min(1).default(DEFAULT_NUMBER_PATTERN).superRefine((p, ctx) => {
+      const re = compileNumberPattern(p);
+      if (typeof re === "string") ctx.addIssue({ code: "custom", message: re });
+    }),
+    max_length: z.number().int().min(1).max(1000).default(64),
+    require_digit: z.boolean().default(true),
+  }).prefault({}),
   output: z.object({
     path: z.string().default("output/contract_openChatId.xlsx"),
     extra_columns: z.boolean().default(false),
@@ -42,7 +52,7 @@ export const ChatIdConfigSchema = z.object({
     level: z.enum(["debug", "info", "warn", "error"]).default("info"),
   }).prefault({}),
   state: z.object({
-    token_db: z.string().default(".state/tokens.sqlite"),
+    token_db: z.string().default(() => statePath("tokens.sqlite")),
     // Key that encrypts the tokens at rest (env FEISHU_KIT_KEY wins); "" = secret.key beside token_db.
     key_file: z.string().default(""),
   }).prefault({}),

@@ -23,6 +23,8 @@ export interface ChatIdContext extends ResolveDeps {
   clmHttp: LarkHttp;
   /** Throttling answers seen by both clients. */
   throttled(): number;
+  /** Retries made so far by both clients and the token endpoints (token refreshes included). */
+  retries(): number;
 }
 
 /** Options of {@linkcode createChatIdContext}. */
@@ -52,9 +54,10 @@ export function createChatIdContext(config: ChatIdConfig, o: ChatIdContextOption
     },
   });
   const app = { appId: config.app.app_id, appSecret: config.app.app_secret };
+  const endpoints = new LarkTokenEndpoints({ baseUrl: config.app.base_url, fetch: o.fetch, clock, logger });
   const tokens = new TokenManager({
     store: o.store,
-    endpoints: new LarkTokenEndpoints({ baseUrl: config.app.base_url, fetch: o.fetch, clock, logger }),
+    endpoints,
     apps: (appId: string) => appId === app.appId ? app : undefined,
     clock,
     logger,
@@ -87,5 +90,6 @@ export function createChatIdContext(config: ChatIdConfig, o: ChatIdContextOption
     contracts: new ContractApi(openHttp),
     clm: new ClmApi(clmHttp),
     throttled: () => openHttp.throttledCount + clmHttp.throttledCount,
+    retries: () => openHttp.retryCount + clmHttp.retryCount + endpoints.retryCount,
   };
 }

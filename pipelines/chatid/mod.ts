@@ -7,11 +7,16 @@
  */
 export * from "./config.ts";
 export * from "./context.ts";
+export * from "./contract_number_shape.ts";
 export * from "./input.ts";
 export * from "./journal.ts";
+export * from "./keep_better_output.ts";
 export * from "./output.ts";
+export * from "./output_from_journal.ts";
 export * from "./resolve.ts";
 export * from "./row.ts";
+export * from "./resolver.ts";
 export * from "./run.ts";
 export * from "./status.ts";
 export * from "./summary.ts";
+export * from "./worker_resolver.ts";

@@ -1,5 +1,5 @@
 import { writeXlsx } from "../../lib/excel/write_xlsx.ts";
-import { readTable } from "../../lib/excel/read_table.ts";
+import { readInputBytes, readWorkbookTable } from "./_input_bytes.ts";
 import { BASE_COLUMNS, type ChatIdRow, EXTRA_COLUMNS } from "./row.ts";
 import type { ChatIdStatus } from "./status.ts";
 
@@ -19,7 +19,7 @@ export async function writeChatIdExcel(
 
 /** Read an earlier output back as rows (for `--retry-failed`). */
 export async function readChatIdExcel(path: string): Promise<ChatIdRow[]> {
-  const table = readTable(await Deno.readFile(path));
+  const table = await readWorkbookTable(await readInputBytes(path, "上次输出文件"), path);
   return table.rows.map((r) => ({
     contract_number: str(r.contract_number),
     contract_id: str(r.contract_id),

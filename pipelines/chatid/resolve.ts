@@ -55,6 +55,8 @@ export async function resolveContract(
     finished_at: "",
   };
   const ids = { contract_number: contractNumber };
+  // Every retry of every call counts, including the one after a refused token is refreshed.
+  const onRetry = () => row.retry_count++;
   const finish = () => {
     const end = deps.clock.now();
     row.duration_ms = end - start;
@@ -62,7 +64,7 @@ export async function resolveContract(
     return row;
   };
   try {
-    const found = await deps.contracts.searchByNumber(contractNumber, { signal, ids });
+    const found = await deps.contracts.searchByNumber(contractNumber, { signal, ids, onRetry });
     if (!found?.contract_id) {
       row.status = "NOT_FOUND_CONTRACT";
       row.error_message = "合同编号不存在";
@@ -71,6 +73,7 @@ export async function resolveContract(
     row.contract_id = String(found.contract_id);
     const task = await deps.clm.contractAndTask(row.contract_id, {
       signal,
+      onRetry,
       ids: { ...ids, contract_id: row.contract_id },
     });
     const cooperationId = task.contract?.contractInfo?.cooperationId;
@@ -82,6 +85,7 @@ export async function resolveContract(
     row.cooperation_id = String(cooperationId);
     const info = await deps.clm.cooperationInfo(row.cooperation_id, {
       signal,
+      onRetry,
       ids: { ...ids, cooperation_id: row.cooperation_id },
     });
     if (!info.openChatId) {
@@ -94,7 +98,8 @@ export async function resolveContract(
   } catch (e) {
     if (signal?.aborted) throw e;
     row.status = statusOfError(e);
-    row.retry_count = Math.max(0, (attemptsOf(e) ?? 1) - 1);
+    // A client that does not report retries as they happen still tags the failure.
+    row.retry_count = Math.max(row.retry_count, (attemptsOf(e) ?? 1) - 1);
     if (e instanceof LarkError) {
       row.error_code = String(e.code ?? e.httpStatus ?? "");
       row.error_message = e.userMessage();

@@ -1,8 +1,9 @@
-import { pooledMap } from "../../lib/async/pool.ts";
 import { type Logger, silentLogger } from "../../lib/log/logger.ts";
 import { ChatIdJournal, hashInput } from "./journal.ts";
+import { keepBetterOutput, type KeepBetterResult } from "./keep_better_output.ts";
 import { writeChatIdExcel } from "./output.ts";
-import { FatalRunError, resolveContract, type ResolveDeps } from "./resolve.ts";
+import type { FatalRunError, ResolveDeps } from "./resolve.ts";
+import { inProcessResolver, type Resolver } from "./resolver.ts";
 import type { ChatIdRow } from "./row.ts";
 import { type ChatIdSummary, summarize } from "./summary.ts";
 
@@ -18,6 +19,8 @@ export interface ChatIdRunOptions {
   concurrency?: number;
   /** APIs and clock. */
   deps: ResolveDeps;
+  /** Runs the resolve stage (default: in this thread over `deps`; the script uses a network-only Worker). */
+  resolver?: Resolver;
   /** Journal path (default `<outputPath>.journal.ndjson`). */
   journalPath?: string;
   /**
@@ -29,8 +32,18 @@ export interface ChatIdRunOptions {
   signal?: AbortSignal;
   /** Progress callback (done, total). */
   onProgress?: (done: number, total: number) => void;
-  /** Throttling answers seen so far (summed over the HTTP clients). */
+  /** Throttling answers seen so far (summed over the HTTP clients; default: what the resolver counted). */
   throttled?: () => number;
+  /**
+   * Retries made so far by every client (token refreshes included); the
+   * summary reports how many this run added. Default: the rows' retry counts.
+   */
+  retries?: () => number;
+  /**
+   * Replace an existing output even when it is better than this result
+   * (default false: a better one is first copied to `.bak`).
+   */
+  force?: boolean;
   /** Logger. */
   logger?: Logger;
 }
@@ -49,6 +62,8 @@ export interface ChatIdRunResult {
   aborted: boolean;
   /** Excel path written. */
   outputPath: string;
+  /** What happened to an existing output (backup path and a note), if there was one. */
+  previousOutput?: KeepBetterResult;
 }
 
 /**
@@ -59,6 +74,7 @@ export interface ChatIdRunResult {
 export async function runChatId(o: ChatIdRunOptions): Promise<ChatIdRunResult> {
   const log = o.logger ?? silentLogger;
   const started = o.deps.clock.now();
+  const retriesAtStart = o.retries?.() ?? 0;
   const journal = new ChatIdJournal(o.journalPath ?? `${o.outputPath}.journal.ndjson`);
   const done = await journal.open(await hashInput(o.numbers));
   for (const [k, r] of done) if (r.status === "AUTH_FAILED") done.delete(k);
@@ -67,58 +83,52 @@ export async function runChatId(o: ChatIdRunOptions): Promise<ChatIdRunResult> {
   const todo = o.numbers.filter((n) => !done.has(n));
   const durations: number[] = [];
   let retries = 0;
-  let fatal: FatalRunError | undefined;
-  const stop = new AbortController();
-  const signal = o.signal ? AbortSignal.any([o.signal, stop.signal]) : stop.signal;
   const total = o.numbers.length;
   o.onProgress?.(done.size, total);
+  const onRow = (row: ChatIdRow, fatal: boolean) => {
+    done.set(row.contract_number, row);
+    void journal.append(row);
+    if (fatal) return;
+    durations.push(row.duration_ms);
+    retries += row.retry_count;
+    log.info("contract_done", {
+      contract_number: row.contract_number,
+      status: row.status,
+      duration_ms: row.duration_ms,
+      retry_count: row.retry_count,
+      error_code: row.error_code || undefined,
+    });
+    o.onProgress?.(done.size, total);
+  };
+  let stage;
   try {
-    await pooledMap(todo, async (n) => {
-      let row: ChatIdRow;
-      try {
-        row = await resolveContract(n, o.deps, signal);
-      } catch (e) {
-        if (e instanceof FatalRunError) {
-          fatal ??= e;
-          done.set(n, e.row);
-          await journal.append(e.row);
-          stop.abort(e);
-          return;
-        }
-        if (signal.aborted) return; // interrupted mid-call: it runs again next time
-        throw e;
-      }
-      durations.push(row.duration_ms);
-      retries += row.retry_count;
-      done.set(n, row);
-      await journal.append(row);
-      log.info("contract_done", {
-        contract_number: n,
-        status: row.status,
-        duration_ms: row.duration_ms,
-        retry_count: row.retry_count,
-        error_code: row.error_code || undefined,
-      });
-      o.onProgress?.(done.size, total);
-    }, { concurrency: o.concurrency ?? 1, signal });
+    const resolver = o.resolver ?? inProcessResolver(o.deps);
+    stage = await resolver.resolve(todo, {
+      concurrency: o.concurrency ?? 1,
+      signal: o.signal ?? new AbortController().signal,
+      onRow,
+    });
   } catch (e) {
     journal.close();
     throw e;
   }
+  const fatal = stage.fatal;
   const aborted = !!o.signal?.aborted;
   const rows = mergeRows(o.numbers, done, o.previous);
+  let previousOutput: KeepBetterResult | undefined;
   try {
+    previousOutput = await keepBetterOutput(o.outputPath, rows, { force: o.force });
     await writeChatIdExcel(o.outputPath, rows, o.extraColumns ?? false);
     if (!fatal && !aborted) await journal.complete();
   } finally {
     journal.close();
   }
   const summary = summarize(rows, durations, {
-    throttled: o.throttled?.() ?? 0,
-    retries,
+    throttled: o.throttled ? o.throttled() : stage.throttled,
+    retries: o.retries ? o.retries() - retriesAtStart : retries,
     elapsedMs: o.deps.clock.now() - started,
   });
-  return { rows, summary, resumed, fatal, aborted, outputPath: o.outputPath };
+  return { rows, summary, resumed, fatal, aborted, outputPath: o.outputPath, previousOutput };
 }
 
 /** Output rows: previous rows (retry-failed) with new results replacing theirs, else input order. */

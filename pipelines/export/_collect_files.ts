@@ -1,33 +1,17 @@
 /**
- * File helpers of the collectors (internal): names from
- * `Content-Disposition`, safe file names, the xlsx signature check and the
+ * File helpers of the collectors (internal): safe file names, the xlsx signature check and the
  * `.part` → final rename.
  *
  * @module
  */
 import { LarkError } from "../../lib/errors/mod.ts";
-
-/** The file name in a `Content-Disposition` header (RFC 5987 `filename*` first). */
-export function filenameFromDisposition(header: string | null | undefined): string | undefined {
-  if (!header) return undefined;
-  const star = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header);
-  if (star) {
-    try {
-      return decodeURIComponent(star[2].trim().replace(/^"|"$/g, ""));
-    } catch {
-      // fall through to the plain name
-    }
-  }
-  const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/i.exec(header);
-  return plain ? (plain[2] ?? plain[1]).trim() : undefined;
-}
+import { sanitizeFileName } from "../../lib/fs/safe_name.ts";
 
 /** `name` without directories or characters file systems refuse; `fallback` when nothing is left. */
 export function safeFileName(name: string | undefined, fallback: string): string {
   const base = (name ?? "").split(/[\\/]/).pop() ?? "";
-  // deno-lint-ignore no-control-regex
-  const clean = base.replace(/[\x00-\x1f<>:"|?*]/g, "_").trim().replace(/^\.+/, "");
-  return clean === "" ? fallback : clean;
+  const stripped = base.replace(/^[.\s]+/, "");
+  return stripped === "" ? fallback : sanitizeFileName(stripped, { fallback });
 }
 
 /** `true` when the file starts like an xlsx (a zip: `PK\x03\x04`). */

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Logger } from "../../lib/log/logger.ts";
-import { sha256Hex } from "./_sha256.ts";
+import { sha256Hex } from "../../lib/encoding/sha256_hex.ts";
 import type { ExportConfig } from "./config.ts";
 import { mergeWindowFiles } from "./merge.ts";
 import {

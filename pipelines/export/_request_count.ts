@@ -11,7 +11,7 @@ import type { Logger } from "../../lib/log/logger.ts";
 import type { ExportLedger } from "./ledger.ts";
 import type { PlannedWindow, PlanWindow, ResolvedPlanOptions } from "./plan.ts";
 import { type CountClient, CountOracle, planNextCounted } from "./plan_count.ts";
-import type { CountRecord, NdjsonLog } from "./stage_log.ts";
+import type { CountRecord, StageLog } from "./stage_log.ts";
 import type { ExportWindow } from "./window.ts";
 
 /** Consecutive failed count searches, or count/export disagreements, that switch counts off. */
@@ -33,7 +33,7 @@ export interface Counting {
   /** Why counts were switched off (Chinese). */
   disabled?: string;
   /** Count log. */
-  log?: NdjsonLog<CountRecord>;
+  log?: StageLog<CountRecord>;
   /** Logger. */
   logger: Logger;
   /** ISO time now. */
@@ -47,7 +47,7 @@ export function startCounting(
     ledger: ExportLedger;
     view: (w: readonly ExportWindow[]) => PlanWindow[];
     signal: AbortSignal;
-    log?: NdjsonLog<CountRecord>;
+    log?: StageLog<CountRecord>;
     logger: Logger;
     now: () => string;
   },

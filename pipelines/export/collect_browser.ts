@@ -1,7 +1,7 @@
 /**
  * {@linkcode BrowserCollector}: the collect stage through the Feishu web
- * messenger, driven in Debian Chromium by puppeteer-core. It opens the
- * messenger with a persistent profile (so the QR login is needed once),
+ * messenger, driven by puppeteer-core in a Chromium-family browser (found by
+ * lib/browser findBrowser). It opens the messenger with a persistent profile (so the QR login is needed once),
  * shows the QR code when logged out (window when headed, PNG when headless)
  * and waits for the scan, opens the 飞书合同 chat, reads the "导出完成"
  * notices and clicks their 下载文件 button, capturing the file through the
@@ -41,9 +41,9 @@ export interface BrowserCollectorOptions {
   profileDir: string;
   /** Name of the bot chat (default `飞书合同`). */
   chatName?: string;
-  /** Run Chromium without a window (default `true`). */
+  /** Run the browser without a window (default: a window on a desktop, headless elsewhere). */
   headless?: boolean;
-  /** Chromium executable (default `/usr/bin/chromium`). */
+  /** Browser executable (default: found by `findBrowser` in lib/browser). */
   executablePath?: string;
   /** Where to save the QR code when headless (default `output/export/login_qr.png`). */
   qrSavePath?: string;
@@ -70,7 +70,9 @@ export interface BrowserCollectorOptions {
 /** A {@linkcode Collector} over the Feishu web messenger in Chromium. */
 export class BrowserCollector implements Collector {
   readonly #o:
-    & Required<Omit<BrowserCollectorOptions, "onQrCode" | "signal" | "selectors">>
+    & Required<
+      Omit<BrowserCollectorOptions, "onQrCode" | "signal" | "selectors" | "headless" | "executablePath">
+    >
     & BrowserCollectorOptions;
   readonly #sel: MessengerSelectors;
   #started: Promise<{ chromium: LaunchedBrowser; page: Page; downloads: DownloadCapture }> | undefined;
@@ -83,8 +85,6 @@ export class BrowserCollector implements Collector {
   constructor(options: BrowserCollectorOptions) {
     this.#o = {
       chatName: "飞书合同",
-      headless: true,
-      executablePath: "/usr/bin/chromium",
       qrSavePath: "output/export/login_qr.png",
       loginTimeoutMs: 300_000,
       navigationTimeoutMs: 30_000,
@@ -228,7 +228,7 @@ export class BrowserCollector implements Collector {
 
   /** Logged in, on the bot chat with its messages loaded. */
   async #openChat(signal?: AbortSignal): Promise<Page> {
-    const { page } = await this.#start();
+    const { chromium, page } = await this.#start();
     for (let step = 0; step < 6; step++) {
       signal?.throwIfAborted();
       const kind = await this.#settle(page);
@@ -236,7 +236,7 @@ export class BrowserCollector implements Collector {
       if (kind === "login") {
         await waitForQrLogin(page, {
           selectors: this.#sel,
-          headless: this.#o.headless,
+          headless: chromium.headless,
           qrSavePath: this.#o.qrSavePath,
           timeoutMs: this.#o.loginTimeoutMs,
           pollMs: 500,

@@ -10,7 +10,7 @@
  * is the first file message after the notice; a notice that carries the
  * file itself (`file_key` in its content) is its own file message.
  *
- * UNCONFIRMED on real Feishu (shared/docs/feishu-api.md §3, §11): whether a
+ * UNCONFIRMED on real Feishu (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/list): whether a
  * user access token may read the user's p2p chat with another app's bot
  * (scope `im:message.p2p_msg:get_as_user`), how to obtain that chat id, and
  * whether the resource endpoint accepts a user token (the docs say tenant
@@ -23,7 +23,8 @@
 import type { AuthProvider } from "../../lib/auth/auth_provider.ts";
 import { LarkError } from "../../lib/errors/mod.ts";
 import type { LarkHttp } from "../../lib/http/mod.ts";
-import { filenameFromDisposition, promotePart, safeFileName } from "./_collect_files.ts";
+import { dispositionFileName } from "../../lib/http/content_disposition.ts";
+import { promotePart, safeFileName } from "./_collect_files.ts";
 import { NOTICE_PATTERN, toNotice } from "./_collect_notice.ts";
 import { messageText } from "./_collect_im_text.ts";
 import type { Collector, ExportNotice } from "./collector.ts";
@@ -145,7 +146,7 @@ export class OpenApiCollector implements Collector {
       signal,
     });
     const name = safeFileName(
-      filenameFromDisposition(response.headers.get("content-disposition")) ?? ref.fileName,
+      dispositionFileName(response.headers.get("content-disposition")) ?? ref.fileName,
       `${notice.messageId}.xlsx`,
     );
     await Deno.mkdir(dir, { recursive: true });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { profilePath } from "../../lib/fs/user_dirs.ts";
 import { isIsoDate } from "./dates.ts";
 import { templateProblem } from "./naming.ts";
 
@@ -42,6 +43,8 @@ export const ExportConfigSchema = z.object({
     cookie: z.string().default(""),
     headers: z.record(z.string(), z.string()).default({}),
     base_url: z.union([z.url(), z.literal("")]).default(""),
+    /** Extra hosts a copied cURL may target (private deployments), besides the Feishu contract hosts. */
+    allowed_hosts: z.array(z.string().min(1)).default([]),
   }).prefault({}),
   /** Optional exact counts from the captured list request (empty `curl`: plan without counts). */
   count: z.object({
@@ -80,10 +83,12 @@ export const ExportConfigSchema = z.object({
   messenger: z.object({
     url: z.url().default("https://www.feishu.cn/messenger/"),
     bot_chat_name: z.string().min(1).default("飞书合同"),
-    profile_dir: z.string().default(".state/chromium-profile"),
-    headless: z.boolean().default(true),
+    profile_dir: z.string().default(() => profilePath("chromium-profile")),
+    // Unset: a window on a desktop, headless elsewhere (lib/browser defaultHeadless).
+    headless: z.boolean().optional(),
     qr_save_path: z.string().default("output/export/login_qr.png"),
-    chromium_path: z.string().default("/usr/bin/chromium"),
+    // Empty: found by lib/browser findBrowser (FEISHU_BROWSER, installed browsers, npm Chromium).
+    chromium_path: z.string().default(""),
     login_timeout_sec: z.number().positive().default(300),
     selectors: z.record(z.string(), z.string()).default({}),
   }).prefault({}),

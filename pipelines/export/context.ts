@@ -20,8 +20,10 @@ import { LarkHttp } from "../../lib/http/lark_http.ts";
 import { type Logger, silentLogger } from "../../lib/log/logger.ts";
 import { RateLimiter } from "../../lib/rate_limit/rate_limiter.ts";
 import { type Clock, systemClock } from "../../lib/time/clock.ts";
+import { sha256Hex } from "../../lib/encoding/sha256_hex.ts";
 import type { CountApi } from "../../lib/clm/count_api.ts";
 import type { ExportConfig } from "./config.ts";
+import { checkCurlHost, chooseCredentials } from "./credentials.ts";
 import {
   type CountAuth,
   countBuckets,
@@ -68,11 +70,14 @@ export async function resolveExportAuth(
     } catch (e) {
       throw new ConfigError(`cannot read ${config.auth.curl}`, {
         cause: e,
-        hint: `无法读取 cURL 文件 ${config.auth.curl}：请确认路径正确。`,
+        hint: e instanceof Deno.errors.IsADirectory
+          ? `cURL 文件 ${config.auth.curl} 不是文件（是目录）：请指定保存 cURL 的文本文件。`
+          : `无法读取 cURL 文件 ${config.auth.curl}：请确认路径正确。`,
       });
     }
   }
   const curl = text !== undefined ? parseCurl(text) : undefined;
+  if (curl) checkCurlHost(curl, config, "导出 cURL（--curl / auth.curl）");
   if (curl && curl.path !== EXPORT_COOPERATION_RECORDS_PATH) {
     throw new ConfigError(`curl path ${curl.path}`, {
       hint: `复制的请求是 ${curl.path}，不是导出接口 ${EXPORT_COOPERATION_RECORDS_PATH}：` +
@@ -88,9 +93,16 @@ export async function resolveExportAuth(
         (curl.body && typeof curl.body === "object" ? "、请求体模板" : ""),
     );
   }
-  const count = await resolveCountAuth(config, countCurlText);
+  let count = await resolveCountAuth(config, countCurlText);
+  const chosen = chooseCredentials(config, curl, count);
+  const cookie = chosen.cookie;
+  if (count) {
+    count = chosen.countCookie
+      ? { ...count, baseUrl: chosen.countBaseUrl!, cookie: chosen.countCookie }
+      : undefined;
+  }
   if (count) notes.push(...count.notes);
-  const cookie = config.auth.cookie || curl?.cookie || count?.cookie || "";
+  notes.push(...chosen.notes);
   if (!cookie) {
     throw new ConfigError("no cookie", {
       hint:
@@ -105,7 +117,7 @@ export async function resolveExportAuth(
     ? curl.body as Record<string, unknown>
     : {};
   return {
-    baseUrl: (config.auth.base_url || curl?.origin || "https://contract.feishu.cn").replace(/\/+$/, ""),
+    baseUrl: chosen.baseUrl,
     cookie,
     headers,
     bodyTemplate: body,
@@ -179,7 +191,8 @@ export async function createExportContext(
   delete shape.searchCooperationByCreateTime;
   let counter: CountApi | undefined;
   if (auth.count) {
-    counter = createCountApi(config, auth.count, auth.cookie, shape, httpOptions);
+    // The count's own cookie: the export's only when both go to the same host (credentials.ts).
+    counter = createCountApi(config, auth.count, auth.count.cookie, shape, httpOptions);
     api = new CountingExportApi(http, exportOptions, counter);
   }
   const fingerprint = await sha256Text(
@@ -203,6 +216,5 @@ function sortKeys(v: unknown): unknown {
 }
 
 async function sha256Text(s: string): Promise<string> {
-  const d = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(s));
-  return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, "0")).join("").slice(0, 16);
+  return (await sha256Hex(s)).slice(0, 16);
 }

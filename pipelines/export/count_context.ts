@@ -21,6 +21,7 @@ import {
 import { ConfigError } from "../../lib/errors/config_error.ts";
 import { LarkHttp, type LarkHttpOptions } from "../../lib/http/lark_http.ts";
 import type { ExportConfig } from "./config.ts";
+import { checkCurlHost } from "./credentials.ts";
 
 /** The captured list request, ready to replay. */
 export interface CountAuth {
@@ -36,8 +37,13 @@ export interface CountAuth {
   headers: Record<string, string>;
   /** Captured body (range and page size replaced per call). */
   bodyTemplate: Record<string, unknown>;
-  /** Cookie of the capture (used only when neither `auth.cookie` nor the export cURL has one). */
+  /**
+   * Cookie the count calls send: after `resolveExportAuth`, the export's when
+   * both go to the same host, else the capture's own (see `credentials.ts`).
+   */
   cookie: string;
+  /** Origin of the captured list request. */
+  origin: string;
   /** Chinese notes (never containing secrets). */
   notes: string[];
 }
@@ -65,6 +71,7 @@ export async function resolveCountAuth(config: ExportConfig, text?: string): Pro
     }
   }
   const curl = parseCurl(text);
+  checkCurlHost(curl, config, "count.curl");
   if (curl.path === EXPORT_COOPERATION_RECORDS_PATH) {
     throw new ConfigError("count curl is the export request", {
       hint: `count.curl 复制的是导出请求 ${curl.path}，计数需要的是列表请求。${HINT_COPY}`,
@@ -100,6 +107,7 @@ export async function resolveCountAuth(config: ExportConfig, text?: string): Pro
     },
     bodyTemplate: template,
     cookie: curl.cookie,
+    origin: curl.origin,
     notes,
   };
 }

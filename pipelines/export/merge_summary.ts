@@ -5,7 +5,7 @@
  * @module
  */
 import { atomicWriteFile } from "../../lib/fs/atomic_write.ts";
-import { sha256Hex } from "./_sha256.ts";
+import { sha256Hex } from "../../lib/encoding/sha256_hex.ts";
 import type { DuplicateExample, MergeResult } from "./merge.ts";
 
 /** Contents of `merge.json`. */

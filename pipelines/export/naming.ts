@@ -2,12 +2,14 @@
  * File names from templates such as `合同协同_{start:YYYYMMDD}-{end:YYYYMMDD}.xlsx`.
  * Placeholders: `{start:YYYYMMDD}`, `{end:YYYYMMDD}`, `{start:YYYY-MM-DD}`,
  * `{end:YYYY-MM-DD}`, `{start}`/`{end}` (same as `YYYYMMDD`), `{index}`
- * (window id, 3 digits) and `{rows}` (rows in the file). Characters Windows
- * or Unix do not allow in names are replaced by `_`; a name already taken
+ * (window id, 3 digits) and `{rows}` (rows in the file). The result goes
+ * through the project's one sanitiser (lib/fs/safe_name.ts); a name already taken
  * gets ` (2)`, ` (3)`, ... before the extension.
  *
  * @module
  */
+
+import { sanitizeFileName as sanitizeName } from "../../lib/fs/safe_name.ts";
 
 /** Values for a template. */
 export interface NameVars {
@@ -23,7 +25,6 @@ export interface NameVars {
 
 const PLACEHOLDER = /\{([a-z]+)(?::([^}]*))?\}/g;
 const FORMATS = new Set(["YYYYMMDD", "YYYY-MM-DD"]);
-const RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
 
 /** Why a template is unusable (Chinese), or undefined when it is fine. */
 export function templateProblem(template: string): string | undefined {
@@ -64,17 +65,9 @@ export function renderFileName(template: string, vars: NameVars): string {
   return sanitizeFileName(name);
 }
 
-/**
- * Replace characters not allowed in file names (`<>:"/\|?*` and control
- * characters) with `_`, trim trailing dots and spaces, and prefix Windows
- * reserved names (`CON`, `NUL`, ...) with `_`.
- */
+/** The project's one sanitiser, with `_` when nothing is left (see lib/fs/safe_name.ts). */
 export function sanitizeFileName(name: string): string {
-  // deno-lint-ignore no-control-regex
-  let out = name.replace(/[<>:"/\\|?*\u0000-\u001f\u007f]/g, "_").replace(/[. ]+$/, "").trim();
-  if (!out) out = "_";
-  if (RESERVED.test(out)) out = `_${out}`;
-  return out;
+  return sanitizeName(name, { fallback: "_" });
 }
 
 /** `name`, then `stem (2).ext`, `stem (3).ext`, ... */

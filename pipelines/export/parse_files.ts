@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { restrictedWorker } from "../../lib/worker/restricted_worker.ts";
 
 /** Files one worker parses before it is replaced by a fresh one. */
 const RECYCLE_AFTER = 12;
@@ -164,21 +165,7 @@ export async function parseFilesInOrder(
         }
       };
       const spawn = (): Worker => {
-        const w = new Worker(new URL("./merge_worker.ts", import.meta.url), {
-          type: "module",
-          deno: {
-            permissions: {
-              read: dirs,
-              write: false,
-              net: false,
-              env: false,
-              run: false,
-              ffi: false,
-              sys: false,
-              import: false,
-            },
-          },
-        } as WorkerOptions);
+        const w = spawnParseWorker(dirs);
         workers.push(w);
         let served = 0;
         w.onmessage = (e: MessageEvent<ParseResponse>) => {
@@ -211,6 +198,71 @@ export async function parseFilesInOrder(
     });
   } finally {
     for (const w of workers) w.terminate();
+  }
+}
+
+/**
+ * Start one parse worker (`merge_worker.ts`) that may read `readDirs` and
+ * nothing else: no write, net, env, run, ffi, sys or import.
+ */
+export function spawnParseWorker(readDirs: readonly string[]): Worker {
+  return restrictedWorker(new URL("./merge_worker.ts", import.meta.url), { read: readDirs });
+}
+
+/**
+ * One long-lived read-only parse worker for files that arrive one at a time
+ * (the collect stage checks each download as it lands). Started on first
+ * use; {@linkcode FileParser.close} ends it.
+ */
+export class FileParser {
+  #readDirs: readonly string[];
+  #worker?: Worker;
+  #seq = 0;
+  #waiting = new Map<
+    number,
+    { input: ParseInput; resolve: (f: ParsedFile) => void; reject: (e: Error) => void }
+  >();
+
+  /** A parser whose worker may read `readDirs` only. */
+  constructor(readDirs: readonly string[]) {
+    this.#readDirs = readDirs;
+  }
+
+  /** Parse one file (a file that does not open comes back with `error`). */
+  parse(input: ParseInput, options: ParseOptions): Promise<ParsedFile> {
+    const w = this.#worker ??= this.#start();
+    const id = this.#seq++;
+    return new Promise((resolve, reject) => {
+      this.#waiting.set(id, { input, resolve, reject });
+      w.postMessage({ ...input, id, options } satisfies ParseRequest);
+    });
+  }
+
+  /** Stop the worker; pending parses fail. */
+  close(): void {
+    this.#worker?.terminate();
+    this.#worker = undefined;
+    for (const p of this.#waiting.values()) p.reject(new Error("parser closed"));
+    this.#waiting.clear();
+  }
+
+  #start(): Worker {
+    const w = spawnParseWorker(this.#readDirs);
+    w.onmessage = (e: MessageEvent<ParseResponse>) => {
+      const r = e.data;
+      const p = this.#waiting.get(r.id);
+      if (!p) return;
+      this.#waiting.delete(r.id);
+      p.resolve(r.ok ? { ...p.input, stats: r.stats, rows: r.rows } : { ...p.input, error: r.error });
+    };
+    w.onerror = (e) => {
+      e.preventDefault();
+      const pending = [...this.#waiting.values()];
+      this.#waiting.clear();
+      this.close();
+      for (const p of pending) p.reject(new Error(`parse worker failed: ${e.message}`));
+    };
+    return w;
   }
 }
 

@@ -64,7 +64,7 @@ export function progressOf(
   };
 }
 
-/** The NDJSON log line of a window. */
+/** The `windows.ndjson` line of a window: all of it, as it is now. */
 export function windowRecord(w: ExportWindow, now: number): WindowRecord {
   return {
     type: "window",
@@ -76,6 +76,15 @@ export function windowRecord(w: ExportWindow, now: number): WindowRecord {
     rows: w.rowsInFile,
     file: w.filePath,
     error: w.state === "failed" || w.reasonCode ? w.reason : null,
+    start: w.start,
+    end: w.end,
+    reason_code: w.reasonCode,
+    task_id: w.taskId,
+    requested_at: w.requestedAt,
+    notice_id: w.noticeId,
+    sha256: w.sha256,
+    parent_id: w.parentId,
+    attempts: w.attempts,
   };
 }
 

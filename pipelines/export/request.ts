@@ -13,22 +13,17 @@
  */
 import type { CountResult } from "../../lib/clm/count_api.ts";
 import type { ExportCallOptions, ExportRange, ExportTask } from "../../lib/clm/export_api.ts";
-import { LarkError } from "../../lib/errors/lark_error.ts";
-import { type Logger, silentLogger } from "../../lib/log/logger.ts";
-import { type Clock, systemClock } from "../../lib/time/clock.ts";
-import { spanDays } from "./dates.ts";
+import type { LarkError } from "../../lib/errors/lark_error.ts";
+import type { Logger } from "../../lib/log/logger.ts";
+import type { Clock } from "../../lib/time/clock.ts";
 import type { ExportLedger } from "./ledger.ts";
-import { checkExportTotal, type Counting, proposeWithCounts, startCounting } from "./_request_count.ts";
-import {
-  judgeWindow,
-  type PlannedWindow,
-  planNext,
-  type PlanWindow,
-  type ResolvedPlanOptions,
-} from "./plan.ts";
+import { RequestRun } from "./_request_run.ts";
+import type { ResolvedPlanOptions } from "./plan.ts";
 import type { CountClient } from "./plan_count.ts";
-import type { CountRecord, NdjsonLog, PlanRecord, RequestRecord } from "./stage_log.ts";
+import type { CountRecord, PlanRecord, RequestRecord, StageLog } from "./stage_log.ts";
 import type { ExportWindow } from "./window.ts";
+
+export { applyTotal, overcapReason, planView } from "./_request_run.ts";
 
 /** Starts exports (the `ExportApi` of lib/clm, or a fake in tests). */
 export interface ExportClient {
@@ -57,11 +52,11 @@ export interface RequestStageOptions {
   /** Stop starting calls; a call in flight is abandoned (its window stays planned). */
   signal?: AbortSignal;
   /** Planner decisions. */
-  planLog?: NdjsonLog<PlanRecord>;
+  planLog?: StageLog<PlanRecord>;
   /** Export calls. */
-  requestLog?: NdjsonLog<RequestRecord>;
+  requestLog?: StageLog<RequestRecord>;
   /** Count queries. */
-  countLog?: NdjsonLog<CountRecord>;
+  countLog?: StageLog<CountRecord>;
   /** After each window changes. */
   onWindow?: (w: ExportWindow) => void;
   /** Logger. */
@@ -100,208 +95,16 @@ export interface RequestStageResult {
   awaitingTotals: boolean;
 }
 
-/** Chinese reason of a smallest window over the cap. */
-export function overcapReason(days: number, total: number, cap: number): string {
-  return days === 1
-    ? `单日超过 ${cap} 条（共 ${total} 条），无法按日期拆分`
-    : `${days} 天窗口已是最小窗口，仍超过 ${cap} 条（共 ${total} 条），无法按日期拆分`;
-}
-
-/** Windows as the planner sees them. */
-export function planView(windows: readonly ExportWindow[]): PlanWindow[] {
-  return windows.map((w) => ({
-    id: w.id,
-    start: w.start,
-    end: w.end,
-    state: w.state,
-    total: w.declaredTotal,
-    overcap: w.reasonCode === "overcap",
-  }));
-}
-
-/**
- * Apply a declared total to a requested window: `requested` when under the
- * threshold, `split` when it must be split, `failed` (code `overcap`, its
- * file still downloaded) when a smallest window exceeds the cap.
- */
-export function applyTotal(
-  ledger: ExportLedger,
-  w: ExportWindow,
-  total: number,
-  plan: ResolvedPlanOptions,
-): { window: ExportWindow; verdict: "ok" | "split" | "overcap" } {
-  const days = spanDays(w.start, w.end);
-  const verdict = judgeWindow(days, total, plan);
-  const patch = verdict === "split"
-    ? { state: "split" as const, declaredTotal: total }
-    : verdict === "overcap"
-    ? {
-      state: "failed" as const,
-      reasonCode: "overcap" as const,
-      reason: overcapReason(days, total, plan.cap),
-      declaredTotal: total,
-    }
-    : { declaredTotal: total };
-  return { window: ledger.update(w.id, patch) ?? w, verdict };
-}
-
 /** Run the request stage until every day of the range is covered, or it pauses/aborts. */
 export async function requestStage(o: RequestStageOptions): Promise<RequestStageResult> {
-  const clock = o.clock ?? systemClock;
-  const log = o.logger ?? silentLogger;
-  const res: RequestStageResult = {
-    calls: 0,
-    countCalls: 0,
-    split: 0,
-    overcap: 0,
-    failed: 0,
-    aborted: false,
-    awaitingTotals: false,
-  };
-  const stop = new AbortController();
-  const signal = o.signal ? AbortSignal.any([o.signal, stop.signal]) : stop.signal;
-  const concurrency = Math.max(1, o.concurrency ?? 1);
-  let streak = 0;
-  const now = () => new Date(clock.now()).toISOString();
   const counter = o.counter === null ? undefined : o.counter ?? countClientOf(o.client);
-  const counting: Counting | undefined = counter && o.onlyWindow === undefined
-    ? startCounting(counter, { ledger: o.ledger, view: planView, signal, log: o.countLog, logger: log, now })
-    : undefined;
-
-  const requestOne = async (w: ExportWindow) => {
-    const started = o.ledger.update(w.id, { attempts: w.attempts + 1 }, ["planned"]);
-    if (!started) return; // someone else took it
-    const t0 = clock.now();
-    const base = { type: "request" as const, window_id: w.id, start: w.start, end: w.end };
-    let task: ExportTask;
-    try {
-      task = await o.client.exportRecords({ start: w.start, end: w.end }, {
-        signal,
-        ids: { window_id: w.id },
-      });
-    } catch (e) {
-      if (o.signal?.aborted || (signal.aborted && !(e instanceof LarkError))) return; // stays planned
-      if (!(e instanceof LarkError)) throw e; // a bug, not a Feishu answer
-      const err = e;
-      const message = err.userMessage();
-      const fatal = ["session", "auth", "config", "permission"].includes(err.kind);
-      if (fatal || ++streak >= (o.maxConsecutiveFailures ?? 3)) {
-        res.paused ??= fatal
-          ? err
-          : new LarkError(err.message, { cause: err, hint: `导出接口连续失败：${message}` });
-        o.requestLog?.append({
-          ...base,
-          at: now(),
-          outcome: "paused",
-          error: { kind: err.kind, message },
-        });
-        if (!fatal) {
-          const failed = o.ledger.fail(w.id, "export_error", `导出失败：${message}`);
-          if (failed) o.onWindow?.(failed);
-          res.failed++;
-        }
-        stop.abort(e);
-        return;
-      }
-      o.requestLog?.append({
-        ...base,
-        at: now(),
-        outcome: "error",
-        error: { kind: err.kind, message },
-      });
-      const failed = o.ledger.fail(w.id, "export_error", `导出失败：${message}`);
-      if (failed) o.onWindow?.(failed);
-      res.failed++;
-      log.warn("export_failed", { window_id: w.id, start: w.start, end: w.end, message });
-      return;
-    }
-    streak = 0;
-    res.calls++;
-    let cur = o.ledger.update(w.id, {
-      state: "requested",
-      taskId: task.taskId,
-      requestedAt: clock.now(),
-      declaredTotal: task.total ?? null,
-      noticeId: null,
-      noticeText: null,
-      noticeAt: null,
-      reasonCode: null,
-      reason: null,
-    })!;
-    let outcome: RequestRecord["outcome"] = "unknown_total";
-    if (task.total !== undefined && counting) checkExportTotal(counting, cur, task.total);
-    if (task.total !== undefined) {
-      const applied = applyTotal(o.ledger, cur, task.total, o.plan);
-      cur = applied.window;
-      outcome = applied.verdict;
-      if (applied.verdict === "split") res.split++;
-      if (applied.verdict === "overcap") res.overcap++;
-    }
-    o.requestLog?.append({
-      ...base,
-      at: now(),
-      outcome,
-      task_id: task.taskId,
-      total: task.total,
-      attempts: task.attempts,
-      elapsed_ms: clock.now() - t0,
-    });
-    log.info("export_requested", { window_id: w.id, start: w.start, end: w.end, total: task.total, outcome });
-    o.onWindow?.(cur);
-  };
-
-  while (!signal.aborted) {
-    let batch = o.ledger.list().filter((w) =>
-      w.state === "planned" && (o.onlyWindow === undefined || w.id === o.onlyWindow)
-    );
-    if (batch.length === 0) {
-      if (o.onlyWindow !== undefined) break;
-      const unknown = o.ledger.list().filter((w) =>
-        w.state === "requested" && w.declaredTotal === null
-      ).length;
-      if (unknown >= (o.maxUnknownTotals ?? 2)) {
-        res.awaitingTotals = true;
-        break;
-      }
-      let proposed: PlannedWindow[] | undefined;
-      if (counting?.enabled) {
-        const r = await proposeWithCounts(counting, planView(o.ledger.list()), o.plan, concurrency, signal);
-        if (r.paused) {
-          res.paused ??= r.paused;
-          stop.abort(r.paused);
-        }
-        if (signal.aborted) break;
-        proposed = r.plans;
-      }
-      batch = o.ledger.transaction(() => {
-        const all = o.ledger.list();
-        const waiting = all.filter((w) => w.state === "planned");
-        if (waiting.length) return waiting;
-        return (proposed ?? planNext(planView(all), o.plan, concurrency)).map((p) => {
-          const w = o.ledger.insert(p);
-          o.planLog?.append({
-            type: "plan",
-            at: now(),
-            window_id: w.id,
-            start: p.start,
-            end: p.end,
-            parent_id: p.parentId,
-            basis: p.basis,
-            estimate: p.estimate,
-            density: p.density,
-          });
-          return w;
-        });
-      });
-      for (const w of batch) o.onWindow?.(w);
-      if (batch.length === 0) break;
-    }
-    await Promise.all(batch.slice(0, concurrency).map(requestOne));
+  const run = new RequestRun(o, counter);
+  while (!run.stopped) {
+    const batch = await run.nextBatch();
+    if (batch.length === 0) break;
+    await run.requestBatch(batch);
   }
-  res.aborted = !!o.signal?.aborted;
-  res.countCalls = counting?.oracle.calls ?? 0;
-  res.countsDisabled = counting?.disabled;
-  return res;
+  return run.finish();
 }
 
 /** The client itself when it can also count (has `countRecords`). */

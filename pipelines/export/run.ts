@@ -1,7 +1,9 @@
 /**
  * `runExport`: plan → request → collect → merge → verify → report over one
  * run directory, resumable at any point (state in `ledger.sqlite`, stage
- * events in NDJSON files), with `--retry-failed` and `--only-window`.
+ * events in NDJSON files), with `--retry-failed` and `--only-window`. It
+ * reads as its steps: open the run, set it up, fetch the windows (request
+ * and collect until no window waits), merge and verify, report.
  *
  * Run directory (`output.dir`): `ledger.sqlite`, `run.lock`, `plan.ndjson`,
  * `request.ndjson`, `collect.ndjson`, `windows.ndjson`, `windows/` (renamed
@@ -11,39 +13,32 @@
  * @module
  */
 import { LarkError } from "../../lib/errors/lark_error.ts";
-import { type Logger, silentLogger } from "../../lib/log/logger.ts";
-import { type Clock, systemClock } from "../../lib/time/clock.ts";
-import { type MergeStep, mergeStep } from "./_merge_step.ts";
+import type { Logger } from "../../lib/log/logger.ts";
+import type { Clock } from "../../lib/time/clock.ts";
+import { ABORTED_MESSAGE, RunContext, type RunExportResult } from "./_run_context.ts";
+import { mergeStep } from "./_merge_step.ts";
 import {
   checkFingerprint,
   findWindow,
-  lockRunDir,
   replan,
   resolveRange,
   retryFailed,
+  type RunSettings,
   runSettings,
 } from "./_run_setup.ts";
 import { collectStage } from "./collect.ts";
 import type { CollectorFactory } from "./collector.ts";
 import type { ExportConfig } from "./config.ts";
-import { ExportLedger } from "./ledger.ts";
-import { resolvePlanOptions } from "./plan.ts";
-import {
-  type ExportProgress,
-  type ExportSummary,
-  formatReportMarkdown,
-  progressOf,
-  summarize,
-  windowRecord,
-  writeReport,
-} from "./report.ts";
-import { countClientOf, type ExportClient, requestStage } from "./request.ts";
+import { type ResolvedPlanOptions, resolvePlanOptions } from "./plan.ts";
+import type { ExportProgress } from "./report.ts";
+import { type ExportClient, requestStage } from "./request.ts";
 import type { CountClient } from "./plan_count.ts";
-import { type CountRecord, NdjsonLog, readNdjson, type RequestRecord, STAGE_FILES } from "./stage_log.ts";
-import { type VerifyReport, verifyRun } from "./verify.ts";
+import type { RequestStageRunner } from "./request_worker.ts";
+import { verifyRun } from "./verify.ts";
 import type { ExportWindow } from "./window.ts";
 
 export type { RunSettings } from "./_run_setup.ts";
+export type { RunExportResult, RunStatus } from "./_run_context.ts";
 
 /** Options of {@linkcode runExport}. */
 export interface RunExportOptions {
@@ -55,6 +50,8 @@ export interface RunExportOptions {
   counter?: CountClient | null;
   /** Creates the collector when files are awaited. */
   collector: CollectorFactory;
+  /** Runs the request stage (default `requestStage` in this thread; the script uses `requestStageInWorker`). */
+  requestStage?: RequestStageRunner;
   /** What selects the records (from `createExportContext`); a resumed run must match it. */
   fingerprint?: string;
   /** Run directory (default `config.output.dir`). */
@@ -75,255 +72,228 @@ export interface RunExportOptions {
   onNote?: (line: string) => void;
 }
 
-/** How a run ended. */
-export type RunStatus = "done" | "paused" | "aborted" | "incomplete" | "verify_failed";
-
-/** The result of {@linkcode runExport}. */
-export interface RunExportResult {
-  /** How it ended. */
-  status: RunStatus;
-  /** Process exit code: 0 done, 1 paused (credentials), 3 incomplete or verification failed, 130 aborted. */
-  exitCode: number;
-  /** One Chinese line saying what happened and what to do. */
-  message: string;
-  /** The error that paused the run. */
-  error?: LarkError;
-  /** Figures. */
-  summary: ExportSummary;
-  /** Verification, when it ran. */
-  verify?: VerifyReport;
-  /** Range of the run. */
-  range: { start: string; end: string };
-  /** Run directory. */
-  runDir: string;
-  /** `report.md`. */
-  reportPath: string;
-  /** The merged workbook, when merged. */
-  mergedPath?: string;
-}
-
-const EXIT: Record<RunStatus, number> = { done: 0, paused: 1, aborted: 130, incomplete: 3, verify_failed: 3 };
-
 /** Run (or resume) an export; see the module doc. */
 export async function runExport(o: RunExportOptions): Promise<RunExportResult> {
-  const c = o.config;
-  const clock = o.clock ?? systemClock;
-  const log = o.logger ?? silentLogger;
-  const note = o.onNote ?? (() => {});
-  const runDir = (o.runDir ?? c.output.dir).replace(/\/+$/, "");
-  const t0 = clock.now();
-  await Deno.mkdir(runDir, { recursive: true });
-  const lock = await lockRunDir(runDir);
-  const ledger = ExportLedger.open(`${runDir}/ledger.sqlite`, { clock });
-  const logs = {
-    plan: new NdjsonLog(`${runDir}/${STAGE_FILES.plan}`),
-    request: new NdjsonLog<RequestRecord>(`${runDir}/${STAGE_FILES.request}`),
-    collect: new NdjsonLog(`${runDir}/${STAGE_FILES.collect}`),
-    windows: new NdjsonLog(`${runDir}/${STAGE_FILES.windows}`),
-  };
-  // count.ndjson only with a count source: without one the run directory stays as it was.
-  const counter = o.counter === null ? null : o.counter ?? countClientOf(o.client) ?? null;
-  const countLog = counter ? new NdjsonLog<CountRecord>(`${runDir}/${STAGE_FILES.count}`) : undefined;
+  const run = await RunContext.open(o);
   try {
-    const range = resolveRange(ledger, c.range, clock.now(), c.tz_offset_minutes);
-    if (range.note) note(range.note);
-    checkFingerprint(ledger, o.fingerprint);
-    const settings = runSettings(c, range);
-    ledger.setMeta("settings", JSON.stringify(settings));
-    const plan = resolvePlanOptions({
-      start: range.start,
-      end: range.end,
-      initialDays: c.plan.initial_days,
-      cap: c.plan.row_cap,
-      threshold: c.plan.cap_threshold,
-      minDays: c.plan.min_days,
-      maxDays: c.plan.max_days,
-      fill: c.plan.fill,
-    });
-    if (o.retryFailed) {
-      const n = retryFailed(ledger);
-      if (n) note(`--retry-failed：${n} 个失败窗口将重新导出。`);
-    }
-    let only: number | undefined;
-    if (o.onlyWindow !== undefined) {
-      const w = findWindow(ledger, o.onlyWindow);
-      only = w.id;
-      if (replan(ledger, w)) note(`窗口 ${w.id}（${w.start} 至 ${w.end}）将重新导出。`);
-    }
-
-    const doneAtStart = ledger.list().filter((w) => w.state !== "split" && w.filePath).length;
-    let stage: ExportProgress["stage"] = "request";
-    const progress = () =>
-      o.onProgress?.(
-        progressOf(ledger.list(), range, stage, { startedAt: t0, now: clock.now(), doneAtStart }),
-      );
-    const onWindow = (w: ExportWindow) => {
-      if (w.state === "split" || w.state === "failed" || w.state === "downloaded") {
-        logs.windows.append(windowRecord(w, clock.now()));
-      }
-      progress();
-    };
-    const finish = async (status: RunStatus, message: string, extra: Partial<RunExportResult> = {}) => {
-      stage = "report";
-      const requests = await readNdjson<RequestRecord>(`${runDir}/${STAGE_FILES.request}`);
-      const counts = await readNdjson<CountRecord>(`${runDir}/${STAGE_FILES.count}`);
-      const windows = ledger.list();
-      const merged = extra.mergedPath && extra.verify?.totals.mergedRows !== null && extra.verify
-        ? {
-          path: extra.mergedPath,
-          rows: extra.verify.totals.mergedRows!,
-          duplicates: extra.verify.totals.duplicates ?? 0,
-        }
-        : undefined;
-      const summary = summarize(windows, requests, {
-        range,
-        cap: c.plan.row_cap,
-        outcome: message,
-        merged,
-        elapsedMs: clock.now() - t0,
-        countCalls: counts.filter((r) => r.outcome === "ok").length,
-      });
-      const reportPath = `${runDir}/report.md`;
-      await writeReport(reportPath, formatReportMarkdown(summary, windows, extra.verify));
-      progress();
-      return { status, exitCode: EXIT[status], message, summary, range, runDir, reportPath, ...extra };
-    };
-
-    progress();
-    for (;;) {
-      stage = "request";
-      const req = await requestStage({
-        ledger,
-        client: o.client,
-        counter,
-        plan,
-        concurrency: c.rate_limit.export_concurrency,
-        onlyWindow: only,
-        clock,
-        signal: o.signal,
-        planLog: logs.plan,
-        requestLog: logs.request,
-        countLog,
-        onWindow,
-        logger: log,
-      });
-      if (req.countsDisabled) note(req.countsDisabled);
-      if (req.paused) {
-        return await finish(
-          "paused",
-          `已暂停：${req.paused.userMessage()} 已完成的窗口均已保存，更新凭证后重新运行即可从中断处继续。`,
-          { error: req.paused },
-        );
-      }
-      if (req.aborted) return await finish("aborted", "已中断；重新运行即可从中断处继续。");
-      stage = "collect";
-      progress();
-      let col: Awaited<ReturnType<typeof collectStage>>;
-      try {
-        col = await collectStage({
-          ledger,
-          collector: o.collector,
-          filesDir: `${runDir}/windows`,
-          downloadDir: `${runDir}/downloads`,
-          fileTemplate: c.output.file_template,
-          plan,
-          pollIntervalMs: c.collector.poll_interval_sec * 1000,
-          deliveryTimeoutMs: c.collector.delivery_timeout_sec * 1000,
-          downloadAttempts: c.collector.download_attempts,
-          onlyWindow: only,
-          clock,
-          signal: o.signal,
-          collectLog: logs.collect,
-          onWindow,
-          logger: log,
-        });
-      } catch (e) {
-        if (o.signal?.aborted) return await finish("aborted", "已中断；重新运行即可从中断处继续。");
-        const error = e instanceof LarkError ? e : new LarkError(String((e as Error)?.message ?? e), {
-          cause: e,
-          hint: "收集导出文件时出错",
-        });
-        log.error("collect_failed", error.toJSON());
-        return await finish(
-          "paused",
-          `已暂停：${error.userMessage()} 已完成的窗口均已保存，处理后重新运行即可继续。`,
-          { error },
-        );
-      }
-      if (col.aborted) return await finish("aborted", "已中断；重新运行即可从中断处继续。");
-      if ((col.split === 0 && !req.awaitingTotals) || only !== undefined) break;
-      if (req.calls === 0 && col.delivered === 0) break; // no progress: leave the rest to a later run
-    }
-
-    const windows = ledger.list();
-    const waiting = windows.filter((w) =>
-      (w.state === "planned" || w.state === "requested" || w.state === "delivered") &&
-      (only === undefined || w.id === only)
-    );
-    if (waiting.length) {
-      return await finish(
+    const setup = setUpRun(run, o);
+    run.markStart();
+    run.progress();
+    const ended = await fetchWindows(run, setup, o);
+    if (ended) return ended;
+    const waiting = waitingWindows(run, setup.only);
+    if (waiting) {
+      return await run.finish(
         "incomplete",
-        `还有 ${waiting.length} 个窗口未完成（未导出或未收到文件）；稍后重新运行即可继续。`,
+        `还有 ${waiting} 个窗口未完成（未导出或未收到文件）；稍后重新运行即可继续。`,
       );
     }
+    return await mergeAndVerify(run, setup, o.signal);
+  } finally {
+    run.close();
+  }
+}
 
-    let merged: MergeStep;
-    let verify: VerifyReport;
+/** What the setup step decided. */
+interface RunSetup {
+  /** Settings recorded for `export:verify`. */
+  settings: RunSettings;
+  /** Planner settings. */
+  plan: ResolvedPlanOptions;
+  /** The one window to work on (`--only-window`). */
+  only?: number;
+}
+
+/** Range, fingerprint and settings in the ledger; `--retry-failed` and `--only-window` applied. */
+function setUpRun(run: RunContext, o: RunExportOptions): RunSetup {
+  const c = run.config;
+  const note = o.onNote ?? (() => {});
+  const range = resolveRange(run.ledger, c.range, run.clock.now(), c.tz_offset_minutes);
+  if (range.note) note(range.note);
+  run.range = { start: range.start, end: range.end };
+  checkFingerprint(run.ledger, o.fingerprint);
+  const settings = runSettings(c, range);
+  run.ledger.setMeta("settings", JSON.stringify(settings));
+  const before = run.ledger.list();
+  const plan = resolvePlanOptions({
+    start: range.start,
+    end: range.end,
+    initialDays: c.plan.initial_days,
+    cap: c.plan.row_cap,
+    threshold: c.plan.cap_threshold,
+    minDays: c.plan.min_days,
+    maxDays: c.plan.max_days,
+    fill: c.plan.fill,
+  });
+  if (o.retryFailed) {
+    const n = retryFailed(run.ledger);
+    if (n) note(`--retry-failed：${n} 个失败窗口将重新导出。`);
+  }
+  let only: number | undefined;
+  if (o.onlyWindow !== undefined) {
+    const w = findWindow(run.ledger, o.onlyWindow);
+    only = w.id;
+    if (replan(run.ledger, w)) note(`窗口 ${w.id}（${w.start} 至 ${w.end}）将重新导出。`);
+  }
+  logChanged(run, before);
+  return { settings, plan, only };
+}
+
+/** Log to `windows.ndjson` every window that changed since `before` (resets, verification). */
+function logChanged(run: RunContext, before: readonly ExportWindow[]): void {
+  const was = new Map(before.map((w) => [w.id, w.state]));
+  for (const w of run.ledger.list()) if (was.get(w.id) !== w.state) run.logWindow(w);
+}
+
+/**
+ * Request and collect in turns until no window waits for a total or a split
+ * (or nothing moves). Returns the result when the run ends here (paused,
+ * aborted), undefined when it goes on to merge.
+ */
+async function fetchWindows(
+  run: RunContext,
+  setup: RunSetup,
+  o: RunExportOptions,
+): Promise<RunExportResult | undefined> {
+  const c = run.config;
+  for (;;) {
+    run.stage = "request";
+    const req = await (o.requestStage ?? requestStage)({
+      ledger: run.ledger,
+      client: o.client,
+      counter: run.counter,
+      plan: setup.plan,
+      concurrency: c.rate_limit.export_concurrency,
+      onlyWindow: setup.only,
+      clock: run.clock,
+      signal: o.signal,
+      planLog: run.logs.plan,
+      requestLog: run.logs.request,
+      countLog: run.countLog,
+      onWindow: run.onWindow,
+      logger: run.log,
+    });
+    if (req.countsDisabled) o.onNote?.(req.countsDisabled);
+    if (req.paused) {
+      return await run.finish(
+        "paused",
+        `已暂停：${req.paused.userMessage()} 已完成的窗口均已保存，更新凭证后重新运行即可从中断处继续。`,
+        { error: req.paused },
+      );
+    }
+    if (req.aborted) return await run.finish("aborted", ABORTED_MESSAGE);
+    run.stage = "collect";
+    run.progress();
+    let col: Awaited<ReturnType<typeof collectStage>>;
     try {
-      stage = "merge";
-      progress();
-      merged = await mergeStep({
-        config: c,
-        runDir,
-        range,
-        windows,
-        settings,
-        now: clock.now(),
-        logger: log,
+      col = await collectStage({
+        ledger: run.ledger,
+        collector: o.collector,
+        filesDir: `${run.runDir}/windows`,
+        downloadDir: `${run.runDir}/downloads`,
+        fileTemplate: c.output.file_template,
+        plan: setup.plan,
+        pollIntervalMs: c.collector.poll_interval_sec * 1000,
+        deliveryTimeoutMs: c.collector.delivery_timeout_sec * 1000,
+        downloadAttempts: c.collector.download_attempts,
+        onlyWindow: setup.only,
+        clock: run.clock,
         signal: o.signal,
-      });
-      stage = "verify";
-      progress();
-      verify = await verifyRun({
-        ledger,
-        range,
-        cap: c.plan.row_cap,
-        requiredColumns: c.verify.required_columns,
-        dateColumns: c.merge.date_columns,
-        windowDateColumn: c.verify.window_date_column,
-        tzOffsetMinutes: c.tz_offset_minutes,
-        merge: merged.summary,
-        stats: merged.stats,
-        outDir: runDir,
-        workers: c.merge.workers,
-        signal: o.signal,
-        now: () => clock.now(),
+        collectLog: run.logs.collect,
+        onWindow: run.onWindow,
+        logger: run.log,
       });
     } catch (e) {
-      if (o.signal?.aborted) return await finish("aborted", "已中断；重新运行即可从中断处继续。");
-      throw e;
+      if (o.signal?.aborted) return await run.finish("aborted", ABORTED_MESSAGE);
+      return await pauseOnCollectError(run, e);
     }
-    const mergedPath = merged.mergedPath;
-    const failedWindows = ledger.list().filter((w) =>
-      w.state === "failed" && w.reasonCode !== "overcap"
-    ).length;
-    if (!verify.ok) {
-      return await finish(
-        "verify_failed",
-        `校验未通过（${verify.checks.filter((x) => x.status === "fail").map((x) => x.title).join("、")}）` +
-          (failedWindows ? `，其中 ${failedWindows} 个窗口失败，可用 --retry-failed 重试` : "") +
-          `；详见 ${runDir}/verify.md`,
-        { verify, mergedPath },
-      );
-    }
-    return await finish("done", verify.status === "warn" ? "完成（有警告，见报告）" : "完成，校验通过", {
+    if (col.aborted) return await run.finish("aborted", ABORTED_MESSAGE);
+    if ((col.split === 0 && !req.awaitingTotals) || setup.only !== undefined) return undefined;
+    if (req.calls === 0 && col.delivered === 0) return undefined; // no progress: leave the rest to a later run
+  }
+}
+
+/** The collector failed (not one file): pause with its Chinese message. */
+function pauseOnCollectError(run: RunContext, e: unknown): Promise<RunExportResult> {
+  const error = e instanceof LarkError ? e : new LarkError(String((e as Error)?.message ?? e), {
+    cause: e,
+    hint: "收集导出文件时出错",
+  });
+  run.log.error("collect_failed", error.toJSON());
+  return run.finish(
+    "paused",
+    `已暂停：${error.userMessage()} 已完成的窗口均已保存，处理后重新运行即可继续。`,
+    { error },
+  );
+}
+
+/** How many windows (of `only`, if set) still wait to be exported or delivered. */
+function waitingWindows(run: RunContext, only: number | undefined): number {
+  return run.ledger.list().filter((w) =>
+    (w.state === "planned" || w.state === "requested" || w.state === "delivered") &&
+    (only === undefined || w.id === only)
+  ).length;
+}
+
+/** Merge the window files, verify the run, and end with the verdict. */
+async function mergeAndVerify(
+  run: RunContext,
+  setup: RunSetup,
+  signal: AbortSignal | undefined,
+): Promise<RunExportResult> {
+  const c = run.config;
+  let merged;
+  let verify;
+  try {
+    run.stage = "merge";
+    run.progress();
+    merged = await mergeStep({
+      config: c,
+      runDir: run.runDir,
+      range: run.range,
+      windows: run.ledger.list(),
+      settings: setup.settings,
+      now: run.clock.now(),
+      logger: run.log,
+      signal,
+    });
+    run.stage = "verify";
+    run.progress();
+    const before = run.ledger.list();
+    verify = await verifyRun({
+      ledger: run.ledger,
+      range: run.range,
+      cap: c.plan.row_cap,
+      requiredColumns: c.verify.required_columns,
+      dateColumns: c.merge.date_columns,
+      windowDateColumn: c.verify.window_date_column,
+      tzOffsetMinutes: c.tz_offset_minutes,
+      merge: merged.summary,
+      stats: merged.stats,
+      outDir: run.runDir,
+      workers: c.merge.workers,
+      signal,
+      now: () => run.clock.now(),
+    });
+    logChanged(run, before);
+  } catch (e) {
+    if (signal?.aborted) return await run.finish("aborted", ABORTED_MESSAGE);
+    throw e;
+  }
+  const mergedPath = merged.mergedPath;
+  if (verify.ok) {
+    return await run.finish("done", verify.status === "warn" ? "完成（有警告，见报告）" : "完成，校验通过", {
       verify,
       mergedPath,
     });
-  } finally {
-    for (const l of Object.values(logs)) l.close();
-    countLog?.close();
-    ledger.close();
-    lock.close();
   }
+  const failedWindows = run.ledger.list().filter((w) => w.state === "failed" && w.reasonCode !== "overcap")
+    .length;
+  return await run.finish(
+    "verify_failed",
+    `校验未通过（${verify.checks.filter((x) => x.status === "fail").map((x) => x.title).join("、")}）` +
+      (failedWindows ? `，其中 ${failedWindows} 个窗口失败，可用 --retry-failed 重试` : "") +
+      `；详见 ${run.runDir}/verify.md`,
+    { verify, mergedPath },
+  );
 }

@@ -1,12 +1,17 @@
 /**
  * The typed NDJSON files that chain the stages in a run directory. Each
  * stage appends one line per event as it happens (synchronous appends, so a
- * kill loses at most the line being written); the next stages and the
- * report read them back, skipping a torn last line. Window state itself
- * lives in the SQLite ledger.
+ * kill loses at most the line being written) through the shared
+ * {@linkcode NdjsonWriter}, every line checked against the stage's schema;
+ * the next stages, the report and a replay read them back with
+ * {@linkcode readStageLog}, skipping a torn last line. The SQLite ledger is
+ * the index a resumed run starts from; these files alone tell what happened.
  *
  * @module
  */
+import { z } from "zod";
+import { NdjsonWriter } from "../../lib/ndjson/ndjson_writer.ts";
+import { readNdjson, type ReadNdjsonOptions } from "../../lib/ndjson/read_ndjson.ts";
 
 /** File names in the run directory. */
 export const STAGE_FILES = {
@@ -109,7 +114,11 @@ export interface CollectRecord {
   error?: string;
 }
 
-/** The per-window log line of the report. */
+/**
+ * One change of a window (`windows.ndjson`): the window as it is after the
+ * change. The last line of each window is its current state, so the file
+ * alone rebuilds the window table (`replayWindows`).
+ */
 export interface WindowRecord {
   /** Record type. */
   type: "window";
@@ -129,51 +138,145 @@ export interface WindowRecord {
   file: string | null;
   /** Failure reason. */
   error: string | null;
+  /** First day. */
+  start?: string;
+  /** Last day. */
+  end?: string;
+  /** Machine failure reason (`overcap` also on a truncated window that went on). */
+  reason_code?: string | null;
+  /** Export task id. */
+  task_id?: string | null;
+  /** When the export call succeeded (epoch ms). */
+  requested_at?: number | null;
+  /** Matched bot message. */
+  notice_id?: string | null;
+  /** SHA-256 (hex) of the file as downloaded. */
+  sha256?: string | null;
+  /** The split window it is a part of. */
+  parent_id?: number | null;
+  /** Export calls made for it. */
+  attempts?: number;
 }
 
-/** Appends typed records to one NDJSON file. */
-export class NdjsonLog<T> {
-  /** File path. */
-  readonly path: string;
-  #file: Deno.FsFile;
-  #enc = new TextEncoder();
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const iso = z.string().min(1);
+const errorInfo = z.object({ kind: z.string(), message: z.string() });
 
-  /** Open `path` for appending (created if missing). */
-  constructor(path: string) {
-    this.path = path;
-    this.#file = Deno.openSync(path, { create: true, append: true });
-  }
+/** Schema of a `plan.ndjson` line. */
+export const PlanRecordSchema: z.ZodType<PlanRecord> = z.object({
+  type: z.literal("plan"),
+  at: iso,
+  window_id: z.number().int(),
+  start: day,
+  end: day,
+  parent_id: z.number().int().nullable(),
+  basis: z.string(),
+  estimate: z.number().nullable(),
+  density: z.number().nullable(),
+});
 
-  /** Append one record (synchronously). */
-  append(record: T): void {
-    const bytes = this.#enc.encode(JSON.stringify(record) + "\n");
-    let off = 0;
-    while (off < bytes.length) off += this.#file.writeSync(bytes.subarray(off));
-  }
+/** Schema of a `request.ndjson` line. */
+export const RequestRecordSchema: z.ZodType<RequestRecord> = z.object({
+  type: z.literal("request"),
+  at: iso,
+  window_id: z.number().int(),
+  start: day,
+  end: day,
+  outcome: z.enum(["ok", "split", "overcap", "unknown_total", "error", "paused"]),
+  task_id: z.string().optional(),
+  total: z.number().optional(),
+  attempts: z.number().int().optional(),
+  elapsed_ms: z.number().optional(),
+  error: errorInfo.optional(),
+});
 
-  /** Close the file. */
-  close(): void {
-    try {
-      this.#file.close();
-    } catch { /* closed */ }
-  }
+/** Schema of a `count.ndjson` line. */
+export const CountRecordSchema: z.ZodType<CountRecord> = z.object({
+  type: z.literal("count"),
+  at: iso,
+  start: day.optional(),
+  end: day.optional(),
+  outcome: z.enum(["ok", "error", "paused", "disabled"]),
+  total: z.number().optional(),
+  attempts: z.number().int().optional(),
+  elapsed_ms: z.number().optional(),
+  error: errorInfo.optional(),
+});
+
+/** Schema of a `collect.ndjson` line. */
+export const CollectRecordSchema: z.ZodType<CollectRecord> = z.object({
+  type: z.enum(["notice", "download", "timeout", "bad_file"]),
+  at: iso,
+  window_id: z.number().int(),
+  message_id: z.string().optional(),
+  matched_by: z.string().optional(),
+  file: z.string().optional(),
+  bytes: z.number().int().optional(),
+  rows: z.number().int().optional(),
+  error: z.string().optional(),
+});
+
+/** Schema of a `windows.ndjson` line. */
+export const WindowRecordSchema: z.ZodType<WindowRecord> = z.object({
+  type: z.literal("window"),
+  at: iso,
+  window_id: z.number().int(),
+  range: z.string(),
+  state: z.enum(["planned", "requested", "delivered", "downloaded", "verified", "failed", "split"]),
+  declared_total: z.number().nullable(),
+  rows: z.number().int().nullable(),
+  file: z.string().nullable(),
+  error: z.string().nullable(),
+  start: day.optional(),
+  end: day.optional(),
+  reason_code: z.enum(["overcap", "export_error", "delivery_timeout", "bad_file"]).nullable().optional(),
+  task_id: z.string().nullable().optional(),
+  requested_at: z.number().nullable().optional(),
+  notice_id: z.string().nullable().optional(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable().optional(),
+  parent_id: z.number().int().nullable().optional(),
+  attempts: z.number().int().nonnegative().optional(),
+});
+
+/** The record type of each stage file. */
+export interface StageRecords {
+  /** `plan.ndjson`. */
+  plan: PlanRecord;
+  /** `request.ndjson`. */
+  request: RequestRecord;
+  /** `count.ndjson`. */
+  count: CountRecord;
+  /** `collect.ndjson`. */
+  collect: CollectRecord;
+  /** `windows.ndjson`. */
+  windows: WindowRecord;
 }
 
-/** Read an NDJSON file (missing file = no records; unreadable lines are skipped). */
-export async function readNdjson<T>(path: string): Promise<T[]> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return [];
-    throw e;
-  }
-  const out: T[] = [];
-  for (const line of text.split("\n")) {
-    if (!line.trim()) continue;
-    try {
-      out.push(JSON.parse(line) as T);
-    } catch { /* a line cut short by a kill */ }
-  }
-  return out;
+/** A stage file name (key of {@linkcode STAGE_FILES}). */
+export type StageName = keyof StageRecords;
+
+/** The schema of each stage file. */
+export const STAGE_SCHEMAS: { [K in StageName]: z.ZodType<StageRecords[K]> } = {
+  plan: PlanRecordSchema,
+  request: RequestRecordSchema,
+  count: CountRecordSchema,
+  collect: CollectRecordSchema,
+  windows: WindowRecordSchema,
+};
+
+/** A writer of one stage file (what the stages are handed). */
+export type StageLog<T> = Pick<NdjsonWriter<T>, "append" | "path">;
+
+/** Open the `stage` file of `runDir` for appending; every line is checked against its schema. */
+export function openStageLog<K extends StageName>(runDir: string, stage: K): NdjsonWriter<StageRecords[K]> {
+  return new NdjsonWriter(`${runDir}/${STAGE_FILES[stage]}`, { schema: STAGE_SCHEMAS[stage] });
+}
+
+/** Read the `stage` file of `runDir` (missing = no records; a torn or invalid line is skipped). */
+export function readStageLog<K extends StageName>(
+  runDir: string,
+  stage: K,
+  options?: ReadNdjsonOptions,
+): Promise<StageRecords[K][]> {
+  return readNdjson(`${runDir}/${STAGE_FILES[stage]}`, STAGE_SCHEMAS[stage], options);
 }

@@ -1,5 +1,6 @@
 import { minuteTokenFromUrl } from "../../lib/minutes/minute_token.ts";
 import type { Logger } from "../../lib/log/logger.ts";
+import { backoffDelay } from "../../lib/retry/backoff.ts";
 import type { Clock } from "../../lib/time/clock.ts";
 import { authReason, classifyError, errorText } from "./_classify.ts";
 import type { JobPatch, JobState, MeetingJob } from "./job.ts";
@@ -228,7 +229,7 @@ async function onError(ctx: StepContext, job: MeetingJob, e: unknown): Promise<M
     }
     return await fail(ctx, { ...job, attempts }, `${STEP_TEXT[job.state] ?? job.state}失败：${text}`, text);
   }
-  const delay = Math.min(ctx.retryBaseMs * 2 ** (attempts - 1), 300_000);
+  const delay = backoffDelay(attempts, { baseMs: ctx.retryBaseMs, capMs: 300_000, jitter: 0 });
   save(ctx, job, { attempts, nextRunAt: ctx.clock.now() + delay, lastError: text }, true);
   return undefined;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { statePath } from "../../lib/fs/user_dirs.ts";
 import { loadConfig, type LoadConfigOptions, type LoadedConfig } from "../../lib/config/load_config.ts";
 import { DEFAULT_NAME_TEMPLATE, NAME_PLACEHOLDERS, unknownPlaceholders } from "./naming.ts";
 
@@ -96,8 +97,8 @@ export const MeetingConfigSchema = z.object({
     cache_ttl_hours: z.number().positive().default(24),
   }).prefault({}),
   state: z.object({
-    db: z.string().default(".state/meeting.sqlite"),
-    token_db: z.string().default(".state/tokens.sqlite"),
+    db: z.string().default(() => statePath("meeting.sqlite")),
+    token_db: z.string().default(() => statePath("tokens.sqlite")),
     // Key that encrypts the tokens at rest (env FEISHU_KIT_KEY wins); "" = secret.key beside token_db.
     key_file: z.string().default(""),
   }).prefault({}),

@@ -1,5 +1,5 @@
 import { BadRequestError } from "../../lib/errors/bad_request_error.ts";
-import { cutToFit, graphemes, safeJoin, utf8Length } from "./sanitize.ts";
+import { safeJoin, suffixedName } from "../../lib/fs/safe_name.ts";
 
 /** Options of {@linkcode pickFreeName}. */
 export interface PickFreeNameOptions {
@@ -27,16 +27,6 @@ export interface FreeName {
   path: string;
   /** True when a file that is ours is already there (nothing to write). */
   existing: boolean;
-}
-
-/** `name` with ` (n)` before the extension, cut so the bounds still hold. */
-export function suffixedName(name: string, n: number, maxChars = 120, maxBytes = 240): string {
-  if (n <= 1) return name;
-  const dot = name.lastIndexOf(".");
-  const ext = dot > 0 ? name.slice(dot) : "";
-  const stem = dot > 0 ? name.slice(0, dot) : name;
-  const tail = ` (${n})${ext}`;
-  return cutToFit(stem, maxChars - graphemes(tail).length, maxBytes - utf8Length(tail)).trimEnd() + tail;
 }
 
 /**

@@ -32,7 +32,6 @@
  */
 export * from "./config.ts";
 export * from "./ladder.ts";
-export * from "./sanitize.ts";
 export * from "./naming.ts";
 export * from "./free_name.ts";
 export * from "./free_space.ts";

@@ -1,6 +1,6 @@
 import { BadRequestError } from "../../lib/errors/bad_request_error.ts";
 import { ConfigError } from "../../lib/errors/config_error.ts";
-import { cleanPart, graphemes, sanitizeFileName, utf8Length } from "./sanitize.ts";
+import { cleanPart, graphemes, sanitizeFileName, utf8Length } from "../../lib/fs/safe_name.ts";
 
 /** Placeholders a name template may use. */
 export const NAME_PLACEHOLDERS: readonly string[] = [

@@ -2,7 +2,7 @@ import { type Logger, silentLogger } from "../../lib/log/logger.ts";
 import { pickFreeName } from "./free_name.ts";
 import { freeBytes as defaultFreeBytes, type FreeBytesFn } from "./free_space.ts";
 import { NasError } from "./nas_error.ts";
-import { safeJoin, sanitizeFileName } from "./sanitize.ts";
+import { safeJoin, sanitizeFileName } from "../../lib/fs/safe_name.ts";
 
 /** A user as the NAS layout needs them. */
 export interface NasUser {

@@ -20,7 +20,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { encryptEvent, eventSignature, randomHex } from "../meeting/event_crypto.ts";
+import { encryptEvent, eventSignature, randomHex } from "../events/event_crypto.ts";
 
 /** What `POST /__sandbox/card/click` accepts. */
 export interface ClickInput {

@@ -13,7 +13,7 @@ import {
   COOPERATION_EXPORT_PATH,
   DEFAULT_EXPORT_USER_TOKEN,
   exportFamily,
-} from "../../sandbox/export/mod.ts";
+} from "../../sandbox/scenarios/export/mod.ts";
 import { BrowserCollector, type QrPrompt } from "../../pipelines/export/collect_browser.ts";
 import { OpenApiCollector } from "../../pipelines/export/collect_openapi.ts";
 import type { ExportNotice } from "../../pipelines/export/collector.ts";
@@ -56,6 +56,8 @@ Deno.test({
         deliveryDelayMs: 300,
         messengerPollMs: 250,
         messengerPageSize: 2,
+        // The Open API collector (compared below) reads with a user token: UNCONFIRMED, so the flag.
+        imUserTokenReads: true,
       },
     });
     const server = await sandbox.listen();

@@ -4,10 +4,11 @@ import { staticAuth } from "../../lib/auth/auth_provider.ts";
 import { LarkError } from "../../lib/errors/mod.ts";
 import { LarkHttp } from "../../lib/http/mod.ts";
 import { createSandbox } from "../../sandbox/mod.ts";
-import { DEFAULT_EXPORT_USER_TOKEN, exportFamily } from "../../sandbox/export/mod.ts";
+import { DEFAULT_EXPORT_USER_TOKEN, exportFamily } from "../../sandbox/scenarios/export/mod.ts";
 import { FakeClock } from "../../lib/testing/mod.ts";
 import { OpenApiCollector } from "../../pipelines/export/collect_openapi.ts";
-import { filenameFromDisposition, safeFileName } from "../../pipelines/export/_collect_files.ts";
+import { dispositionFileName } from "../../lib/http/content_disposition.ts";
+import { safeFileName } from "../../pipelines/export/_collect_files.ts";
 
 const auth = staticAuth("user:test", { Authorization: `Bearer ${DEFAULT_EXPORT_USER_TOKEN}` });
 const XLSX_HEAD = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]);
@@ -16,7 +17,14 @@ Deno.test("OpenApiCollector: card notices from the sandbox, paired with their fi
   const clock = new FakeClock(Date.parse("2025-07-01T10:00:00+08:00"));
   const sandbox = createSandbox({
     clock,
-    export: { recordCount: 3000, endDate: "2025-06-30", deliveryDelayMs: 0, noticeMsgType: "interactive" },
+    // The collector reads with a user token: UNCONFIRMED on Feishu, so the sandbox needs the flag.
+    export: {
+      recordCount: 3000,
+      endDate: "2025-06-30",
+      deliveryDelayMs: 0,
+      noticeMsgType: "interactive",
+      imUserTokenReads: true,
+    },
   });
   const family = exportFamily(sandbox.state);
   family.requestExport({
@@ -43,7 +51,7 @@ Deno.test("OpenApiCollector: card notices from the sandbox, paired with their fi
     const { path, bytes } = await api.download(notices[0], dir);
     assert.ok(path.endsWith(t.fileName));
     assert.equal((await Deno.stat(path)).size, bytes);
-    assert.equal(sandbox.journal.count("export_im_resource"), 1);
+    assert.equal(sandbox.journal.count("im_message_resource"), 1);
   } finally {
     await server.close();
     await Deno.remove(dir, { recursive: true });
@@ -138,12 +146,12 @@ Deno.test("OpenApiCollector: files without parent_id pair in order, even across 
 
 Deno.test("collector file names: RFC 5987 first, plain name, unsafe characters", () => {
   assert.equal(
-    filenameFromDisposition(`attachment; filename="a.xlsx"; filename*=UTF-8''%E5%8D%8F%E5%90%8C.xlsx`),
+    dispositionFileName(`attachment; filename="a.xlsx"; filename*=UTF-8''%E5%8D%8F%E5%90%8C.xlsx`),
     "协同.xlsx",
   );
-  assert.equal(filenameFromDisposition(`attachment; filename="plain name.xlsx"`), "plain name.xlsx");
-  assert.equal(filenameFromDisposition("attachment; filename=bare.xlsx"), "bare.xlsx");
-  assert.equal(filenameFromDisposition(null), undefined);
+  assert.equal(dispositionFileName(`attachment; filename="plain name.xlsx"`), "plain name.xlsx");
+  assert.equal(dispositionFileName("attachment; filename=bare.xlsx"), "bare.xlsx");
+  assert.equal(dispositionFileName(null), undefined);
   assert.equal(safeFileName("../../etc/passwd", "x"), "passwd");
   assert.equal(safeFileName('a:b*c?"d".xlsx', "x"), "a_b_c__d_.xlsx");
   assert.equal(safeFileName("...", "fallback.xlsx"), "fallback.xlsx");

@@ -4,6 +4,7 @@ import { LarkError } from "../../lib/errors/mod.ts";
 import {
   BROWSER_FLAGS,
   BrowserError,
+  browserFlags,
   DownloadCapture,
   launchBrowser,
   saveElementScreenshot,
@@ -35,7 +36,7 @@ function serve(): { url: string; close: () => Promise<void> } {
   return { url: `http://127.0.0.1:${server.addr.port}`, close: () => server.shutdown() };
 }
 
-Deno.test("launchBrowser: a missing Chromium is a typed error with an install hint", async () => {
+Deno.test("launchBrowser: a configured path that does not exist is a typed error naming it", async () => {
   const err = await launchBrowser({ executablePath: "/nonexistent/chromium" }).then(
     () => assert.fail("should not launch"),
     (e) => e,
@@ -44,26 +45,52 @@ Deno.test("launchBrowser: a missing Chromium is a typed error with an install hi
   assert.ok(err instanceof LarkError);
   assert.equal(err.reason, "chromium_missing");
   assert.equal(err.kind, "config");
-  assert.match(err.hint, /请安装 chromium：apt-get install chromium/);
-  assert.match(err.userMessage(), /apt-get install chromium/);
+  assert.match(
+    err.hint,
+    /配置项 messenger\.chromium_path 指定的浏览器不存在或不可执行：\/nonexistent\/chromium/,
+  );
+  assert.match(err.userMessage(), /\/nonexistent\/chromium/);
 });
 
-Deno.test("launchBrowser: the required flags", () => {
+Deno.test("launchBrowser: nothing found anywhere lists every place tried, launches nothing", async () => {
+  const err = await launchBrowser({
+    find: {
+      os: "linux",
+      arch: "x86_64",
+      getEnv: (n) => (n === "PATH" ? "/opt/none" : undefined),
+      isExecutable: () => Promise.resolve(false),
+      bundled: () => Promise.resolve(undefined),
+    },
+  }).then(() => assert.fail("should not launch"), (e) => e);
+  assert.ok(err instanceof BrowserError);
+  assert.equal(err.reason, "chromium_missing");
+  assert.match(err.hint, /\/opt\/none\/chromium/);
+  assert.match(err.hint, /@sparticuz\/chromium：未安装/);
+});
+
+Deno.test("launchBrowser: the required flags; --no-sandbox on Linux only", () => {
   for (
     const flag of [
-      "--no-sandbox",
       "--disable-gpu",
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
       "--no-first-run",
     ]
-  ) assert.ok(BROWSER_FLAGS.includes(flag), flag);
+  ) {
+    assert.ok(BROWSER_FLAGS.includes(flag), flag);
+    for (const os of ["linux", "windows", "darwin"] as const) assert.ok(browserFlags(os).includes(flag));
+  }
+  assert.ok(browserFlags("linux").includes("--no-sandbox"));
+  assert.ok(!browserFlags("windows").includes("--no-sandbox"));
+  assert.ok(!browserFlags("darwin").includes("--no-sandbox"));
 });
 
 browserTest("launchBrowser: temporary profile removed; a profile in use is reported", async () => {
   const chromium = await launchBrowser({ headless: true });
   assert.equal(chromium.temporaryProfile, true);
+  assert.equal(chromium.headless, true);
+  assert.ok(["config", "env", "installed", "bundled"].includes(chromium.found.source));
   assert.match(await chromium.browser.version(), /Chrome|Chromium/);
   const err = await launchBrowser({ headless: true, profileDir: chromium.profileDir, timeoutMs: 10_000 })
     .then(
@@ -77,7 +104,7 @@ browserTest("launchBrowser: temporary profile removed; a profile in use is repor
   await chromium.close(); // twice is fine
   assert.ok(err instanceof BrowserError, String(err));
   assert.equal(err.reason, "profile_in_use");
-  assert.match(err.hint, /正被另一个 Chromium 使用/);
+  assert.match(err.hint, /正被另一个浏览器使用/);
   assert.equal(await Deno.stat(chromium.profileDir).then(() => true, () => false), false);
 });
 
@@ -122,4 +149,25 @@ browserTest("DownloadCapture: captures a click's download; no download is a type
     await site.close();
     await Deno.remove(tmp, { recursive: true });
   }
+});
+
+Deno.test({
+  name: "launchBrowser: the npm-shipped Chromium (Linux x64, nothing installed) always runs headless",
+  ignore: Deno.build.os !== "linux" || Deno.build.arch !== "x86_64",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const chromium = await launchBrowser({
+      headless: false, // asked for a window, as on a desktop
+      find: { getEnv: (n) => (n === "PATH" ? "/nonexistent" : n === "DISPLAY" ? ":0" : undefined) },
+    });
+    try {
+      assert.equal(chromium.found.source, "bundled");
+      assert.equal(chromium.found.headlessOnly, true);
+      assert.equal(chromium.headless, true);
+      assert.match(await chromium.browser.version(), /HeadlessChrome/);
+    } finally {
+      await chromium.close();
+    }
+  },
 });

@@ -100,6 +100,37 @@ Deno.test("chatid e2e: --retry-failed re-runs only failed rows and writes the me
   }
 });
 
+Deno.test("chatid e2e: --from-journal reruns the output stage alone, with no call and no secret", async () => {
+  const env = await chatIdEnv({}, { rate_limit: { concurrency: 2 } });
+  try {
+    const ex = env.sandbox.examples(3);
+    const list = [ex.ok[0], ex.noChat[0], ex.ok[1], ex.notFound[0]];
+    await Deno.writeTextFile(`${env.dir}/in.txt`, list.join("\n"));
+    assert.equal(await silenced(() => main([`${env.dir}/in.txt`, "--config", env.config, ...quiet])), 0);
+    const original = await readChatIdExcel(env.output);
+    await Deno.remove(env.output);
+    env.sandbox.journal.clear();
+    // No --config: the output stage needs neither the app secret nor the cookie.
+    const journal = `${env.output}.journal.ndjson`;
+    assert.equal(
+      await silenced(() => main(["--from-journal", journal, `${env.dir}/in.txt`, "--extra-columns"])),
+      0,
+    );
+    assert.deepEqual(await readChatIdExcel(env.output), original, "the same Excel, from the journal alone");
+    assert.equal(env.sandbox.journal.count("contract_search"), 0, "no request was made");
+    // A journal line of the wrong shape is skipped, not written.
+    await Deno.writeTextFile(journal, '{"type":"row","contract_number":"X-1","row":{"status":"BOGUS"}}\n', {
+      append: true,
+    });
+    const other = `${env.dir}/other.xlsx`;
+    assert.equal(await silenced(() => main(["--from-journal", journal, "-o", other])), 0);
+    assert.deepEqual((await readChatIdExcel(other)).map((r) => r.contract_number).sort(), [...list].sort());
+    assert.equal(await silenced(() => main(["--from-journal", `${env.dir}/none.ndjson`])), 1);
+  } finally {
+    await env.close();
+  }
+});
+
 Deno.test("chatid e2e: an expired cookie stops at start with a clear message (exit 1)", async () => {
   const env = await chatIdEnv();
   try {

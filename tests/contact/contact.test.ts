@@ -1,63 +1,120 @@
+/** The contact client, cache and directory listing against the sandbox's contact v3 endpoints. */
 import assert from "node:assert/strict";
+import { staticAuth } from "../../lib/auth/auth_provider.ts";
 import { ContactApi, ContactCache, listDirectory } from "../../lib/contact/mod.ts";
 import { LarkError } from "../../lib/errors/mod.ts";
+import { LarkHttp, type LarkHttpOptions } from "../../lib/http/mod.ts";
 import { FakeClock } from "../../lib/testing/mod.ts";
-import { larkJson, type RouteHandler, withFakeApi } from "../im/_fake_open_api.ts";
-import { directoryRoutes } from "./_directory_fake.ts";
+import type { Sandbox } from "../../sandbox/mod.ts";
+import { meetingFamily, type MeetingSandboxOptions } from "../../sandbox/scenarios/meeting/mod.ts";
+import { token, withSandbox } from "../sandbox/_helpers.ts";
+
+interface Env {
+  sandbox: Sandbox;
+  http: (o?: Partial<LarkHttpOptions>) => LarkHttp;
+  /** Contact calls answered so far (journal). */
+  calls: () => number;
+}
+
+async function withDirectory(meeting: MeetingSandboxOptions, fn: (env: Env) => Promise<void>): Promise<void> {
+  await withSandbox({ meeting: { extraUsers: 6, ...meeting } }, async ({ sandbox, url }) => {
+    const auth = staticAuth("tenant:test", { Authorization: `Bearer ${await token(url)}` });
+    const http = (o: Partial<LarkHttpOptions> = {}) =>
+      new LarkHttp({ baseUrl: url, auth, retry: { baseMs: 1, capMs: 5 }, ...o });
+    const calls = () => sandbox.journal.entries.filter((e) => e.endpoint.startsWith("contact_")).length;
+    await fn({ sandbox, http, calls });
+  });
+}
 
 Deno.test("ContactApi: explicit id types, user fields, paging", async () => {
-  await withFakeApi(directoryRoutes(), async ({ http, seen }) => {
+  await withDirectory({}, async ({ sandbox, http }) => {
+    const dir = meetingFamily(sandbox).directory;
+    const zhang = dir.users[0];
     const api = new ContactApi(http(), { userIdType: "user_id" });
-    const u = await api.getUser("zhangsan");
+    const u = await api.getUser(zhang.userId);
     assert.deepEqual(u, {
-      id: "zhangsan",
-      openId: "ou_1",
-      unionId: undefined,
-      userId: "zhangsan",
+      id: zhang.userId,
+      openId: zhang.openId,
+      unionId: zhang.unionId,
+      userId: zhang.userId,
       name: "张三",
-      enName: undefined,
-      email: "zhangsan@example.com",
-      departmentIds: ["od-1", "od-3"],
-      resigned: undefined,
+      enName: zhang.enName,
+      email: zhang.email,
+      departmentIds: dir.departmentsOf(zhang).map((d) => d.openDepartmentId),
+      resigned: false,
     });
-    assert.equal(seen[0].query.get("user_id_type"), "user_id");
-    assert.equal(seen[0].query.get("department_id_type"), "open_department_id");
-    assert.equal((await api.getUser("lisi")).email, "lisi@corp.example.com", "enterprise email fallback");
+    const seen = sandbox.journal.filter("contact_user_get");
+    const query = new URLSearchParams(seen[0].query);
+    assert.equal(query.get("user_id_type"), "user_id");
+    assert.equal(query.get("department_id_type"), "open_department_id");
+
+    const backend = dir.departments.find((d) => d.name === "后端组")!;
     const members = [];
-    for await (const m of api.usersInDepartment("od-1")) members.push(m.id);
-    assert.deepEqual(members, ["zhangsan", "zhaoliu"]);
-    const pages = seen.filter((s) => s.path.endsWith("find_by_department"));
-    assert.deepEqual(pages.map((p) => p.query.get("page_token")), [null, "1"]);
-    assert.equal(pages[0].query.get("page_size"), "50");
-    const dept = await api.getDepartment("od-3");
-    assert.deepEqual(dept, { id: "od-3", name: "后端组", parentId: "od-1", memberCount: 1 });
+    for await (const m of api.usersInDepartment(backend.openDepartmentId)) members.push(m.id);
+    assert.deepEqual(members, dir.members(backend.departmentId).map((m) => m.userId));
+    const dept = await api.getDepartment(backend.openDepartmentId);
+    const rd = dir.departments.find((d) => d.name === "研发部")!;
+    assert.deepEqual(dept, {
+      id: backend.openDepartmentId,
+      name: "后端组",
+      parentId: rd.openDepartmentId,
+      memberCount: dir.members(backend.departmentId).length,
+    });
+    await assert.rejects(api.getUser("nobody"), (e) => e instanceof LarkError && e.code === 41050);
   });
 });
 
-Deno.test("ContactCache: fetch once, serve for 24 h, refetch after; names of departments; root left out", async () => {
-  await withFakeApi(directoryRoutes(), async ({ http, seen }) => {
+Deno.test("ContactApi: without the field scopes, no user_id and no email", async () => {
+  await withDirectory({}, async ({ sandbox, http }) => {
+    const zhang = meetingFamily(sandbox).directory.users[0];
+    sandbox.state.appScopes.delete("contact:user.employee_id:readonly");
+    sandbox.state.appScopes.delete("contact:user.email:readonly");
+    const u = await new ContactApi(http(), { userIdType: "open_id" }).getUser(zhang.openId);
+    assert.equal(u.name, "张三");
+    assert.equal(u.userId, undefined);
+    assert.equal(u.email, undefined);
+  });
+});
+
+Deno.test("ContactCache: fetch once, serve for 24 h, refetch after; names of departments; out of range reported", async () => {
+  await withDirectory({}, async ({ sandbox, http, calls }) => {
+    const family = meetingFamily(sandbox);
+    const zhang = family.directory.users[0];
+    const boss = family.directory.users.find((u) => u.departmentIds.includes("0"))!;
     const clock = new FakeClock(1_000_000);
     const api = new ContactApi(http(), { userIdType: "user_id" });
     const cache = new ContactCache({ path: ":memory:", appId: "cli_a", api, clock });
     try {
-      const [a, b] = await Promise.all([cache.getUser("zhangsan"), cache.getUser("zhangsan")]);
+      const [a, b] = await Promise.all([cache.getUser(zhang.userId), cache.getUser(zhang.userId)]);
       assert.deepEqual(a, b);
-      assert.deepEqual(a.departments, [{ id: "od-1", name: "研发部" }, { id: "od-3", name: "后端组" }]);
-      assert.equal(a.email, "zhangsan@example.com");
-      const calls = seen.length;
-      assert.equal(calls, 3, "one user fetch (shared) + two department fetches");
+      assert.deepEqual(
+        a.departments.map((d) => d.name),
+        family.directory.departmentsOf(zhang).map((d) => d.name),
+      );
+      const n = calls();
+      assert.equal(n, 3, "one user fetch (shared) + two department fetches");
       await clock.tick(23 * 3600_000);
-      await cache.getUser("zhangsan");
-      assert.equal(seen.length, calls, "fresh: no call");
+      await cache.getUser(zhang.userId);
+      assert.equal(calls(), n, "fresh: no call");
       await clock.tick(2 * 3600_000);
-      const again = await cache.getUser("zhangsan");
+      const again = await cache.getUser(zhang.userId);
       assert.equal(again.fetchedAt, clock.now());
-      assert.equal(seen.length, calls + 3, "expired: user and departments fetched again");
-      const li = await cache.getUser("lisi");
-      assert.deepEqual(li.departments, [], "root department left out");
-      const wang = await cache.getUser("wangwu");
-      assert.deepEqual(wang.departments, [{ id: "od-2", name: "市场部" }]);
-      assert.deepEqual(wang.unresolvedDepartmentIds, ["od-9"], "no authority on od-9: skipped, reported");
+      assert.equal(calls(), n + 3, "expired: user and departments fetched again");
+      assert.deepEqual((await cache.getUser(boss.userId)).departments, [], "root department left out");
+
+      const market = family.directory.departments.find((d) => d.name === "市场部")!;
+      family.configure({ contactOutOfScope: [market.departmentId] });
+      const wang = family.directory.users.find((u) =>
+        u !== zhang && u.departmentIds.includes(market.departmentId) && u.departmentIds.length > 1
+      ) ?? zhang;
+      await clock.tick(25 * 3600_000);
+      const seen = await cache.getUser(wang.userId);
+      assert.deepEqual(
+        seen.unresolvedDepartmentIds,
+        [market.openDepartmentId],
+        "40004 [403]: skipped, reported",
+      );
+      assert.ok(seen.departments.length > 0);
     } finally {
       cache.close();
     }
@@ -66,33 +123,29 @@ Deno.test("ContactCache: fetch once, serve for 24 h, refetch after; names of dep
 
 Deno.test("ContactCache: entries are per app and survive reopening; stale entry used when Feishu is down", async () => {
   const dir = await Deno.makeTempDir();
-  let down = false;
-  const routes = directoryRoutes();
-  const wrapped: Record<string, RouteHandler> = {};
-  for (const [k, h] of Object.entries(routes)) {
-    wrapped[k] = (c, n) => (down ? larkJson({ code: 5000, msg: "internal" }, 500) : h(c, n));
-  }
   try {
-    await withFakeApi(wrapped, async ({ http, seen }) => {
+    await withDirectory({}, async ({ sandbox, http, calls }) => {
+      const users = meetingFamily(sandbox).directory.users;
+      const [zhang, other] = [users[0], users[3]];
       const clock = new FakeClock(0);
       const api = new ContactApi(http({ retry: { retries: 0 } }), { userIdType: "user_id" });
       const first = new ContactCache({ path: `${dir}/c.db`, appId: "cli_a", api, clock });
-      await first.getUser("zhaoliu");
+      await first.getUser(other.userId);
       first.close();
-      const n = seen.length;
+      const n = calls();
       const second = new ContactCache({ path: `${dir}/c.db`, appId: "cli_a", api, clock });
-      assert.equal((await second.getUser("zhaoliu")).name, "赵六");
-      assert.equal(seen.length, n, "served from the file");
+      assert.equal((await second.getUser(other.userId)).name, other.name);
+      assert.equal(calls(), n, "served from the file");
       const otherApp = new ContactCache({ path: `${dir}/c.db`, appId: "cli_b", api, clock });
-      await otherApp.getUser("zhaoliu");
-      assert.ok(seen.length > n, "another app does not share entries");
+      await otherApp.getUser(other.userId);
+      assert.ok(calls() > n, "another app does not share entries");
       otherApp.close();
       await clock.tick(25 * 3600_000);
-      down = true;
-      const stale = await second.getUser("zhaoliu");
+      sandbox.faults.set("*", { errorRate: 1 });
+      const stale = await second.getUser(other.userId);
       assert.equal(stale.stale, true);
-      assert.equal(stale.name, "赵六");
-      await assert.rejects(second.getUser("zhangsan"), LarkError, "nothing cached: the error surfaces");
+      assert.equal(stale.name, other.name);
+      await assert.rejects(second.getUser(zhang.userId), LarkError, "nothing cached: the error surfaces");
       second.close();
     });
   } finally {
@@ -100,31 +153,30 @@ Deno.test("ContactCache: entries are per app and survive reopening; stale entry 
   }
 });
 
-Deno.test("listDirectory: every user once, with department names, sorted", async () => {
-  for (const refuseRecursive of [false, true]) {
-    await withFakeApi(directoryRoutes({ refuseRecursive }), async ({ http, seen }) => {
+Deno.test("listDirectory: every user once, with department names, sorted; recursion refused (43010, 40162)", async () => {
+  for (const refusal of [0, 43010, 40162] as const) {
+    await withDirectory({ contactRefuseRecursive: refusal }, async ({ sandbox, http }) => {
+      const dir = meetingFamily(sandbox).directory;
       const api = new ContactApi(http(), { userIdType: "user_id" });
       const progress: number[] = [];
       const rows = await listDirectory(api, { onProgress: (p) => progress.push(p.departmentsDone) });
-      assert.deepEqual(rows.map((r) => r.user_id).sort(), ["lisi", "wangwu", "zhangsan", "zhaoliu"]);
-      const zs = rows.find((r) => r.user_id === "zhangsan")!;
+      assert.deepEqual(rows.map((r) => r.user_id).sort(), dir.users.map((u) => u.userId).sort());
+      const zhang = dir.users[0];
+      const zs = rows.find((r) => r.user_id === zhang.userId)!;
       assert.deepEqual(zs, {
-        user_id: "zhangsan",
+        user_id: zhang.userId,
         name: "张三",
-        email: "zhangsan@example.com",
-        departments: [{ id: "od-1", name: "研发部" }, { id: "od-3", name: "后端组" }],
+        email: zhang.email,
+        departments: dir.departmentsOf(zhang).map((d) => ({ id: d.openDepartmentId, name: d.name })),
       });
-      assert.deepEqual(rows.find((r) => r.user_id === "wangwu")!.departments, [
-        { id: "od-2", name: "市场部" },
-        { id: "od-9", name: "" },
-      ]);
-      assert.deepEqual(rows.find((r) => r.user_id === "lisi")!.departments, []);
-      assert.equal(progress.length, 4, "root + 3 departments");
+      const boss = dir.users.find((u) => u.departmentIds.includes("0"))!;
+      assert.deepEqual(rows.find((r) => r.user_id === boss.userId)!.departments, []);
+      assert.equal(progress.length, dir.departments.length + 1, "root + every department");
       const names = rows.map((r) => r.name);
       assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b, "zh-CN")));
-      if (refuseRecursive) {
-        assert.ok(seen.some((s) => s.query.get("fetch_child") === "false"), "walked level by level");
-      }
+      const children = sandbox.journal.filter("contact_department_children");
+      const flat = children.filter((e) => new URLSearchParams(e.query).get("fetch_child") === "false");
+      assert.equal(flat.length > 0, refusal !== 0, "walked level by level only when refused");
     });
   }
 });

@@ -240,3 +240,37 @@ Deno.test("formatIssues tells missing from wrong type even without reportInput",
     "配置项 m（文件 f.yaml）：缺少必填项（应为 字符串）",
   ]);
 });
+
+Deno.test("a wrong-type value in a union is explained in Chinese (zod's 'Invalid input' never leaks)", async () => {
+  const s = z.object({
+    concurrency: z.union([z.number().int().min(1), z.literal("auto")]).default(1),
+    base_url: z.union([z.url(), z.literal("")]).default(""),
+    headers: z.record(z.string(), z.string()).default({}),
+    tags: z.array(z.string()).max(2).default([]),
+    secret: z.string().min(1).optional(),
+  });
+  await withYaml(
+    "concurrency: fast\nbase_url: 5\nheaders: 3\ntags: [a, b, c]\nsecret: ''\n",
+    async (file) => {
+      const e = await configError(loadConfig(s, { file }));
+      const lines = e.hint.split("\n");
+      assert.deepEqual(lines, [
+        `配置项 concurrency（文件 ${file}）：类型或取值错误，应为 数字 或 "auto"`,
+        `配置项 base_url（文件 ${file}）：类型或取值错误，应为 字符串 或 ""`,
+        `配置项 headers（文件 ${file}）：类型错误，应为 对象（键: 值）`,
+        `配置项 tags（文件 ${file}）：取值过大，应 ≤ 2 项`,
+        `配置项 secret（文件 ${file}）：不能为空`,
+      ]);
+    },
+  );
+  // Every issue code has a Chinese sentence: no English zod message survives.
+  const r = z.object({
+    a: z.number().multipleOf(5),
+    b: z.strictObject({}),
+    c: z.string().refine(() => false),
+    d: z.string().email(),
+  }).safeParse({ a: 7, b: { x: 1 }, c: "x", d: "no" }, { reportInput: true });
+  for (const line of formatIssues(r.error!.issues, undefined)) {
+    assert.doesNotMatch(line, /[A-Za-z]{4,} [a-z]{3,}/, line);
+  }
+});

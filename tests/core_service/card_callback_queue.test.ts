@@ -26,7 +26,10 @@ Deno.test("card callbacks: 1,000 clicks through the SQLite table queue, each han
   const core = await startCore({ queue: new SqliteQueue<CardJob>(`${dir}/q.db`, { pollMs: 20 }) });
   try {
     await thousandClicks(core);
+    // The counter moves after the card update: wait for the last ones, then it must be exactly 1000.
+    await waitFor(() => core.service.metrics.counter("card_callbacks_handled") >= 1000, 10_000, "counters");
     assert.equal(core.service.metrics.counter("card_callbacks_handled"), 1000);
+    assert.equal(core.service.metrics.counter("card_callbacks_duplicate"), 0);
   } finally {
     await core.close();
     await Deno.remove(dir, { recursive: true });

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { createSandbox, DEFAULT_APP_ID, DEFAULT_APP_SECRET } from "../../sandbox/mod.ts";
-import { meetingFamily } from "../../sandbox/meeting/family.ts";
+import { meetingFamily } from "../../sandbox/scenarios/meeting/family.ts";
 import { cardFamily } from "../../sandbox/card/family.ts";
 import { LongConnection } from "../../lib/events/ws_adapter.ts";
 import { LarkHttp } from "../../lib/http/lark_http.ts";

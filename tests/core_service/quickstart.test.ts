@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { createSandbox, DEFAULT_APP_ID, DEFAULT_APP_SECRET } from "../../sandbox/mod.ts";
-import { meetingFamily } from "../../sandbox/meeting/family.ts";
+import { meetingFamily } from "../../sandbox/scenarios/meeting/family.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 

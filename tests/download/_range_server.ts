@@ -1,7 +1,10 @@
 /**
  * A local HTTP/1.1 file server on a raw TCP listener (so a test can really cut
  * the connection mid-body), with Range support and fault injection. Not a test
- * file itself.
+ * file itself. It stays beside the sandbox (whose media link honours Range
+ * faithfully) because the downloader must survive servers that misbehave in
+ * ways Feishu's CDN is not known to: ignoring Range, a 206 from the wrong
+ * offset, a changed ETag, stalls without a close, JSON errors with HTTP 200.
  */
 
 /** Byte `i` of the served file. */

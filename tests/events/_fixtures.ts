@@ -1,5 +1,6 @@
 /** Shared fixtures for the event tests (not a test file itself). */
-import { computeSignature, encryptEvent } from "../../lib/events/mod.ts";
+import { computeSignature } from "../../lib/events/mod.ts";
+import { encryptEvent } from "../../lib/testing/mod.ts";
 
 export const ENCRYPT_KEY = "kT3q-encrypt-key-for-tests";
 export const VERIFICATION_TOKEN = "vt-0123456789abcdef";

@@ -1,11 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  computeSignature,
-  decryptEvent,
-  encryptEvent,
-  EventRejectedError,
-  verifySignature,
-} from "../../lib/events/mod.ts";
+import { computeSignature, decryptEvent, EventRejectedError, verifySignature } from "../../lib/events/mod.ts";
+import { encryptEvent } from "../../lib/testing/mod.ts";
 
 Deno.test("decryptEvent: the official test vector", async () => {
   assert.equal(await decryptEvent("P37w+VZImNgPEO1RBhJ6RtKl7n6zymIbEG1pReEzghk=", "test key"), "hello world");

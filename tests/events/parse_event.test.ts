@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { encryptEvent, epochMs, EventRejectedError, parseEvent } from "../../lib/events/mod.ts";
+import { epochMs, EventRejectedError, parseEvent } from "../../lib/events/mod.ts";
+import { encryptEvent } from "../../lib/testing/mod.ts";
 import { ENCRYPT_KEY, meetingEndedEnvelope, VERIFICATION_TOKEN } from "./_fixtures.ts";
 
 function rejects(p: Promise<unknown>, reason: string) {

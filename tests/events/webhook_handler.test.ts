@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import {
   computeSignature,
-  encryptEvent,
   type EventSink,
   handleWebhook,
   type LarkEvent,
   SqliteEventStore,
   type WebhookOptions,
 } from "../../lib/events/mod.ts";
+import { encryptEvent } from "../../lib/testing/mod.ts";
 import { createLogger, MemorySink } from "../../lib/log/mod.ts";
 import { ENCRYPT_KEY, meetingEndedEnvelope, signedEncrypted, VERIFICATION_TOKEN } from "./_fixtures.ts";
 

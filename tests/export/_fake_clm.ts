@@ -4,6 +4,13 @@
  * an in-memory collector that "delivers" each export as a notice with an
  * xlsx file holding the first `cap` records of the range.
  *
+ * It stays beside the sandbox's CLM export (which the export e2e tests and
+ * the demo use) because these pipeline tests need what the sandbox's seeded,
+ * 1 000-row-capped data set cannot give cheaply: exact per-day record counts
+ * with a tiny cap (planner edge cases), 401 from the N-th call, an answer
+ * without `total`, per-call hooks to kill a child process at an exact step,
+ * and an in-memory collector.
+ *
  * @module
  */
 import { buildXlsx } from "../../lib/excel/write_xlsx.ts";

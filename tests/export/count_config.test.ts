@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { parseCurl } from "../../lib/clm/curl_parse.ts";
 import { loadConfig } from "../../lib/config/load_config.ts";
 import { ConfigError } from "../../lib/errors/config_error.ts";
-import { COOPERATION_SEARCH_PATH } from "../../sandbox/export/endpoints.ts";
+import { COOPERATION_SEARCH_PATH } from "../../sandbox/scenarios/export/endpoints.ts";
 import { DEFAULT_SESSION } from "../../sandbox/mod.ts";
 import { ExportConfigSchema } from "../../pipelines/export/config.ts";
 import { createExportContext, resolveExportAuth } from "../../pipelines/export/context.ts";
@@ -20,8 +20,13 @@ function listCurl(base: string, cookie = "session=good"): string {
   --data-raw '{"keyword":"","searchTabEnumCode":0,"searchCooperationByCreateTime":[1,2],"pageNum":1,"pageSize":20}'`;
 }
 
+// The fake hosts below stand for a private deployment: listed in auth.allowed_hosts.
 const configOf = (extra: Record<string, unknown> = {}) =>
-  ExportConfigSchema.parse({ range: { start: "2024-01-01", end: "2024-01-31" }, ...extra });
+  ExportConfigSchema.parse({
+    range: { start: "2024-01-01", end: "2024-01-31" },
+    ...extra,
+    auth: { allowed_hosts: ["c.example", "contract.example"], ...extra.auth as object },
+  });
 
 Deno.test("count config: defaults, and an empty count.curl means no count source", async () => {
   const config = configOf();
@@ -79,10 +84,11 @@ Deno.test("count config: the captured list request is read, and the export clien
 });
 
 Deno.test("count config: the list request's cookie is used only when nothing else has one", async () => {
+  // Only a list request, for the default export host: its cookie serves both.
   const alone = await resolveExportAuth(
     configOf(),
     undefined,
-    listCurl("https://c.example", "session=fromlist"),
+    listCurl("https://contract.feishu.cn", "session=fromlist"),
   );
   assert.equal(alone.cookie, "session=fromlist");
   const both = await resolveExportAuth(

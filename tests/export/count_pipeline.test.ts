@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { staticAuth } from "../../lib/auth/auth_provider.ts";
 import { LarkHttp } from "../../lib/http/lark_http.ts";
-import { DEFAULT_EXPORT_USER_TOKEN, exportFamily } from "../../sandbox/export/mod.ts";
+import { DEFAULT_EXPORT_USER_TOKEN, exportFamily } from "../../sandbox/scenarios/export/mod.ts";
 import { createSandbox, DEFAULT_SESSION } from "../../sandbox/mod.ts";
 import { OpenApiCollector } from "../../pipelines/export/collect_openapi.ts";
 import { ExportConfigSchema } from "../../pipelines/export/config.ts";
@@ -18,6 +18,8 @@ Deno.test("pipeline with counts: exports ≈ the minimum, counts reported apart,
       endDate: "2024-03-31",
       spikeDays: 1,
       deliveryDelayMs: 0,
+      // The Open API collector reads with a user token: UNCONFIRMED on Feishu, so the flag.
+      imUserTokenReads: true,
     },
   });
   const server = await sandbox.listen();

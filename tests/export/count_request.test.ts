@@ -6,13 +6,7 @@ import { addDays, dayOf } from "../../pipelines/export/dates.ts";
 import { ExportLedger } from "../../pipelines/export/ledger.ts";
 import { resolvePlanOptions } from "../../pipelines/export/plan.ts";
 import { requestStage, type RequestStageOptions } from "../../pipelines/export/request.ts";
-import {
-  type CountRecord,
-  NdjsonLog,
-  type PlanRecord,
-  readNdjson,
-  type RequestRecord,
-} from "../../pipelines/export/stage_log.ts";
+import { openStageLog, readStageLog } from "../../pipelines/export/stage_log.ts";
 
 const START = "2024-01-01";
 /** 91 days, uneven, one day over the cap of 100 (2024-02-15). */
@@ -70,9 +64,9 @@ Deno.test("request with counts: every export succeeds first time; each count is 
   await withLedger(async (dir, open) => {
     const ledger = open();
     const c = client();
-    const planLog = new NdjsonLog<PlanRecord>(`${dir}/plan.ndjson`);
-    const countLog = new NdjsonLog<CountRecord>(`${dir}/count.ndjson`);
-    const requestLog = new NdjsonLog<RequestRecord>(`${dir}/request.ndjson`);
+    const planLog = openStageLog(dir, "plan");
+    const countLog = openStageLog(dir, "count");
+    const requestLog = openStageLog(dir, "request");
     const res = await requestStage({ ledger, client: c, plan, planLog, countLog, requestLog });
     planLog.close();
     countLog.close();
@@ -96,9 +90,9 @@ Deno.test("request with counts: every export succeeds first time; each count is 
     for (const q of c.counts) {
       assert.ok(stored.some((s) => s.start === q.start && s.end === q.end && s.total === sum(q)));
     }
-    const logged = await readNdjson<CountRecord>(`${dir}/count.ndjson`);
+    const logged = await readStageLog(dir, "count");
     assert.equal(logged.filter((r) => r.outcome === "ok").length, c.counts.length);
-    const plans = await readNdjson<PlanRecord>(`${dir}/plan.ndjson`);
+    const plans = await readStageLog(dir, "plan");
     assert.ok(plans.every((p) => p.basis === "count" && p.estimate === sum(p)));
   });
 });
@@ -143,13 +137,13 @@ Deno.test("request with counts: a refused session on the count request pauses; t
           })
           : sum(r),
     });
-    const countLog = new NdjsonLog<CountRecord>(`${dir}/count.ndjson`);
+    const countLog = openStageLog(dir, "count");
     const res = await requestStage({ ledger, client: expired, plan, countLog });
     countLog.close();
     assert.ok(res.paused instanceof SessionError, "the session error itself: refresh the cURL or cookie");
     assert.match(res.paused.hint, /登录已失效/);
     assert.equal(res.aborted, false);
-    const log = await readNdjson<CountRecord>(`${dir}/count.ndjson`);
+    const log = await readStageLog(dir, "count");
     assert.equal(log[log.length - 1].outcome, "paused");
     assert.equal(ledger.counts().length, 2, "answers before the refusal are kept");
     const again = await requestStage({ ledger, client: client(), plan });
@@ -162,8 +156,8 @@ Deno.test("request with counts: other count failures fall back; three in a row s
   await withLedger(async (dir, open) => {
     const ledger = open();
     const down = client({ countAnswer: () => new NetworkError("reset", { hint: "网络连接失败。" }) });
-    const planLog = new NdjsonLog<PlanRecord>(`${dir}/plan.ndjson`);
-    const countLog = new NdjsonLog<CountRecord>(`${dir}/count.ndjson`);
+    const planLog = openStageLog(dir, "plan");
+    const countLog = openStageLog(dir, "count");
     const res = await requestStage({ ledger, client: down, plan, planLog, countLog });
     planLog.close();
     countLog.close();
@@ -172,9 +166,9 @@ Deno.test("request with counts: other count failures fall back; three in a row s
     assert.equal(res.countCalls, 0);
     assert.equal(down.counts.length, 3, "no count query after switching off");
     assert.equal(leavesOf(ledger).at(-1)!.end, END, "the learning planner covered the range");
-    const plans = await readNdjson<PlanRecord>(`${dir}/plan.ndjson`);
+    const plans = await readStageLog(dir, "plan");
     assert.ok(plans.every((p) => p.basis !== "count"));
-    const log = await readNdjson<CountRecord>(`${dir}/count.ndjson`);
+    const log = await readStageLog(dir, "count");
     assert.deepEqual(log.map((r) => r.outcome), ["error", "error", "error", "disabled"]);
   });
 });

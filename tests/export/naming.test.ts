@@ -19,8 +19,8 @@ Deno.test("naming: placeholders render", () => {
 Deno.test("naming: illegal characters, trailing dots and reserved names", () => {
   assert.equal(sanitizeFileName('a<b>c:d"e/f\\g|h?i*j\u0001.xlsx'), "a_b_c_d_e_f_g_h_i_j_.xlsx");
   assert.equal(sanitizeFileName("报表. . "), "报表");
-  assert.equal(sanitizeFileName("CON.xlsx"), "_CON.xlsx");
-  assert.equal(sanitizeFileName("..."), "_");
+  assert.equal(sanitizeFileName("CON.xlsx"), "CON_.xlsx"); // the project-wide convention (lib/fs/safe_name.ts)
+  assert.equal(sanitizeFileName("..."), "___"); // leading dots never survive (no hidden files)
   assert.equal(
     renderFileName("合同:{start}?.xlsx", { start: "2022-01-01", end: "2022-01-01" }),
     "合同_20220101_.xlsx",

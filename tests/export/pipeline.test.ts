@@ -7,7 +7,9 @@ import { createExportContext, resolveExportAuth } from "../../pipelines/export/c
 import { ExportLedger } from "../../pipelines/export/ledger.ts";
 import { formatWindowTable, listRunWindows } from "../../pipelines/export/list.ts";
 import { runExport, type RunExportOptions } from "../../pipelines/export/run.ts";
-import { readNdjson, type WindowRecord } from "../../pipelines/export/stage_log.ts";
+import { replayWindows } from "../../pipelines/export/replay.ts";
+import { readStageLog } from "../../pipelines/export/stage_log.ts";
+import type { ExportWindow } from "../../pipelines/export/window.ts";
 import { verifyRunDir } from "../../pipelines/export/verify_dir.ts";
 import { curlFor, FakeClm, fakeCollector, makeRecords, pipelineConfigInput } from "./_fake_clm.ts";
 
@@ -49,6 +51,34 @@ async function setup() {
       await Deno.remove(dir, { recursive: true });
     },
   };
+}
+
+/** The fields the stage files carry (all but the notice text/time, the change time and attempts). */
+function carried(windows: readonly ExportWindow[]) {
+  return windows.map((w) => ({
+    id: w.id,
+    start: w.start,
+    end: w.end,
+    state: w.state,
+    reasonCode: w.reasonCode,
+    reason: w.reason,
+    declaredTotal: w.declaredTotal,
+    taskId: w.taskId,
+    requestedAt: w.requestedAt,
+    noticeId: w.noticeId,
+    filePath: w.filePath,
+    rowsInFile: w.rowsInFile,
+    sha256: w.sha256,
+    parentId: w.parentId,
+  })).sort((a, b) => a.id - b.id);
+}
+
+/** The run directory's NDJSON files alone rebuild the ledger's window table. */
+async function assertReplayMatchesLedger(runDir: string) {
+  const invalid: string[] = [];
+  const replayed = await replayWindows(runDir, { onInvalid: (e) => invalid.push(e.message) });
+  assert.deepEqual(invalid, [], "every stage line matches its schema");
+  assert.deepEqual(carried(replayed), carried(listRunWindows(runDir)));
 }
 
 function mergedIds(path: string): string[] {
@@ -106,13 +136,14 @@ Deno.test("pipeline: full run against the fake CLM endpoint, then an idle re-run
     const leaves = windows.filter((w) => w.state !== "split");
     assert.ok(leaves.every((w) => w.state === "verified" || w.reasonCode === "overcap"));
     assert.ok(leaves.every((w) => w.filePath && /合同协同_\d{8}-\d{8}( \(\d+\))?\.xlsx$/.test(w.filePath)));
-    const lines = await readNdjson<WindowRecord>(`${t.runDir}/windows.ndjson`);
+    const lines = await readStageLog(t.runDir, "windows");
     assert.ok(lines.some((l) => l.state === "downloaded" && l.rows! > 0 && l.file));
     const report = await Deno.readTextFile(r.reportPath);
     assert.match(report, /\| ID \| 开始 \| 结束 \|/);
     assert.match(report, /单日超过 100 条（共 130 条），无法按日期拆分/);
     const table = formatWindowTable(windows);
     assert.match(table[0], /^ID\s+开始\s+结束/);
+    await assertReplayMatchesLedger(t.runDir);
     assert.match(table[table.length - 1], /^共 \d+ 个窗口：/);
 
     // Again: nothing is exported or downloaded twice.
@@ -173,6 +204,7 @@ Deno.test("pipeline: killed mid-call and mid-collect, resumed: nothing missing, 
       t.clm.tasks.length - 1,
       "the abandoned call was never recorded as done",
     );
+    await assertReplayMatchesLedger(t.runDir);
   } finally {
     await t.close();
   }
@@ -232,6 +264,7 @@ Deno.test("pipeline: totals only in the bot message, a broken download, --only-w
     const retried = await runExport(t.base({ retryFailed: true }));
     assert.equal(retried.status, "done");
     assert.equal(t.clm.calls, calls + 2);
+    await assertReplayMatchesLedger(t.runDir);
   } finally {
     await t.close();
   }

@@ -4,12 +4,7 @@ import { BadRequestError } from "../../lib/errors/bad_request_error.ts";
 import { ExportLedger } from "../../pipelines/export/ledger.ts";
 import { resolvePlanOptions } from "../../pipelines/export/plan.ts";
 import { requestStage } from "../../pipelines/export/request.ts";
-import {
-  NdjsonLog,
-  type PlanRecord,
-  readNdjson,
-  type RequestRecord,
-} from "../../pipelines/export/stage_log.ts";
+import { openStageLog, readStageLog } from "../../pipelines/export/stage_log.ts";
 
 const plan = resolvePlanOptions({ start: "2024-01-01", end: "2024-03-31", cap: 100, threshold: 100 });
 
@@ -27,8 +22,8 @@ function client(answer: (r: ExportRange, n: number) => ExportTask | Error) {
 Deno.test("request: plans and exports until the range is covered; logs every decision", async () => {
   const dir = await Deno.makeTempDir({ prefix: "export-request-" });
   const ledger = ExportLedger.open(`${dir}/l.sqlite`);
-  const planLog = new NdjsonLog<PlanRecord>(`${dir}/plan.ndjson`);
-  const requestLog = new NdjsonLog<RequestRecord>(`${dir}/request.ndjson`);
+  const planLog = openStageLog(dir, "plan");
+  const requestLog = openStageLog(dir, "request");
   try {
     // 10 records a day, so 7-day windows hold 70, longer ones overflow at 10+ days.
     const c = client((r, n) => ({
@@ -44,8 +39,8 @@ Deno.test("request: plans and exports until the range is covered; logs every dec
     assert.equal(leaves[0].start, "2024-01-01");
     assert.equal(leaves[leaves.length - 1].end, "2024-03-31");
     assert.equal(res.calls, c.calls());
-    const plans = await readNdjson<PlanRecord>(`${dir}/plan.ndjson`);
-    const reqs = await readNdjson<RequestRecord>(`${dir}/request.ndjson`);
+    const plans = await readStageLog(dir, "plan");
+    const reqs = await readStageLog(dir, "request");
     assert.equal(plans.length, ledger.list().length);
     assert.equal(reqs.length, c.calls());
     assert.ok(reqs.every((r) => r.task_id && typeof r.total === "number"));

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { buildXlsx } from "../../lib/excel/write_xlsx.ts";
-import { sha256Hex } from "../../pipelines/export/_sha256.ts";
+import { sha256Hex } from "../../lib/encoding/sha256_hex.ts";
 import { ExportLedger } from "../../pipelines/export/ledger.ts";
 import { type VerifyReport, verifyRun } from "../../pipelines/export/verify.ts";
 

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { stringify as toYaml } from "yaml";
 import * as XLSX from "xlsx";
-import { type ExportFamily, exportFamily } from "../../sandbox/export/mod.ts";
+import { type ExportFamily, exportFamily } from "../../sandbox/scenarios/export/mod.ts";
 import { createSandbox, DEFAULT_SESSION } from "../../sandbox/mod.ts";
 
 /** The export range (and the data set's range). */

@@ -36,7 +36,8 @@ function spawnExport(configPath: string, runDir: string) {
       "--allow-write",
       "--allow-env",
       "--allow-sys",
-      "--allow-run=/usr/bin/chromium",
+      // As `deno task export`: the browser is found at run time (see deno.json).
+      "--allow-run",
       "scripts/export.ts",
       "--config",
       configPath,

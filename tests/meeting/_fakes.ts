@@ -1,5 +1,7 @@
 // Fakes of the archiver's ports, driven by a FakeClock: a tiny "Feishu" that knows when each
 // meeting's recording appears, which users are authorized, and records every card and download.
+// These are in-process fakes of the worker's ports (no HTTP), not a copy of the sandbox: they drive
+// the job state machine under a FakeClock; the same flows over HTTP run in tests/meeting_e2e.
 import { AuthError } from "../../lib/errors/auth_error.ts";
 import type { FakeClock } from "../../lib/testing/fake_clock.ts";
 import type { UserAuthStatus } from "../../lib/token/user_token_info.ts";

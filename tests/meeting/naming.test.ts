@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { BadRequestError } from "../../lib/errors/bad_request_error.ts";
 import { ConfigError } from "../../lib/errors/config_error.ts";
-import { pickFreeName, suffixedName } from "../../pipelines/meeting/free_name.ts";
+import { pickFreeName } from "../../pipelines/meeting/free_name.ts";
 import { formatStamp, meetingFileName } from "../../pipelines/meeting/naming.ts";
-import { graphemes, safeJoin, sanitizeFileName, utf8Length } from "../../pipelines/meeting/sanitize.ts";
+import { graphemes, safeJoin, sanitizeFileName, suffixedName, utf8Length } from "../../lib/fs/safe_name.ts";
 
 const START = "1768788000"; // 2026-01-19 10:00 +08:00
 

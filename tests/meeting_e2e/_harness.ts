@@ -11,7 +11,11 @@
  */
 import assert from "node:assert/strict";
 import { createLogger, MemorySink } from "../../lib/log/mod.ts";
-import { type MeetingFamily, meetingFamily, type MeetingSandboxOptions } from "../../sandbox/meeting/mod.ts";
+import {
+  type MeetingFamily,
+  meetingFamily,
+  type MeetingSandboxOptions,
+} from "../../sandbox/scenarios/meeting/mod.ts";
 import { createSandbox, DEFAULT_APP_ID, DEFAULT_APP_SECRET, type Sandbox } from "../../sandbox/mod.ts";
 import { type MeetingConfig, MeetingConfigSchema } from "../../pipelines/meeting/config.ts";
 import type { MeetingJob } from "../../pipelines/meeting/job.ts";

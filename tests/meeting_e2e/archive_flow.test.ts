@@ -5,7 +5,7 @@
  * green card. And the same event twice gives one job and one download.
  */
 import assert from "node:assert/strict";
-import { mediaBytes } from "../../sandbox/meeting/mod.ts";
+import { mediaBytes } from "../../sandbox/scenarios/meeting/mod.ts";
 import {
   assertNoSecretsLogged,
   authorize,

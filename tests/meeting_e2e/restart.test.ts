@@ -5,7 +5,7 @@
  * NAS resumes it with `Range`: one file, the right size and bytes.
  */
 import assert from "node:assert/strict";
-import { mediaBytes } from "../../sandbox/meeting/mod.ts";
+import { mediaBytes } from "../../sandbox/scenarios/meeting/mod.ts";
 import { JobStore } from "../../pipelines/meeting/job_store.ts";
 import { authorize, filesUnder, jobInState, MEDIA_SIZE, until, withHarness } from "./_harness.ts";
 

@@ -7,7 +7,7 @@
  * is refused, a nonce only once; a redelivery (new nonce) still passes.
  */
 import assert from "node:assert/strict";
-import { buildWebhookRequest, eventSignature } from "../../sandbox/meeting/mod.ts";
+import { buildWebhookRequest, eventSignature } from "../../sandbox/scenarios/meeting/mod.ts";
 import { jobOf, until, withHarness } from "./_harness.ts";
 
 const KEY = "e2e-encrypt-key";

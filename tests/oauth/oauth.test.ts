@@ -9,7 +9,7 @@ import {
 } from "../../lib/oauth/mod.ts";
 import { FakeClock } from "../../lib/testing/mod.ts";
 import { LarkTokenEndpoints, SqliteTokenStore, TokenManager } from "../../lib/token/mod.ts";
-import { larkJson, type SeenCall, withFakeApi } from "../im/_fake_open_api.ts";
+import { larkJson, type SeenCall, withFakeApi } from "../_scripted_api.ts";
 import { testSecretBox } from "../../lib/testing/test_secret_box.ts";
 
 const box = await testSecretBox();

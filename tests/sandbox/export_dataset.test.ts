@@ -5,7 +5,7 @@ import {
   CooperationDataset,
   EXPORT_ROW_CAP,
   exportFamily,
-} from "../../sandbox/export/mod.ts";
+} from "../../sandbox/scenarios/export/mod.ts";
 
 const ms = (iso: string) => Date.parse(`${iso}+08:00`);
 const init = { seed: 42, recordCount: 80_000, startDate: "2022-01-01", endDate: "2026-11-25", spikeDays: 3 };

@@ -10,7 +10,7 @@ import {
   exportFamily,
   formatNoticeText,
   type MessengerMessage,
-} from "../../sandbox/export/mod.ts";
+} from "../../sandbox/scenarios/export/mod.ts";
 import { call, postJson, withSandbox } from "./_helpers.ts";
 
 const at = (iso: string) => Date.parse(`${iso}+08:00`);

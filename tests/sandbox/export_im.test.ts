@@ -6,15 +6,25 @@ import {
   exportFamily,
   type ExportSandboxOptions,
   IM_MESSAGES_PATH,
-} from "../../sandbox/export/mod.ts";
-import { meetingFamily } from "../../sandbox/meeting/mod.ts";
+} from "../../sandbox/scenarios/export/mod.ts";
+import { meetingFamily } from "../../sandbox/scenarios/meeting/mod.ts";
 import { type Answer, call, postJson, token, withSandbox } from "./_helpers.ts";
 
 const NOW = Date.parse("2025-07-01T10:00:00+08:00");
 const USER = { authorization: `Bearer ${DEFAULT_EXPORT_USER_TOKEN}` };
 
+/** Options with the UNCONFIRMED user-token reads on (the Open API collector's path) unless `extra` says otherwise. */
 function opts(clock: FakeClock, extra: ExportSandboxOptions = {}) {
-  return { clock, export: { recordCount: 3000, endDate: "2025-06-30", deliveryDelayMs: 0, ...extra } };
+  return {
+    clock,
+    export: {
+      recordCount: 3000,
+      endDate: "2025-06-30",
+      deliveryDelayMs: 0,
+      imUserTokenReads: true,
+      ...extra,
+    },
+  };
 }
 
 function list(
@@ -90,7 +100,7 @@ Deno.test("IM API: notices and file messages of the bot chat, paged, with a user
         ...items.map((i: { message_id: string }) => i.message_id),
       ].reverse(),
     );
-    assert.equal(sandbox.journal.count("export_im_messages"), 5);
+    assert.equal(sandbox.journal.count("im_message_list"), 5);
   });
 });
 
@@ -126,7 +136,7 @@ Deno.test("IM API: resource download streams the xlsx", async () => {
     const noType = await call(`${url}${IM_MESSAGES_PATH}/${t.fileMessageId}/resources/${t.fileKey}`, {
       headers: USER,
     });
-    assert.equal(noType.body.code, 99992402);
+    assert.equal(noType.body.code, 234001);
     const unknown = await call(`${url}${IM_MESSAGES_PATH}/om_unknown/resources/${t.fileKey}?type=file`, {
       headers: USER,
     });
@@ -164,7 +174,7 @@ Deno.test("IM API: tokens (missing, tenant, revoked user token) and parameters",
       ] as const
     ) {
       const a = await list(url, q);
-      assert.equal(a.body.code, 99992402, field);
+      assert.equal(a.body.code, 230001, field);
       assert.equal(a.body.error.field_violations[0].field, field);
     }
     const unknownChat = await list(url, { container_id: "oc_unknown" });
@@ -179,10 +189,10 @@ Deno.test("IM API: tokens (missing, tenant, revoked user token) and parameters",
   });
 });
 
-Deno.test("IM API: tenant tokens when allowed; interactive notices (no resources in cards)", async () => {
+Deno.test("IM API: tenant tokens when the app's bot is in the chat; interactive notices (no resources in cards)", async () => {
   const clock = new FakeClock(NOW);
   await withSandbox(
-    opts(clock, { allowTenantToken: true, noticeMsgType: "interactive" }),
+    opts(clock, { appBotInChats: true, imUserTokenReads: false, noticeMsgType: "interactive" }),
     async ({ url, sandbox }) => {
       const family = await seed(clock, sandbox, 1);
       const bearer = { authorization: `Bearer ${await token(url)}` };
@@ -228,5 +238,40 @@ Deno.test("IM API: a user token from the sandbox's OAuth (meeting family) is acc
     const a = await list(url, { container_id: family.botChatId }, bearer);
     assert.equal(a.body.code, 0, a.text);
     assert.equal(a.body.data.items.length, 4);
+  });
+});
+
+Deno.test("IM API: documented default: tenant token only, bot in chat; user tokens not supported", async () => {
+  const clock = new FakeClock(NOW);
+  await withSandbox(opts(clock, { imUserTokenReads: false }), async ({ url, sandbox }) => {
+    const family = await seed(clock, sandbox, 1);
+    const t = family.tasks[0];
+    const resource = `${url}${IM_MESSAGES_PATH}/${t.fileMessageId}/resources/${t.fileKey}?type=file`;
+    const asUser = await list(url, { container_id: family.botChatId });
+    assert.equal(asUser.status, 400);
+    assert.equal(asUser.body.code, 99991668);
+    assert.equal(asUser.body.msg, "user access token not support");
+    assert.equal((await call(resource, { headers: USER })).body.code, 99991668);
+    const tenant = { authorization: `Bearer ${await token(url)}` };
+    assert.equal((await list(url, { container_id: family.botChatId }, tenant)).body.code, 230002);
+    assert.equal((await call(resource, { headers: tenant })).body.code, 234004);
+  });
+});
+
+Deno.test("IM API: the resource download honours Range (206, 416)", async () => {
+  const clock = new FakeClock(NOW);
+  await withSandbox(opts(clock), async ({ url, sandbox }) => {
+    const family = await seed(clock, sandbox, 1);
+    const t = family.tasks[0];
+    const resource = `${url}${IM_MESSAGES_PATH}/${t.fileMessageId}/resources/${t.fileKey}?type=file`;
+    const whole = new Uint8Array(await (await fetch(resource, { headers: USER })).arrayBuffer());
+    const part = await fetch(resource, { headers: { ...USER, range: "bytes=10-" } });
+    assert.equal(part.status, 206);
+    assert.equal(part.headers.get("content-range"), `bytes 10-${whole.length - 1}/${whole.length}`);
+    assert.deepEqual(new Uint8Array(await part.arrayBuffer()), whole.slice(10));
+    const beyond = await fetch(resource, { headers: { ...USER, range: `bytes=${whole.length}-` } });
+    assert.equal(beyond.status, 416);
+    assert.equal(beyond.headers.get("content-range"), `bytes */${whole.length}`);
+    await beyond.body?.cancel();
   });
 });

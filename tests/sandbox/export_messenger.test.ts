@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "../../lib/testing/mod.ts";
-import { BOT_NAME, exportFamily, MESSENGER_COOKIE } from "../../sandbox/export/mod.ts";
+import { BOT_NAME, exportFamily, MESSENGER_COOKIE } from "../../sandbox/scenarios/export/mod.ts";
 import { call, postJson, withSandbox } from "./_helpers.ts";
 
 const NOW = Date.parse("2025-07-01T10:00:00+08:00");

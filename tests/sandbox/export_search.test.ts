@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DEFAULT_SESSION, ENDPOINTS } from "../../sandbox/mod.ts";
-import { COOPERATION_SEARCH_PATH, exportFamily } from "../../sandbox/export/mod.ts";
+import { COOPERATION_SEARCH_PATH, exportFamily } from "../../sandbox/scenarios/export/mod.ts";
 import { type Answer, postJson, withSandbox } from "./_helpers.ts";
 
 const at = (iso: string) => Date.parse(`${iso}+08:00`);

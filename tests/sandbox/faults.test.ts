@@ -169,7 +169,16 @@ Deno.test("control endpoints: faults, journal, rate_limits and reset over HTTP",
     assert.equal(journal.body.data.counts.__sandbox, undefined, "control calls are not journaled");
 
     const limits = await postJson(url + "/__sandbox/rate_limits", { contract_search: { perSecond: 5 } });
-    assert.deepEqual(limits.body.data, { contract_search: { perSecond: 5 } });
+    assert.deepEqual(limits.body.data.contract_search, { perSecond: 5 });
+    assert.deepEqual(
+      limits.body.data.im_message_create,
+      { perMinute: 1000, perSecond: 50 },
+      "documented tier",
+    );
+    const off = await postJson(url + "/__sandbox/rate_limits", { off: true });
+    assert.deepEqual(off.body.data, {}, "the switch turns every limit off");
+    const back = await postJson(url + "/__sandbox/rate_limits", { documented: true });
+    assert.deepEqual(back.body.data.minute_get, { perSecond: 5 });
 
     await postJson(url + "/__sandbox/faults", { revokeTokens: true, expireSessions: true });
     assert.equal((await search(url, bearer, sandbox.examples().ok[0])).body.code, 99991663);

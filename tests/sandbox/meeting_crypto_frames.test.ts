@@ -11,7 +11,7 @@ import {
   mediaBytes,
   parseRange,
   sha256Hex,
-} from "../../sandbox/meeting/mod.ts";
+} from "../../sandbox/scenarios/meeting/mod.ts";
 
 Deno.test("meeting crypto: the official AES test vector decrypts to hello world", async () => {
   assert.equal(await decryptEvent("test key", "P37w+VZImNgPEO1RBhJ6RtKl7n6zymIbEG1pReEzghk="), "hello world");

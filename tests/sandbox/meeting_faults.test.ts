@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MEETING_ENDPOINTS, meetingFamily } from "../../sandbox/meeting/mod.ts";
+import { MEETING_ENDPOINTS, meetingFamily } from "../../sandbox/scenarios/meeting/mod.ts";
 import { createSandbox, ENDPOINTS, isEndpointName } from "../../sandbox/mod.ts";
 import { call, postJson, token, withSandbox } from "./_helpers.ts";
 
@@ -16,6 +16,7 @@ const NAMES = [
   "user_info",
   "im_message_create",
   "contact_user_get",
+  "contact_users_batch",
   "contact_users_by_department",
   "contact_department_get",
   "contact_department_children",
@@ -69,15 +70,19 @@ Deno.test("faults: failNext error / rate_limit / auth / drop apply to meeting en
   });
 });
 
-Deno.test("faults over HTTP: error code override on the OAuth token endpoint; rate limits by name", async () => {
+Deno.test("faults over HTTP: OAuth server faults are 20050 [500] / 20072 [503]; rate limits by name", async () => {
   const rateLimits = { im_message_create: { perSecond: 1 } };
   await withSandbox({ rateLimits }, async ({ url, sandbox }) => {
     const set = await postJson(url + "/__sandbox/faults", {
-      rules: { oauth_token: { errorRate: 1, errorStatus: 500, errorCode: 20050 } },
+      rules: { oauth_token: { errorRate: 1, errorStatus: 500 } },
     });
     assert.equal(set.body.code, 0);
     const t = await postJson(url + "/open-apis/authen/v2/oauth/token", { grant_type: "refresh_token" });
-    assert.deepEqual([t.status, t.body.code], [500, 20050]);
+    assert.deepEqual([t.status, t.body.code, t.body.error], [500, 20050, "server_error"]);
+    assert.equal(typeof t.body.error_description, "string");
+    await postJson(url + "/__sandbox/faults", { rules: { oauth_token: { errorRate: 1, errorStatus: 503 } } });
+    const u = await postJson(url + "/open-apis/authen/v2/oauth/token", { grant_type: "refresh_token" });
+    assert.deepEqual([u.status, u.body.code, u.body.error], [503, 20072, "temporarily_unavailable"]);
     await postJson(url + "/__sandbox/faults", { clear: "oauth_token" });
 
     const bearer = await token(url);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "../../lib/testing/mod.ts";
-import { meetingFamily } from "../../sandbox/meeting/mod.ts";
+import { meetingFamily } from "../../sandbox/scenarios/meeting/mod.ts";
 import { DEFAULT_APP_ID, DEFAULT_APP_SECRET } from "../../sandbox/mod.ts";
 import { call, postJson, token, withSandbox } from "./_helpers.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "../../lib/testing/mod.ts";
-import { mediaBytes, meetingFamily } from "../../sandbox/meeting/mod.ts";
+import { mediaBytes, meetingFamily } from "../../sandbox/scenarios/meeting/mod.ts";
 import { call, postJson, token, withSandbox } from "./_helpers.ts";
 
 const T0 = 1_768_788_000_000;
@@ -123,20 +123,24 @@ Deno.test("minutes: info shape, id types, 2091001 / 2091002 / 2091003", async ()
   });
 });
 
-Deno.test("minutes: 5/s per app shared by info and media, 429 + 99991400, next second recovers", async () => {
+Deno.test("minutes: 5/s per API (info and media each), 429 + 99991400, next second recovers", async () => {
   const clock = new FakeClock(T0);
   await withSandbox({ clock, meeting: { recordingReadyAfterMs: 0 } }, async ({ url, sandbox }) => {
     const ended = await meetingFamily(sandbox).endMeeting();
     const bearer = await token(url);
     const path = `${url}/open-apis/minutes/v1/minutes/${ended.minute_token}`;
-    for (let i = 0; i < 5; i++) assert.equal((await get(i % 2 ? path : path + "/media", bearer)).status, 200);
+    for (let i = 0; i < 5; i++) assert.equal((await get(path, bearer)).status, 200);
     const over = await get(path, bearer);
     assert.equal(over.status, 429);
     assert.equal(over.body.code, 99991400);
     assert.equal(over.headers.get("x-ogw-ratelimit-limit"), "5");
     assert.equal(sandbox.journal.countThrottled("minute_get"), 1);
+    for (let i = 0; i < 5; i++) {
+      assert.equal((await get(path + "/media", bearer)).status, 200, "media has its own budget");
+    }
+    assert.equal((await get(path + "/media", bearer)).status, 429);
     await clock.tick(1000);
-    assert.equal((await get(path + "/media", bearer)).status, 200);
+    assert.equal((await get(path, bearer)).status, 200);
   });
 });
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { meetingFamily, sha256Hex } from "../../sandbox/meeting/mod.ts";
+import { meetingFamily, sha256Hex } from "../../sandbox/scenarios/meeting/mod.ts";
 import type { SandboxOptions } from "../../sandbox/mod.ts";
 import { call, postJson, withSandbox } from "./_helpers.ts";
 

@@ -7,7 +7,7 @@ import {
   FRAME_DATA,
   frameHeader,
   meetingFamily,
-} from "../../sandbox/meeting/mod.ts";
+} from "../../sandbox/scenarios/meeting/mod.ts";
 import { DEFAULT_APP_ID, DEFAULT_APP_SECRET } from "../../sandbox/mod.ts";
 import { call, postJson, withSandbox } from "./_helpers.ts";
 

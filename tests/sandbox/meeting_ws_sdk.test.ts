@@ -5,7 +5,7 @@
  * after the sandbox kills the socket.
  */
 import assert from "node:assert/strict";
-import { meetingFamily } from "../../sandbox/meeting/mod.ts";
+import { meetingFamily } from "../../sandbox/scenarios/meeting/mod.ts";
 import { DEFAULT_APP_ID, DEFAULT_APP_SECRET } from "../../sandbox/mod.ts";
 import { withSandbox } from "./_helpers.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { createSandbox, DEFAULT_APP_ID, DEFAULT_APP_SECRET } from "../../sandbox/mod.ts";
-import { meetingFamily } from "../../sandbox/meeting/family.ts";
+import { meetingFamily } from "../../sandbox/scenarios/meeting/family.ts";
 import { LarkHttp } from "../../lib/http/lark_http.ts";
 import { MessageApi } from "../../lib/im/message_api.ts";
 import { LarkTokenEndpoints } from "../../lib/token/lark_token_endpoints.ts";

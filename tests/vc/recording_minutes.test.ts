@@ -4,7 +4,7 @@ import { NotFoundError, PermissionError, ServerError } from "../../lib/errors/mo
 import { MINUTE_NOT_READY_CODE, MinutesApi, minuteTokenFromUrl } from "../../lib/minutes/mod.ts";
 import { RateLimiter } from "../../lib/rate_limit/mod.ts";
 import { RecordingApi } from "../../lib/vc/mod.ts";
-import { larkJson, withFakeApi } from "../im/_fake_open_api.ts";
+import { larkJson, withFakeApi } from "../_scripted_api.ts";
 
 const MEETING = "6911188411932033028";
 const TOKEN = "obcnq3b9jl72l83w4f149w9c";

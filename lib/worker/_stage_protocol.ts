@@ -1,0 +1,13 @@
+import type { LogFields, LogLevel } from "../log/logger.ts";
+
+/** Main thread → stage worker. */
+export type StageWorkerRequest<S> =
+  | { type: "start"; start: S; level: LogLevel }
+  | { type: "stop" };
+
+/** Stage worker → main thread. */
+export type StageWorkerMessage<E, R> =
+  | { type: "event"; event: E }
+  | { type: "log"; record: LogFields & { ts: string; level: LogLevel; event: string } }
+  | { type: "done"; result: R }
+  | { type: "failed"; message: string };

@@ -1,0 +1,43 @@
+/** What a {@linkcode restrictedWorker} may do; everything not granted is denied. */
+export interface WorkerGrants {
+  /** Paths it may read (default none). */
+  read?: readonly string[];
+  /** Paths it may write (default none). */
+  write?: readonly string[];
+  /** Hosts (`host` or `host:port`) it may connect to (default none). */
+  net?: readonly string[];
+  /** Environment variables it may read (default none). */
+  env?: readonly string[];
+}
+
+/**
+ * Start a module Web Worker with only the permissions in `grants`: no read,
+ * write, net or env beyond them, and never run, ffi, sys or dynamic import.
+ * Stages that parse untrusted files or talk to the network run in one, so a
+ * crafted file or answer reaches no more than the stage needs.
+ *
+ * @example A parser that may read one folder and nothing else
+ * ```ts
+ * import { restrictedWorker } from "./restricted_worker.ts";
+ * const w = restrictedWorker(new URL("data:text/javascript,"), { read: ["output/run/downloads"] });
+ * w.terminate();
+ * ```
+ */
+export function restrictedWorker(url: URL, grants: WorkerGrants = {}): Worker {
+  const list = (v: readonly string[] | undefined) => (v && v.length ? [...v] : false);
+  return new Worker(url, {
+    type: "module",
+    deno: {
+      permissions: {
+        read: list(grants.read),
+        write: list(grants.write),
+        net: list(grants.net),
+        env: list(grants.env),
+        run: false,
+        ffi: false,
+        sys: false,
+        import: false,
+      },
+    },
+  } as WorkerOptions);
+}

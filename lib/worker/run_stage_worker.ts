@@ -1,0 +1,54 @@
+import { type Logger, type LogLevel, silentLogger } from "../log/logger.ts";
+import type { StageWorkerMessage, StageWorkerRequest } from "./_stage_protocol.ts";
+import { restrictedWorker, type WorkerGrants } from "./restricted_worker.ts";
+
+/** Options of {@linkcode runStageWorker}. */
+export interface RunStageWorkerOptions<E> {
+  /** Stops the stage (the worker sees its signal abort). */
+  signal?: AbortSignal;
+  /** Each event the stage emits, in order. */
+  onEvent?: (event: E) => void;
+  /** Where the stage's log lines go (default silent). */
+  logger?: Logger;
+  /** Lowest level the stage logs (default `info`). */
+  level?: LogLevel;
+}
+
+/**
+ * Run one pipeline stage in a {@linkcode restrictedWorker} with only
+ * `grants`: send it `start`, hand its events to `onEvent`, write its log
+ * lines through `logger`, stop it when `signal` aborts, and resolve with
+ * what the stage returned (the worker module calls `serveStageWorker`).
+ * The worker is terminated in every case.
+ */
+export function runStageWorker<S, E, R>(
+  url: URL,
+  grants: WorkerGrants,
+  start: S,
+  o: RunStageWorkerOptions<E> = {},
+): Promise<R> {
+  const log = o.logger ?? silentLogger;
+  const worker = restrictedWorker(url, grants);
+  const onAbort = () => worker.postMessage({ type: "stop" } satisfies StageWorkerRequest<S>);
+  o.signal?.addEventListener("abort", onAbort, { once: true });
+  return new Promise<R>((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<StageWorkerMessage<E, R>>) => {
+      const m = e.data;
+      if (m.type === "event") o.onEvent?.(m.event);
+      else if (m.type === "log") {
+        const { ts: _ts, level, event, ...fields } = m.record;
+        log[level](event, fields);
+      } else if (m.type === "done") resolve(m.result);
+      else reject(new Error(`stage worker failed: ${m.message}`));
+    };
+    worker.onerror = (e) => {
+      e.preventDefault();
+      reject(new Error(`stage worker failed: ${e.message}`));
+    };
+    if (o.signal?.aborted) onAbort();
+    worker.postMessage({ type: "start", start, level: o.level ?? "info" } satisfies StageWorkerRequest<S>);
+  }).finally(() => {
+    o.signal?.removeEventListener("abort", onAbort);
+    worker.terminate();
+  });
+}

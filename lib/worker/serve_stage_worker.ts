@@ -1,0 +1,55 @@
+import { createLogger, type Logger } from "../log/logger.ts";
+import type { StageWorkerMessage, StageWorkerRequest } from "./_stage_protocol.ts";
+
+/** What a stage run inside a worker is given. */
+export interface StageWorkerContext<E> {
+  /** Aborted when the main thread stops the stage. */
+  signal: AbortSignal;
+  /** Send one event (a row, a changed window …) to the main thread. */
+  emit(event: E): void;
+  /** Logger whose lines are written by the main thread's sinks. */
+  logger: Logger;
+}
+
+/**
+ * The worker side of {@linkcode runStageWorker}: call it once in a worker
+ * module. `run` gets the start message, a stop signal, `emit` for events and
+ * a logger forwarded to the main thread; what it returns ends the stage.
+ *
+ * @example
+ * ```ts ignore
+ * // my_stage_worker.ts
+ * import { serveStageWorker } from "../../lib/worker/serve_stage_worker.ts";
+ * serveStageWorker<{ n: number }, number, string>(async (start, ctx) => {
+ *   for (let i = 0; i < start.n && !ctx.signal.aborted; i++) ctx.emit(i);
+ *   return "done";
+ * });
+ * ```
+ */
+export function serveStageWorker<S, E, R>(run: (start: S, ctx: StageWorkerContext<E>) => Promise<R>): void {
+  const scope = self as unknown as {
+    onmessage: ((e: MessageEvent<StageWorkerRequest<S>>) => void) | null;
+    postMessage(message: StageWorkerMessage<E, R>): void;
+  };
+  const stop = new AbortController();
+  scope.onmessage = (e) => {
+    const req = e.data;
+    if (req.type === "stop") {
+      stop.abort(new DOMException("interrupted", "AbortError"));
+      return;
+    }
+    const logger = createLogger({
+      level: req.level,
+      sinks: [{ write: (record) => scope.postMessage({ type: "log", record }) }],
+    });
+    run(req.start, {
+      signal: stop.signal,
+      emit: (event) => scope.postMessage({ type: "event", event }),
+      logger,
+    })
+      .then((result) => scope.postMessage({ type: "done", result }))
+      .catch((err) => {
+        scope.postMessage({ type: "failed", message: err instanceof Error ? err.message : String(err) });
+      });
+  };
+}
