@@ -57,3 +57,6 @@ export * from "./lib/drive/mod.ts";
 export * from "./lib/calendar/mod.ts";
 export * from "./lib/bitable/mod.ts";
 export * from "./lib/sheets/mod.ts";
+export * from "./lib/queue/mod.ts";
+export * from "./lib/callback/mod.ts";
+export * from "./lib/user_auth/mod.ts";

@@ -24,6 +24,7 @@ import { registerMinutesRoutes } from "./minutes/routes.ts";
 import { registerSheetsRoutes } from "./sheets/routes.ts";
 import { meetingFamily } from "./scenarios/meeting/family.ts";
 import { registerBaseRoutes } from "./base/routes.ts";
+import { registerCardRoutes } from "./card/routes.ts";
 import type { SandboxState } from "./state.ts";
 import { registerVcRoutes } from "./vc/routes.ts";
 import { registerDocxRoutes } from "./docx/routes.ts";
@@ -54,6 +55,7 @@ export function createApp(state: SandboxState): SandboxApp {
   registerCalendarRoutes(app, state);
   registerSheetsRoutes(app, state);
   registerApaasRoutes(app, state);
+  registerCardRoutes(app, state);
   app.notFound(() => plainNotFound());
   app.onError((err, c) => {
     state.logger.error(`沙箱内部错误：${err.message}`, { path: c.req.path });

@@ -5,7 +5,7 @@ import { NetworkError } from "../errors/network_error.ts";
 import { RateLimitError } from "../errors/rate_limit_error.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import type { RateLimiter } from "../rate_limit/rate_limiter.ts";
-import { retry, type RetryOptions } from "../retry/retry.ts";
+import { attemptsOf, retry, type RetryOptions } from "../retry/retry.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import { readJsonBody } from "./_parse.ts";
 import { type Judgement, judgeResponse } from "./_judge.ts";
@@ -213,7 +213,41 @@ export class LarkHttp {
     return { response: value, logId, requestId, attempts };
   }
 
-  #withRetry<T>(req: LarkRequest, requestId: string, fn: (attempt: number) => Promise<T>) {
+  async #withRetry<T>(req: LarkRequest, requestId: string, fn: (attempt: number) => Promise<T>) {
+    let retried = false;
+    try {
+      const out = await this.#retryLoop(req, requestId, fn, () => retried = true);
+      if (retried) this.#logRetryOutcome(req, requestId, out.attempts, "succeeded");
+      return out;
+    } catch (e) {
+      if (retried) this.#logRetryOutcome(req, requestId, attemptsOf(e), "failed", e);
+      throw e;
+    }
+  }
+
+  /** The end of a retried call: one `retry.outcome` line (attempts, outcome). */
+  #logRetryOutcome(
+    req: LarkRequest,
+    requestId: string,
+    attempts: number | undefined,
+    outcome: "succeeded" | "failed",
+    error?: unknown,
+  ) {
+    this.#log[outcome === "failed" ? "warn" : "info"]("retry.outcome", {
+      request_id: requestId,
+      endpoint: req.bucket ?? req.path,
+      attempts,
+      outcome,
+      ...(error instanceof LarkError ? { code: error.code, log_id: error.logId } : {}),
+    });
+  }
+
+  #retryLoop<T>(
+    req: LarkRequest,
+    requestId: string,
+    fn: (attempt: number) => Promise<T>,
+    onRetried: () => void,
+  ) {
     return retry(fn, {
       ...this.#o.retry,
       retries: req.retries ?? this.#o.retry?.retries,
@@ -226,12 +260,16 @@ export class LarkHttp {
           const until = this.#clock.now() + error.retryAfterMs;
           if (req.bucket) this.#o.limiter?.pause(req.bucket, until);
         }
+        onRetried();
         this.#log.warn("retry", {
           request_id: requestId,
           step: req.step,
           endpoint: req.bucket ?? req.path,
           attempt,
+          reason: error instanceof LarkError ? error.kind : "error",
+          wait_ms: delayMs,
           delay_ms: delayMs,
+          outcome: "retrying",
           ...(error instanceof LarkError ? error.toJSON() : { message: String(error) }),
           ...req.ids,
         });

@@ -1,3 +1,4 @@
+import { AuthError } from "../errors/auth_error.ts";
 import { ConfigError } from "../errors/config_error.ts";
 import type { LarkHttp } from "../http/lark_http.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
@@ -17,6 +18,11 @@ export interface ExchangeCodeOptions extends AuthorizationCodeGrant {
   http: LarkHttp;
   /** Which id the tokens are saved under (default `open_id`; `user_id` needs the employee-id scope). */
   userKey?: "open_id" | "union_id" | "user_id";
+  /**
+   * When set, the user who authorized must be this one (in `userKey`'s id
+   * type); anyone else is refused with an `AuthError` and nothing is saved.
+   */
+  expectedUserId?: string;
   /** Cancel. */
   signal?: AbortSignal;
   /** Logger (never gets a token). */
@@ -59,6 +65,11 @@ export async function exchangeCode(o: ExchangeCodeOptions): Promise<ExchangedLog
       hint: key === "user_id"
         ? "授权用户信息中没有 user_id：请为应用开通 contact:user.employee_id:readonly 权限，或改用 open_id。"
         : `授权用户信息中没有 ${key}，请检查应用权限。`,
+    });
+  }
+  if (o.expectedUserId !== undefined && userId !== o.expectedUserId) {
+    throw new AuthError(`authorized by ${key} other than the requested user`, {
+      hint: "完成授权的飞书账号与发起授权请求的用户不一致：请让收到授权消息的本人打开链接完成授权。",
     });
   }
   await o.tokens.saveUserTokens(o.app.appId, userId, fresh);

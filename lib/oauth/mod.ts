@@ -19,3 +19,4 @@ export * from "./authorize_url.ts";
 export * from "./state_store.ts";
 export * from "./user_info.ts";
 export * from "./exchange_code.ts";
+export * from "./pkce.ts";

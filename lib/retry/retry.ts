@@ -17,6 +17,12 @@ export interface RetryOptions extends BackoffOptions {
   /** Called before each wait, for logging. */
   onRetry?: (info: RetryInfo) => void;
   /**
+   * Wait after a throttling answer that did not say how long (no
+   * `x-ogw-ratelimit-reset`), ms. Default: the normal backoff delay. The core
+   * service sets 30 000 (the spec's rule).
+   */
+  rateLimitFallbackMs?: number;
+  /**
    * Called when a token was refused (`AuthError.tokenInvalid`): drop it and
    * return true to retry once with a fresh one. Default: not retried.
    */
@@ -99,6 +105,8 @@ export async function retry<T>(
         // concurrent callers do not all return in the same millisecond).
         const random = options.random ?? Math.random;
         delayMs = error.retryAfterMs + Math.round(random() * 100);
+      } else if (error instanceof RateLimitError && options.rateLimitFallbackMs !== undefined) {
+        delayMs = options.rateLimitFallbackMs;
       }
       if (options.maxWaitMs !== undefined) delayMs = Math.min(delayMs, options.maxWaitMs);
       options.onRetry?.({ attempt, delayMs, error });

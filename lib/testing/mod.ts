@@ -11,3 +11,4 @@ export * from "./slow_header_flood.ts";
 export * from "./test_secret_box.ts";
 export * from "./encrypt_event.ts";
 export * from "./pbbp2_frame.ts";
+export * from "./tcp_proxy.ts";

@@ -270,6 +270,31 @@ export class TokenManager {
       this.#log.debug("token.reused_from_store", { key });
       return stored;
     }
+    // One NDJSON event per refresh: type, reason, result (the spec's observability rule).
+    const now = this.#clock.now();
+    const reason = !stored
+      ? "missing"
+      : stored.status !== undefined && stored.status !== "active"
+      ? "invalidated"
+      : this.#rules.usable(stored, now)
+      ? "expiring"
+      : "expired";
+    try {
+      const record = await this.#fetchLocked(ref, key, app, stored);
+      this.#log.info("token.refresh", { type: ref.kind, reason, result: "ok", key });
+      return record;
+    } catch (error) {
+      this.#log.warn("token.refresh", { type: ref.kind, reason, result: "failed", key, error });
+      throw error;
+    }
+  }
+
+  async #fetchLocked(
+    ref: TokenRef,
+    key: string,
+    app: AppCredentials,
+    stored: TokenRecord | undefined,
+  ): Promise<TokenRecord> {
     if (ref.kind === "user") {
       return await refreshUserRecord({
         ref: { appId: ref.appId, userId: ref.userId ?? "" },

@@ -3,6 +3,7 @@ import { LarkError } from "../../../lib/errors/lark_error.ts";
 import type { LarkHttp } from "../../../lib/http/lark_http.ts";
 import { type Logger, silentLogger } from "../../../lib/log/logger.ts";
 import { buildAuthorizeUrl } from "../../../lib/oauth/authorize_url.ts";
+import { randomBase64Url, sha256Base64Url as sha256 } from "../../../lib/oauth/pkce.ts";
 import { exchangeCode } from "../../../lib/oauth/exchange_code.ts";
 import type { OAuthStateStore } from "../../../lib/oauth/state_store.ts";
 import type { AppCredentials, TokenEndpoints } from "../../../lib/token/token_endpoints.ts";
@@ -224,15 +225,6 @@ function successBody(name: string, resumed: number, hasRefresh: boolean): string
     );
   }
   return box("ok", lines, `<p class="muted">可以关闭本页面了。</p>`);
-}
-
-async function sha256(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return new Uint8Array(digest).toBase64({ alphabet: "base64url", omitPadding: true });
-}
-
-function randomBase64Url(bytes: number): string {
-  return crypto.getRandomValues(new Uint8Array(bytes)).toBase64({ alphabet: "base64url", omitPadding: true });
 }
 
 /** PKCE S256 challenge of a verifier. */

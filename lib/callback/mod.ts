@@ -1,0 +1,28 @@
+/**
+ * Card callbacks through a queue: the callback URL verifies (signature,
+ * token, timestamp window, single-use nonce) and queues each click durably,
+ * answering Feishu within 3 s; workers run the handler registered for the
+ * action once per click and put the returned card in place of the clicked one.
+ *
+ * @example
+ * ```ts
+ * import { CardRouter, handleCardCallback, PatchCardUpdater, SqliteHandledLedger, startCardWorker } from "./mod.ts";
+ * import { SqliteQueue } from "../queue/mod.ts";
+ *
+ * const queue = new SqliteQueue<CardJob>(".state/core.db");
+ * const router = new CardRouter().on("approve", async () => ({ card: { schema: "2.0", body: { elements: [] } } }));
+ * startCardWorker({ queue, router, ledger: new SqliteHandledLedger(".state/core.db"), updater: new PatchCardUpdater(httpFor) });
+ * Deno.serve((req) => handleCardCallback(req, { queue, encryptKey: Deno.env.get("APP_ENCRYPT_KEY") }));
+ * ```
+ *
+ * @module
+ */
+export * from "./card_action.ts";
+export * from "./card_job.ts";
+export * from "./card_router.ts";
+export * from "./card_updater.ts";
+export * from "./handled_ledger.ts";
+export * from "./handled_ledger_postgres.ts";
+export * from "./card_worker.ts";
+export * from "./card_callback_sink.ts";
+export * from "./card_callback_intake.ts";

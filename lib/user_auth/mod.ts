@@ -1,0 +1,20 @@
+/**
+ * User authorization as a core service: send a user an authorization card or
+ * link, track the session (10 minutes, single-use state bound to it), finish
+ * it on `/auth/callback` and store the user's tokens per app and user.
+ *
+ * @example
+ * ```ts
+ * import { UserAuthService, UserAuthStore } from "./mod.ts";
+ *
+ * const auth = new UserAuthService({ store: new UserAuthStore(".state/core.db"), apps, messages, httpFor, endpoints, tokens, publicBaseUrl });
+ * await auth.requestUserAuth("cli_x", "ou_x", { via: "link" });
+ * ```
+ *
+ * @module
+ */
+export * from "./user_auth_session.ts";
+export * from "./user_auth_store.ts";
+export * from "./auth_messages.ts";
+export * from "./user_auth_service.ts";
+export * from "./user_auth_routes.ts";

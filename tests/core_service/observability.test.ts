@@ -1,0 +1,129 @@
+import assert from "node:assert/strict";
+import { LarkHttp } from "../../lib/http/lark_http.ts";
+import { LarkError } from "../../lib/errors/lark_error.ts";
+import { createLogger, MemorySink } from "../../lib/log/logger.ts";
+import { LarkTokenEndpoints } from "../../lib/token/lark_token_endpoints.ts";
+import { MemoryTokenStore } from "../../lib/token/token_store_memory.ts";
+import { TokenManager } from "../../lib/token/token_manager.ts";
+import { BACKOFF_DEFAULTS } from "../../lib/retry/backoff.ts";
+import { CORE_RETRY } from "../../pipelines/core/core_retry.ts";
+import { createSandbox, DEFAULT_APP_ID, DEFAULT_APP_SECRET } from "../../sandbox/mod.ts";
+
+/** A clock whose sleeps return at once and are recorded. */
+function recordingClock() {
+  let t = 1_700_000_000_000;
+  const waits: number[] = [];
+  return {
+    waits,
+    clock: { now: () => t, sleep: (ms: number) => (waits.push(ms), t += ms, Promise.resolve()) },
+  };
+}
+
+/** A fetch answering with `answers` in turn. */
+function scripted(answers: (() => Response)[]) {
+  let i = 0;
+  return ((_input: unknown, _init?: unknown) =>
+    Promise.resolve(answers[Math.min(i++, answers.length - 1)]())) as typeof fetch;
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) => () =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", "x-tt-logid": "LOG123", ...headers },
+  });
+
+Deno.test("core retry schedule: 1 s, 2 s, 4 s; every retry and its outcome logged", async () => {
+  const { waits, clock } = recordingClock();
+  const sink = new MemorySink();
+  const http = new LarkHttp({
+    baseUrl: "http://127.0.0.1:1",
+    fetch: scripted([
+      json(500, { code: 2200 }),
+      json(500, { code: 2200 }),
+      json(500, { code: 2200 }),
+      json(200, { code: 0, data: { ok: 1 } }),
+    ]),
+    clock,
+    retry: { ...CORE_RETRY, random: () => 0.5 }, // 0.5 → no jitter
+    logger: createLogger({ sinks: [sink], level: "debug" }),
+  });
+  const res = await http.request<{ ok: number }>({ path: "/open-apis/x", auth: null });
+  assert.deepEqual(res.data, { ok: 1 });
+  assert.deepEqual(waits, [1000, 2000, 4000]);
+  assert.equal(typeof res.requestId, "string");
+  const retries = sink.records.filter((r) => r.event === "retry");
+  assert.deepEqual(retries.map((r) => [r.attempt, r.wait_ms, r.outcome]), [
+    [1, 1000, "retrying"],
+    [2, 2000, "retrying"],
+    [3, 4000, "retrying"],
+  ]);
+  assert.ok(retries.every((r) => typeof r.reason === "string" && r.request_id === res.requestId));
+  const outcome = sink.records.find((r) => r.event === "retry.outcome")!;
+  assert.equal(outcome.outcome, "succeeded");
+  assert.equal(outcome.attempts, 4);
+});
+
+Deno.test("core retry schedule: throttled answers wait x-ogw-ratelimit-reset, or 30 s when absent", async () => {
+  const { waits, clock } = recordingClock();
+  const http = new LarkHttp({
+    baseUrl: "http://127.0.0.1:1",
+    fetch: scripted([
+      json(429, { code: 99991400, msg: "request trigger frequency limit" }, { "x-ogw-ratelimit-reset": "3" }),
+      json(429, { code: 99991400, msg: "request trigger frequency limit" }),
+      json(200, { code: 0, data: {} }),
+    ]),
+    clock,
+    retry: { ...CORE_RETRY, random: () => 0 },
+  });
+  await http.request({ path: "/open-apis/x", auth: null });
+  assert.deepEqual(waits, [3000, 30_000]);
+});
+
+Deno.test("the workflows' own default schedule is unchanged (500 ms × 2, cap 10 s)", () => {
+  assert.deepEqual(BACKOFF_DEFAULTS, { baseMs: 500, factor: 2, capMs: 10_000, jitter: 0.2 });
+});
+
+Deno.test("an unknown Feishu code becomes a typed error with the raw code, log id and request id", async () => {
+  const { clock } = recordingClock();
+  const http = new LarkHttp({
+    baseUrl: "http://127.0.0.1:1",
+    fetch: scripted([json(400, { code: 1234567, msg: "something new" })]),
+    clock,
+    retry: CORE_RETRY,
+  });
+  const err = await http.request({ path: "/open-apis/x", auth: null }).catch((e) => e);
+  assert.ok(err instanceof LarkError);
+  assert.equal(err.code, 1234567);
+  assert.equal(err.logId, "LOG123");
+  assert.match(err.requestId ?? "", /^fk-/);
+  assert.ok(err.hint.length > 0);
+});
+
+Deno.test("every token refresh is one token.refresh event with type, reason and result", async () => {
+  const sandbox = createSandbox();
+  const sbx = await sandbox.listen({ port: 0 });
+  const sink = new MemorySink();
+  try {
+    const tokens = new TokenManager({
+      store: new MemoryTokenStore(),
+      endpoints: new LarkTokenEndpoints({ baseUrl: sbx.url }),
+      apps: (id) => id === DEFAULT_APP_ID ? { appId: id, appSecret: DEFAULT_APP_SECRET } : undefined,
+      logger: createLogger({ sinks: [sink] }),
+    });
+    await tokens.tenantAuth(DEFAULT_APP_ID).headers();
+    const bad = new TokenManager({
+      store: new MemoryTokenStore(),
+      endpoints: new LarkTokenEndpoints({ baseUrl: sbx.url }),
+      apps: (id) => ({ appId: id, appSecret: "wrong-secret" }),
+      logger: createLogger({ sinks: [sink] }),
+    });
+    await bad.tenantAuth(DEFAULT_APP_ID).headers().catch(() => {});
+    const events = sink.records.filter((r) => r.event === "token.refresh");
+    assert.deepEqual(events.map((e) => [e.type, e.reason, e.result]), [
+      ["tenant", "missing", "ok"],
+      ["tenant", "missing", "failed"],
+    ]);
+  } finally {
+    await sbx.close();
+  }
+});
