@@ -40,6 +40,7 @@ export function createApp(state: SandboxState): SandboxApp {
   registerAuthRoutes(app, state);
   registerContractRoutes(app, state);
   registerClmRoutes(app, state);
+  registerCardRoutes(app, state); // before IM: it keeps the history of card updates
   registerImRoutes(app, state);
   registerContactRoutes(app, state);
   registerVcRoutes(app, state);
@@ -55,7 +56,6 @@ export function createApp(state: SandboxState): SandboxApp {
   registerCalendarRoutes(app, state);
   registerSheetsRoutes(app, state);
   registerApaasRoutes(app, state);
-  registerCardRoutes(app, state);
   app.notFound(() => plainNotFound());
   app.onError((err, c) => {
     state.logger.error(`沙箱内部错误：${err.message}`, { path: c.req.path });

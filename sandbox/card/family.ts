@@ -23,6 +23,8 @@ export interface CardMessage {
   history: unknown[];
   /** PATCH calls that changed it. */
   updates: number;
+  /** Seeded through `POST /__sandbox/card/messages` (updated by this family, not by the IM family). */
+  seeded?: boolean;
 }
 
 /** One delivered click. */

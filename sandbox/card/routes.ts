@@ -6,7 +6,8 @@
  * - `POST /__sandbox/card/messages` (control): seed a card message
  *   `{app_id, card, message_id?}` → `{code:0, data:{message_id}}`.
  * - `GET /__sandbox/card/messages/:message_id` (control): the card now and its history.
- * - `PATCH /open-apis/im/v1/messages/:message_id`: update a sent card
+ * - `PATCH /open-apis/im/v1/messages/:message_id`: update a card seeded here (cards sent through
+ *   the IM family follow its rules; this family records their history)
  *   (open.feishu.cn/document/server-docs/im-v1/message-card/patch): tenant
  *   token, body `{content}` = card JSON string; ≤ 30 KB (230025); the message
  *   must be a card this app sent. Answers `{code:0, msg:"success", data:{}}`.
@@ -40,7 +41,14 @@ export function registerCardRoutes(app: SandboxApp, state: SandboxState): void {
       return sendJson(c, state.clock, { code: 1, msg: "app_id and card required" }, 400);
     }
     const id = body.message_id ?? `om_${crypto.randomUUID().replaceAll("-", "")}`;
-    family.messages.set(id, { messageId: id, appId: body.app_id, card: body.card, history: [], updates: 0 });
+    family.messages.set(id, {
+      messageId: id,
+      appId: body.app_id,
+      card: body.card,
+      history: [],
+      updates: 0,
+      seeded: true,
+    });
     return sendJson(c, state.clock, { code: 0, data: { message_id: id } });
   });
   app.get("/__sandbox/card/messages/:message_id", (c) => {
@@ -51,7 +59,21 @@ export function registerCardRoutes(app: SandboxApp, state: SandboxState): void {
       data: { message_id: m.messageId, card: m.card, history: m.history, updates: m.updates },
     });
   });
-  app.patch(CARD_PATCH_PATH, (c) => patchCard(c, state, family));
+  // One card-update endpoint: a card sent through the IM family follows that family's documented
+  // rules (sandbox/im, `im_message_patch`) and this family only keeps its history; a card seeded
+  // here (`POST /__sandbox/card/messages`) is updated here.
+  app.patch(CARD_PATCH_PATH, async (c, next) => {
+    const id = c.req.param("message_id") ?? "";
+    const sent = sentMessage(state, id);
+    if (!sent || family.messages.get(id)?.seeded) return await patchCard(c, state, family);
+    const before = sent.parsed;
+    await next();
+    if (c.res.status !== 200 || sent.msgType !== "interactive") return;
+    const m = family.messages.get(id) ?? adoptSent(state, family, id)!;
+    m.history.push(before);
+    m.card = sentCard(state, id)?.parsed;
+    m.updates++;
+  });
 }
 
 async function click(c: SandboxContext, state: SandboxState, family: CardFamily): Promise<Response> {
@@ -96,7 +118,7 @@ async function patchCard(c: SandboxContext, state: SandboxState, family: CardFam
   const check = state.tokens.check(match[1], "tenant");
   if (!check.ok) return openApiError(c, clock, 400, 99991663, MSG_INVALID_TOKEN);
   const invalid = (field: string, description: string) =>
-    openApiError(c, clock, 400, 99992402, "field validation failed", [{ field, description }]);
+    openApiError(c, clock, 400, 230001, "invalid request parameters", [{ field, description }]);
   let body: { content?: unknown };
   try {
     body = JSON.parse(await c.req.text());
@@ -115,7 +137,7 @@ async function patchCard(c: SandboxContext, state: SandboxState, family: CardFam
     return invalid("content", "content is not a JSON object string");
   }
   const id = c.req.param("message_id") ?? "";
-  const message = family.messages.get(id) ?? adoptSent(state, family, id);
+  const message = family.messages.get(id);
   if (!message || message.appId !== check.record.appId) {
     return openApiError(c, clock, 400, 230001, "invalid message_id");
   }
@@ -126,11 +148,25 @@ async function patchCard(c: SandboxContext, state: SandboxState, family: CardFam
 }
 
 /** A card sent through the IM family's send endpoint becomes updatable here. */
-function adoptSent(state: SandboxState, family: CardFamily, id: string): CardMessage | undefined {
+/** The message `id` as the IM family recorded it (content as now), if it sent one. */
+function sentMessage(
+  state: SandboxState,
+  id: string,
+): { messageId: string; appId: string; msgType: string; parsed: unknown } | undefined {
   const meeting = state.families.get("meeting") as
     | { sentMessages?: { messageId: string; appId: string; msgType: string; parsed: unknown }[] }
     | undefined;
-  const sent = meeting?.sentMessages?.find((m) => m.messageId === id && m.msgType === "interactive");
+  return meeting?.sentMessages?.find((m) => m.messageId === id);
+}
+
+/** The interactive message `id` the IM family sent, if any. */
+function sentCard(state: SandboxState, id: string): ReturnType<typeof sentMessage> {
+  const m = sentMessage(state, id);
+  return m?.msgType === "interactive" ? m : undefined;
+}
+
+function adoptSent(state: SandboxState, family: CardFamily, id: string): CardMessage | undefined {
+  const sent = sentCard(state, id);
   if (!sent) return undefined;
   const m: CardMessage = { messageId: id, appId: sent.appId, card: sent.parsed, history: [], updates: 0 };
   family.messages.set(id, m);
