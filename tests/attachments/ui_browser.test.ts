@@ -55,6 +55,7 @@ if (!browserPath) {
 Deno.test({
   name: "ui in Chromium: language switch with screenshots, start/stop, counts move, only-failed filter",
   ignore: !browserPath,
+  // Sanitizers off: puppeteer-core keeps the Chromium child's pipes and its own timers past close().
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {

@@ -44,6 +44,7 @@ function xlsxRows(bytes: Uint8Array): Record<string, unknown>[] {
 
 Deno.test({
   name: "browser collector: QR login once, notices listed, files downloaded; Open API collector agrees",
+  // Sanitizers off: puppeteer-core keeps the Chromium child's pipes and its own timers past close().
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
