@@ -1,6 +1,7 @@
 /**
  * Find modules the static import graph misses (internal): worker entry
- * points (`new Worker(new URL("./x.ts", import.meta.url))`) and npm packages
+ * points and other modules loaded by URL (`new URL("./x.ts", import.meta.url)`,
+ * whether passed to `new Worker`, `restrictedWorker` or `runStageWorker`) and npm packages
  * imported through a specifier held in a string (`await import(SPECIFIER)`).
  * `deno cache` and `deno compile --include` need them named.
  *
@@ -8,7 +9,7 @@
  */
 import { dirname, join, relative } from "node:path";
 
-const WORKER = /new\s+Worker\(\s*new\s+URL\(\s*["']([^"']+)["']\s*,\s*import\.meta\.url/g;
+const WORKER = /new\s+URL\(\s*["']([^"']+\.ts)["']\s*,\s*import\.meta\.url/g;
 const NPM_LITERAL = /["'](npm:@?[a-z0-9][\w.\-/]*@\d[\w.\-+]*)["']/gi;
 
 /** Project-relative worker files (with `/`) and `npm:` specifiers found in `files` (relative to `root`). */
