@@ -9,8 +9,8 @@ import { APP_ID, meetingEndedEnvelope } from "./_fixtures.ts";
 
 const SECRET = DEFAULT_APP_SECRET;
 const TOKEN = "sandbox-verification-token";
-// The SDK keeps timers of its own until close(); the tests close everything they start.
-const opts = { sanitizeOps: false, sanitizeResources: false };
+// Leak sanitizers on: every test closes the connection, the store and the sandbox it starts.
+const opts = {};
 
 interface Env {
   sandbox: Sandbox;
