@@ -163,8 +163,11 @@ Deno.test({
       await fetch(`${server.url}/__sandbox/messenger/logout`, { method: "POST" }).then((r) =>
         r.body?.cancel()
       );
-      // The chat page polls, gets 401 and goes to the login page.
-      await new Promise((r) => setTimeout(r, 600));
+      // The chat page polls, gets 401 and goes to the login page, which asks the sandbox for a QR.
+      await waitFor("the login page's QR", async () => {
+        const o = await (await fetch(`${server.url}/__sandbox/messenger`)).json();
+        return o.data.pending_logins.length > 0 ? true : undefined;
+      });
       const relisted = second.listNotices(since);
       const token = await waitFor("a new QR", () => Promise.resolve(prompts.at(-1)?.token));
       assert.deepEqual(await scan(), [token]);
