@@ -16,6 +16,7 @@ export interface AuthErrorInit extends LarkErrorInit {
 
 /** A token was refused (invalid, expired, revoked), or a user must re-authorize. */
 export class AuthError extends LarkError {
+  /** The error family (see {@linkcode LarkErrorKind}). */
   override readonly kind: LarkErrorKind = "auth";
   /** Which token was refused, when known. */
   readonly tokenKind?: TokenKind;

@@ -2,6 +2,7 @@ import { LarkError, type LarkErrorInit, type LarkErrorKind } from "./lark_error.
 
 /** Wrong or missing configuration (app id/secret, config file keys, paths). Never retried. */
 export class ConfigError extends LarkError {
+  /** The error family (see {@linkcode LarkErrorKind}). */
   override readonly kind: LarkErrorKind = "config";
   /** Create the error; see {@linkcode LarkErrorInit}. */
   constructor(message: string, init: LarkErrorInit = {}) {

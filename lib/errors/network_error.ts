@@ -8,6 +8,7 @@ export interface NetworkErrorInit extends LarkErrorInit {
 
 /** Connection refused, reset, DNS failure or timeout. Retried with backoff. */
 export class NetworkError extends LarkError {
+  /** The error family (see {@linkcode LarkErrorKind}). */
   override readonly kind: LarkErrorKind = "network";
   /** The call timed out. */
   readonly timeout: boolean;

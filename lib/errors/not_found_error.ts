@@ -2,6 +2,7 @@ import { LarkError, type LarkErrorInit, type LarkErrorKind } from "./lark_error.
 
 /** The requested resource does not exist (for example contract code 110107). */
 export class NotFoundError extends LarkError {
+  /** The error family (see {@linkcode LarkErrorKind}). */
   override readonly kind: LarkErrorKind = "not_found";
   /** Create the error; see {@linkcode LarkErrorInit}. */
   constructor(message: string, init: LarkErrorInit = {}) {

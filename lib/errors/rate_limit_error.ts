@@ -8,6 +8,7 @@ export interface RateLimitErrorInit extends LarkErrorInit {
 
 /** Feishu throttled the call (HTTP 429 or code 99991400 and friends). Retried after the reset time. */
 export class RateLimitError extends LarkError {
+  /** The error family (see {@linkcode LarkErrorKind}). */
   override readonly kind: LarkErrorKind = "rate_limit";
   /** Wait asked for by Feishu, in ms, when given. */
   readonly retryAfterMs?: number;

@@ -1,6 +1,6 @@
 /**
  * Test helpers shared by the test suite and benchmarks (not exported by the
- * public `mod.ts`): a fake clock, Feishu's event encryption (the library only
+ * public `mod.ts`): a fake clock, a condition wait (`waitFor`), Feishu's event encryption (the library only
  * decrypts) and the long-connection frame codec (the library relies on the
  * official SDK's `WSClient`).
  *
@@ -12,3 +12,4 @@ export * from "./test_secret_box.ts";
 export * from "./encrypt_event.ts";
 export * from "./pbbp2_frame.ts";
 export * from "./tcp_proxy.ts";
+export * from "./wait_for.ts";

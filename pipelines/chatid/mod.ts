@@ -20,3 +20,5 @@ export * from "./run.ts";
 export * from "./status.ts";
 export * from "./summary.ts";
 export * from "./worker_resolver.ts";
+// Types that the public signatures above refer to.
+export type { WorkerGrants } from "../../lib/worker/restricted_worker.ts";

@@ -8,8 +8,9 @@
  *
  * @example
  * ```ts
- * import { createExportContext, ExportConfigSchema, resolveExportAuth, runExport } from "./pipelines/export/mod.ts";
+ * import { type Collector, createExportContext, ExportConfigSchema, resolveExportAuth, runExport } from "./mod.ts";
  *
+ * declare const myCollector: Collector; // browser or Open API implementation
  * // count.curl is optional: without it windows are sized from the export totals seen so far.
  * const config = ExportConfigSchema.parse({ auth: { curl: "curl.txt" }, count: { curl: "list-curl.txt" } });
  * const auth = await resolveExportAuth(config);
@@ -18,7 +19,7 @@
  *   config,
  *   client: ctx.api,
  *   fingerprint: ctx.fingerprint,
- *   collector: async () => myCollector, // browser or Open API implementation
+ *   collector: () => Promise.resolve(myCollector),
  * });
  * console.log(result.message);
  * ```
@@ -53,3 +54,7 @@ export * from "./verify.ts";
 export * from "./verify_dir.ts";
 export * from "./verify_markdown.ts";
 export * from "./window.ts";
+// Types that the public signatures above refer to.
+export type { WorkerGrants } from "../../lib/worker/restricted_worker.ts";
+export type { NdjsonWriter, NdjsonWriterOptions } from "../../lib/ndjson/ndjson_writer.ts";
+export type { ReadNdjsonOptions } from "../../lib/ndjson/read_ndjson.ts";

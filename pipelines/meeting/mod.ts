@@ -14,14 +14,18 @@
  * @example
  * ```ts
  * import { checkNasRoot, JobStore, loadFolderMapping, loadMeetingConfig, MeetingWorker, meetingWorkerSettings } from "./mod.ts";
+ * import type { Directory, Downloader, MinutesSource, Notifier, RecordingSource, UserAuth } from "./mod.ts";
  *
+ * // The real clients (see ports.ts) and the service's stop signal.
+ * declare const recordings: RecordingSource, minutes: MinutesSource, downloader: Downloader;
+ * declare const directory: Directory, notifier: Notifier, auth: UserAuth, signal: AbortSignal;
  * const { config } = await loadMeetingConfig({ file: "config/meeting.yaml" });
  * await checkNasRoot(config.nas.root, { reserveBytes: config.nas.reserve_mb * 1024 * 1024 });
  * const mapping = config.nas.mapping_file ? await loadFolderMapping(config.nas.mapping_file) : undefined;
  * const store = new JobStore(config.state.db);
  * const worker = new MeetingWorker({
  *   ...meetingWorkerSettings(config, mapping),
- *   store, recordings, minutes, downloader, directory, notifier, auth, // the real clients, see ports.ts
+ *   store, recordings, minutes, downloader, directory, notifier, auth,
  * });
  * const done = worker.run(signal);
  * // on vc.meeting.all_meeting_ended_v1: const input = jobInputFromMeeting(meetingEnded(event)); if (input) worker.enqueue(input);

@@ -22,6 +22,7 @@ export interface NasErrorInit extends LarkErrorInit {
  * administrator must act (the hint says what to do).
  */
 export class NasError extends LarkError {
+  /** The error family (see {@linkcode LarkErrorKind}). */
   override readonly kind: LarkErrorKind = "config";
   /** What went wrong. */
   readonly reason: NasErrorReason;

@@ -1,4 +1,5 @@
 /** Test harness: a sandbox with the Base family and an attachment service on loopback ports (internal). */
+import { waitFor as sharedWaitFor } from "../../lib/testing/wait_for.ts";
 import { createSandbox, type Sandbox, type SandboxServer } from "../../sandbox/mod.ts";
 import { type BaseFamily, baseFamily, type BaseOptions } from "../../sandbox/base/mod.ts";
 import { mediaBytes } from "../../sandbox/minutes/media.ts";
@@ -105,9 +106,5 @@ export async function waitFor(
   ms = 30_000,
   what = "condition",
 ): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await sharedWaitFor(cond, { timeoutMs: ms, intervalMs: 20, what });
 }

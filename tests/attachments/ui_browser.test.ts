@@ -6,6 +6,7 @@
  * `npm:@sparticuz/chromium` unpacks to /tmp/chromium).
  */
 import assert from "node:assert/strict";
+import { waitFor } from "../../lib/testing/wait_for.ts";
 import type { Page } from "puppeteer-core";
 import { launchBrowser } from "../../lib/browser/mod.ts";
 import { runPlugin } from "../../sandbox/plugin/mod.ts";
@@ -35,13 +36,11 @@ function text(page: Page, sel: string): Promise<string> {
 
 /** Poll until `sel`'s text satisfies `ok`. */
 async function waitText(page: Page, sel: string, ok: (t: string) => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const t = await text(page, sel).catch(() => "");
-    if (ok(t)) return;
-    if (Date.now() > end) throw new Error(`${sel} never matched (last: ${t})`);
-    await new Promise((r) => setTimeout(r, 30));
-  }
+  await waitFor(async () => ok(await text(page, sel).catch(() => "")), {
+    timeoutMs: ms,
+    intervalMs: 30,
+    what: `${sel} to match`,
+  });
 }
 
 const browserPath = findBrowser();
@@ -55,6 +54,7 @@ if (!browserPath) {
 Deno.test({
   name: "ui in Chromium: language switch with screenshots, start/stop, counts move, only-failed filter",
   ignore: !browserPath,
+  // Sanitizers off: puppeteer-core keeps the Chromium child's pipes and its own timers past close().
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
@@ -94,10 +94,11 @@ Deno.test({
         jobName: "ui",
       });
       const seen = new Set<string>();
-      while (seen.size < 3) {
-        seen.add(await text(page, "#c-done"));
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await waitFor(async () => seen.add(await text(page, "#c-done")).size >= 3, {
+        timeoutMs: 60_000,
+        intervalMs: 50,
+        what: "three different done counts",
+      });
       const r = await job;
       assert.ok(
         r.failed.size > 0 && r.succeeded.size > 0,
@@ -115,8 +116,7 @@ Deno.test({
       // The "job finished, open the folder?" banner.
       await waitText(page, "#doneText", (t) => t.includes(`${r.succeeded.size}/30`));
       await page.click("#doneOpen");
-      const end = Date.now() + 10_000;
-      while (!h.opened.length && Date.now() < end) await new Promise((res) => setTimeout(res, 20));
+      await waitFor(() => h.opened.length > 0, { intervalMs: 20, what: "the folder opened" });
       assert.equal(h.opened[0], `${h.app.settings.output}/ui`);
       await page.click("#stop");
       await waitText(page, "#svc", (t) => t === "Stopped");

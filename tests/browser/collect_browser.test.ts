@@ -4,6 +4,7 @@
  * profile → three exports → notices listed and files downloaded; messenger
  * logout and re-login; the Open API collector over the same sandbox.
  */
+import { waitFor as sharedWaitFor } from "../../lib/testing/wait_for.ts";
 import assert from "node:assert/strict";
 import * as XLSX from "xlsx";
 import { staticAuth } from "../../lib/auth/auth_provider.ts";
@@ -25,13 +26,11 @@ const WINDOWS: [string, string][] = [["2023-03-01", "2023-03-07"], ["2023-03-08"
 ]];
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  const found = await sharedWaitFor(async () => {
     const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    return v === undefined ? undefined : { v };
+  }, { timeoutMs, intervalMs: 100, what });
+  return found.v;
 }
 
 async function fileExists(path: string): Promise<boolean> {
@@ -45,6 +44,7 @@ function xlsxRows(bytes: Uint8Array): Record<string, unknown>[] {
 
 Deno.test({
   name: "browser collector: QR login once, notices listed, files downloaded; Open API collector agrees",
+  // Sanitizers off: puppeteer-core keeps the Chromium child's pipes and its own timers past close().
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
@@ -163,8 +163,11 @@ Deno.test({
       await fetch(`${server.url}/__sandbox/messenger/logout`, { method: "POST" }).then((r) =>
         r.body?.cancel()
       );
-      // The chat page polls, gets 401 and goes to the login page.
-      await new Promise((r) => setTimeout(r, 600));
+      // The chat page polls, gets 401 and goes to the login page, which asks the sandbox for a QR.
+      await waitFor("the login page's QR", async () => {
+        const o = await (await fetch(`${server.url}/__sandbox/messenger`)).json();
+        return o.data.pending_logins.length > 0 ? true : undefined;
+      });
       const relisted = second.listNotices(since);
       const token = await waitFor("a new QR", () => Promise.resolve(prompts.at(-1)?.token));
       assert.deepEqual(await scan(), [token]);

@@ -10,6 +10,7 @@ import {
   saveElementScreenshot,
 } from "../../lib/browser/mod.ts";
 
+// Sanitizers off: puppeteer-core keeps the Chromium child's pipes and its own timers past close().
 const browserTest = (name: string, fn: () => Promise<void>) =>
   Deno.test({ name, fn, sanitizeResources: false, sanitizeOps: false });
 
@@ -154,6 +155,7 @@ browserTest("DownloadCapture: captures a click's download; no download is a type
 Deno.test({
   name: "launchBrowser: the npm-shipped Chromium (Linux x64, nothing installed) always runs headless",
   ignore: Deno.build.os !== "linux" || Deno.build.arch !== "x86_64",
+  // Sanitizers off: puppeteer-core keeps the Chromium child's pipes and its own timers past close().
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {

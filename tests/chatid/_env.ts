@@ -1,4 +1,5 @@
 import { stringify as toYaml } from "yaml";
+import { waitFor } from "../../lib/testing/wait_for.ts";
 import {
   createSandbox,
   DEFAULT_APP_ID,
@@ -103,9 +104,8 @@ export async function spawnUntilRows(
     stdout: "null",
     stderr,
   }).spawn();
-  for (let i = 0; i < 400; i++) {
-    await new Promise((r) => setTimeout(r, 25));
-    if ((await journalRows(env)).length >= rows) break;
-  }
+  // At most 10 s; the caller's assertions say what was missing.
+  await waitFor(async () => (await journalRows(env)).length >= rows, { timeoutMs: 10_000, intervalMs: 25 })
+    .catch(() => {});
   return child;
 }

@@ -15,6 +15,7 @@ import {
   ServerError,
   SessionError,
 } from "../../lib/errors/mod.ts";
+import { DOCUMENTED_CODES } from "./_documented_codes.ts";
 
 const CLASS_OF: Record<LarkErrorKind, new (...a: never[]) => LarkError> = {
   auth: AuthError,
@@ -33,6 +34,25 @@ const CLASS_OF: Record<LarkErrorKind, new (...a: never[]) => LarkError> = {
 const RETRYABLE_KINDS = new Set<LarkErrorKind>(["rate_limit", "server", "network"]);
 
 const facts = { httpStatus: 400, logId: "202601011200000A1B2C3D4E5F", requestId: "fk-test-1", endpoint: "x" };
+
+Deno.test("errorFromResponse: documented codes map to the family and retryability the Feishu docs give", () => {
+  const codes = Object.keys(DOCUMENTED_CODES).map(Number);
+  assert.ok(codes.length >= 40, `fixture unexpectedly small: ${codes.length}`);
+  for (const code of codes) {
+    const doc = DOCUMENTED_CODES[code];
+    const e = errorFromResponse({ code, msg: doc.meaning, ...facts });
+    const what = `${code} (${doc.meaning}, ${doc.source})`;
+    assert.equal(e.kind, doc.kind, `${what}: kind`);
+    assert.ok(e instanceof CLASS_OF[doc.kind], `${what}: class ${e.name}`);
+    assert.equal(e.retryable, doc.retryable, `${what}: retryable`);
+    assert.ok(e.hint && e.hint.length > 0, `${what}: a Chinese hint`);
+    if (doc.kind === "auth") {
+      assert.ok(e instanceof AuthError);
+      assert.equal(e.tokenKind, doc.tokenKind, `${what}: tokenKind`);
+      assert.equal(e.tokenInvalid, doc.tokenInvalid ?? false, `${what}: tokenInvalid`);
+    }
+  }
+});
 
 Deno.test("errorFromResponse: every code in ERROR_CODES maps to its kind, class, hint and retryability", () => {
   const codes = Object.keys(ERROR_CODES).map(Number);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { waitFor } from "../../lib/testing/wait_for.ts";
 import type { AuthProvider } from "../../lib/auth/auth_provider.ts";
 import {
   AuthError,
@@ -603,9 +604,11 @@ Deno.test("abort: cancels an in-flight request", async () => {
     const http = new LarkHttp({ baseUrl: base, retry: fast });
     const ac = new AbortController();
     const reason = new DOMException("user cancelled", "AbortError");
-    setTimeout(() => ac.abort(reason), 50);
+    const pending = http.request({ path: "/slow", signal: ac.signal }).catch((e) => e);
+    await waitFor(() => seen.length === 1, { what: "the request at the server" });
     const t0 = performance.now();
-    const err = await http.request({ path: "/slow", signal: ac.signal }).catch((e) => e);
+    ac.abort(reason);
+    const err = await pending;
     assert.equal(err, reason);
     assert.ok(performance.now() - t0 < 1000);
     assert.equal(seen.length, 1, "not retried");
@@ -617,10 +620,12 @@ Deno.test("abort: cancels the wait between retries and the wait for a rate slot"
   await withServer(() => new Response("down", { status: 503 }), async (base, seen) => {
     const http = new LarkHttp({ baseUrl: base, retry: { baseMs: 10_000 } });
     const ac = new AbortController();
-    setTimeout(() => ac.abort(new Error("stop waiting")), 100);
+    const pending = http.request({ path: "/x", signal: ac.signal });
+    await waitFor(() => seen.length === 1, { what: "the first attempt" });
     const t0 = performance.now();
-    await assert.rejects(http.request({ path: "/x", signal: ac.signal }), /stop waiting/);
-    assert.ok(performance.now() - t0 < 1000);
+    ac.abort(new Error("stop waiting"));
+    await assert.rejects(pending, /stop waiting/);
+    assert.ok(performance.now() - t0 < 5000, "the 10 s backoff was cut short");
     assert.equal(seen.length, 1);
   });
   {
@@ -628,8 +633,9 @@ Deno.test("abort: cancels the wait between retries and the wait for a rate slot"
     const http = new LarkHttp({ baseUrl: "http://127.0.0.1:9", limiter });
     limiter.pause("slow", Date.now() + 60_000);
     const ac = new AbortController();
-    setTimeout(() => ac.abort(new Error("gave up")), 50);
-    await assert.rejects(http.request({ path: "/x", bucket: "slow", signal: ac.signal }), /gave up/);
+    const pending = http.request({ path: "/x", bucket: "slow", signal: ac.signal });
+    queueMicrotask(() => ac.abort(new Error("gave up")));
+    await assert.rejects(pending, /gave up/);
     const ac2 = new AbortController();
     ac2.abort(new Error("before start"));
     await assert.rejects(http.stream({ path: "/x", bucket: "slow", signal: ac2.signal }), /before start/);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { waitFor } from "../../lib/testing/wait_for.ts";
 import { DownloadError, downloadFile, type DownloadProgress } from "../../lib/download/mod.ts";
 import { BadRequestError } from "../../lib/errors/mod.ts";
 import { matchesPattern, RangeServer, type ServerPlan } from "./_range_server.ts";
@@ -214,7 +215,12 @@ Deno.test("downloadFile: abort keeps the .part; expectedSize is enforced; refres
   await withSetup({ stallAfter: 100_000, stalls: 1 }, async (server, dir) => {
     const ac = new AbortController();
     const p = downloadFile({ url: `${server.base}/file`, dest: `${dir}/o.mp4`, signal: ac.signal, ...fast });
-    setTimeout(() => ac.abort(new Error("stop")), 200);
+    // Abort once the server has stalled after the first 100 000 bytes.
+    const part = `${dir}/o.mp4.part`;
+    await waitFor(async () => (await Deno.stat(part).catch(() => undefined))?.size === 100_000, {
+      what: "the stalled .part",
+    });
+    ac.abort(new Error("stop"));
     await assert.rejects(p, /stop/);
     assert.equal((await Deno.stat(`${dir}/o.mp4.part`)).size, 100_000);
     await assert.rejects(

@@ -1,5 +1,6 @@
 /** The long-connection adapter against the sandbox's long connection (`/callback/ws/endpoint` + pbbp2). */
 import assert from "node:assert/strict";
+import { waitFor } from "../../lib/testing/wait_for.ts";
 import { ConfigError } from "../../lib/errors/mod.ts";
 import { type EventSink, LongConnection, SqliteEventStore } from "../../lib/events/mod.ts";
 import { createSandbox, DEFAULT_APP_SECRET, type Sandbox, type SandboxServer } from "../../sandbox/mod.ts";
@@ -8,8 +9,8 @@ import { APP_ID, meetingEndedEnvelope } from "./_fixtures.ts";
 
 const SECRET = DEFAULT_APP_SECRET;
 const TOKEN = "sandbox-verification-token";
-// The SDK keeps timers of its own until close(); the tests close everything they start.
-const opts = { sanitizeOps: false, sanitizeResources: false };
+// Leak sanitizers on: every test closes the connection, the store and the sandbox it starts.
+const opts = {};
 
 interface Env {
   sandbox: Sandbox;
@@ -44,13 +45,7 @@ async function withLongConnection(pingIntervalSec: number, fn: (env: Env) => Pro
       return family.hub.sendEvent(id, bytes, { chunks, traceId: "t-1", timeoutMs: 5000, sleep });
     },
     connections: async (n, ms = 5000) => {
-      const deadline = Date.now() + ms;
-      while (family.connections.length < n) {
-        if (Date.now() > deadline) {
-          throw new Error(`expected ${n} connections, have ${family.connections.length}`);
-        }
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await waitFor(() => family.connections.length >= n, { timeoutMs: ms, what: `${n} connections` });
     },
   };
   try {
@@ -125,9 +120,9 @@ Deno.test({
         family.killConnections("freeze");
         await connections(2, 8000);
         assert.ok(sandbox.journal.count("ws_endpoint") >= 2, "endpoint discovery runs again on reconnect");
-        // Give the SDK a moment to wire the new socket's handlers.
-        await new Promise((r) => setTimeout(r, 200));
-        assert.equal(await send(meetingEndedEnvelope("after-reconnect", TOKEN)), 200);
+        // The SDK wires the new socket's handlers a moment after it opens: send until acked.
+        const envelope = meetingEndedEnvelope("after-reconnect", TOKEN);
+        await waitFor(async () => (await send(envelope)) === 200, { timeoutMs: 20_000, what: "an ack" });
         assert.ok(await store.get("after-reconnect"));
         assert.ok(conn.stats.reconnects >= 1);
       } finally {
@@ -153,8 +148,7 @@ Deno.test({
       });
       try {
         await conn.start();
-        await new Promise((r) => setTimeout(r, 3500));
-        assert.ok(family.connections[0].pings >= 3, `pings: ${family.connections[0].pings}`);
+        await waitFor(() => family.connections[0]?.pings >= 3, { timeoutMs: 15_000, what: "3 pings" });
         assert.equal(family.connections.length, 1, "no restart while pongs arrive");
         assert.equal(conn.stats.reconnects, 0);
       } finally {

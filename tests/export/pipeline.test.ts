@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { waitFor } from "../../lib/testing/wait_for.ts";
 import * as XLSX from "xlsx";
 import { LarkError } from "../../lib/errors/lark_error.ts";
 import { SessionError } from "../../lib/errors/session_error.ts";
@@ -287,12 +288,13 @@ Deno.test("pipeline: a real kill -9 of the exporting process, then resume", asyn
       stderr: "piped",
     }).spawn();
     // Wait until it has recorded a few exports, then kill it without warning.
-    for (let i = 0; i < 400; i++) {
-      await new Promise((r) => setTimeout(r, 25));
+    await waitFor(() => {
       try {
-        if (listRunWindows(t.runDir).filter((w) => w.requestedAt !== null).length >= 6) break;
-      } catch { /* ledger not created yet */ }
-    }
+        return listRunWindows(t.runDir).filter((w) => w.requestedAt !== null).length >= 6;
+      } catch {
+        return false; // ledger not created yet
+      }
+    }, { timeoutMs: 30_000, intervalMs: 25, what: "6 recorded exports" });
     child.kill("SIGKILL");
     const status = await child.status;
     await child.stdout.cancel();

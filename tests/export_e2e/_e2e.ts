@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { waitFor as sharedWaitFor } from "../../lib/testing/wait_for.ts";
 import assert from "node:assert/strict";
 import { stringify as toYaml } from "yaml";
 import * as XLSX from "xlsx";
@@ -188,13 +189,11 @@ export async function waitFor<T>(
   fn: () => T | undefined | Promise<T | undefined>,
   timeoutMs = 30_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  const found = await sharedWaitFor(async () => {
     const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+    return v === undefined ? undefined : { v };
+  }, { timeoutMs, intervalMs: 25, what });
+  return found.v;
 }
 
 /** A temp dir removed by `using`. */

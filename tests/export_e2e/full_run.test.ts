@@ -23,6 +23,7 @@ import {
 
 Deno.test({
   name: "export e2e: full run with headless Chromium → merged, verified, reported; --list",
+  // Sanitizers off: puppeteer-core keeps the Chromium child's pipes and its own timers past close().
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {

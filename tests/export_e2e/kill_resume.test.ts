@@ -95,6 +95,7 @@ const range = (w: { start: string; end: string }) => `${w.start}..${w.end}`;
 
 Deno.test({
   name: "export e2e: kill -9 while exporting and while downloading, then resume → same result, no re-export",
+  // Sanitizers off: puppeteer-core keeps the Chromium child's pipes and its own timers past close().
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {

@@ -25,6 +25,7 @@ const range = (w: { start: string; end: string }) => `${w.start}..${w.end}`;
 Deno.test({
   name:
     "export e2e: session expires mid-run → paused (exit 1, refresh the cookie), resumed to the same result",
+  // Sanitizers off: puppeteer-core keeps the Chromium child's pipes and its own timers past close().
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {

@@ -26,6 +26,7 @@ function rewrite(path: string, edit: (aoa: unknown[][]) => unknown[][]): void {
 
 Deno.test({
   name: "export e2e: export:verify passes a finished run, then catches a tampered window file",
+  // Sanitizers off: puppeteer-core keeps the Chromium child's pipes and its own timers past close().
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {

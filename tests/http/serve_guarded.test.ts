@@ -6,17 +6,12 @@
  * connection slot — and an oversized head gets 431. Loopback only.
  */
 import assert from "node:assert/strict";
+import { waitFor } from "../../lib/testing/wait_for.ts";
 import { serveGuarded } from "../../lib/http/serve_guarded.ts";
 import { slowHeaderFlood } from "../../lib/testing/slow_header_flood.ts";
 
-async function until<T>(check: () => T, what: string, ms = 10_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = check();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+function until<T>(check: () => T, what: string, ms = 10_000): Promise<NonNullable<T>> {
+  return waitFor(check, { timeoutMs: ms, what });
 }
 
 const hello = async (req: Request) =>

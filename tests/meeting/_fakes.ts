@@ -3,6 +3,7 @@
 // These are in-process fakes of the worker's ports (no HTTP), not a copy of the sandbox: they drive
 // the job state machine under a FakeClock; the same flows over HTTP run in tests/meeting_e2e.
 import { AuthError } from "../../lib/errors/auth_error.ts";
+import { waitFor } from "../../lib/testing/wait_for.ts";
 import type { FakeClock } from "../../lib/testing/fake_clock.ts";
 import type { UserAuthStatus } from "../../lib/token/user_token_info.ts";
 import type { MeetingJob } from "../../pipelines/meeting/job.ts";
@@ -198,6 +199,5 @@ export async function drive(
 
 /** Wait (real time, at most 5 s) until `cond()` holds. */
 export async function until(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 5000 && !cond(); i++) await new Promise((r) => setTimeout(r, 1));
-  if (!cond()) throw new Error("until: condition never became true");
+  await waitFor(cond, { timeoutMs: 5000, intervalMs: 1, what: "until()" });
 }

@@ -10,6 +10,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { waitFor } from "../../lib/testing/wait_for.ts";
 import { createLogger, MemorySink } from "../../lib/log/mod.ts";
 import {
   type MeetingFamily,
@@ -70,13 +71,7 @@ export async function until<T>(
   what: string,
   ms = 15_000,
 ): Promise<NonNullable<T>> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  return await waitFor(check, { timeoutMs: ms, intervalMs: 20, what });
 }
 
 /** The job of a meeting (there is at most one per meeting and owner here). */

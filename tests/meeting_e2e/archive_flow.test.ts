@@ -63,10 +63,11 @@ Deno.test("e2e: event → wait for recording → download → personal + team ha
       `@team/市场部/${file}`,
     ]);
 
-    // The recording was polled while it was being generated (124002), then found.
+    // The recording was polled until found: every earlier answer was 124002 (still being generated).
+    // How many polls that took depends on the machine's load (it can be ready on the first poll).
     const polls = h.sandbox.journal.filter("vc_recording");
-    assert.ok(polls.length >= 2, `polled ${polls.length} times`);
-    assert.equal(polls[0].code, 124002);
+    assert.ok(polls.length >= 1);
+    assert.deepEqual(polls.slice(0, -1).map((p) => p.code).filter((c) => c !== 124002), []);
     assert.equal(polls.at(-1)!.code, 0);
     assert.equal(h.sandbox.journal.count("media_download"), 1);
 

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { FakeClock } from "../../lib/testing/fake_clock.ts";
 import { DEFAULT_SESSION } from "../../sandbox/mod.ts";
 import { COOPERATION_EXPORT_PATH, exportFamily } from "../../sandbox/scenarios/export/mod.ts";
 import { type Answer, postJson, withSandbox } from "./_helpers.ts";
@@ -153,7 +154,9 @@ Deno.test("export request: the notice dates follow the Timezone-Offset of the ca
 });
 
 Deno.test("export request: injected faults and rate limits use the endpoint name", async () => {
-  await withSandbox(options, async ({ url, sandbox }) => {
+  // A fake clock 10 s into a minute: the per-minute window cannot roll over between the two calls.
+  const clock = new FakeClock(Date.parse("2025-07-01T08:00:10Z"));
+  await withSandbox({ ...options, clock }, async ({ url, sandbox }) => {
     const body = { searchCooperationByCreateTime: range("2023-01-01", "2023-01-07") };
     sandbox.faults.failNext("cooperation_export", 1, "error");
     const failed = await exportCall(url, body);
@@ -163,6 +166,8 @@ Deno.test("export request: injected faults and rate limits use the endpoint name
     assert.equal((await exportCall(url, body)).body.code, 0);
     const limited = await exportCall(url, body);
     assert.equal(limited.status, 429);
-    assert.ok(Number(limited.headers.get("retry-after")) >= 1);
+    assert.equal(Number(limited.headers.get("retry-after")), 50, "the rest of the minute");
+    await clock.tick(50_000);
+    assert.equal((await exportCall(url, body)).body.code, 0, "the next minute has a fresh budget");
   });
 });

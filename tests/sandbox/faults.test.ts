@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { waitFor } from "../../lib/testing/wait_for.ts";
 import { createSandbox } from "../../sandbox/mod.ts";
 import {
   call,
@@ -93,7 +94,7 @@ Deno.test("faults: hang holds the request until the client aborts; releaseHangs/
     assert.equal(sandbox.state.hangs.pending, 1);
     assert.equal(sandbox.journal.last("tenant_token")?.fault, "hang");
     assert.equal(sandbox.faults.releaseHangs(), 1);
-    await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => sandbox.state.hangs.pending === 0, { what: "the released hang" });
     assert.equal(sandbox.state.hangs.pending, 0);
     assert.equal(sandbox.journal.last("tenant_token")?.fault, "hang");
     assert.equal(sandbox.journal.last("tenant_token")?.status, 0);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { waitFor } from "../../lib/testing/wait_for.ts";
 import { MEETING_ENDPOINTS, meetingFamily } from "../../sandbox/scenarios/meeting/mod.ts";
 import { createSandbox, ENDPOINTS, isEndpointName } from "../../sandbox/mod.ts";
 import { call, postJson, token, withSandbox } from "./_helpers.ts";
@@ -128,7 +129,7 @@ Deno.test("closing the sandbox cancels pending redeliveries (no timers left behi
   const server = await sandbox.listen();
   const family = meetingFamily(sandbox);
   await family.endMeeting();
-  for (let i = 0; i < 100 && family.timers.pending === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  await waitFor(() => family.timers.pending > 0, { what: "the redelivery timer" });
   assert.equal(family.deliveries[0].status, "pending");
   assert.equal(family.timers.pending, 1, "waiting for the redelivery");
   await server.close();

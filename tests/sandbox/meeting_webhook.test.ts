@@ -35,7 +35,6 @@ async function decrypt(key: string, b64: string): Promise<string> {
 }
 
 const ok200 = () => new Response("ok");
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function opts(webhookUrl: string, meeting: SandboxOptions["meeting"] = {}): SandboxOptions {
   return { meeting: { webhookUrl, recordingReadyAfterMs: 0, ...meeting } };
@@ -142,8 +141,14 @@ Deno.test("webhook: non-200 is redelivered on the schedule with the same event_i
 });
 
 Deno.test("webhook: no answer within the window counts as a failure; schedule exhausted → failed", async () => {
+  // The first answer is held until the test has seen the timeout, then released.
+  const release = Promise.withResolvers<void>();
+  const answered = Promise.withResolvers<void>();
   const slow: Responder = async (n) => {
-    if (n === 0) await sleep(250);
+    if (n === 0) {
+      await release.promise;
+      answered.resolve();
+    }
     return new Response("late", { status: n === 0 ? 200 : 503 });
   };
   await withReceiver(slow, async (hook, got) => {
@@ -159,7 +164,8 @@ Deno.test("webhook: no answer within the window counts as a failure; schedule ex
       assert.ok(d.attempts[0].ms >= 90, `gave up after ${d.attempts[0].ms} ms`);
       assert.equal(d.attempts[1].httpStatus, 503);
       assert.equal(got.length, 2);
-      await sleep(200); // let the slow first answer finish before the receiver shuts down
+      release.resolve(); // let the held first answer finish before the receiver shuts down
+      await answered.promise;
     });
   });
 });

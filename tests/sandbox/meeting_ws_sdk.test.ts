@@ -5,6 +5,7 @@
  * after the sandbox kills the socket.
  */
 import assert from "node:assert/strict";
+import { waitFor } from "../../lib/testing/wait_for.ts";
 import { meetingFamily } from "../../sandbox/scenarios/meeting/mod.ts";
 import { DEFAULT_APP_ID, DEFAULT_APP_SECRET } from "../../sandbox/mod.ts";
 import { withSandbox } from "./_helpers.ts";
@@ -13,11 +14,7 @@ import { withSandbox } from "./_helpers.ts";
 const SDK = "npm:@larksuiteoapi/node-sdk@1.74.0";
 
 async function until(check: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitFor(check, { timeoutMs: ms, intervalMs: 20 });
 }
 
 Deno.test({

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { waitFor } from "../../lib/testing/wait_for.ts";
 import { ConfigError, errorFromResponse } from "../../lib/errors/mod.ts";
 import { FakeClock } from "../../lib/testing/fake_clock.ts";
 import { MemoryTokenStore, SqliteTokenStore, TokenManager } from "../../lib/token/mod.ts";
@@ -71,7 +72,7 @@ Deno.test("refresh ahead: at 91% of the lifetime callers get the old token at on
   const during = await Promise.all(Array.from({ length: 50 }, () => manager.getTenantToken("cli_test")));
   assert.ok(during.every((t) => t === old), "callers must get the still-valid token immediately");
   // The refresh reads the (encrypted) store first, so its fetch starts a moment later.
-  for (let i = 0; i < 1000 && endpoints.calls.tenant < 2; i++) await new Promise((r) => setTimeout(r, 1));
+  await waitFor(() => endpoints.calls.tenant >= 2, { intervalMs: 1, what: "the background refresh" });
   assert.equal(endpoints.calls.tenant, 2, "exactly one background refresh");
   assert.equal(manager.stats.backgroundRefreshes, 1);
 
