@@ -26,6 +26,8 @@ export interface CoreConfig {
    * PostgreSQL, else SQLite in the state folder.
    */
   ledgerUrl?: string;
+  /** App registry (`FEISHU_CORE_APPS_STORE`: `sqlite://…` or `postgres://…`; default `<stateDir>/apps.sqlite`). */
+  appsStore: string;
   /** State folder (`FEISHU_CORE_STATE_DIR`, default .state). */
   stateDir: string;
   /** Admin API bearer token (`FEISHU_CORE_ADMIN_TOKEN`; the admin API is off without it). */
@@ -112,6 +114,7 @@ export function loadCoreConfig(
     queueUrl,
     ledgerUrl: ledgerUrl ?? (/^postgres(ql)?:\/\//.test(queueUrl) ? queueUrl : undefined),
     stateDir: get("FEISHU_CORE_STATE_DIR") ?? ".state",
+    appsStore: get("FEISHU_CORE_APPS_STORE") ?? `${get("FEISHU_CORE_STATE_DIR") ?? ".state"}/apps.sqlite`,
     adminToken,
     whenQueueDown: when as "refuse" | "inline",
     longConnection: ["1", "true", "yes"].includes((get("FEISHU_CORE_LONG_CONNECTION") ?? "").toLowerCase()),

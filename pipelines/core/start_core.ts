@@ -18,7 +18,8 @@ import { LarkTokenEndpoints } from "../../lib/token/lark_token_endpoints.ts";
 import { SqliteTokenStore } from "../../lib/token/token_store_sqlite.ts";
 import { TokenManager } from "../../lib/token/token_manager.ts";
 import { registerUserAuthRoutes, UserAuthService, UserAuthStore } from "../../lib/user_auth/mod.ts";
-import { MemoryAdminRegistry } from "./admin_registry.ts";
+import { openAppRegistry } from "../../lib/registry/open_app_registry.ts";
+import { registryAppResolver } from "../../lib/registry/registry_app_resolver.ts";
 import type { CoreConfig } from "./config.ts";
 import { type CoreService, createCoreService } from "./core_service.ts";
 import { CORE_RETRY } from "./core_retry.ts";
@@ -52,7 +53,11 @@ export async function startCore(
   o: { logger: Logger; router?: CardRouter },
 ): Promise<RunningCore> {
   const box = await loadSecretBox({ keyFile: `${config.stateDir}/secret.key` });
-  const apps = (id: string) => id === config.app.appId ? config.app : undefined;
+  // The configured app, then every app in the registry (`deno task apps`, or the admin API):
+  // changes are seen within a second, a disabled app is refused before any request.
+  const registry = await openAppRegistry(config.appsStore, { box, logger: o.logger });
+  const fromRegistry = registryAppResolver(registry, { logger: o.logger });
+  const apps = (id: string) => id === config.app.appId ? config.app : fromRegistry(id);
   const endpoints = new LarkTokenEndpoints({ baseUrl: config.baseUrl, logger: o.logger });
   const tokens = new TokenManager({
     store: new SqliteTokenStore(`${config.stateDir}/tokens.db`, { box, logger: o.logger }),
@@ -102,7 +107,7 @@ export async function startCore(
       verificationToken: config.verificationToken,
     },
     whenQueueDown: config.whenQueueDown,
-    admin: config.adminToken ? { registry: new MemoryAdminRegistry(), token: config.adminToken } : undefined,
+    admin: config.adminToken ? { registry, token: config.adminToken } : undefined,
     extraRoutes: (app) => registerUserAuthRoutes(app, userAuth),
     allowedHosts: allowedHosts(config),
     // Beyond loopback the counters need the admin token (none set → /metrics refused).
@@ -140,6 +145,7 @@ export async function startCore(
       await queue.close();
       await ledger.close();
       sessions.close();
+      registry.close();
     },
   };
 }

@@ -94,9 +94,8 @@ Deno.test("flows: asynchronous run polled until it ends (fake time)", async () =
 Deno.test("flows: input checked before any request", async () => {
   await withApaas(async ({ http, calls }) => {
     const app = new ApaasApplication(http(), { namespace: APAAS_NAMESPACE });
-    // deno-lint-ignore no-explicit-any
     await assert.rejects(
-      () => app.executeFlow("notifyOwner", {} as any),
+      () => app.executeFlow("notifyOwner", {} as unknown as Parameters<typeof app.executeFlow>[1]),
       (e) => e instanceof ParamError && e.field === "operator",
     );
     await assert.rejects(
