@@ -1,3 +1,4 @@
+import "./bitable_codes.ts"; // Base codes come at HTTP 200: classify them
 import type { LarkHttp } from "../http/lark_http.ts";
 import { attemptsOf } from "../retry/retry.ts";
 import {

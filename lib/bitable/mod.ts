@@ -28,3 +28,4 @@ export * from "./table_write_queue.ts";
 export * from "./bitable_client.ts";
 export * from "./download_attachment.ts";
 export { MAX_BATCH_DELETE, MAX_BATCH_WRITE } from "./_validate.ts";
+export * from "./bitable_codes.ts";

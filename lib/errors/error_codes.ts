@@ -1,6 +1,5 @@
 import { AuthError, type TokenKind } from "./auth_error.ts";
 import { BadRequestError } from "./bad_request_error.ts";
-import { BITABLE_SHEETS_CODES } from "./_bitable_sheets_codes.ts";
 import { ConfigError } from "./config_error.ts";
 import { LarkError, type LarkErrorInit, type LarkErrorKind } from "./lark_error.ts";
 import { NotFoundError } from "./not_found_error.ts";
@@ -97,7 +96,6 @@ export const ERROR_CODES: Readonly<Record<number, CodeInfo>> = {
   230020: { kind: "rate_limit", hint: THROTTLED },
   1254290: { kind: "rate_limit", hint: THROTTLED },
   1254291: { kind: "rate_limit", hint: "多维表格写冲突：同一数据表的写入已串行化后重试。" },
-  ...BITABLE_SHEETS_CODES,
   1061045: { kind: "rate_limit", hint: THROTTLED },
   2200: { kind: "server", hint: "飞书内部错误，已自动重试；持续出现请降低调用频率。" },
   5000: { kind: "server", hint: "飞书内部错误，已自动重试。" },

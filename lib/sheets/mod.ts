@@ -25,3 +25,4 @@
 export * from "./a1_range.ts";
 export * from "./cell_style.ts";
 export * from "./sheets_client.ts";
+export * from "./sheets_codes.ts";

@@ -1,3 +1,4 @@
+import "./sheets_codes.ts"; // Sheets 902xx codes
 import { ParamError } from "../errors/param_error.ts";
 import type { LarkHttp } from "../http/lark_http.ts";
 import {

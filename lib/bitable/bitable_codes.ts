@@ -1,14 +1,13 @@
-import type { CodeInfo } from "./error_codes.ts";
+import { type CodeInfo, defineErrorCodes } from "../errors/error_codes.ts";
 
 /**
- * Base (bitable v1) and Sheets (v2/v3) business codes. Base codes mostly come
- * with HTTP 200, so only the code tells a failure apart. Sources: the error
- * tables of open.feishu.cn/document/server-docs/docs/bitable-v1/app-table-record/create
- * (and update/search/batch_*), and the server error-code page
- * open.feishu.cn/document/ukTMukTMukTM/ugjM14COyUjL4ITN (sheets 902xx).
- * 1254290 / 1254291 (throttling, write conflict) are in the main table.
+ * Base (bitable v1) business codes, most of them answered with HTTP 200 so only
+ * the code tells a failure apart (error tables of
+ * open.feishu.cn/document/server-docs/docs/bitable-v1/app-table-record/create and
+ * update/search/batch_*). 1254290 / 1254291 (throttling, write conflict) are in the
+ * core table. Classified by the core on import.
  */
-export const BITABLE_SHEETS_CODES: Readonly<Record<number, CodeInfo>> = {
+export const BITABLE_ERROR_CODES: Readonly<Record<number, CodeInfo>> = {
   1254000: { kind: "bad_request", hint: "多维表格请求体不是合法 JSON：这是程序缺陷，请反馈。" },
   1254001: { kind: "bad_request", hint: "多维表格请求体有误，请检查字段与取值。" },
   1254002: { kind: "server", hint: "多维表格内部错误，已自动重试。" },
@@ -39,18 +38,6 @@ export const BITABLE_SHEETS_CODES: Readonly<Record<number, CodeInfo>> = {
   1254607: { kind: "server", hint: "多维表格数据尚未就绪，已自动重试。" },
   1255001: { kind: "server", hint: "多维表格内部错误，已自动重试。" },
   1255040: { kind: "server", hint: "多维表格请求超时，已自动重试。" },
-  90202: { kind: "bad_request", hint: "表格范围（range）格式错误：应为 <sheetId>!A1:C10。" },
-  90204: { kind: "bad_request", hint: "电子表格请求体有误，请检查参数。" },
-  90211: { kind: "bad_request", hint: "sheetId 错误，请核对工作表 ID。" },
-  90212: { kind: "bad_request", hint: "行列参数非法，请检查行号、列号与数量。" },
-  90213: { kind: "permission", hint: "没有该电子表格的权限：请把应用或用户加为协作者。" },
-  90214: { kind: "not_found", hint: "电子表格不存在，请核对 spreadsheet token。" },
-  90215: { kind: "not_found", hint: "工作表不存在（sheetId 未找到）。" },
-  90217: { kind: "rate_limit", hint: "电子表格请求过于频繁，已等待后重试。" },
-  90218: { kind: "permission", hint: "单元格被保护，没有编辑权限。" },
-  90219: { kind: "bad_request", hint: "单元格数量超出限制（单次 5000 行 × 100 列）。" },
-  90221: { kind: "bad_request", hint: "返回数据过大（上限 10 MB），请缩小读取范围。" },
-  90222: { kind: "bad_request", hint: "单元格内容过大（上限 50,000 字符）。" },
-  90227: { kind: "bad_request", hint: "请求过大，请减少单次写入的数据量。" },
-  90235: { kind: "server", hint: "电子表格服务繁忙，已自动重试。" },
 };
+
+defineErrorCodes(BITABLE_ERROR_CODES);
