@@ -22,7 +22,6 @@ Deno.test("core: the admin API writes the real registry and the token manager re
     defaultRateLimits: false,
   });
   const sbx = await sandbox.listen({ port: 0 });
-  const key = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
   const env: Record<string, string> = {
     FEISHU_APP_ID: DEFAULT_APP_ID,
     FEISHU_APP_SECRET: DEFAULT_APP_SECRET,
@@ -32,8 +31,6 @@ Deno.test("core: the admin API writes the real registry and the token manager re
     FEISHU_CORE_ADMIN_TOKEN: ADMIN,
     FEISHU_CORE_QUEUE: `sqlite://${dir}/queue.db`,
   };
-  const previousKey = Deno.env.get("FEISHU_KIT_KEY");
-  Deno.env.set("FEISHU_KIT_KEY", key);
   const core = await startCore(loadCoreConfig((n) => env[n]), {
     logger: createLogger({ sinks: [new MemorySink()] }),
   });
@@ -62,7 +59,7 @@ Deno.test("core: the admin API writes the real registry and the token manager re
     );
 
     const reg = new SqliteAppRegistry(`${dir}/apps.sqlite`, {
-      box: await loadSecretBox({ keyFile: `${dir}/x` }),
+      box: await loadSecretBox({ keyFile: `${dir}/secret.key`, create: false }),
     });
     try {
       assert.equal((await reg.get(SECOND.appId))?.name, "第二个应用");
@@ -87,8 +84,6 @@ Deno.test("core: the admin API writes the real registry and the token manager re
   } finally {
     await core.close();
     await sbx.close();
-    if (previousKey === undefined) Deno.env.delete("FEISHU_KIT_KEY");
-    else Deno.env.set("FEISHU_KIT_KEY", previousKey);
     await Deno.remove(dir, { recursive: true });
   }
 });
