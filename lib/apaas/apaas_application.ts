@@ -77,6 +77,9 @@ const FAILED = new Set(["failed", "fail", "error", "canceled", "cancelled", "ter
  *
  * @example
  * ```ts
+ * import type { LarkHttp } from "../http/lark_http.ts";
+ *
+ * declare const http: LarkHttp;
  * const app = new ApaasApplication(http, { namespace: "package_7344545d87__c" });
  * const { summary } = await app.invokeAi<{ summary: string }>("summarize", { text: "……" });
  * const run = await app.executeFlow("notifyOwner", { operator: { email: "zhangsan@example.com" }, params: { id: 1 } });

@@ -6,6 +6,7 @@ import { LarkError, type LarkErrorInit, type LarkErrorKind } from "../errors/lar
  * quota is raised.
  */
 export class ApaasQuotaError extends LarkError {
+  /** The error family (see {@linkcode LarkErrorKind}). */
   override readonly kind: LarkErrorKind = "permission";
   /** Create the error; see {@linkcode LarkErrorInit}. */
   constructor(message: string, init: LarkErrorInit = {}) {

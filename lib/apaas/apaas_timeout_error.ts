@@ -2,6 +2,7 @@ import { LarkError, type LarkErrorInit, type LarkErrorKind } from "../errors/lar
 
 /** An aPaaS call (AI capability, flow wait) took longer than allowed; the request was aborted. */
 export class ApaasTimeoutError extends LarkError {
+  /** The error family (see {@linkcode LarkErrorKind}). */
   override readonly kind: LarkErrorKind = "network";
   /** The time allowed, ms. */
   readonly timeoutMs: number;

@@ -6,6 +6,7 @@ import { LarkError, type LarkErrorInit, type LarkErrorKind } from "../errors/lar
  * the record, merge, then write again.
  */
 export class ApaasVersionConflictError extends LarkError {
+  /** The error family (see {@linkcode LarkErrorKind}). */
   override readonly kind: LarkErrorKind = "bad_request";
   /** Create the error; see {@linkcode LarkErrorInit}. */
   constructor(message: string, init: LarkErrorInit = {}) {

@@ -42,6 +42,12 @@ const SCOPE = {
  *
  * @example
  * ```ts
+ * import type { LarkHttp } from "../http/lark_http.ts";
+ * import type { TokenManager } from "../token/token_manager.ts";
+ * import { apaasWhere } from "./record_filter.ts";
+ *
+ * declare const http: LarkHttp;
+ * declare const tokens: TokenManager, appId: string, userId: string;
  * const ws = new ApaasWorkspace(http, { workspaceId: "workspace_aadimx5uzpsls", auth: tokens.userAuth(appId, userId) });
  * for await (const r of ws.query("customers", { filter: apaasWhere.gt("age", 30), order: [{ column: "age" }] })) {
  *   console.log(r.name);

@@ -8,7 +8,11 @@
  * @example
  * ```ts
  * import { apaasWhere, ApaasWorkspace } from "./mod.ts";
+ * import type { LarkHttp } from "../http/lark_http.ts";
+ * import type { TokenManager } from "../token/token_manager.ts";
  *
+ * declare const http: LarkHttp;
+ * declare const tokens: TokenManager, appId: string, userId: string;
  * const ws = new ApaasWorkspace(http, { workspaceId: "workspace_aadimx5uzpsls", auth: tokens.userAuth(appId, userId) });
  * const page = await ws.queryPage("customers", { filter: apaasWhere.eq("city", "北京"), pageSize: 50 });
  * ```

@@ -43,6 +43,7 @@ const RETRYABLE: ReadonlySet<BrowserErrorReason> = new Set([
  * `reportError`, like every {@linkcode LarkError}).
  */
 export class BrowserError extends LarkError {
+  /** The error family (see {@linkcode LarkErrorKind}). */
   override readonly kind: LarkErrorKind;
   /** What went wrong. */
   readonly reason: BrowserErrorReason;

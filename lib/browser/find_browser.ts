@@ -35,8 +35,11 @@ export interface FoundBrowser {
 
 /** One place looked at. */
 export interface BrowserCandidate {
+  /** The executable's path. */
   path: string;
+  /** Where the path came from. */
   source: BrowserSource;
+  /** Short Chinese description for messages. */
   label: string;
 }
 

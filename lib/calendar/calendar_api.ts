@@ -67,6 +67,10 @@ export interface CalendarCallOptions {
  *
  * @example
  * ```ts
+ * import type { LarkHttp } from "../http/lark_http.ts";
+ *
+ * declare const http: LarkHttp;
+ * declare const calendarId: string;
  * const cal = new CalendarApi(http);
  * const ev = await cal.createEvent(calendarId, { summary: "周会", start: new Date("2026-12-07T02:00:00Z"), end: new Date("2026-12-07T03:00:00Z") });
  * for await (const e of cal.listEvents(calendarId, { from: new Date("2026-12-01"), to: new Date("2026-12-31") })) console.log(e.summary);

@@ -68,7 +68,15 @@ const guards = new WeakMap<CardCallbackOptions, ReplayGuard>();
  *
  * @example
  * ```ts
- * app.post("/callback/card", (c) => handleCardCallback(c.req.raw, { queue, encryptKey, verificationToken }));
+ * import { Hono } from "hono";
+ * import type { JobQueue } from "../queue/job_queue.ts";
+ * import type { CardJob } from "./card_job.ts";
+ *
+ * declare const queue: JobQueue<CardJob>, encryptKey: string, verificationToken: string;
+ * // One options object for every request: its replay guard remembers the nonces seen.
+ * const options = { queue, encryptKey, verificationToken };
+ * const app = new Hono();
+ * app.post("/callback/card", (c) => handleCardCallback(c.req.raw, options));
  * ```
  */
 export async function handleCardCallback(request: Request, o: CardCallbackOptions): Promise<Response> {

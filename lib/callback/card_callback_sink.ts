@@ -12,6 +12,11 @@ import { type CardJob, cardJobOf } from "./card_job.ts";
  *
  * @example
  * ```ts
+ * import { LongConnection } from "../events/ws_adapter.ts";
+ * import type { JobQueue } from "../queue/job_queue.ts";
+ * import type { CardJob } from "./card_job.ts";
+ *
+ * declare const queue: JobQueue<CardJob>, appId: string, appSecret: string;
  * const ws = new LongConnection({ appId, appSecret, store: cardCallbackSink(queue, { appId }) });
  * ```
  */

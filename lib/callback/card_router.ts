@@ -28,6 +28,8 @@ export type CardHandler = (
  *
  * @example
  * ```ts
+ * declare function approvedCard(approverOpenId?: string): Record<string, unknown>;
+ *
  * const router = new CardRouter().on("approve", async (a) => ({ card: approvedCard(a.operator.openId) }));
  * ```
  */

@@ -20,6 +20,9 @@ export interface CardUpdater {
  *
  * @example
  * ```ts
+ * import type { LarkHttp } from "../http/lark_http.ts";
+ *
+ * declare const httpFor: (appId: string) => LarkHttp;
  * const updater = new PatchCardUpdater((appId) => httpFor(appId));
  * await updater.update("cli_x", "om_x", { schema: "2.0", body: { elements: [] } });
  * ```

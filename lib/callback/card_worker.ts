@@ -36,6 +36,15 @@ class BusyError extends Error {}
  *
  * @example
  * ```ts
+ * import type { LarkHttp } from "../http/lark_http.ts";
+ * import type { JobQueue } from "../queue/job_queue.ts";
+ * import type { CardJob } from "./card_job.ts";
+ * import type { HandledLedger } from "./handled_ledger.ts";
+ * import { CardRouter } from "./card_router.ts";
+ * import { PatchCardUpdater } from "./card_updater.ts";
+ *
+ * declare const queue: JobQueue<CardJob>, router: CardRouter, ledger: HandledLedger;
+ * declare const httpFor: (appId: string) => LarkHttp;
  * const worker = startCardWorker({ queue, router, ledger, updater: new PatchCardUpdater(httpFor) });
  * await worker.stop();
  * ```

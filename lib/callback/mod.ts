@@ -8,11 +8,15 @@
  * ```ts
  * import { CardRouter, handleCardCallback, PatchCardUpdater, SqliteHandledLedger, startCardWorker } from "./mod.ts";
  * import { SqliteQueue } from "../queue/mod.ts";
+ * import type { LarkHttp } from "../http/lark_http.ts";
+ * import type { CardJob } from "./card_job.ts";
  *
+ * declare const httpFor: (appId: string) => LarkHttp;
  * const queue = new SqliteQueue<CardJob>(".state/core.db");
  * const router = new CardRouter().on("approve", async () => ({ card: { schema: "2.0", body: { elements: [] } } }));
  * startCardWorker({ queue, router, ledger: new SqliteHandledLedger(".state/core.db"), updater: new PatchCardUpdater(httpFor) });
- * Deno.serve((req) => handleCardCallback(req, { queue, encryptKey: Deno.env.get("APP_ENCRYPT_KEY") }));
+ * const options = { queue, encryptKey: Deno.env.get("APP_ENCRYPT_KEY") }; // one per service: it keeps the nonces
+ * Deno.serve((req) => handleCardCallback(req, options));
  * ```
  *
  * @module

@@ -1,7 +1,5 @@
-import type { z } from "zod";
-
 /** Dotted paths of keys in `data` that `schema` does not declare (objects only, recursively). */
-export function unknownKeys(schema: z.ZodType, data: unknown, prefix = ""): string[] {
+export function unknownKeys(schema: unknown, data: unknown, prefix = ""): string[] {
   const shape = objectShape(schema);
   if (!shape || !data || typeof data !== "object" || Array.isArray(data)) return [];
   const out: string[] = [];
@@ -14,13 +12,13 @@ export function unknownKeys(schema: z.ZodType, data: unknown, prefix = ""): stri
   return out;
 }
 
-function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
+function objectShape(schema: unknown): Record<string, unknown> | undefined {
   // Unwrap optional/default/nullable wrappers to reach an object's shape.
   let s: unknown = schema;
   for (let i = 0; i < 10 && s; i++) {
     const def = (s as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
     if (!def) return undefined;
-    if (def.type === "object") return def.shape as Record<string, z.ZodType>;
+    if (def.type === "object") return def.shape as Record<string, unknown>;
     s = def.innerType ?? def.in;
   }
   return undefined;

@@ -1,16 +1,17 @@
 import type { z } from "zod";
+import type { SchemaIssue } from "../validate/schema.ts";
 
 /**
  * Turn schema issues into Chinese lines that name the key and the file. Every
  * zod issue code has a Chinese sentence (zod's English text such as
  * "Invalid input" never reaches the user); values are never echoed, since a
- * key may hold a secret.
+ * key may hold a secret. The issues are those of a zod schema.
  */
-export function formatIssues(issues: readonly z.core.$ZodIssue[], file: string | undefined): string[] {
+export function formatIssues(issues: readonly SchemaIssue[], file: string | undefined): string[] {
   const where = file ? `（文件 ${file}）` : "";
   return issues.map((i) => {
     const key = i.path.map(String).join(".") || "(根)";
-    return `配置项 ${key}${where}：${describe(i)}`;
+    return `配置项 ${key}${where}：${describe(i as z.core.$ZodIssue)}`;
   });
 }
 

@@ -1,8 +1,8 @@
 import { parse as parseYaml } from "yaml";
-import type { z } from "zod";
 import { ConfigError } from "../errors/config_error.ts";
 import { formatIssues } from "./format_issues.ts";
 import { unknownKeys } from "./_unknown_keys.ts";
+import type { Schema, SchemaOutput } from "../validate/schema.ts";
 
 /** Options of {@linkcode loadConfig}. */
 export interface LoadConfigOptions {
@@ -30,11 +30,12 @@ export interface LoadedConfig<T> {
  * Read YAML config, apply environment variables and CLI overrides, validate
  * against `schema`, and warn about unknown keys. A bad value throws a
  * {@linkcode ConfigError} whose message names the key and the file in Chinese.
+ * `schema` is a zod schema (unknown keys are found by walking its objects).
  */
-export async function loadConfig<S extends z.ZodType>(
+export async function loadConfig<S extends Schema<unknown>>(
   schema: S,
   options: LoadConfigOptions = {},
-): Promise<LoadedConfig<z.output<S>>> {
+): Promise<LoadedConfig<SchemaOutput<S>>> {
   let raw: Record<string, unknown> = {};
   if (options.file) {
     let text: string;
@@ -82,7 +83,7 @@ export async function loadConfig<S extends z.ZodType>(
     const lines = formatIssues(result.error.issues, options.file);
     throw new ConfigError("invalid configuration", { hint: lines.join("\n") });
   }
-  return { config: result.data, warnings, file: options.file };
+  return { config: result.data as SchemaOutput<S>, warnings, file: options.file };
 }
 
 /** Set `obj.a.b.c = value` for key `a.b.c`, creating objects on the way. */

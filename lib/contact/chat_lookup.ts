@@ -52,6 +52,9 @@ export interface ChatLookupOptions {
  *
  * @example
  * ```ts
+ * import type { LarkHttp } from "../http/lark_http.ts";
+ *
+ * declare const http: LarkHttp;
  * const chats = new ChatLookup(http);
  * const [rd] = await chats.findByName("研发部群");
  * const info = await chats.get(rd.chatId);

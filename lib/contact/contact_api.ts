@@ -81,6 +81,9 @@ interface Page<T> {
  *
  * @example
  * ```ts
+ * import type { LarkHttp } from "../http/lark_http.ts";
+ *
+ * declare const http: LarkHttp;
  * const contacts = new ContactApi(http, { userIdType: "user_id" });
  * const u = await contacts.getUser("zhangsan");
  * for await (const d of contacts.childDepartments("0", { fetchChild: true })) console.log(d.name);

@@ -71,6 +71,11 @@ CREATE TABLE IF NOT EXISTS contact_departments (
  *
  * @example
  * ```ts
+ * import type { LarkHttp } from "../http/lark_http.ts";
+ * import { ContactApi } from "./contact_api.ts";
+ *
+ * declare const http: LarkHttp;
+ * declare const appId: string;
  * const cache = new ContactCache({ path: ".state/contacts.db", appId, api: new ContactApi(http) });
  * const { name, departments } = await cache.getUser("ou_xxx");
  * ```

@@ -34,6 +34,10 @@ export interface ListDirectoryOptions extends ContactCallOptions {
  *
  * @example
  * ```ts
+ * import type { LarkHttp } from "../http/lark_http.ts";
+ * import { ContactApi } from "./contact_api.ts";
+ *
+ * declare const http: LarkHttp;
  * const rows = await listDirectory(new ContactApi(http, { userIdType: "user_id" }));
  * ```
  */

@@ -11,7 +11,9 @@
  * @example
  * ```ts
  * import { ContactApi, ContactCache, listDirectory } from "./mod.ts";
+ * import type { LarkHttp } from "../http/lark_http.ts";
  *
+ * declare const http: LarkHttp;
  * const api = new ContactApi(http, { userIdType: "user_id" });
  * const cache = new ContactCache({ path: ".state/contacts.db", appId: "cli_xxx", api });
  * const { name, departments } = await cache.getUser("zhangsan");

@@ -20,6 +20,10 @@ export interface OrgNode {
  *
  * @example
  * ```ts
+ * import type { LarkHttp } from "../http/lark_http.ts";
+ * import { ContactApi } from "./contact_api.ts";
+ *
+ * declare const http: LarkHttp;
  * const root = await orgTree(new ContactApi(http));
  * for (const d of root.children) console.log(d.name, d.children.length);
  * ```

@@ -62,6 +62,10 @@ const ID_TYPES: readonly UserIdType[] = ["open_id", "user_id", "union_id"];
  *
  * @example
  * ```ts
+ * import type { LarkHttp } from "../http/lark_http.ts";
+ * import { SqliteUserCacheStore } from "./sqlite_user_cache_store.ts";
+ *
+ * declare const http: LarkHttp;
  * const dir = new UserDirectory({ appId: "cli_xxx", http, store: new SqliteUserCacheStore(".state/contacts.db") });
  * const [zhang] = await dir.lookup({ emails: ["zhangsan@example.com"] });
  * console.log(zhang?.openId, dir.stats().hitRate);

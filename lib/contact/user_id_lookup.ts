@@ -66,6 +66,9 @@ const FIELD: Record<UserIdType, keyof UserIds> = {
  *
  * @example
  * ```ts
+ * import type { LarkHttp } from "../http/lark_http.ts";
+ *
+ * declare const http: LarkHttp;
  * const [zhang] = await lookupUserIds(http, { emails: ["zhangsan@example.com"] });
  * console.log(zhang?.openId, zhang?.unionId);
  * ```

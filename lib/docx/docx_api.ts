@@ -72,6 +72,12 @@ export interface DocxEditResult {
  *
  * @example
  * ```ts
+ * import type { LarkHttp } from "../http/lark_http.ts";
+ * import type { RateLimiter } from "../rate_limit/rate_limiter.ts";
+ * import { headingBlock, textBlock } from "./blocks.ts";
+ *
+ * declare const http: LarkHttp;
+ * declare const limiter: RateLimiter;
  * const docs = new DocxApi(http, { limiter });
  * const doc = await docs.createDocument({ title: "周报" });
  * await docs.appendBlocks(doc.documentId, [headingBlock(1, "本周进展"), textBlock("一切顺利")]);

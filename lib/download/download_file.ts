@@ -98,6 +98,10 @@ export interface DownloadResult {
  *
  * @example
  * ```ts
+ * import type { AuthProvider } from "../auth/auth_provider.ts";
+ * import type { MinutesApi } from "../minutes/minutes_api.ts";
+ *
+ * declare const downloadUrl: string, minutes: MinutesApi, token: string, auth: AuthProvider;
  * await downloadFile({
  *   url: downloadUrl,
  *   dest: "/nas/张三/张三_周会_20260119_1000.mp4",

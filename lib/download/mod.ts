@@ -8,6 +8,7 @@
  * ```ts
  * import { downloadFile } from "./mod.ts";
  *
+ * declare const url: string, getNewUrl: () => Promise<string>;
  * const r = await downloadFile({ url, dest: "/nas/张三/周会.mp4", refreshUrl: () => getNewUrl() });
  * console.log(r.bytes, r.resumes);
  * ```

@@ -75,6 +75,11 @@ export interface MediaCallOptions {
  *
  * @example
  * ```ts
+ * import type { LarkHttp } from "../http/lark_http.ts";
+ * import type { AuthProvider } from "../auth/auth_provider.ts";
+ *
+ * declare const http: LarkHttp;
+ * declare const auth: AuthProvider, blockId: string;
  * const media = new MediaApi(http, { auth });
  * const token = await media.upload({ file: "./chart.png", fileName: "chart.png", parentType: "docx_image", parentNode: blockId });
  * await media.download(token, "./out/chart.png");

@@ -89,6 +89,10 @@ export interface PermissionCallOptions {
  *
  * @example
  * ```ts
+ * import type { LarkHttp } from "../http/lark_http.ts";
+ *
+ * declare const http: LarkHttp;
+ * declare const docToken: string;
  * const perms = new PermissionApi(http);
  * await perms.add(docToken, { type: "docx", memberType: "openid", memberId: "ou_x", perm: "edit" });
  * await perms.update(docToken, { type: "docx", memberType: "openid", memberId: "ou_x", perm: "view" });

@@ -86,6 +86,9 @@ const MAX_SET_ASIDE_PER_CLAIM = 100;
  *
  * @example
  * ```ts
+ * import type { LarkEvent } from "./lark_event.ts";
+ *
+ * declare const event: LarkEvent;
  * const store = new SqliteEventStore(".state/events.db");
  * const isNew = await store.insert(event, "webhook");
  * const next = await store.claimNext({ types: ["vc.meeting.all_meeting_ended_v1"] });

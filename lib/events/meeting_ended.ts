@@ -52,6 +52,9 @@ export interface MeetingEnded {
  *
  * @example
  * ```ts
+ * import type { StoredEvent } from "./event_store.ts";
+ *
+ * declare const stored: StoredEvent;
  * if (stored.event.eventType === MEETING_ENDED_EVENT) {
  *   const m = meetingEnded(stored.event); // m.meetingId, m.owner.openId, m.startMs …
  * }

@@ -20,8 +20,10 @@ export interface ParseEventOptions {
  *
  * @example
  * ```ts
+ * declare const raw: string, encryptKey: string, verificationToken: string;
+ *
  * const parsed = await parseEvent(JSON.parse(raw), { encryptKey, verificationToken });
- * if (parsed.type === "challenge") return Response.json({ challenge: parsed.challenge });
+ * if (parsed.type === "challenge") console.log(Response.json({ challenge: parsed.challenge })); // the answer
  * ```
  */
 export async function parseEvent(payload: unknown, options: ParseEventOptions = {}): Promise<ParsedCallback> {

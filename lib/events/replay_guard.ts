@@ -36,8 +36,11 @@ export type ReplayRefusal = "missing_timestamp" | "stale_timestamp" | "missing_n
  * @example
  * ```ts
  * const guard = new ReplayGuard({ windowSec: 300 });
- * const refusal = guard.check(req.headers.get("x-lark-request-timestamp"), req.headers.get("x-lark-request-nonce"));
- * if (refusal) return new Response(refusal, { status: 401 });
+ * Deno.serve((req) => {
+ *   const refusal = guard.check(req.headers.get("x-lark-request-timestamp"), req.headers.get("x-lark-request-nonce"));
+ *   if (refusal) return new Response(refusal, { status: 401 });
+ *   return new Response("ok");
+ * });
  * ```
  */
 export class ReplayGuard {

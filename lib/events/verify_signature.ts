@@ -36,6 +36,7 @@ export function computeSignature(input: SignatureInput): string {
  *
  * @example
  * ```ts
+ * declare const timestamp: string, nonce: string, encryptKey: string, rawBody: Uint8Array, req: Request;
  * const ok = verifySignature({ timestamp, nonce, encryptKey, rawBody, signature: req.headers.get("x-lark-signature")! });
  * ```
  */

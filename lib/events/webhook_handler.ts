@@ -51,8 +51,11 @@ const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
  *
  * @example
  * ```ts
+ * import { SqliteEventStore } from "./event_store_sqlite.ts";
+ *
  * const store = new SqliteEventStore(".state/events.db");
- * Deno.serve((req) => handleWebhook(req, { store, encryptKey: Deno.env.get("APP_ENCRYPT_KEY") }));
+ * const options = { store, encryptKey: Deno.env.get("APP_ENCRYPT_KEY") }; // one per service: it keeps the nonces
+ * Deno.serve((req) => handleWebhook(req, options));
  * ```
  */
 export async function handleWebhook(request: Request, options: WebhookOptions): Promise<Response> {

@@ -95,6 +95,10 @@ const APP_ID = /^cli_[0-9a-fA-F]{16}$/;
  *
  * @example
  * ```ts
+ * import type { Logger } from "../log/logger.ts";
+ * import type { EventSink } from "./event_store.ts";
+ *
+ * declare const appId: string, appSecret: string, store: EventSink, logger: Logger;
  * const conn = new LongConnection({ appId, appSecret, store, logger });
  * await conn.start(); // resolves once connected
  * // … conn.close() on shutdown

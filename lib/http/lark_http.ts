@@ -117,12 +117,12 @@ export class LarkHttp {
   #throttled = 0;
   #retries = 0;
 
-  /** Create a client for one base URL. */
   /** The shared rate limiter, if any (API clients define their buckets on it). */
   get limiter(): RateLimiter | undefined {
     return this.#o.limiter;
   }
 
+  /** Create a client for one base URL. */
   constructor(options: LarkHttpOptions) {
     this.#o = { ...options, baseUrl: options.baseUrl.replace(/\/+$/, "") };
     this.#fetch = options.fetch ?? fetch;

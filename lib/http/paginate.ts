@@ -18,6 +18,9 @@ export interface PaginateOptions {
  *
  * @example
  * ```ts
+ * import type { LarkHttp } from "./lark_http.ts";
+ *
+ * declare const http: LarkHttp;
  * for await (const event of paginate<{ event_id: string }>(http, { path: "/open-apis/calendar/v4/calendars/c1/events" })) {
  *   console.log(event.event_id);
  * }

@@ -47,6 +47,9 @@ const list = (v: unknown): string[] =>
  *
  * @example
  * ```ts
+ * import type { LarkHttp } from "../http/lark_http.ts";
+ *
+ * declare const http: LarkHttp;
  * const r = await sendBatchMessage(http, { departmentIds: ["od-xxx"] }, "text", { text: "全员通知" });
  * console.log(r.messageId, r.invalid.departmentIds);
  * ```

@@ -53,6 +53,9 @@ async function uuidFor(batchId: string, r: BatchRecipient): Promise<string> {
  *
  * @example
  * ```ts
+ * import type { MessageApi } from "./message_api.ts";
+ *
+ * declare const im: MessageApi, users: string[];
  * const results = await batchSend(im, users.map((u) => ({ receiveIdType: "open_id", receiveId: u })), "text", { text: "放假通知" }, { batchId: "holiday-0501" });
  * const failed = results.filter((r) => !r.ok);
  * ```

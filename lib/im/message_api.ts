@@ -42,6 +42,11 @@ import { checkMessageId, checkRecipient, checkUuid, contentString } from "./_val
  *
  * @example
  * ```ts
+ * import type { LarkHttp } from "../http/lark_http.ts";
+ * import type { RateLimiter } from "../rate_limit/rate_limiter.ts";
+ *
+ * declare const http: LarkHttp;
+ * declare const limiter: RateLimiter;
  * const im = new MessageApi(http, { limiter });
  * const m = await im.sendText("open_id", "ou_xxx", "你好");
  * await im.reply(m.messageId, "text", { text: "补充说明" }, { replyInThread: true });

@@ -11,7 +11,9 @@
  * @example
  * ```ts
  * import { CardBuilder, MessageApi, textMessage } from "./mod.ts";
+ * import type { LarkHttp } from "../http/lark_http.ts";
  *
+ * declare const http: LarkHttp;
  * const im = new MessageApi(http);
  * await im.sendText("open_id", "ou_xxx", textMessage("请查收", { mentions: [{ openId: "ou_xxx" }] }));
  * await im.sendCard("chat_id", "oc_xxx", new CardBuilder().header("通知").markdown("**完成**").build());

@@ -22,6 +22,8 @@ export interface CardSignatureInput {
  *
  * @example
  * ```ts
+ * declare const timestamp: string, nonce: string, verificationToken: string;
+ * declare const rawBody: Uint8Array, signature: string;
  * const ok = verifyCardSignature({ timestamp, nonce, verificationToken, rawBody, signature });
  * ```
  */

@@ -46,6 +46,11 @@ export interface MinutesCallOptions {
  *
  * @example
  * ```ts
+ * import type { LarkHttp } from "../http/lark_http.ts";
+ * import type { AuthProvider } from "../auth/auth_provider.ts";
+ *
+ * declare const http: LarkHttp;
+ * declare const token: string, auth: AuthProvider;
  * const minutes = new MinutesApi(http);
  * const { title } = await minutes.getMinute(token, { auth });
  * const url = await minutes.getMediaUrl(token, { auth }); // valid for 1 day

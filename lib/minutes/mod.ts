@@ -5,7 +5,10 @@
  * @example
  * ```ts
  * import { MinutesApi, minuteTokenFromUrl } from "./mod.ts";
+ * import type { LarkHttp } from "../http/lark_http.ts";
  *
+ * declare const http: LarkHttp;
+ * declare const recordingUrl: string;
  * const token = minuteTokenFromUrl(recordingUrl)!;
  * const api = new MinutesApi(http);
  * const { title } = await api.getMinute(token);

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type { SchemaIssue } from "../validate/schema.ts";
 
 /** A record that does not match its NDJSON file's schema. */
 export class NdjsonLineError extends Error {
@@ -7,14 +7,21 @@ export class NdjsonLineError extends Error {
   /** 1-based line number (undefined for a record refused before it was written). */
   readonly line: number | undefined;
   /** Schema issues, when the line was JSON but not the expected shape. */
-  readonly issues: readonly z.core.$ZodIssue[];
+  readonly issues: readonly SchemaIssue[];
 
-  /** Describe a bad line of `path`. */
-  constructor(path: string, line: number | undefined, cause: z.ZodError | Error) {
-    const issues = "issues" in cause ? (cause as z.ZodError).issues : [];
+  /**
+   * Describe a bad line of `path`: `cause` is the schema's error (its issues)
+   * or the JSON parse error.
+   */
+  constructor(
+    path: string,
+    line: number | undefined,
+    cause: Error | { readonly issues: readonly SchemaIssue[] },
+  ) {
+    const issues = "issues" in cause ? cause.issues : [];
     const what = issues.length
       ? issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")
-      : cause.message;
+      : (cause as Error).message;
     super(`${path}${line === undefined ? "" : `:${line}`}: ${what}`, { cause });
     this.name = "NdjsonLineError";
     this.path = path;

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type { Schema } from "../validate/schema.ts";
 import { NdjsonLineError } from "./ndjson_line_error.ts";
 
 /** Options of {@linkcode NdjsonWriter}. */
@@ -8,7 +8,7 @@ export interface NdjsonWriterOptions<T> {
    * A record that does not is refused with {@linkcode NdjsonLineError} and
    * nothing is written, so the file only ever holds lines its readers accept.
    */
-  schema?: z.ZodType<T>;
+  schema?: Schema<T>;
   /** File mode when the file is created (default 0o600: run files may name people and contracts). */
   mode?: number;
 }
@@ -34,7 +34,7 @@ export class NdjsonWriter<T> {
   /** File path. */
   readonly path: string;
   #file: Deno.FsFile;
-  #schema?: z.ZodType<T>;
+  #schema?: Schema<T>;
   #enc = new TextEncoder();
 
   /** Open `path` for appending (created if missing). */

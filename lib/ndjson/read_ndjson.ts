@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type { Schema } from "../validate/schema.ts";
 import { NdjsonLineError } from "./ndjson_line_error.ts";
 
 /** Options of {@linkcode readNdjson}. */
@@ -33,7 +33,7 @@ export interface ReadNdjsonOptions {
  */
 export async function readNdjson<T>(
   path: string,
-  schema: z.ZodType<T>,
+  schema: Schema<T>,
   options: ReadNdjsonOptions = {},
 ): Promise<T[]> {
   let text: string;
@@ -52,7 +52,7 @@ export async function readNdjson<T>(
  */
 export function parseNdjson<T>(
   text: string,
-  schema: z.ZodType<T>,
+  schema: Schema<T>,
   options: ReadNdjsonOptions & { path?: string } = {},
 ): T[] {
   const path = options.path ?? "(ndjson)";

@@ -38,6 +38,7 @@ export interface AuthorizeUrlInput {
  *
  * @example
  * ```ts
+ * declare const appId: string, state: string;
  * const url = buildAuthorizeUrl({ appId, redirectUri: "https://archiver.example.com/auth/callback", state });
  * ```
  */

@@ -50,6 +50,9 @@ export interface ExchangedLogin {
  *
  * @example
  * ```ts
+ * import type { ExchangeCodeOptions } from "./exchange_code.ts";
+ *
+ * declare const { app, code, redirectUri, endpoints, tokens, http }: ExchangeCodeOptions;
  * const login = await exchangeCode({ app, code, redirectUri, endpoints, tokens, http });
  * console.log(`${login.user.name} 授权成功`);
  * ```

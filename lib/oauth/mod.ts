@@ -8,6 +8,7 @@
  * ```ts
  * import { buildAuthorizeUrl, exchangeCode, OAuthStateStore } from "./mod.ts";
  *
+ * declare const appId: string, redirectUri: string;
  * const states = new OAuthStateStore(".state/oauth.db");
  * const url = buildAuthorizeUrl({ appId, redirectUri, state: states.create() });
  * // callback: if (states.consume(state)) await exchangeCode({ app, code, redirectUri, endpoints, tokens, http });

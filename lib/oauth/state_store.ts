@@ -28,8 +28,11 @@ export interface OAuthState<T> {
  * const states = new OAuthStateStore(".state/oauth.db");
  * const state = states.create({ returnTo: "/status" });
  * // … in the callback:
- * const found = states.consume<{ returnTo: string }>(url.searchParams.get("state") ?? "");
- * if (!found) return new Response("授权链接已失效，请重新发起授权。", { status: 400 });
+ * Deno.serve((req) => {
+ *   const found = states.consume<{ returnTo: string }>(new URL(req.url).searchParams.get("state") ?? "");
+ *   if (!found) return new Response("授权链接已失效，请重新发起授权。", { status: 400 });
+ *   return Response.redirect(new URL(found.data.returnTo, req.url));
+ * });
  * ```
  */
 export class OAuthStateStore {

@@ -29,6 +29,10 @@ export interface UserInfo {
  *
  * @example
  * ```ts
+ * import type { LarkHttp } from "../http/lark_http.ts";
+ *
+ * declare const http: LarkHttp;
+ * declare const tokens: { accessToken: string };
  * const me = await getUserInfo(http, tokens.accessToken);
  * console.log(me.openId, me.name);
  * ```

@@ -29,6 +29,11 @@ type Need = (r: TokenRecord, now: number) => boolean;
  *
  * @example
  * ```ts
+ * import type { SecretBox } from "../crypto/secret_box.ts";
+ * import { SqliteTokenStore } from "./token_store_sqlite.ts";
+ * import { LarkTokenEndpoints } from "./lark_token_endpoints.ts";
+ *
+ * declare const box: SecretBox;
  * const tokens = new TokenManager({
  *   store: new SqliteTokenStore(".runs/tokens.db", { box }),
  *   endpoints: new LarkTokenEndpoints(),

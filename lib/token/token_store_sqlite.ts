@@ -64,6 +64,8 @@ const FINGERPRINT = "key_fingerprint";
  *
  * @example
  * ```ts
+ * import { loadSecretBox } from "../crypto/key_source.ts";
+ *
  * const box = await loadSecretBox({ keyFile: ".state/secret.key" });
  * const store = new SqliteTokenStore(".runs/tokens.db", { box });
  * const rec = await store.get("tenant:cli_x");

@@ -6,7 +6,9 @@
  * @example
  * ```ts
  * import { UserAuthService, UserAuthStore } from "./mod.ts";
+ * import type { UserAuthServiceOptions } from "./user_auth_service.ts";
  *
+ * declare const { apps, messages, httpFor, endpoints, tokens, publicBaseUrl }: UserAuthServiceOptions;
  * const auth = new UserAuthService({ store: new UserAuthStore(".state/core.db"), apps, messages, httpFor, endpoints, tokens, publicBaseUrl });
  * await auth.requestUserAuth("cli_x", "ou_x", { via: "link" });
  * ```

@@ -1,15 +1,20 @@
-import type { Hono } from "hono";
 import { USER_AUTH_CALLBACK_PATH, type UserAuthService } from "./user_auth_service.ts";
 
-// deno-lint-ignore no-explicit-any
-type AnyHono = Hono<any>;
+/** Where {@linkcode registerUserAuthRoutes} adds its route: any Hono app is one. */
+export interface UserAuthRouteHost {
+  /** Handle `GET path`: the handler reads query parameters and answers. */
+  get(
+    path: string,
+    handler: (c: { req: { query(name: string): string | undefined } }) => Promise<Response>,
+  ): unknown;
+}
 
 /**
  * `GET /auth/callback`: finishes a user-authorization session and shows a
  * Chinese result page (200 on success; 400 for an unknown/used/expired state
  * or a missing code, 403 on denial, 502 when the exchange failed).
  */
-export function registerUserAuthRoutes(app: AnyHono, service: UserAuthService): void {
+export function registerUserAuthRoutes(app: UserAuthRouteHost, service: UserAuthService): void {
   app.get(USER_AUTH_CALLBACK_PATH, async (c) => {
     const outcome = await service.complete({
       state: c.req.query("state"),

@@ -87,6 +87,9 @@ export type UserAuthOutcome =
  *
  * @example
  * ```ts
+ * import type { UserAuthServiceOptions } from "./user_auth_service.ts";
+ *
+ * declare const { store, apps, messages, httpFor, endpoints, tokens, publicBaseUrl }: UserAuthServiceOptions;
  * const auth = new UserAuthService({ store, apps, messages, httpFor, endpoints, tokens, publicBaseUrl });
  * await auth.requestUserAuth("cli_x", "ou_x", { via: "card" });
  * ```

@@ -1,6 +1,7 @@
 /**
  * Input checks run before any request: each throws a `ParamError` naming the
- * field and saying in Chinese what is expected.
+ * field and saying in Chinese what is expected. Also the `Schema` type that
+ * the config loader and the NDJSON files validate with (any zod schema).
  *
  * @example
  * ```ts
@@ -13,3 +14,4 @@
  * @module
  */
 export * from "./checks.ts";
+export * from "./schema.ts";

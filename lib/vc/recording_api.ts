@@ -45,6 +45,12 @@ export interface RecordingCallOptions {
  *
  * @example
  * ```ts
+ * import type { LarkHttp } from "../http/lark_http.ts";
+ * import type { TokenManager } from "../token/token_manager.ts";
+ * import { minuteTokenFromUrl } from "../minutes/minute_token.ts";
+ *
+ * declare const http: LarkHttp;
+ * declare const tokens: TokenManager, meetingId: string, appId: string, userId: string;
  * const rec = await new RecordingApi(http).getRecording(meetingId, { auth: tokens.userAuth(appId, userId) });
  * if (rec.ready) console.log(minuteTokenFromUrl(rec.url));
  * ```

@@ -1,14 +1,11 @@
 import { z } from "zod";
 import { compileNumberPattern, DEFAULT_NUMBER_PATTERN } from "./contract_number_shape.ts";
 import { statePath } from "../../lib/fs/user_dirs.ts";
+import type { Schema, SchemaYields } from "../../lib/validate/schema.ts";
 
 const qpm = z.number().positive().default(60);
 
-/**
- * Configuration of the contract → openChatId tool (`config/chatid.example.yaml`
- * documents every key).
- */
-export const ChatIdConfigSchema = z.object({
+const schema = z.object({
   app: z.object({
     app_id: z.string().min(1),
     app_secret: z.string().min(1),
@@ -58,8 +55,45 @@ export const ChatIdConfigSchema = z.object({
   }).prefault({}),
 });
 
-/** Validated chatid configuration. */
-export type ChatIdConfig = z.output<typeof ChatIdConfigSchema>;
+/**
+ * Validated chatid configuration, defaults applied (`config/chatid.example.yaml`
+ * documents every key).
+ */
+export interface ChatIdConfig {
+  /** The Feishu app (secret from env `FEISHU_APP_SECRET`). */
+  app: { app_id: string; app_secret: string; base_url: string };
+  /** The contract (CLM) web endpoints and the session cookie. */
+  clm: { base_url: string; cookie: string; headers: Record<string, string> };
+  /** Contracts in flight (`"auto"`: from `global_qpm`) and requests per minute per API. */
+  rate_limit: {
+    concurrency: number | "auto";
+    global_qpm: number;
+    contract_search_qpm: number;
+    contract_info_qpm: number;
+    cooperation_info_qpm: number;
+  };
+  /** Retries of a failed request (exponential backoff between `base_ms` and `cap_ms`). */
+  retry: { max_retries: number; base_ms: number; cap_ms: number };
+  /** Request timeouts. */
+  http: { connect_timeout_ms: number; total_timeout_ms: number };
+  /** What a contract number looks like. */
+  input: { number_pattern: string; max_length: number; require_digit: boolean };
+  /** The Excel written. */
+  output: { path: string; extra_columns: boolean };
+  /** Log folder and level. */
+  log: { dir: string; level: "debug" | "info" | "warn" | "error" };
+  /** Token store and the key that encrypts it (`""`: `secret.key` beside `token_db`). */
+  state: { token_db: string; key_file: string };
+}
+
+// The interface above is exactly what the schema yields (a type error once they drift apart).
+const _exact: SchemaYields<typeof schema, ChatIdConfig> = true;
+
+/**
+ * Schema of the contract → openChatId tool's configuration (a zod schema;
+ * `config/chatid.example.yaml` documents every key).
+ */
+export const ChatIdConfigSchema: Schema<ChatIdConfig> = schema;
 
 /** Environment variables that fill secret keys. */
 export const CHATID_ENV: Record<string, string> = {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { sha256Hex } from "../../lib/encoding/sha256_hex.ts";
 import { NdjsonWriter } from "../../lib/ndjson/ndjson_writer.ts";
 import { readNdjson } from "../../lib/ndjson/read_ndjson.ts";
+import type { Schema } from "../../lib/validate/schema.ts";
 import type { ChatIdRow } from "./row.ts";
 import { STATUSES } from "./status.ts";
 
@@ -36,8 +37,7 @@ export interface JournalCompleted {
 /** A journal line. */
 export type JournalRecord = JournalHeader | JournalRow | JournalCompleted;
 
-/** Schema of an output row (and of the `row` of a journal line). */
-export const ChatIdRowSchema: z.ZodType<ChatIdRow> = z.object({
+const rowSchema: z.ZodType<ChatIdRow> = z.object({
   contract_number: z.string(),
   contract_id: z.string(),
   cooperation_id: z.string(),
@@ -51,10 +51,13 @@ export const ChatIdRowSchema: z.ZodType<ChatIdRow> = z.object({
   finished_at: z.string(),
 });
 
+/** Schema of an output row (and of the `row` of a journal line). */
+export const ChatIdRowSchema: Schema<ChatIdRow> = rowSchema;
+
 /** Schema of a journal line. */
-export const JournalRecordSchema: z.ZodType<JournalRecord> = z.discriminatedUnion("type", [
+export const JournalRecordSchema: Schema<JournalRecord> = z.discriminatedUnion("type", [
   z.object({ type: z.literal("run"), input_hash: z.string(), started_at: z.string() }),
-  z.object({ type: z.literal("row"), contract_number: z.string(), row: ChatIdRowSchema }),
+  z.object({ type: z.literal("row"), contract_number: z.string(), row: rowSchema }),
   z.object({ type: z.literal("completed"), at: z.string() }),
 ]);
 

@@ -22,3 +22,4 @@ export * from "./summary.ts";
 export * from "./worker_resolver.ts";
 // Types that the public signatures above refer to.
 export type { WorkerGrants } from "../../lib/worker/restricted_worker.ts";
+export type { Schema, SchemaIssue, SchemaResult } from "../../lib/validate/schema.ts";

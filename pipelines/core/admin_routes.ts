@@ -1,8 +1,7 @@
-import type { Hono } from "hono";
 import { constantTimeEqual } from "../../lib/events/_bytes.ts";
 import type { AdminAppStatus, AdminRegistry } from "./admin_registry.ts";
 import { errorResponse, okResponse } from "./envelope.ts";
-import type { CoreEnv } from "./core_env.ts";
+import type { CoreRoutes } from "./core_routes.ts";
 
 /** Actor written to the registry's change log for admin API calls. */
 export const ADMIN_API_ACTOR = "admin-api";
@@ -16,7 +15,7 @@ export const ADMIN_API_ACTOR = "admin-api";
  * - `DELETE /admin/apps/:app_id`
  * Answers use the core envelope; secrets are never returned.
  */
-export function registerAdminRoutes(app: Hono<CoreEnv>, registry: AdminRegistry, adminToken: string): void {
+export function registerAdminRoutes(app: CoreRoutes, registry: AdminRegistry, adminToken: string): void {
   app.use("/admin/*", async (c, next) => {
     const m = /^Bearer +(\S+) *$/i.exec(c.req.header("authorization") ?? "");
     if (!adminToken || !m || !constantTimeEqual(m[1], adminToken)) {

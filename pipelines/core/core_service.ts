@@ -16,6 +16,7 @@ import { ReplayGuard } from "../../lib/events/replay_guard.ts";
 import type { AdminRegistry } from "./admin_registry.ts";
 import { registerAdminRoutes } from "./admin_routes.ts";
 import type { CoreEnv } from "./core_env.ts";
+import type { CoreRoutes } from "./core_routes.ts";
 import { errorResponse, errorResponseOf, okResponse } from "./envelope.ts";
 import { CoreMetrics } from "./metrics.ts";
 
@@ -50,7 +51,7 @@ export interface CoreServiceOptions {
   /** Bearer token `/metrics` requires (set when the service is reachable beyond loopback). */
   metricsToken?: string;
   /** Extra routes (e.g. the user-authorization callback) registered on the app. */
-  extraRoutes?: (app: Hono<CoreEnv>) => void;
+  extraRoutes?: (app: CoreRoutes) => void;
   /** Logger (one `http.request` line per request). */
   logger?: Logger;
 }

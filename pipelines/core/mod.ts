@@ -10,4 +10,5 @@ export * from "./metrics.ts";
 export * from "./admin_registry.ts";
 export * from "./admin_routes.ts";
 export * from "./core_env.ts";
+export * from "./core_routes.ts";
 export * from "./core_service.ts";

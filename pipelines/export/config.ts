@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { profilePath } from "../../lib/fs/user_dirs.ts";
+import type { Schema, SchemaYields } from "../../lib/validate/schema.ts";
 import { isIsoDate } from "./dates.ts";
 import { templateProblem } from "./naming.ts";
 
@@ -9,11 +10,7 @@ const template = z.string().min(1).superRefine((t, ctx) => {
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
-/**
- * Configuration of the bulk export (`deno task export`);
- * `config/export.example.yaml` documents every key.
- */
-export const ExportConfigSchema = z.object({
+const schema = z.object({
   range: z.object({
     start: isoDate.default("2022-01-01"),
     /** Empty: today in the configured time zone (a resumed run keeps its recorded end). */
@@ -113,8 +110,86 @@ export const ExportConfigSchema = z.object({
   }).prefault({}),
 });
 
-/** Validated export configuration. */
-export type ExportConfig = z.output<typeof ExportConfigSchema>;
+/**
+ * Validated export configuration, defaults applied
+ * (`config/export.example.yaml` documents every key).
+ */
+export interface ExportConfig {
+  /** Days to export, `YYYY-MM-DD` (`end` empty: today in the configured time zone). */
+  range: { start: string; end: string };
+  /** Window planning: first window, row cap of one export, split threshold, window bounds, fill ratio. */
+  plan: {
+    initial_days: number;
+    row_cap: number;
+    cap_threshold: number;
+    min_days: number;
+    max_days: number;
+    fill: number;
+  };
+  /** Search filters sent with every export. */
+  filters: { keyword?: string | null; searchTabEnumCode?: number | null };
+  /** Time zone of the dates, minutes from UTC as `Date.getTimezoneOffset` gives them (-480: UTC+8). */
+  tz_offset_minutes: number;
+  /** The captured export request (cURL file) or its cookie and headers; extra hosts it may target. */
+  auth: {
+    curl: string;
+    cookie: string;
+    headers: Record<string, string>;
+    base_url: string;
+    allowed_hosts: string[];
+  };
+  /** Exact counts from the captured list request (empty `curl`: plan without counts). */
+  count: {
+    curl: string;
+    total_path: string;
+    range_field: string;
+    page_size_field: string;
+    count_qpm: number;
+  };
+  /** Requests per minute and exports in flight. */
+  rate_limit: { global_qpm: number; export_qpm: number; export_concurrency: number };
+  /** Retries of a failed request (exponential backoff between `base_ms` and `cap_ms`). */
+  retry: { max_retries: number; base_ms: number; cap_ms: number };
+  /** Request timeouts. */
+  http: { connect_timeout_ms: number; total_timeout_ms: number };
+  /** Output folder, file name templates, and whether to add an SQLite table. */
+  output: { dir: string; file_template: string; merged_template: string; sqlite_table: boolean };
+  /** How exported files are collected: the messenger in a browser, or the OpenAPI. */
+  collector: {
+    kind: "browser" | "openapi";
+    poll_interval_sec: number;
+    delivery_timeout_sec: number;
+    download_attempts: number;
+  };
+  /** The messenger page the browser collector drives (`headless` unset: a window on a desktop). */
+  messenger: {
+    url: string;
+    bot_chat_name: string;
+    profile_dir: string;
+    headless?: boolean;
+    qr_save_path: string;
+    chromium_path: string;
+    login_timeout_sec: number;
+    selectors: Record<string, string>;
+  };
+  /** The app and chat the OpenAPI collector reads. */
+  openapi: { base_url: string; app_id: string; app_secret: string; chat_id: string };
+  /** Merging the window files into one workbook. */
+  merge: { key_column: string; date_columns: string[]; source_column: string; workers: number };
+  /** Checks of a finished run. */
+  verify: { required_columns: string[]; window_date_column: string };
+  /** Log level. */
+  log: { level: "debug" | "info" | "warn" | "error" };
+}
+
+// The interface above is exactly what the schema yields (a type error once they drift apart).
+const _exact: SchemaYields<typeof schema, ExportConfig> = true;
+
+/**
+ * Schema of the bulk export's configuration (`deno task export`; a zod
+ * schema, `config/export.example.yaml` documents every key).
+ */
+export const ExportConfigSchema: Schema<ExportConfig> = schema;
 
 /** Environment variables that fill secret keys. */
 export const EXPORT_ENV: Record<string, string> = {

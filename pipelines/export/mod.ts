@@ -58,3 +58,5 @@ export * from "./window.ts";
 export type { WorkerGrants } from "../../lib/worker/restricted_worker.ts";
 export type { NdjsonWriter, NdjsonWriterOptions } from "../../lib/ndjson/ndjson_writer.ts";
 export type { ReadNdjsonOptions } from "../../lib/ndjson/read_ndjson.ts";
+export type { NdjsonLineError } from "../../lib/ndjson/ndjson_line_error.ts";
+export type { Schema, SchemaIssue, SchemaResult } from "../../lib/validate/schema.ts";

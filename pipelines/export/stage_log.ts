@@ -12,6 +12,7 @@
 import { z } from "zod";
 import { NdjsonWriter } from "../../lib/ndjson/ndjson_writer.ts";
 import { readNdjson, type ReadNdjsonOptions } from "../../lib/ndjson/read_ndjson.ts";
+import type { Schema } from "../../lib/validate/schema.ts";
 
 /** File names in the run directory. */
 export const STAGE_FILES = {
@@ -163,7 +164,7 @@ const iso = z.string().min(1);
 const errorInfo = z.object({ kind: z.string(), message: z.string() });
 
 /** Schema of a `plan.ndjson` line. */
-export const PlanRecordSchema: z.ZodType<PlanRecord> = z.object({
+export const PlanRecordSchema: Schema<PlanRecord> = z.object({
   type: z.literal("plan"),
   at: iso,
   window_id: z.number().int(),
@@ -176,7 +177,7 @@ export const PlanRecordSchema: z.ZodType<PlanRecord> = z.object({
 });
 
 /** Schema of a `request.ndjson` line. */
-export const RequestRecordSchema: z.ZodType<RequestRecord> = z.object({
+export const RequestRecordSchema: Schema<RequestRecord> = z.object({
   type: z.literal("request"),
   at: iso,
   window_id: z.number().int(),
@@ -191,7 +192,7 @@ export const RequestRecordSchema: z.ZodType<RequestRecord> = z.object({
 });
 
 /** Schema of a `count.ndjson` line. */
-export const CountRecordSchema: z.ZodType<CountRecord> = z.object({
+export const CountRecordSchema: Schema<CountRecord> = z.object({
   type: z.literal("count"),
   at: iso,
   start: day.optional(),
@@ -204,7 +205,7 @@ export const CountRecordSchema: z.ZodType<CountRecord> = z.object({
 });
 
 /** Schema of a `collect.ndjson` line. */
-export const CollectRecordSchema: z.ZodType<CollectRecord> = z.object({
+export const CollectRecordSchema: Schema<CollectRecord> = z.object({
   type: z.enum(["notice", "download", "timeout", "bad_file"]),
   at: iso,
   window_id: z.number().int(),
@@ -217,7 +218,7 @@ export const CollectRecordSchema: z.ZodType<CollectRecord> = z.object({
 });
 
 /** Schema of a `windows.ndjson` line. */
-export const WindowRecordSchema: z.ZodType<WindowRecord> = z.object({
+export const WindowRecordSchema: Schema<WindowRecord> = z.object({
   type: z.literal("window"),
   at: iso,
   window_id: z.number().int(),
@@ -256,7 +257,7 @@ export interface StageRecords {
 export type StageName = keyof StageRecords;
 
 /** The schema of each stage file. */
-export const STAGE_SCHEMAS: { [K in StageName]: z.ZodType<StageRecords[K]> } = {
+export const STAGE_SCHEMAS: { [K in StageName]: Schema<StageRecords[K]> } = {
   plan: PlanRecordSchema,
   request: RequestRecordSchema,
   count: CountRecordSchema,

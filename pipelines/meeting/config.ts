@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { statePath } from "../../lib/fs/user_dirs.ts";
 import { loadConfig, type LoadConfigOptions, type LoadedConfig } from "../../lib/config/load_config.ts";
+import type { Schema, SchemaYields } from "../../lib/validate/schema.ts";
 import { DEFAULT_NAME_TEMPLATE, NAME_PLACEHOLDERS, unknownPlaceholders } from "./naming.ts";
 
 /** OAuth scopes the archiver cannot work without; always added to `oauth.scopes`. */
@@ -26,12 +27,7 @@ function validTimeZone(tz: string): boolean {
   }
 }
 
-/**
- * Configuration of the meeting recording archiver (`config/meeting.example.yaml`
- * documents every key). Secrets may come from the environment, see
- * {@linkcode MEETING_ENV}.
- */
-export const MeetingConfigSchema = z.object({
+const schema = z.object({
   app: z.object({
     app_id: z.string().min(1),
     app_secret: z.string().min(1),
@@ -108,8 +104,69 @@ export const MeetingConfigSchema = z.object({
   }).prefault({}),
 });
 
-/** Validated archiver configuration. */
-export type MeetingConfig = z.output<typeof MeetingConfigSchema>;
+/**
+ * Validated archiver configuration, defaults applied
+ * (`config/meeting.example.yaml` documents every key).
+ */
+export interface MeetingConfig {
+  /** The Feishu app: credentials, event verification and the API and accounts hosts. */
+  app: {
+    app_id: string;
+    app_secret: string;
+    verification_token: string;
+    encrypt_key: string;
+    base_url: string;
+    accounts_url: string;
+  };
+  /** How events arrive, the accepted clock skew of signed webhooks (seconds), attempts per event. */
+  events: { mode: "webhook" | "long_connection"; signed_window_seconds: number; max_attempts: number };
+  /** The local web service (`admin_token` `""`: generated on first start). */
+  server: {
+    host: string;
+    port: number;
+    public_base_url: string;
+    allowed_hosts: string[];
+    admin_token: string;
+  };
+  /** User authorization: scopes asked for (the required ones always included) and state limits. */
+  oauth: {
+    scopes: string[];
+    state_ttl_seconds: number;
+    max_pending_states: number;
+    starts_per_minute: number;
+  };
+  /** Downloads in flight and the staging folder (`""`: `{nas.root}/.staging`). */
+  download: { concurrency: number; staging_dir: string };
+  /** When to look again for a recording not ready yet (seconds). */
+  ladder: { steps_seconds: number[]; repeat_seconds: number; total_seconds: number };
+  /** Where recordings are archived: personal and team folders, space kept free (MB). */
+  nas: {
+    root: string;
+    personal_folder: "user_id" | "name";
+    mapping_file: string;
+    team_folder: string;
+    team_copies: boolean;
+    reserve_mb: number;
+  };
+  /** File names: template, time zone, length limits. */
+  naming: { template: string; time_zone: string; max_chars: number; max_bytes: number };
+  /** Contact lookups: cache lifetime (hours). */
+  contact: { cache_ttl_hours: number };
+  /** State database, token store and the key that encrypts it (`""`: `secret.key` beside `token_db`). */
+  state: { db: string; token_db: string; key_file: string };
+  /** Log folder and level. */
+  log: { dir: string; level: "debug" | "info" | "warn" | "error" };
+}
+
+// The interface above is exactly what the schema yields (a type error once they drift apart).
+const _exact: SchemaYields<typeof schema, MeetingConfig> = true;
+
+/**
+ * Schema of the meeting recording archiver's configuration (a zod schema;
+ * `config/meeting.example.yaml` documents every key). Secrets may come from
+ * the environment, see {@linkcode MEETING_ENV}.
+ */
+export const MeetingConfigSchema: Schema<MeetingConfig> = schema;
 
 /**
  * Environment variables that fill config keys, in order of preference: the

@@ -37,6 +37,8 @@ export interface FreeName {
  *
  * @example
  * ```ts
+ * declare const staged: string, size: number; // the downloaded file and its size
+ *
  * const { path, existing } = await pickFreeName("/nas/张三", "张三_周会_20260119_1000.mp4", { size });
  * if (!existing) await Deno.link(staged, path);
  * ```

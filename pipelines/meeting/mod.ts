@@ -50,3 +50,6 @@ export * from "./ports.ts";
 export * from "./worker.ts";
 export * from "./settings.ts";
 export * from "./users_export.ts";
+// Types that the public signatures above refer to.
+export type { Schema, SchemaIssue, SchemaResult } from "../../lib/validate/schema.ts";
+export type { LoadConfigOptions, LoadedConfig } from "../../lib/config/load_config.ts";

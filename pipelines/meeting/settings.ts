@@ -16,6 +16,14 @@ export type MeetingWorkerSettings = Pick<
  *
  * @example
  * ```ts
+ * import { loadFolderMapping } from "./folder_mapping.ts";
+ * import type { JobStore } from "./job_store.ts";
+ * import type { MeetingConfig } from "./config.ts";
+ * import { MeetingWorker, type MeetingWorkerOptions } from "./worker.ts";
+ *
+ * declare const config: MeetingConfig, store: JobStore;
+ * declare const ports: Pick<MeetingWorkerOptions, "recordings" | "minutes" | "downloader" | "directory" | "notifier" | "auth">;
+ *
  * const mapping = config.nas.mapping_file ? await loadFolderMapping(config.nas.mapping_file) : undefined;
  * const worker = new MeetingWorker({ ...meetingWorkerSettings(config, mapping), store, ...ports });
  * ```

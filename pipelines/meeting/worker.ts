@@ -61,6 +61,11 @@ export interface MeetingWorkerOptions {
  *
  * @example
  * ```ts
+ * import type { EnqueueJobInput } from "./job.ts";
+ *
+ * declare const { store, recordings, minutes, downloader, directory, notifier, auth }: MeetingWorkerOptions;
+ * declare const { meetingId, userId, topic, startTime, endTime }: EnqueueJobInput;
+ *
  * const worker = new MeetingWorker({ store, recordings, minutes, downloader, directory, notifier, auth,
  *   stagingDir: "/nas/.staging", nas: { nasRoot: "/nas" } });
  * const ctl = new AbortController();
