@@ -1,7 +1,7 @@
 import type { Context, Hono } from "hono";
 import { type Clock, systemClock } from "../../../lib/time/clock.ts";
 import { box, htmlResponse, page } from "./_html.ts";
-import { RateWindow } from "./_rate_window.ts";
+import { RateWindow } from "../../../lib/rate_limit/rate_window.ts";
 import { type AccessPolicy, normalizeHost } from "./access_policy.ts";
 import { tokenMatches } from "./admin_token.ts";
 
