@@ -7,3 +7,4 @@
 export * from "./load_config.ts";
 export * from "./format_issues.ts";
 export * from "./dotenv.ts";
+export * from "./store_setting_field.ts";

@@ -38,7 +38,7 @@ export interface ServiceParts {
   /** `{public_base_url}/auth/start`. */
   authStartUrl: string;
   /** Close every store (idempotent). */
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** Open the stores in `state.db`, build the Feishu clients and the port adapters, the worker and the loops. */
@@ -119,12 +119,13 @@ export async function wireServiceParts(
     clock,
     logger: log,
   });
-  const close = () => {
-    for (const store of [events, jobs, sessions, contactCache, clients]) {
+  const close = async () => {
+    for (const store of [events, jobs, sessions, contactCache]) {
       try {
         store.close();
       } catch { /* already closed */ }
     }
+    await clients.close().catch(() => {/* already closed */});
   };
   return { clients, jobs, events, sessions, userAuth, worker, processor, keepAlive, authStartUrl, close };
 }
