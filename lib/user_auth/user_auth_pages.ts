@@ -27,7 +27,7 @@ export const DEFAULT_USER_AUTH_PAGES: UserAuthPages<unknown> = {
     plainPage(
       "授权",
       `<p>请点击下方链接，在飞书中完成授权：</p><p><a href="${escapeHtml(authorizeUrl)}">去授权</a></p>` +
-        "<p>授权链接 10 分钟内有效且只能使用一次；过期请刷新本页。</p>",
+        "<p>授权链接只能使用一次，过期后请刷新本页。</p>",
     ),
   success: (done) =>
     plainPage(
