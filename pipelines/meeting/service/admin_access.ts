@@ -1,7 +1,8 @@
+import { readCookie } from "../../../lib/http/read_cookie.ts";
 import type { Context, Hono } from "hono";
 import { type Clock, systemClock } from "../../../lib/time/clock.ts";
 import { box, htmlResponse, page } from "./_html.ts";
-import { RateWindow } from "./_rate_window.ts";
+import { RateWindow } from "../../../lib/rate_limit/rate_window.ts";
 import { type AccessPolicy, normalizeHost } from "./access_policy.ts";
 import { tokenMatches } from "./admin_token.ts";
 
@@ -144,15 +145,6 @@ async function smallBody(request: Request, max: number): Promise<string | undefi
   const all = new Uint8Array(size);
   parts.reduce((at, p) => (all.set(p, at), at + p.length), 0);
   return new TextDecoder().decode(all);
-}
-
-/** One cookie's value from a `Cookie` header. */
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? "").split(";")) {
-    const i = part.indexOf("=");
-    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
-  }
-  return undefined;
 }
 
 function loginPage(failed: boolean): string {
