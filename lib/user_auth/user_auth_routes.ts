@@ -91,6 +91,12 @@ export interface UserAuthRoutesOptions<T = unknown> {
  *
  * @example
  * ```ts
+ * import { Hono } from "hono";
+ * import { registerUserAuthRoutes } from "./user_auth_routes.ts";
+ * import type { UserAuthService } from "./user_auth_service.ts";
+ *
+ * declare const auth: UserAuthService;
+ * const app = new Hono();
  * registerUserAuthRoutes(app, auth, {
  *   browserLogin: { appId: "cli_x", userIdType: "user_id" },
  *   onAuthorized: (done) => console.log(`${done.user.name} 授权成功`),
