@@ -8,26 +8,20 @@
  *
  * @module
  */
-import { staticAuth } from "../lib/auth/auth_provider.ts";
 import { formatSeconds } from "../lib/cli/progress.ts";
 import { reportError } from "../lib/cli/report_error.ts";
 import { parseCli, pathExists } from "../lib/cli/parse_cli.ts";
 import { useUtf8Console } from "../lib/cli/utf8_console.ts";
 import { loadConfig } from "../lib/config/load_config.ts";
 import { defaultConfigFile } from "../lib/fs/user_dirs.ts";
-import { ConfigError } from "../lib/errors/config_error.ts";
 import { LarkError } from "../lib/errors/lark_error.ts";
-import { LarkHttp } from "../lib/http/lark_http.ts";
 import { ConsoleSink } from "../lib/log/console_sink.ts";
 import { createLogger } from "../lib/log/logger.ts";
 import { NdjsonFileSink } from "../lib/log/ndjson_sink.ts";
-import { BrowserCollector } from "../pipelines/export/collect_browser.ts";
-import { OpenApiCollector } from "../pipelines/export/collect_openapi.ts";
 import {
-  type CollectorFactory,
+  collectStageInWorker,
   createExportContext,
   EXPORT_ENV,
-  type ExportConfig,
   ExportConfigSchema,
   type ExportProgress,
   formatSummary,
@@ -149,10 +143,12 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
         config,
         client: ctx.api,
         fingerprint: ctx.fingerprint,
-        collector: collectorFactory(config, logger),
         // The export/count calls and their answers are handled in a Worker that can reach the
         // contract host and the run directory only.
         requestStage: requestStageInWorker({ config, auth, runDir: config.output.dir }),
+        // The browser (or the Open API) is driven from a Worker that may run only the browser found
+        // here and touch only its profile, the run directory and the QR code's folder.
+        collectStage: collectStageInWorker({ config, runDir: config.output.dir }),
         signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal,
         retryFailed: v["retry-failed"],
         onlyWindow: v["only-window"],
@@ -183,45 +179,6 @@ const STAGE: Record<ExportProgress["stage"], string> = {
   verify: "校验",
   report: "报告",
 };
-
-/** The collector the config asks for, created only when a file is awaited. */
-function collectorFactory(config: ExportConfig, logger: ReturnType<typeof createLogger>): CollectorFactory {
-  if (config.collector.kind === "openapi") {
-    return () => {
-      const token = Deno.env.get("FEISHU_USER_ACCESS_TOKEN");
-      if (!token || !config.openapi.chat_id) {
-        throw new ConfigError("openapi collector needs a user token and chat id", {
-          hint:
-            "openapi 方式需要环境变量 FEISHU_USER_ACCESS_TOKEN（用户令牌）与配置 openapi.chat_id（与「飞书合同」" +
-            "机器人的会话 ID）。注意：飞书文档未确认用户令牌能读取与其他应用机器人的单聊，推荐使用 browser 方式。",
-        });
-      }
-      const http = new LarkHttp({ baseUrl: config.openapi.base_url, logger });
-      return Promise.resolve(
-        new OpenApiCollector({
-          http,
-          auth: staticAuth("user", { Authorization: `Bearer ${token}` }),
-          chatId: config.openapi.chat_id,
-        }),
-      );
-    };
-  }
-  return (signal) =>
-    Promise.resolve(
-      new BrowserCollector({
-        messengerUrl: config.messenger.url,
-        profileDir: config.messenger.profile_dir,
-        chatName: config.messenger.bot_chat_name,
-        headless: config.messenger.headless,
-        executablePath: config.messenger.chromium_path || undefined,
-        qrSavePath: config.messenger.qr_save_path,
-        loginTimeoutMs: config.messenger.login_timeout_sec * 1000,
-        selectors: config.messenger.selectors,
-        print: (line) => console.error(line),
-        signal,
-      }),
-    );
-}
 
 if (import.meta.main) {
   await useUtf8Console(); // Chinese in Windows console windows

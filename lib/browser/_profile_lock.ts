@@ -25,11 +25,25 @@ export async function lockProfile(profileDir: string): Promise<{ release: () => 
   return false;
 }
 
+/**
+ * Remove the lock when its owner is gone (killed with -9); `true` when one was
+ * removed. A Worker that may not read `/proc` takes every lock as live, so its
+ * main thread clears stale ones first.
+ */
+export async function releaseStaleLock(profileDir: string): Promise<boolean> {
+  const path = `${profileDir}/${LOCK_FILE}`;
+  const owner = Number((await Deno.readTextFile(path).catch(() => "")).trim());
+  if (!Number.isInteger(owner) || owner <= 0 || await alive(owner)) return false;
+  await Deno.remove(path).catch(() => {});
+  return true;
+}
+
+/** Whether `pid` runs; `true` when `/proc` may not be read (never take a live owner's lock). */
 async function alive(pid: number): Promise<boolean> {
   try {
     await Deno.stat(`/proc/${pid}`);
     return true;
-  } catch {
-    return false;
+  } catch (e) {
+    return e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied;
   }
 }

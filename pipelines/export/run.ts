@@ -26,7 +26,7 @@ import {
   type RunSettings,
   runSettings,
 } from "./_run_setup.ts";
-import { collectStage } from "./collect.ts";
+import { collectStage, type CollectStageRunner } from "./collect.ts";
 import type { CollectorFactory } from "./collector.ts";
 import type { ExportConfig } from "./config.ts";
 import { type ResolvedPlanOptions, resolvePlanOptions } from "./plan.ts";
@@ -48,10 +48,15 @@ export interface RunExportOptions {
   client: ExportClient;
   /** Exact counts (default: the client's `countRecords`, if any; `null`: plan without counts). */
   counter?: CountClient | null;
-  /** Creates the collector when files are awaited. */
-  collector: CollectorFactory;
+  /** Creates the collector when files are awaited, in this thread (needed unless `collectStage` is given). */
+  collector?: CollectorFactory;
   /** Runs the request stage (default `requestStage` in this thread; the script uses `requestStageInWorker`). */
   requestStage?: RequestStageRunner;
+  /**
+   * Runs the collect stage (default `collectStage` in this thread with `collector`; the script uses
+   * `collectStageInWorker`, which builds its collector in the Worker).
+   */
+  collectStage?: CollectStageRunner;
   /** What selects the records (from `createExportContext`); a resumed run must match it. */
   fingerprint?: string;
   /** Run directory (default `config.output.dir`). */
@@ -186,9 +191,8 @@ async function fetchWindows(
     run.progress();
     let col: Awaited<ReturnType<typeof collectStage>>;
     try {
-      col = await collectStage({
+      col = await (o.collectStage ?? inThread(o.collector))({
         ledger: run.ledger,
-        collector: o.collector,
         filesDir: `${run.runDir}/windows`,
         downloadDir: `${run.runDir}/downloads`,
         fileTemplate: c.output.file_template,
@@ -211,6 +215,14 @@ async function fetchWindows(
     if ((col.split === 0 && !req.awaitingTotals) || setup.only !== undefined) return undefined;
     if (req.calls === 0 && col.delivered === 0) return undefined; // no progress: leave the rest to a later run
   }
+}
+
+/** `collectStage` in this thread with `collector`. */
+function inThread(collector: CollectorFactory | undefined): CollectStageRunner {
+  return (x) => {
+    if (!collector) throw new TypeError("runExport needs `collector` or `collectStage`");
+    return collectStage({ ...x, collector });
+  };
 }
 
 /** The collector failed (not one file): pause with its Chinese message. */
