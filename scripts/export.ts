@@ -22,12 +22,16 @@ import {
   collectStageInWorker,
   createExportContext,
   EXPORT_ENV,
+  type ExportConfig,
   ExportConfigSchema,
   type ExportProgress,
   formatSummary,
   formatWindowTable,
   listRunWindows,
   requestStageInWorker,
+  RERUN_STAGES,
+  rerunStage,
+  type RerunStageName,
   resolveExportAuth,
   runExport,
 } from "../pipelines/export/mod.ts";
@@ -37,6 +41,11 @@ const HELP = `合同协同记录批量导出
 用法：
   deno task export [选项]              开始或继续导出（同一 output.dir 自动续跑）
   deno task export --list [选项]       列出各时间窗口的状态
+  deno task export --only-stage collect [<任务目录>] [选项]
+                                       只重跑收取阶段：按 request.ndjson 等阶段文件收取已导出、
+                                       尚未下载的窗口（ledger.sqlite 丢失时由阶段文件重建）
+  deno task export --only-stage merge [<任务目录>] [选项]
+                                       只重跑合并与校验：合并 windows/ 下的窗口文件
   deno task export:verify <任务目录>   单独校验一次导出结果
 
 选项：
@@ -52,6 +61,7 @@ const HELP = `合同协同记录批量导出
       --retry-failed        把失败的窗口重新导出
       --only-window <窗口>  只处理一个窗口：窗口 ID 或 YYYYMMDD-YYYYMMDD
       --list                列出窗口状态后退出
+      --only-stage <阶段>   只重跑一个阶段：collect 或 merge（任务目录默认 output.dir）
   -h, --help                显示本帮助
 
 环境变量：FEISHU_CLM_COOKIE（合同系统 Cookie）；openapi 方式另需 FEISHU_USER_ACCESS_TOKEN（用户令牌）；
@@ -74,13 +84,22 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
       "retry-failed": { type: "boolean" },
       "only-window": { type: "string" },
       list: { type: "boolean" },
+      "only-stage": { type: "string" },
       quiet: { type: "boolean" },
     },
     HELP,
-    false,
   );
   if (!parsed.ok) return parsed.exitCode;
   const v = parsed.values;
+  const stage = v["only-stage"];
+  if (stage !== undefined && !(RERUN_STAGES as readonly string[]).includes(stage)) {
+    console.error(`用法错误：--only-stage 只能是 ${RERUN_STAGES.join(" 或 ")}。`);
+    return 2;
+  }
+  if (parsed.positionals.length > (stage ? 1 : 0)) {
+    console.error(`用法错误：不认识的参数 ${parsed.positionals[stage ? 1 : 0]}\n\n${HELP}`);
+    return 2;
+  }
   if (v.collector && v.collector !== "browser" && v.collector !== "openapi") {
     console.error("用法错误：--collector 只能是 browser 或 openapi。");
     return 2;
@@ -95,7 +114,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
         "auth.curl": v.curl,
         "range.start": v.start,
         "range.end": v.end,
-        "output.dir": v.output,
+        "output.dir": parsed.positionals[0] ?? v.output,
         "collector.kind": v.collector,
         "messenger.headless": v.headed ? false : v.headless ? true : undefined,
       },
@@ -109,6 +128,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
       else console.log(formatWindowTable(windows).join("\n"));
       return 0;
     }
+    if (stage) return await rerunOneStage(stage as RerunStageName, config);
     // Credentials first: a copied request for a foreign host is refused before anything is written.
     const auth = await resolveExportAuth(config);
     await Deno.mkdir(config.output.dir, { recursive: true });
@@ -169,6 +189,37 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
     return e instanceof LarkError && e.kind === "bad_request" ? 2 : 1;
   } finally {
     fileSink?.close();
+  }
+}
+
+/** `--only-stage`: one stage alone from the run directory's stage files; returns the exit code. */
+async function rerunOneStage(stage: RerunStageName, config: ExportConfig): Promise<number> {
+  const runDir = config.output.dir;
+  await Deno.mkdir(runDir, { recursive: true });
+  const fileSink = new NdjsonFileSink(`${runDir}/run.log.ndjson`);
+  const stop = new AbortController();
+  const onSigint = () => stop.abort(new DOMException("interrupted", "AbortError"));
+  Deno.addSignalListener("SIGINT", onSigint);
+  try {
+    const logger = createLogger({
+      level: config.log.level,
+      sinks: [fileSink, new ConsoleSink({ level: "warn" })],
+    });
+    const r = await rerunStage({
+      stage,
+      config,
+      runDir,
+      collectStage: collectStageInWorker({ config, runDir }),
+      signal: stop.signal,
+      logger,
+    });
+    if (r.restored) console.error(`ledger.sqlite 缺少 ${r.restored} 个窗口，已按阶段文件补回。`);
+    if (r.error) reportError(r.error);
+    console.log(r.message);
+    return r.exitCode;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSigint);
+    fileSink.close();
   }
 }
 

@@ -49,6 +49,7 @@ export * from "./replay.ts";
 export * from "./report.ts";
 export * from "./request.ts";
 export * from "./request_worker.ts";
+export * from "./rerun_stage.ts";
 export * from "./run.ts";
 export * from "./stage_log.ts";
 export * from "./verify.ts";
