@@ -205,7 +205,10 @@ async function mergeOnly(x: StageContext): Promise<StageOutcome> {
   }
   for (const w of changedWindows(before, x.ledger.list())) x.log(w);
   const { verify, mergedPath } = done;
-  if (verify.ok) return { status: "done", message: `已合并：${mergedPath}，校验通过`, verify, mergedPath };
+  if (verify.ok) {
+    const verdict = verify.status === "warn" ? `校验通过（有警告，见 ${x.runDir}/verify.md）` : "校验通过";
+    return { status: "done", message: `已合并：${mergedPath}，${verdict}`, verify, mergedPath };
+  }
   const failed = verify.checks.filter((k) => k.status === "fail").map((k) => k.title).join("、");
   return {
     status: "verify_failed",
