@@ -26,6 +26,5 @@ export * from "./find_browser.ts";
 export * from "./bundled_chromium.ts";
 export * from "./default_headless.ts";
 export * from "./launch_browser.ts";
-export * from "./release_stale_profile_lock.ts";
 export * from "./download_capture.ts";
 export * from "./screenshot.ts";

@@ -10,7 +10,6 @@
  */
 import { dirname } from "node:path";
 import { findBrowser } from "../../lib/browser/find_browser.ts";
-import { releaseStaleProfileLock } from "../../lib/browser/release_stale_profile_lock.ts";
 import { ConfigError } from "../../lib/errors/config_error.ts";
 import type { WorkerGrants } from "../../lib/worker/restricted_worker.ts";
 import { runStageWorker } from "../../lib/worker/run_stage_worker.ts";
@@ -130,8 +129,6 @@ export async function collectorSpec(setup: CollectWorkerSetup): Promise<Collecto
   }
   const m = c.messenger;
   const browser = await findBrowser({ configuredPath: m.chromium_path || undefined });
-  // The Worker may not read /proc, so it takes any lock it finds as live: clear a dead owner's here.
-  await releaseStaleProfileLock(m.profile_dir);
   return {
     kind: "browser",
     options: {
