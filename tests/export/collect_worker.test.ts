@@ -5,6 +5,8 @@
  * sandbox host only).
  */
 import assert from "node:assert/strict";
+import { createLogger } from "../../lib/log/logger.ts";
+import { waitFor } from "../../lib/testing/wait_for.ts";
 import { WorkerPermissionError } from "../../lib/worker/worker_permission_error.ts";
 import { runStageWorker } from "../../lib/worker/run_stage_worker.ts";
 import type { CollectorSpec, CollectWorkerStart } from "../../pipelines/export/_collect_worker.ts";
@@ -142,5 +144,52 @@ Deno.test("export with the Open API collector in its Worker (net: the sandbox on
   } finally {
     await server.close();
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("collect worker: log lines come back, and the stop signal ends a stage that is waiting for notices", async () => {
+  const sandbox = createSandbox({ export: { recordCount: 100, imUserTokenReads: true } });
+  const server = await sandbox.listen();
+  const family = exportFamily(sandbox.state);
+  const runDir = await Deno.makeTempDir({ prefix: "collect-worker-stop-" });
+  const ledger = ExportLedger.open(`${runDir}/ledger.sqlite`);
+  try {
+    // Requested, but the sandbox never had this export: no notice will come.
+    const w = ledger.insert({ start: "2024-01-01", end: "2024-01-07" });
+    ledger.update(w.id, { state: "requested", taskId: "t-none", requestedAt: Date.now() });
+    const config = ExportConfigSchema.parse({
+      output: { dir: runDir },
+      collector: { kind: "openapi", poll_interval_sec: 0.05, delivery_timeout_sec: 600 },
+      openapi: { base_url: server.url, chat_id: family.botChatId },
+      log: { level: "debug" },
+    });
+    const lines: { event: string }[] = [];
+    const stop = new AbortController();
+    const t0 = Date.now();
+    const running = collectStageInWorker({ config, runDir, userToken: DEFAULT_EXPORT_USER_TOKEN })({
+      ledger,
+      filesDir: `${runDir}/windows`,
+      downloadDir: `${runDir}/downloads`,
+      fileTemplate: "{start}-{end}.xlsx",
+      plan: resolvePlanOptions({ start: "2024-01-01", end: "2024-01-31" }),
+      pollIntervalMs: 50,
+      deliveryTimeoutMs: 600_000,
+      signal: stop.signal,
+      logger: createLogger({ level: "debug", sinks: [{ write: (r) => void lines.push(r) }] }),
+    });
+    await waitFor(() => sandbox.journal.count("im_message_list") >= 2 || undefined, {
+      timeoutMs: 20_000,
+      what: "the worker polls the chat",
+    });
+    stop.abort(new DOMException("interrupted", "AbortError"));
+    const result = await running;
+    assert.equal(result.aborted, true);
+    assert.ok(Date.now() - t0 < 20_000);
+    assert.ok(lines.some((l) => l.event === "http"), "the worker's HTTP log lines reached this logger");
+    assert.equal(ledger.get(w.id)?.state, "requested", "stopping changes nothing");
+  } finally {
+    ledger.close();
+    await server.close();
+    await Deno.remove(runDir, { recursive: true });
   }
 });
