@@ -195,7 +195,12 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
 /** `--only-stage`: one stage alone from the run directory's stage files; returns the exit code. */
 async function rerunOneStage(stage: RerunStageName, config: ExportConfig): Promise<number> {
   const runDir = config.output.dir;
-  await Deno.mkdir(runDir, { recursive: true });
+  if (!(await pathExists(`${runDir}/plan.ndjson`))) {
+    console.error(
+      `用法错误：${runDir} 不是导出任务目录（没有 plan.ndjson）：请给出配置中 output.dir 指向的目录。`,
+    );
+    return 2;
+  }
   const fileSink = new NdjsonFileSink(`${runDir}/run.log.ndjson`);
   const stop = new AbortController();
   const onSigint = () => stop.abort(new DOMException("interrupted", "AbortError"));

@@ -63,7 +63,10 @@ export function collectWorkerGrants(spec: CollectorSpec, runDir: string): Worker
  * at once (no browser is looked for); otherwise the browser is found (or the
  * Open API token checked) here, the parse worker started, and the Worker
  * builds its collector, opens its own ledger connection and appends
- * `collect.ndjson`. Window changes come back through `onWindow`.
+ * `collect.ndjson`. Window changes come back through `onWindow`, log lines
+ * through `logger`, the collector's console lines and QR prompts through
+ * `print` / `onQrCode`; `signal` stops the Worker's stage. The stage options
+ * `clock`, `collectLog` and `parser` are not used (the Worker has its own).
  */
 export function collectStageInWorker(setup: CollectWorkerSetup): CollectStageRunner {
   return async (o) => {
