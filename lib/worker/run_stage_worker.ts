@@ -25,7 +25,7 @@ export interface RunStageWorkerOptions<E> {
  * what the stage returned (the worker module calls `serveStageWorker`).
  * It rejects with what the stage threw: a `LarkError` of the same kind, a
  * {@linkcode WorkerPermissionError} when the Worker refused something not in
- * `grants`, else an `Error`. The worker is terminated in every case.
+ * `grants` (or `grants` exceed this process's own permissions), else an `Error`. The worker is terminated in every case.
  */
 export function runStageWorker<S, E, R>(
   url: URL,
@@ -34,7 +34,21 @@ export function runStageWorker<S, E, R>(
   o: RunStageWorkerOptions<E> = {},
 ): Promise<R> {
   const log = o.logger ?? silentLogger;
-  const worker = restrictedWorker(url, grants);
+  let worker: Worker;
+  try {
+    worker = restrictedWorker(url, grants);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied)) throw e;
+    // The grants exceed what this process was started with (a configured host or path outside them).
+    return Promise.reject(
+      new WorkerPermissionError(e.message, {
+        cause: e,
+        hint:
+          "该步骤需要的权限超出了本命令允许的范围：请检查配置中的地址与路径是否在该命令允许访问的主机与目录之内" +
+          "（见 deno.json 中该任务的 --allow-* 参数）。",
+      }),
+    );
+  }
   const onAbort = () => worker.postMessage({ type: "stop" } satisfies StageWorkerRequest<S>);
   o.signal?.addEventListener("abort", onAbort, { once: true });
   return new Promise<R>((resolve, reject) => {
