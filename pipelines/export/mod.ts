@@ -58,7 +58,7 @@ export * from "./verify_markdown.ts";
 export * from "./window.ts";
 // Types that the public signatures above refer to.
 export type { BrowserCollectorOptions, QrPrompt } from "./collect_browser.ts";
-export type { FoundBrowser } from "../../lib/browser/find_browser.ts";
+export type { BrowserSource, FoundBrowser } from "../../lib/browser/find_browser.ts";
 export type { WorkerGrants } from "../../lib/worker/restricted_worker.ts";
 export type { NdjsonWriter, NdjsonWriterOptions } from "../../lib/ndjson/ndjson_writer.ts";
 export type { ReadNdjsonOptions } from "../../lib/ndjson/read_ndjson.ts";
