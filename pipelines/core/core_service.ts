@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { constantTimeEqual } from "../../lib/events/_bytes.ts";
 import { type Logger, silentLogger } from "../../lib/log/logger.ts";
-import { maskValue } from "../../lib/log/mask.ts";
+import { isSecretKey, maskValue } from "../../lib/log/mask.ts";
 import { newRequestId } from "../../lib/http/request_id.ts";
 import type { JobQueue, QueueConsumer } from "../../lib/queue/job_queue.ts";
 import {
@@ -204,11 +204,14 @@ export function createCoreService(o: CoreServiceOptions): CoreService {
   };
 }
 
-/** Query parameters for the log: OAuth `code`/`state` and secret-named ones masked. */
+/**
+ * Query parameters for the log: OAuth `code`/`state` and secret-named ones (`token`,
+ * `*_secret`, `session`…, per lib/log's `isSecretKey`) masked; others cut to 200 characters.
+ */
 function maskParams(params: URLSearchParams): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of params) {
-    out[k] = k === "code" || k === "state" ? maskValue(v) : v.slice(0, 200);
+    out[k] = k === "code" || k === "state" || isSecretKey(k) ? maskValue(v) : v.slice(0, 200);
   }
   return out;
 }
