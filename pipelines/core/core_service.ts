@@ -13,6 +13,8 @@ import {
   startCardWorker,
 } from "../../lib/callback/mod.ts";
 import { ReplayGuard } from "../../lib/events/replay_guard.ts";
+import { type Clock, systemClock } from "../../lib/time/clock.ts";
+import { inlineCardHandler } from "./_inline_card_handler.ts";
 import type { AdminRegistry } from "./admin_registry.ts";
 import { registerAdminRoutes } from "./admin_routes.ts";
 import type { CoreEnv } from "./core_env.ts";
@@ -37,6 +39,13 @@ export interface CoreServiceOptions {
   callback: { appId?: string; encryptKey?: string; verificationToken?: string; replayGuard?: ReplayGuard };
   /** When the queue is down (default `"refuse"`: 503 degraded). */
   whenQueueDown?: "refuse" | "inline";
+  /**
+   * Time the card callback has to answer, ms (default 2500; Feishu waits 3 s): an enqueue
+   * not confirmed by then counts as the queue being down (see `handleCardCallback`).
+   */
+  callbackBudgetMs?: number;
+  /** Time source of the callback budget (default the system clock). */
+  clock?: Clock;
   /** Start workers in this process (default true; false for intake-only instances). */
   workers?: boolean;
   /** Worker concurrency (default 8). */
@@ -112,16 +121,21 @@ export function createCoreService(o: CoreServiceOptions): CoreService {
 
   // One nonce memory for the life of the service (not per request).
   const replayGuard = o.callback.replayGuard ?? new ReplayGuard();
+  const inline = inlineCardHandler({
+    router: o.router,
+    ledger: o.ledger,
+    clock: o.clock ?? systemClock,
+    logger: log,
+  });
   app.post(CARD_CALLBACK_PATH, async (c) => {
     const res = await handleCardCallback(c.req.raw, {
       queue: o.queue,
       ...o.callback,
       replayGuard,
       whenQueueDown: o.whenQueueDown,
-      inline: async (action) => {
-        const handler = o.router.handlerFor(action);
-        return handler ? await handler(action, { attempt: 1 }) : undefined;
-      },
+      inline,
+      budgetMs: o.callbackBudgetMs,
+      clock: o.clock,
       requestId: c.get("requestId"),
       logger: log.child({ request_id: c.get("requestId") }),
       onQueued: () => metrics.count("card_callbacks_queued"),
