@@ -17,6 +17,7 @@ import { type Clock, systemClock } from "../../lib/time/clock.ts";
 import { inlineCardHandler } from "./_inline_card_handler.ts";
 import type { AdminRegistry } from "./admin_registry.ts";
 import { registerAdminRoutes } from "./admin_routes.ts";
+import { type AdminUserAuth, registerUserAuthAdminRoutes } from "./admin_user_auth_routes.ts";
 import type { CoreEnv } from "./core_env.ts";
 import type { CoreRoutes } from "./core_routes.ts";
 import { errorResponse, errorResponseOf, okResponse } from "./envelope.ts";
@@ -50,8 +51,11 @@ export interface CoreServiceOptions {
   workers?: boolean;
   /** Worker concurrency (default 8). */
   concurrency?: number;
-  /** Admin API: the registry and its bearer token (routes absent when either is missing). */
-  admin?: { registry: AdminRegistry; token: string };
+  /**
+   * Admin API: the registry and its bearer token (routes absent when either is missing),
+   * and user authorization (`/admin/user-auth`) when given.
+   */
+  admin?: { registry: AdminRegistry; token: string; userAuth?: AdminUserAuth };
   /**
    * Host names requests may be addressed to (the `Host` header); others get
    * 421 (a DNS-rebinding page cannot reach the service). Default: any.
@@ -82,6 +86,7 @@ export interface CoreService {
  * - `GET /metrics`: request/latency counters, JSON (default) or Prometheus text
  *   (`?format=prometheus` or `Accept: text/plain`);
  * - `/admin/apps…`: the app registry, behind a bearer token;
+ * - `/admin/user-auth…`: start a user authorization, read a session's status (same token);
  * plus workers that run card handlers from the queue. Every answer but the
  * callback's (whose shape Feishu fixes) uses the envelope `{code, request_id, data, error}`,
  * and each request is logged with its id, route, masked query, status and duration.
@@ -181,7 +186,11 @@ export function createCoreService(o: CoreServiceOptions): CoreService {
     return okResponse(c.get("requestId"), metrics.toJSON());
   });
 
-  if (o.admin) registerAdminRoutes(app, o.admin.registry, o.admin.token);
+  if (o.admin) {
+    registerAdminRoutes(app, o.admin.registry, o.admin.token);
+    // After the bearer check registerAdminRoutes puts on /admin/*.
+    if (o.admin.userAuth) registerUserAuthAdminRoutes(app, o.admin.userAuth);
+  }
   o.extraRoutes?.(app);
 
   app.notFound((c) =>

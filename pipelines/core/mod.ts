@@ -9,6 +9,7 @@ export * from "./envelope.ts";
 export * from "./metrics.ts";
 export * from "./admin_registry.ts";
 export * from "./admin_routes.ts";
+export * from "./admin_user_auth_routes.ts";
 export * from "./core_env.ts";
 export * from "./core_routes.ts";
 export * from "./core_service.ts";

@@ -109,7 +109,16 @@ export async function startCore(
       verificationToken: config.verificationToken,
     },
     whenQueueDown: config.whenQueueDown,
-    admin: config.adminToken ? { registry, token: config.adminToken } : undefined,
+    admin: config.adminToken
+      ? {
+        registry,
+        token: config.adminToken,
+        userAuth: {
+          requestUserAuth: (appId, userId, options) => userAuth.requestUserAuth(appId, userId, options),
+          session: (id) => sessions.get(id),
+        },
+      }
+      : undefined,
     extraRoutes: (app) => registerUserAuthRoutes(app, userAuth),
     allowedHosts: allowedHosts(config),
     // Beyond loopback the counters need the admin token (none set → /metrics refused).
