@@ -130,5 +130,11 @@ export async function startTwoAppCore(env: Record<string, string> = {}) {
       await sbx.close();
       await Deno.remove(dir, { recursive: true });
     },
+    /** Everything but the core (for a test that closed it itself). */
+    async closeRest() {
+      await server.shutdown();
+      await sbx.close();
+      await Deno.remove(dir, { recursive: true });
+    },
   };
 }

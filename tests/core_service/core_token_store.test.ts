@@ -63,3 +63,29 @@ Deno.test("core config: the token store defaults to <stateDir>/tokens.db; a bad 
     (e: Error & { hint?: string }) => /FEISHU_CORE_TOKENS_STORE/.test(e.hint ?? ""),
   );
 });
+
+/** Files this process has open (Linux: the links in /proc/<pid>/fd, listed by `ls`). */
+async function openFiles(): Promise<string[]> {
+  const out = await new Deno.Command("ls", { args: ["-l", `/proc/${Deno.pid}/fd`] }).output();
+  return new TextDecoder().decode(out.stdout).split("\n").map((l) => l.split(" -> ")[1]).filter(Boolean);
+}
+
+Deno.test({
+  name: "core: close() closes the token store (no tokens.db left open)",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    const t = await startTwoAppCore();
+    let closed = false;
+    try {
+      await t.core.tokens.tenantAuth(APP_A.appId).headers();
+      const db = `${await Deno.realPath(t.dir)}/tokens.db`;
+      assert.ok((await openFiles()).includes(db), "the token store is open while the core runs");
+      await t.core.close();
+      closed = true;
+      assert.ok(!(await openFiles()).some((f) => f.startsWith(db)), "tokens.db (and its -wal/-shm) closed");
+    } finally {
+      if (!closed) await t.close();
+      else await t.closeRest();
+    }
+  },
+});
