@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { type CardJob, CardRouter, SqliteHandledLedger } from "../../lib/callback/mod.ts";
 import type { JobQueue, QueueConsumer } from "../../lib/queue/job_queue.ts";
-import { FakeClock } from "../../lib/testing/mod.ts";
+import { FakeClock, waitFor } from "../../lib/testing/mod.ts";
 import { buildClick } from "../../sandbox/card/click.ts";
 import { createCoreService } from "../../pipelines/core/mod.ts";
 import { approvalCard } from "./_harness.ts";
@@ -53,7 +53,7 @@ async function setup(whenQueueDown: "refuse" | "inline", o: { handlerHangs?: boo
     workers: false,
     clock,
   });
-  /** POST a signed click; resolves with the answer (or stays pending). */
+  /** POST a signed click; once the queue holds it, the answer (which may stay pending). */
   const click = async () => {
     const built = await buildClick({
       callback_url: "http://127.0.0.1/callback/card",
@@ -64,13 +64,15 @@ async function setup(whenQueueDown: "refuse" | "inline", o: { handlerHangs?: boo
       encrypt_key: ENCRYPT_KEY,
       verification_token: VERIFICATION_TOKEN,
     }, Date.now());
-    return service.fetch(
+    const answer = service.fetch(
       new Request("http://127.0.0.1/callback/card", {
         method: "POST",
         headers: built.headers,
         body: built.body,
       }),
     );
+    await waitFor(() => hanging.pending.length > 0, { what: "the callback handed to the queue" });
+    return { answer };
   };
   return {
     clock,
@@ -97,12 +99,8 @@ async function settled(p: Promise<unknown>): Promise<boolean> {
 Deno.test("card callback: an enqueue that never answers is refused 'degraded' when the 2.5 s budget runs out", async () => {
   const t = await setup("refuse");
   try {
-    const answer = t.click();
-    // The click reached the queue, which does not answer.
-    for (let i = 0; i < 200 && t.hanging.pending.length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    assert.equal(t.hanging.pending.length, 1, "the callback was handed to the queue");
+    const { answer } = await t.click();
+    assert.equal(t.hanging.pending.length, 1, "the callback was handed to the queue, which does not answer");
     await t.clock.tick(2_499);
     assert.equal(await settled(answer), false, "still waiting for the queue at 2.499 s");
     await t.clock.tick(1);
@@ -127,10 +125,7 @@ Deno.test("card callback: an enqueue that never answers is refused 'degraded' wh
 Deno.test("card callback: with whenQueueDown=inline the hung enqueue is handled inline in the time left, once", async () => {
   const t = await setup("inline");
   try {
-    const answer = t.click();
-    for (let i = 0; i < 200 && t.hanging.pending.length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    const { answer } = await t.click();
     // The enqueue gets 1.5 s of the 2.5 s in inline mode, the handler the rest.
     await t.clock.tick(1_499);
     assert.equal(await settled(answer), false, "still waiting for the queue at 1.499 s");
@@ -153,10 +148,7 @@ Deno.test("card callback: with whenQueueDown=inline the hung enqueue is handled 
 Deno.test("card callback: a hung enqueue and a hung inline handler still answer 'degraded' at 2.5 s", async () => {
   const t = await setup("inline", { handlerHangs: true });
   try {
-    const answer = t.click();
-    for (let i = 0; i < 200 && t.hanging.pending.length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    const { answer } = await t.click();
     await t.clock.tick(1_500);
     assert.equal(await settled(answer), false, "the inline handler is running");
     assert.equal(t.runs(), 1);
