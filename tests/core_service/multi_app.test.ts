@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { PatchCardUpdater } from "../../lib/callback/mod.ts";
+import { ConfigError } from "../../lib/errors/config_error.ts";
 import { AppDisabledError } from "../../lib/registry/mod.ts";
 import { waitFor } from "../../lib/testing/mod.ts";
 import { APP_A, APP_B, startTwoAppCore } from "./_core_app.ts";
@@ -80,6 +81,20 @@ Deno.test("core, two apps: a disabled app is refused with AppDisabledError and n
       .then(() => undefined, (e) => e);
     assert.ok(late instanceof AppDisabledError, String(late));
     assert.equal(t.family.sentMessages.length, before, "no message sent for the disabled app");
+
+    // Removed: its cached client is refused too (the registry no longer knows the app).
+    assert.equal((await t.admin(`/admin/apps/${APP_B.appId}`, { method: "DELETE" })).status, 200);
+    const gone = await waitFor(
+      () =>
+        t.core.clients.messages(APP_B.appId).sendText("open_id", user.openId, "移除后").then(
+          () => "sent",
+          (e) => e instanceof AppDisabledError ? undefined : e,
+        ),
+      { timeoutMs: 10_000, what: "app B refused as unknown" },
+    );
+    assert.ok(gone instanceof ConfigError && !(gone instanceof AppDisabledError), String(gone));
+    assert.match(gone.hint, /cli_b0b1b2b3b4b5b6b7/);
+    assert.equal(t.family.sentMessages.length, before, "no message sent for the removed app");
   } finally {
     await t.close();
   }
