@@ -44,7 +44,19 @@ const MAX_SESSIONS = 64;
  *
  * @example
  * ```ts
- * registerAdminAccess(app, { policy: accessPolicy(config, token), publicPaths: ["/webhook/event", "/auth/start"] });
+ * import { Hono } from "hono";
+ * import type { AccessPolicy } from "./access_policy.ts";
+ * import { AUTH_CALLBACK_PATH, AUTH_START_PATH } from "./auth_routes.ts";
+ * import { WEBHOOK_PATH } from "./webhook_route.ts";
+ *
+ * declare const policy: AccessPolicy; // securityPreflight's result
+ * const app = new Hono();
+ * registerAdminAccess(app, {
+ *   policy,
+ *   publicPaths: [WEBHOOK_PATH, AUTH_START_PATH, AUTH_CALLBACK_PATH, "/healthz"],
+ *   originExemptPaths: [WEBHOOK_PATH],
+ * });
+ * // then the routes it guards: registerWebhookRoute, registerAuthRoutes, registerStatusRoutes
  * ```
  */
 export function registerAdminAccess(app: Hono, o: AdminAccessOptions): void {

@@ -55,8 +55,19 @@ export interface AuthRoutesOptions {
  *
  * @example
  * ```ts
+ * import { Hono } from "hono";
+ * import type { MeetingConfig } from "../config.ts";
+ *
+ * declare const config: MeetingConfig;
+ * declare const { userAuth, worker }: AuthRoutesOptions;
  * const app = new Hono();
- * registerAuthRoutes(app, { userAuth, appId, publicBaseUrl, scopes, worker });
+ * registerAuthRoutes(app, {
+ *   userAuth,
+ *   appId: config.app.app_id,
+ *   publicBaseUrl: config.server.public_base_url,
+ *   scopes: config.oauth.scopes,
+ *   worker,
+ * });
  * ```
  */
 export function registerAuthRoutes(app: Hono, o: AuthRoutesOptions): void {

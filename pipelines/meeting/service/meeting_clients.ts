@@ -71,8 +71,12 @@ export interface MeetingClients {
  *
  * @example
  * ```ts
+ * import type { Logger } from "../../../lib/log/logger.ts";
+ * import type { MeetingConfig } from "../config.ts";
+ *
+ * declare const config: MeetingConfig, logger: Logger;
  * const clients = await createMeetingClients(config, { logger });
- * await clients.tokens.getTenantToken(clients.app.appId); // checks the credentials
+ * await clients.endpoints.fetchTenantToken(clients.app); // checks the credentials with Feishu (no cache)
  * await clients.close();
  * ```
  */

@@ -103,9 +103,16 @@ export interface MeetingService {
  *
  * @example
  * ```ts
+ * import { serveGuarded } from "../../../lib/http/serve_guarded.ts";
+ * import type { Logger } from "../../../lib/log/logger.ts";
+ * import type { MeetingConfig } from "../config.ts";
+ *
+ * declare const config: MeetingConfig, logger: Logger;
+ * const stop = new AbortController(); // aborted on SIGINT
  * const service = await createMeetingService(config, { logger });
- * await service.start(signal);
- * const server = serveGuarded({ hostname: config.server.host, port: config.server.port, signal }, service.fetch);
+ * await service.start(stop.signal);
+ * const { host, port } = config.server;
+ * const server = serveGuarded({ hostname: host, port, signal: stop.signal }, service.fetch);
  * await server.finished;
  * await service.stop();
  * ```

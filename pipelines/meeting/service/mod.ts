@@ -28,8 +28,12 @@
  *
  * @example
  * ```ts
+ * import { serveGuarded } from "../../../lib/http/serve_guarded.ts";
+ * import type { Logger } from "../../../lib/log/logger.ts";
+ * import type { MeetingConfig } from "../config.ts";
  * import { checkMeetingStartup, createMeetingService } from "./mod.ts";
  *
+ * declare const config: MeetingConfig, logger: Logger;
  * const service = await createMeetingService(config, { logger });
  * await checkMeetingStartup(config, { endpoints: service.clients.endpoints });
  * const stop = new AbortController();

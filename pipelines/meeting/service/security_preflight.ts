@@ -29,7 +29,12 @@ export interface SecurityPreflightOptions {
  *
  * @example
  * ```ts
+ * import type { Logger } from "../../../lib/log/logger.ts";
+ * import type { MeetingConfig } from "../config.ts";
+ *
+ * declare const config: MeetingConfig, logger: Logger;
  * const policy = await securityPreflight(config, { logger, onAdminTokenCreated: (t) => console.error(t) });
+ * if (policy.adminToken) console.error("状态页与操作需要管理令牌");
  * ```
  */
 export async function securityPreflight(
