@@ -242,16 +242,7 @@ async function authorizeInSandbox(
   const start = await startRes.text();
   const href = /<a class="btn" href="([^"]+)">授权开启<\/a>/.exec(start)?.[1];
   if (!href) return { status: 0, paragraphs: ["授权页上没有「授权开启」链接"] };
-  const q = new URL(decode(href)).searchParams;
-  const approved = family.authorize({
-    user_id: userId,
-    client_id: q.get("client_id") ?? undefined,
-    redirect_uri: q.get("redirect_uri") ?? "",
-    scope: q.get("scope") ?? undefined,
-    state: q.get("state") ?? undefined,
-    code_challenge: q.get("code_challenge") ?? undefined,
-    code_challenge_method: q.get("code_challenge_method") ?? undefined,
-  });
+  const approved = family.approveAuthorizeUrl(decode(href), userId);
   const cb = await fetch(approved.callback_url, { headers: { cookie } });
   const html = await cb.text();
   return { status: cb.status, paragraphs: [...html.matchAll(/<p>([^<]*)<\/p>/g)].map((m) => decode(m[1])) };

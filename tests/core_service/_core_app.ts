@@ -67,16 +67,7 @@ export async function startTwoAppCore(env: Record<string, string> = {}) {
 
   /** The user approves on Feishu's page; returns the callback URL the browser is sent to. */
   const approve = (authorizeUrl: string, who: string) => {
-    const q = new URL(authorizeUrl).searchParams;
-    return family.authorize({
-      user_id: who,
-      client_id: q.get("client_id") ?? undefined,
-      redirect_uri: q.get("redirect_uri") ?? "",
-      scope: q.get("scope") ?? undefined,
-      state: q.get("state") ?? undefined,
-      code_challenge: q.get("code_challenge") ?? undefined,
-      code_challenge_method: q.get("code_challenge_method") ?? undefined,
-    }).callback_url;
+    return family.approveAuthorizeUrl(authorizeUrl, who).callback_url;
   };
 
   /** An approval card in state 审批中 sent by `appId`; returns its message id. */

@@ -124,17 +124,10 @@ export async function approveAuthorization(
   const cookie = browserCookie(start);
   const href = /<a class="btn" href="([^"]+)">授权开启<\/a>/.exec(startHtml)?.[1];
   assert.ok(href, "the start page has a 授权开启 link");
-  const q = new URL(href.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)))).searchParams;
+  const url = href.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)));
+  const q = new URL(url).searchParams;
   assert.ok(q.get("scope")?.split(" ").includes("offline_access"));
-  const approved = h.family.authorize({
-    user_id: userId,
-    client_id: q.get("client_id") ?? undefined,
-    redirect_uri: q.get("redirect_uri") ?? "",
-    scope: q.get("scope") ?? undefined,
-    state: q.get("state") ?? undefined,
-    code_challenge: q.get("code_challenge") ?? undefined,
-    code_challenge_method: q.get("code_challenge_method") ?? undefined,
-  });
+  const approved = h.family.approveAuthorizeUrl(url, userId);
   return { callbackUrl: approved.callback_url, cookie, query: q };
 }
 

@@ -54,16 +54,7 @@ export async function setup(routes: UserAuthRoutesOptions<unknown> = {}) {
   const user = family.directory.users[0];
   /** The user approves on Feishu's page; returns the callback URL the browser is sent to. */
   const approve = (authorizeUrl: string, who = user.openId) => {
-    const q = new URL(authorizeUrl).searchParams;
-    return family.authorize({
-      user_id: who,
-      client_id: q.get("client_id") ?? undefined,
-      redirect_uri: q.get("redirect_uri") ?? "",
-      scope: q.get("scope") ?? undefined,
-      state: q.get("state") ?? undefined,
-      code_challenge: q.get("code_challenge") ?? undefined,
-      code_challenge_method: q.get("code_challenge_method") ?? undefined,
-    }).callback_url;
+    return family.approveAuthorizeUrl(authorizeUrl, who).callback_url;
   };
   const sentTo = (openId: string) => family.sentMessages.filter((m) => m.receiveId === openId);
   return {

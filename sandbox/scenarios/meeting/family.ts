@@ -171,6 +171,25 @@ export class MeetingFamily {
     return checked.approve(user);
   }
 
+  /**
+   * The user `userId` approves on Feishu's authorize page opened at
+   * `authorizeUrl` (the URL an app built: its client id, redirect URI, scope,
+   * state and PKCE parameters are taken from it); returns the code and the
+   * callback URL the browser is sent to.
+   */
+  approveAuthorizeUrl(authorizeUrl: string, userId: string): AuthorizeResult {
+    const q = new URL(authorizeUrl).searchParams;
+    return this.authorize({
+      user_id: userId,
+      client_id: q.get("client_id") ?? undefined,
+      redirect_uri: q.get("redirect_uri") ?? "",
+      scope: q.get("scope") ?? undefined,
+      state: q.get("state") ?? undefined,
+      code_challenge: q.get("code_challenge") ?? undefined,
+      code_challenge_method: q.get("code_challenge_method") ?? undefined,
+    });
+  }
+
   /** Revoke every user token (access and refresh) of a user (any id kind), or of everyone. */
   revokeUserTokens(userId?: string): number {
     return this.userTokens.revoke(this.#openIdOf(userId));
