@@ -71,6 +71,7 @@ export async function startCore(
     limiter: new RateLimiter({ buckets: { global: { perSecond: 50 } } }),
     retry: CORE_RETRY,
     logger: o.logger,
+    logSuccessAtInfo: true,
   });
   const messages = new MessageApi(http);
   const queue = await openQueue<CardJob>(
