@@ -10,6 +10,7 @@ import { readJsonBody } from "./_parse.ts";
 import { type Judgement, judgeResponse } from "./_judge.ts";
 import type { LarkRequest, LarkResponse, LarkStreamResponse } from "./lark_request.ts";
 import { newRequestId } from "./request_id.ts";
+import { noteRequestId } from "./trace_requests.ts";
 import { type AttemptOutcome, logAttempt, logRetry, logRetryOutcome } from "./_request_log.ts";
 import { networkError, sendRequest } from "./_send.ts";
 
@@ -119,6 +120,7 @@ export class LarkHttp {
       if (out.error) throw out.error;
       return { data: out.data as T, body: out.body, status: res.status };
     });
+    noteRequestId(requestId);
     return {
       ...value,
       logId: lastLogId,
@@ -166,6 +168,7 @@ export class LarkHttp {
       throw out.error ??
         new LarkError("expected a file, got JSON", { requestId, logId, endpoint: req.bucket });
     });
+    noteRequestId(requestId);
     return { response: value, logId, requestId, attempts };
   }
 
