@@ -11,8 +11,8 @@ import type { LarkRequest } from "./lark_request.ts";
 
 /** What one attempt came to. */
 export interface AttemptOutcome {
-  /** 1 for the first attempt. */
-  attempt: number;
+  /** 1 for the first attempt (left out where the caller does not count attempts). */
+  attempt?: number;
   /** HTTP status. */
   status: number;
   /** Feishu `code` (0 = success; undefined for a body without one). */

@@ -184,3 +184,35 @@ Deno.test("by default a successful call is logged at debug, a failed one at info
     ["/open-apis/b", 400],
   ]);
 });
+
+Deno.test("token calls are logged like every other Feishu call, the app secret masked", async () => {
+  const sandbox = createSandbox();
+  const sbx = await sandbox.listen({ port: 0 });
+  const sink = new MemorySink();
+  try {
+    const tokens = new TokenManager({
+      store: new MemoryTokenStore(),
+      endpoints: new LarkTokenEndpoints({ baseUrl: sbx.url, logger: createLogger({ sinks: [sink] }) }),
+      apps: (id) => id === DEFAULT_APP_ID ? { appId: id, appSecret: DEFAULT_APP_SECRET } : undefined,
+    });
+    const headers = await tokens.tenantAuth(DEFAULT_APP_ID).headers();
+    const lines = sink.records.filter((r) => r.event === "http");
+    assert.equal(lines.length, 1);
+    const [line] = lines;
+    assert.equal(line.level, "info");
+    assert.match(String(line.request_id), /^fk-/);
+    assert.equal(line.path, "/open-apis/auth/v3/tenant_access_token/internal");
+    assert.equal(line.status, 200);
+    assert.equal(line.code, 0);
+    assert.equal(typeof line.duration_ms, "number");
+    const body = (line.params as { body: Record<string, string> }).body;
+    assert.equal(body.app_id, DEFAULT_APP_ID);
+    assert.match(body.app_secret, /^\*\*\*/);
+    const text = JSON.stringify(sink.records);
+    assert.ok(!text.includes(DEFAULT_APP_SECRET), "the app secret never reaches the log");
+    const bearer = Object.values(headers)[0].replace(/^Bearer /, "");
+    assert.ok(!text.includes(bearer), "nor the token");
+  } finally {
+    await sbx.close();
+  }
+});
