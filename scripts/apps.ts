@@ -43,7 +43,7 @@ const HELP = `应用登记：管理服务使用的飞书自建应用（App ID / 
       --tokens <存储>       rotate-key：同时重新加密的令牌库，可多次给出
                             （sqlite://.state/tokens.sqlite 或 postgres://用户@主机:5432/库名）
       --base-url <地址>     check：开放平台地址（默认 https://open.feishu.cn；
-                            Lark 用 https://open.larksuite.com；沙箱如 http://127.0.0.1:8787）
+                            Lark 用 https://open.larksuite.com；沙箱如 http://127.0.0.1:18080）
       --json                list/show：输出 JSON
   -h, --help                显示本帮助
 

@@ -18,13 +18,16 @@ import { LarkError } from "../lib/errors/lark_error.ts";
 import { ConsoleSink } from "../lib/log/console_sink.ts";
 import { createLogger } from "../lib/log/logger.ts";
 import { NdjsonFileSink } from "../lib/log/ndjson_sink.ts";
-import { keyCreatedNotice, loadSecretBox, resolveKeyFile } from "../lib/crypto/key_source.ts";
-import { SqliteTokenStore } from "../lib/token/token_store_sqlite.ts";
+import { keyCreatedNotice, loadSecretBox } from "../lib/crypto/key_source.ts";
+import { closeTokenStore, openTokenStore } from "../lib/token/open_token_store.ts";
+import type { TokenStore } from "../lib/token/token_store.ts";
 import {
   autoConcurrency,
   CHATID_ENV,
   ChatIdConfigSchema,
+  chatIdKeyFile,
   type ChatIdRow,
+  chatIdTokenStore,
   checkContractNumbers,
   type ContractNumberShape,
   createChatIdContext,
@@ -105,7 +108,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
       return 2;
     }
   }
-  let store: SqliteTokenStore | undefined;
+  let store: TokenStore | undefined;
   let fileSink: NdjsonFileSink | undefined;
   try {
     const configFile = v.config ?? defaultConfigFile("chatid");
@@ -160,10 +163,10 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
       sinks: [fileSink, new ConsoleSink({ level: "warn" })],
     });
     const box = await loadSecretBox({
-      keyFile: resolveKeyFile(config.state.key_file, config.state.token_db),
+      keyFile: chatIdKeyFile(config),
       onCreated: (path) => console.error(keyCreatedNotice(path)),
     });
-    store = new SqliteTokenStore(config.state.token_db, { box, logger });
+    store = openTokenStore(chatIdTokenStore(config), { box, logger });
     const ctx = createChatIdContext(config, { store, logger });
 
     console.error("配置：");
@@ -230,7 +233,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
     reportError(e);
     return e instanceof LarkError && e.kind === "bad_request" ? 2 : 1;
   } finally {
-    store?.close();
+    if (store) await closeTokenStore(store);
     fileSink?.close();
   }
 }

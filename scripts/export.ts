@@ -8,23 +8,18 @@
  *
  * @module
  */
-import { staticAuth } from "../lib/auth/auth_provider.ts";
 import { formatSeconds } from "../lib/cli/progress.ts";
 import { reportError } from "../lib/cli/report_error.ts";
 import { parseCli, pathExists } from "../lib/cli/parse_cli.ts";
 import { useUtf8Console } from "../lib/cli/utf8_console.ts";
 import { loadConfig } from "../lib/config/load_config.ts";
 import { defaultConfigFile } from "../lib/fs/user_dirs.ts";
-import { ConfigError } from "../lib/errors/config_error.ts";
 import { LarkError } from "../lib/errors/lark_error.ts";
-import { LarkHttp } from "../lib/http/lark_http.ts";
 import { ConsoleSink } from "../lib/log/console_sink.ts";
 import { createLogger } from "../lib/log/logger.ts";
 import { NdjsonFileSink } from "../lib/log/ndjson_sink.ts";
-import { BrowserCollector } from "../pipelines/export/collect_browser.ts";
-import { OpenApiCollector } from "../pipelines/export/collect_openapi.ts";
 import {
-  type CollectorFactory,
+  collectStageInWorker,
   createExportContext,
   EXPORT_ENV,
   type ExportConfig,
@@ -34,6 +29,9 @@ import {
   formatWindowTable,
   listRunWindows,
   requestStageInWorker,
+  RERUN_STAGES,
+  rerunStage,
+  type RerunStageName,
   resolveExportAuth,
   runExport,
 } from "../pipelines/export/mod.ts";
@@ -43,6 +41,11 @@ const HELP = `合同协同记录批量导出
 用法：
   deno task export [选项]              开始或继续导出（同一 output.dir 自动续跑）
   deno task export --list [选项]       列出各时间窗口的状态
+  deno task export --only-stage collect [<任务目录>] [选项]
+                                       只重跑收取阶段：按 request.ndjson 等阶段文件收取已导出、
+                                       尚未下载的窗口（ledger.sqlite 丢失时由阶段文件重建）
+  deno task export --only-stage merge [<任务目录>] [选项]
+                                       只重跑合并与校验：合并 windows/ 下的窗口文件
   deno task export:verify <任务目录>   单独校验一次导出结果
 
 选项：
@@ -58,6 +61,7 @@ const HELP = `合同协同记录批量导出
       --retry-failed        把失败的窗口重新导出
       --only-window <窗口>  只处理一个窗口：窗口 ID 或 YYYYMMDD-YYYYMMDD
       --list                列出窗口状态后退出
+      --only-stage <阶段>   只重跑一个阶段：collect 或 merge（任务目录默认 output.dir）
   -h, --help                显示本帮助
 
 环境变量：FEISHU_CLM_COOKIE（合同系统 Cookie）；openapi 方式另需 FEISHU_USER_ACCESS_TOKEN（用户令牌）；
@@ -80,13 +84,22 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
       "retry-failed": { type: "boolean" },
       "only-window": { type: "string" },
       list: { type: "boolean" },
+      "only-stage": { type: "string" },
       quiet: { type: "boolean" },
     },
     HELP,
-    false,
   );
   if (!parsed.ok) return parsed.exitCode;
   const v = parsed.values;
+  const stage = v["only-stage"];
+  if (stage !== undefined && !(RERUN_STAGES as readonly string[]).includes(stage)) {
+    console.error(`用法错误：--only-stage 只能是 ${RERUN_STAGES.join(" 或 ")}。`);
+    return 2;
+  }
+  if (parsed.positionals.length > (stage ? 1 : 0)) {
+    console.error(`用法错误：不认识的参数 ${parsed.positionals[stage ? 1 : 0]}\n\n${HELP}`);
+    return 2;
+  }
   if (v.collector && v.collector !== "browser" && v.collector !== "openapi") {
     console.error("用法错误：--collector 只能是 browser 或 openapi。");
     return 2;
@@ -101,7 +114,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
         "auth.curl": v.curl,
         "range.start": v.start,
         "range.end": v.end,
-        "output.dir": v.output,
+        "output.dir": parsed.positionals[0] ?? v.output,
         "collector.kind": v.collector,
         "messenger.headless": v.headed ? false : v.headless ? true : undefined,
       },
@@ -115,6 +128,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
       else console.log(formatWindowTable(windows).join("\n"));
       return 0;
     }
+    if (stage) return await rerunOneStage(stage as RerunStageName, config);
     // Credentials first: a copied request for a foreign host is refused before anything is written.
     const auth = await resolveExportAuth(config);
     await Deno.mkdir(config.output.dir, { recursive: true });
@@ -149,10 +163,12 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
         config,
         client: ctx.api,
         fingerprint: ctx.fingerprint,
-        collector: collectorFactory(config, logger),
         // The export/count calls and their answers are handled in a Worker that can reach the
         // contract host and the run directory only.
         requestStage: requestStageInWorker({ config, auth, runDir: config.output.dir }),
+        // The browser (or the Open API) is driven from a Worker that may run only the browser found
+        // here and touch only its profile, the run directory and the QR code's folder.
+        collectStage: collectStageInWorker({ config, runDir: config.output.dir }),
         signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal,
         retryFailed: v["retry-failed"],
         onlyWindow: v["only-window"],
@@ -176,6 +192,42 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
   }
 }
 
+/** `--only-stage`: one stage alone from the run directory's stage files; returns the exit code. */
+async function rerunOneStage(stage: RerunStageName, config: ExportConfig): Promise<number> {
+  const runDir = config.output.dir;
+  if (!(await pathExists(`${runDir}/plan.ndjson`))) {
+    console.error(
+      `用法错误：${runDir} 不是导出任务目录（没有 plan.ndjson）：请给出配置中 output.dir 指向的目录。`,
+    );
+    return 2;
+  }
+  const fileSink = new NdjsonFileSink(`${runDir}/run.log.ndjson`);
+  const stop = new AbortController();
+  const onSigint = () => stop.abort(new DOMException("interrupted", "AbortError"));
+  Deno.addSignalListener("SIGINT", onSigint);
+  try {
+    const logger = createLogger({
+      level: config.log.level,
+      sinks: [fileSink, new ConsoleSink({ level: "warn" })],
+    });
+    const r = await rerunStage({
+      stage,
+      config,
+      runDir,
+      collectStage: collectStageInWorker({ config, runDir }),
+      signal: stop.signal,
+      logger,
+    });
+    if (r.restored) console.error(`ledger.sqlite 缺少 ${r.restored} 个窗口，已按阶段文件补回。`);
+    if (r.error) reportError(r.error);
+    console.log(r.message);
+    return r.exitCode;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSigint);
+    fileSink.close();
+  }
+}
+
 const STAGE: Record<ExportProgress["stage"], string> = {
   request: "导出",
   collect: "收取文件",
@@ -183,45 +235,6 @@ const STAGE: Record<ExportProgress["stage"], string> = {
   verify: "校验",
   report: "报告",
 };
-
-/** The collector the config asks for, created only when a file is awaited. */
-function collectorFactory(config: ExportConfig, logger: ReturnType<typeof createLogger>): CollectorFactory {
-  if (config.collector.kind === "openapi") {
-    return () => {
-      const token = Deno.env.get("FEISHU_USER_ACCESS_TOKEN");
-      if (!token || !config.openapi.chat_id) {
-        throw new ConfigError("openapi collector needs a user token and chat id", {
-          hint:
-            "openapi 方式需要环境变量 FEISHU_USER_ACCESS_TOKEN（用户令牌）与配置 openapi.chat_id（与「飞书合同」" +
-            "机器人的会话 ID）。注意：飞书文档未确认用户令牌能读取与其他应用机器人的单聊，推荐使用 browser 方式。",
-        });
-      }
-      const http = new LarkHttp({ baseUrl: config.openapi.base_url, logger });
-      return Promise.resolve(
-        new OpenApiCollector({
-          http,
-          auth: staticAuth("user", { Authorization: `Bearer ${token}` }),
-          chatId: config.openapi.chat_id,
-        }),
-      );
-    };
-  }
-  return (signal) =>
-    Promise.resolve(
-      new BrowserCollector({
-        messengerUrl: config.messenger.url,
-        profileDir: config.messenger.profile_dir,
-        chatName: config.messenger.bot_chat_name,
-        headless: config.messenger.headless,
-        executablePath: config.messenger.chromium_path || undefined,
-        qrSavePath: config.messenger.qr_save_path,
-        loginTimeoutMs: config.messenger.login_timeout_sec * 1000,
-        selectors: config.messenger.selectors,
-        print: (line) => console.error(line),
-        signal,
-      }),
-    );
-}
 
 if (import.meta.main) {
   await useUtf8Console(); // Chinese in Windows console windows

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { keyCreatedNotice, loadSecretBox, resolveKeyFile } from "../lib/crypto/key_source.ts";
+import { keyCreatedNotice, loadSecretBox } from "../lib/crypto/key_source.ts";
 import { configSummary } from "../lib/cli/config_summary.ts";
 import { reportError } from "../lib/cli/report_error.ts";
 import { parseCli } from "../lib/cli/parse_cli.ts";
@@ -20,7 +20,7 @@ import { ConsoleSink } from "../lib/log/console_sink.ts";
 import { createLogger } from "../lib/log/logger.ts";
 import { serveGuarded } from "../lib/http/serve_guarded.ts";
 import { NdjsonFileSink } from "../lib/log/ndjson_sink.ts";
-import { loadMeetingConfig } from "../pipelines/meeting/config.ts";
+import { loadMeetingConfig, meetingKeyFile } from "../pipelines/meeting/config.ts";
 import {
   AUTH_CALLBACK_PATH,
   AUTH_START_PATH,
@@ -86,7 +86,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
     const exposed = exposureWarning(config);
     if (exposed) console.error(`警告：${exposed}`);
     const box = await loadSecretBox({
-      keyFile: resolveKeyFile(config.state.key_file, config.state.token_db),
+      keyFile: meetingKeyFile(config),
       onCreated: (path) => console.error(keyCreatedNotice(path)),
     });
     service = await createMeetingService(config, {

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { keyCreatedNotice, loadSecretBox, resolveKeyFile } from "../lib/crypto/key_source.ts";
+import { keyCreatedNotice, loadSecretBox } from "../lib/crypto/key_source.ts";
 import { reportError } from "../lib/cli/report_error.ts";
 import { parseCli } from "../lib/cli/parse_cli.ts";
 import { useUtf8Console } from "../lib/cli/utf8_console.ts";
@@ -16,7 +16,7 @@ import { listDirectory } from "../lib/contact/list_directory.ts";
 import { defaultConfigFile } from "../lib/fs/user_dirs.ts";
 import { ConsoleSink } from "../lib/log/console_sink.ts";
 import { createLogger } from "../lib/log/logger.ts";
-import { loadMeetingConfig } from "../pipelines/meeting/config.ts";
+import { loadMeetingConfig, meetingKeyFile } from "../pipelines/meeting/config.ts";
 import { createMeetingClients, type MeetingClients } from "../pipelines/meeting/service/meeting_clients.ts";
 import { exportUsers } from "../pipelines/meeting/users_export.ts";
 
@@ -64,7 +64,7 @@ export async function main(args: string[]): Promise<number> {
     for (const w of warnings) console.error(`警告：${w}`);
     const logger = createLogger({ level: "warn", sinks: [new ConsoleSink({ level: "warn" })] });
     const box = await loadSecretBox({
-      keyFile: resolveKeyFile(config.state.key_file, config.state.token_db),
+      keyFile: meetingKeyFile(config),
       onCreated: (path) => console.error(keyCreatedNotice(path)),
     });
     clients = await createMeetingClients(config, { logger, box });
@@ -87,7 +87,7 @@ export async function main(args: string[]): Promise<number> {
     reportError(e);
     return 1;
   } finally {
-    clients?.close();
+    await clients?.close();
   }
 }
 

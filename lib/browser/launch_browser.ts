@@ -39,6 +39,11 @@ export interface LaunchBrowserOptions {
    * npm-shipped Chromium on Linux x64).
    */
   executablePath?: string;
+  /**
+   * A browser {@linkcode findBrowser} already found (no discovery then): a
+   * Worker allowed to run only that file gets it from the main thread.
+   */
+  browser?: FoundBrowser;
   /** Discovery facts for {@linkcode findBrowser} (tests). */
   find?: Omit<FindBrowserOptions, "configuredPath">;
   /**
@@ -83,7 +88,8 @@ export interface LaunchedBrowser {
  */
 export async function launchBrowser(options: LaunchBrowserOptions = {}): Promise<LaunchedBrowser> {
   options.signal?.throwIfAborted();
-  const found = await findBrowser({ ...options.find, configuredPath: options.executablePath });
+  const found = options.browser ??
+    await findBrowser({ ...options.find, configuredPath: options.executablePath });
   const executablePath = found.path;
   const headless = found.headlessOnly || (options.headless ?? defaultHeadless(options.find));
   options.signal?.throwIfAborted();

@@ -7,6 +7,7 @@ import { ReplayGuard } from "../events/replay_guard.ts";
 import { handleWebhook } from "../events/webhook_handler.ts";
 import { verifyCardSignature } from "../im/verify_card_signature.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
+import { type Clock, systemClock } from "../time/clock.ts";
 import type { JobQueue } from "../queue/job_queue.ts";
 import { QueueUnavailableError } from "../queue/queue_error.ts";
 import { CARD_ACTION_V1_EVENT, type CardAction, cardActionFromEvent } from "./card_action.ts";
@@ -34,8 +35,22 @@ export interface CardCallbackOptions {
   whenQueueDown?: "refuse" | "inline";
   /** Handler used inline when the queue is down. */
   inline?: (action: CardAction) => Promise<CardHandlerResult | void>;
-  /** Time for an inline handler, ms (default 2000: Feishu waits 3 s). */
+  /** Time for an inline handler, ms (default 2000), within what is left of `budgetMs`. */
   inlineBudgetMs?: number;
+  /**
+   * Time to answer, ms (default 2500: Feishu waits 3 s), counted from the call. Storing the
+   * callback on the queue and, when that fails, the inline handler share it: an enqueue
+   * still pending when it runs out counts as the queue being unavailable
+   * (`QueueUnavailableError`), handled inline with the time left or refused "degraded".
+   */
+  budgetMs?: number;
+  /**
+   * Part of `budgetMs` the enqueue may take, ms (default: all of it when refusing; 1500
+   * with `whenQueueDown: "inline"`, which leaves 1 s of the 2.5 s for the inline handler).
+   */
+  enqueueBudgetMs?: number;
+  /** Time source of the budget (default the system clock). */
+  clock?: Clock;
   /** Toast answered once a callback is queued (default "已收到，正在处理…"; null answers `{}`). */
   ackToast?: CardToast | null;
   /** Largest body, bytes (default 1 MB). */
@@ -62,9 +77,13 @@ const guards = new WeakMap<CardCallbackOptions, ReplayGuard>();
  *   Verification Token, same timestamp/nonce rules, URL verification echoed.
  *
  * A queued callback is answered with a toast; the handler's card arrives via
- * the card-update API. If the queue is down the callback is handled inline
- * (`whenQueueDown: "inline"`, its card in the answer) or refused with 503 and
- * a "degraded" envelope — never acknowledged and lost.
+ * the card-update API. If the queue is down — or has not confirmed the
+ * callback within the budget (`budgetMs`, default 2.5 s) — the callback is
+ * handled inline (`whenQueueDown: "inline"`, its card in the answer, within
+ * the time left) or refused with 503 and a "degraded" envelope: never
+ * acknowledged and lost. An enqueue that lands after the budget ran out is
+ * logged (`card.enqueue_late`) and its job runs as any other (a handler
+ * answered inline is skipped by a worker whose ledger shows it done).
  *
  * @example
  * ```ts
@@ -81,6 +100,11 @@ const guards = new WeakMap<CardCallbackOptions, ReplayGuard>();
  */
 export async function handleCardCallback(request: Request, o: CardCallbackOptions): Promise<Response> {
   const log = o.logger ?? silentLogger;
+  const clock = o.clock ?? systemClock;
+  const started = clock.now();
+  const budgetMs = o.budgetMs ?? 2500;
+  const deadline = started + budgetMs;
+  const enqueueMs = Math.min(budgetMs, o.enqueueBudgetMs ?? (o.whenQueueDown === "inline" ? 1500 : budgetMs));
   let guard = o.replayGuard ?? guards.get(o);
   if (!guard) guards.set(o, guard = new ReplayGuard());
   let raw: Uint8Array;
@@ -105,7 +129,13 @@ export async function handleCardCallback(request: Request, o: CardCallbackOption
   const sink: EventSink = {
     insert: async (event: LarkEvent) => {
       try {
-        const fresh = await queued.insert(event, "webhook");
+        const fresh = await withinDeadline(queued.insert(event, "webhook"), {
+          clock,
+          deadline: started + enqueueMs,
+          backend: o.queue.backend,
+          budgetMs: enqueueMs,
+          onLate: (late) => log.warn("card.enqueue_late", { event_id: event.eventId, ...late }),
+        });
         outcome.queued = cardJobOf(event);
         return fresh;
       } catch (e) {
@@ -115,6 +145,8 @@ export async function handleCardCallback(request: Request, o: CardCallbackOption
           outcome.inline = await runInline(
             o,
             cardActionFromEvent({ ...event, appId: event.appId ?? o.appId }),
+            clock,
+            Math.min(o.inlineBudgetMs ?? 2000, deadline - clock.now()),
           );
           if (outcome.inline) return true;
         }
@@ -212,19 +244,61 @@ async function handleOldStyle(
   }
 }
 
-async function runInline(o: CardCallbackOptions, action: CardAction): Promise<CardHandlerResult | undefined> {
-  const budget = o.inlineBudgetMs ?? 2000;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+async function runInline(
+  o: CardCallbackOptions,
+  action: CardAction,
+  clock: Clock,
+  budget: number,
+): Promise<CardHandlerResult | undefined> {
+  if (budget <= 0) return undefined;
+  const stop = new AbortController();
   try {
-    const out = await Promise.race([
+    return await Promise.race([
       o.inline!(action).then((r) => r ?? {}),
-      new Promise<undefined>((resolve) => timer = setTimeout(() => resolve(undefined), budget)),
+      clock.sleep(budget, stop.signal).then(() => undefined),
     ]);
-    return out;
   } catch {
     return undefined;
   } finally {
-    clearTimeout(timer);
+    stop.abort();
+  }
+}
+
+/**
+ * `work`, or a {@linkcode QueueUnavailableError} once `deadline` passes. The work goes on
+ * in the background; how it ends then is reported to `onLate` (never an unhandled rejection).
+ */
+async function withinDeadline<T>(
+  work: Promise<T>,
+  o: {
+    clock: Clock;
+    deadline: number;
+    backend: string;
+    budgetMs: number;
+    onLate: (late: { outcome: string; error?: unknown }) => void;
+  },
+): Promise<T> {
+  const stop = new AbortController();
+  let timedOut = false;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    o.clock.sleep(Math.max(0, o.deadline - o.clock.now()), stop.signal).then(() => {
+      timedOut = true;
+      reject(
+        new QueueUnavailableError(
+          o.backend,
+          `queue ${o.backend} did not confirm the callback within ${o.budgetMs} ms`,
+        ),
+      );
+    }, () => {});
+  });
+  work.then(
+    (v) => timedOut && o.onLate({ outcome: v === false ? "duplicate" : "queued" }),
+    (error) => timedOut && o.onLate({ outcome: "failed", error }),
+  );
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    stop.abort();
   }
 }
 

@@ -73,9 +73,15 @@ export const DEFAULT_KEY_FILE_NAME = "secret.key";
 /**
  * The key file to use: `configured` when set, else `secret.key` in the folder of
  * `besidePath` (e.g. the token database: `.state/tokens.sqlite` → `.state/secret.key`).
+ * `besidePath` must be a file path: for a store named by a URL, pass a file of the
+ * local state folder (see `tokenStoreKeyFile` in lib/token).
  */
 export function resolveKeyFile(configured: string | undefined, besidePath: string): string {
   if (configured) return configured;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(besidePath)) {
+    // A database URL says nothing about where local files belong (and `postgres://h/db` would yield `postgres://h/secret.key`).
+    throw new TypeError("resolveKeyFile: besidePath must be a local file path, not a URL");
+  }
   const i = Math.max(besidePath.lastIndexOf("/"), besidePath.lastIndexOf("\\"));
   return i > 0 ? `${besidePath.slice(0, i)}/${DEFAULT_KEY_FILE_NAME}` : DEFAULT_KEY_FILE_NAME;
 }

@@ -31,7 +31,8 @@ export async function ensurePrivateParent(path: string): Promise<void> {
 
 /**
  * Set `path` to owner read/write only (0600) when it exists. A file owned by someone else
- * (chmod refused) is left as it is. Returns false when there is no such file.
+ * (chmod refused), or one this process may not change (a restricted Worker), is left as
+ * it is. Returns false when there is no such file.
  */
 export function restrictFileSync(path: string): boolean {
   if (!POSIX) return existsSync(path);
@@ -40,7 +41,9 @@ export function restrictFileSync(path: string): boolean {
     return true;
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return false;
-    if (e instanceof Deno.errors.PermissionDenied) return true;
+    // Not ours to change, or (NotCapable) a sandboxed reader such as a restricted Worker:
+    // the file exists; the process that may write it sets its mode.
+    if (e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.NotCapable) return true;
     throw e;
   }
 }

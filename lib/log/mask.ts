@@ -50,6 +50,8 @@ const PATTERNS: [RegExp, (m: string, ...g: string[]) => string][] = [
   [/((?:set-)?cookie["']?\s*[:=]\s*["']?)([^\r\n"']{4,})/gi, (_m, p, v) => p + maskValue(v)],
   // curl -b / --cookie 'a=b; c=d'
   [/((?:^|\s)(?:-b|--cookie)\s+["'])([^\r\n"']{4,})/g, (_m, p, v) => p + maskValue(v)],
+  // The password of a URL's user info (postgres://user:password@host/db, amqp://…)
+  [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)([^\s@/]+)(@)/gi, (_m, p, v, at) => p + maskValue(v) + at],
   // Authorization: Bearer xxx
   [/(Bearer\s+)([A-Za-z0-9._\-~+/=]{6,})/g, (_m, p, v) => p + maskValue(v)],
   // token-like literals Feishu issues: t-..., u-..., a-..., ur-..., JWT eyJ...

@@ -19,7 +19,7 @@ export interface AuthorizeUrlInput {
   redirectUri: string;
   /** Scopes (space-joined, ≤ 50); `offline_access` is added when missing. */
   scopes?: readonly string[];
-  /** Anti-CSRF state (see `OAuthStateStore`). */
+  /** Anti-CSRF state: random, single use (lib/user_auth binds it to a session). */
   state: string;
   /** Accounts origin (default `https://accounts.feishu.cn`; Lark: `https://accounts.larksuite.com`; the sandbox's URL). */
   accountsBaseUrl?: string;

@@ -30,6 +30,7 @@ export * from "./token_store_memory.ts";
 export * from "./token_store_sqlite.ts";
 export * from "./token_store_postgres.ts";
 export * from "./open_token_store.ts";
+export * from "./store_setting.ts";
 export * from "./token_endpoints.ts";
 export * from "./lark_token_endpoints.ts";
 export * from "./user_token_info.ts";

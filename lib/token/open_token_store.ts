@@ -56,3 +56,19 @@ export function openTokenStore(store: string, options: OpenTokenStoreOptions): T
   if (backend.kind === "postgres") return new PostgresTokenStore(backend.url, options);
   return new SqliteTokenStore(backend.path, options);
 }
+
+/**
+ * Close a token store and wait for it: a PostgreSQL store's connections are
+ * ended (pending writes flushed), others are closed at once.
+ *
+ * @example
+ * ```ts
+ * import { closeTokenStore, openTokenStore } from "./open_token_store.ts";
+ * import { testSecretBox } from "../testing/test_secret_box.ts";
+ * await closeTokenStore(openTokenStore("sqlite://:memory:", { box: await testSecretBox() }));
+ * ```
+ */
+export async function closeTokenStore(store: TokenStore): Promise<void> {
+  if (store instanceof PostgresTokenStore) await store.end();
+  else store.close();
+}

@@ -9,8 +9,15 @@ import { exchangeCode } from "../oauth/exchange_code.ts";
 import { sha256Base64Url } from "../oauth/pkce.ts";
 import type { AppCredentials, TokenEndpoints } from "../token/token_endpoints.ts";
 import type { TokenManager } from "../token/token_manager.ts";
-import { authorizationCard, authorizationText, expiredText } from "./auth_messages.ts";
-import type { UserAuthMethod, UserAuthSession } from "./user_auth_session.ts";
+import { authorizationCard, authorizationText, expiredText, refusalText } from "./auth_messages.ts";
+import type { UserAuthFailure, UserAuthFailureReason, UserAuthOutcome } from "./user_auth_outcome.ts";
+import type {
+  BrowserLogin,
+  BrowserLoginOptions,
+  RequestUserAuthOptions,
+  UserAuthRequest,
+} from "./user_auth_request.ts";
+import type { UserAuthSession } from "./user_auth_session.ts";
 import type { UserAuthStore } from "./user_auth_store.ts";
 
 /** Path the authorize page redirects back to (register `{publicBaseUrl}/auth/callback` in the app's Redirect URLs). */
@@ -40,41 +47,11 @@ export interface UserAuthServiceOptions {
   scopes?: readonly string[];
   /** Session lifetime, ms (default 600 000 = 10 min). */
   ttlMs?: number;
+  /** Finished sessions and stale browser logins are deleted after this long, ms (default one day). */
+  keepFinishedMs?: number;
   /** Logger. */
   logger?: Logger;
 }
-
-/** Options of one {@linkcode UserAuthService.requestUserAuth} call. */
-export interface RequestUserAuthOptions {
-  /** An interactive card with a button (default) or a text message with the link. */
-  via?: UserAuthMethod;
-  /** Type of the user id (default `open_id`). */
-  userIdType?: "open_id" | "user_id";
-  /** Scopes for this request (default the service's). */
-  scopes?: readonly string[];
-}
-
-/** What {@linkcode UserAuthService.requestUserAuth} started. */
-export interface UserAuthRequest {
-  /** Session id. */
-  sessionId: string;
-  /** When the link stops working, ms epoch. */
-  expiresAt: number;
-  /** Feishu's authorize URL sent to the user. */
-  authorizeUrl: string;
-  /** The message carrying it. */
-  messageId: string;
-}
-
-/** What the callback achieved. */
-export type UserAuthOutcome =
-  | { ok: true; session: UserAuthSession; hasRefreshToken: boolean }
-  | {
-    ok: false;
-    reason: "unknown" | "used" | "expired" | "denied" | "missing_code" | "failed";
-    message: string;
-    session?: UserAuthSession;
-  };
 
 /**
  * User authorization as a service of the core: `requestUserAuth` sends the
@@ -83,7 +60,9 @@ export type UserAuthOutcome =
  * on the core's `/auth/callback` (state consumed once, the authorizing user
  * must be the one asked, tokens saved per app and user through the token
  * manager), `sweepExpired` ends sessions not completed within 10 minutes and
- * tells their users to start again.
+ * tells their users to start again. `startBrowserLogin` is the same flow
+ * started from a browser page instead of a message (the user is whoever
+ * authorizes; the state is bound to the browser that started it).
  *
  * @example
  * ```ts
@@ -106,6 +85,16 @@ export class UserAuthService {
     this.#ttl = options.ttlMs ?? 600_000;
   }
 
+  /** Session lifetime, ms. */
+  get ttlMs(): number {
+    return this.#ttl;
+  }
+
+  /** Pending sessions not yet expired (of `appId`, or of every app). */
+  pendingCount(appId?: string): number {
+    return this.#o.store.pendingCount(appId);
+  }
+
   /** The redirect URI registered with Feishu. */
   get redirectUri(): string {
     return this.#o.publicBaseUrl.replace(/\/+$/, "") + USER_AUTH_CALLBACK_PATH;
@@ -124,10 +113,7 @@ export class UserAuthService {
     if (!userId || userId.length > 100 || /\s/.test(userId)) {
       throw new BadRequestError("bad user id", { hint: "用户 ID 为空或格式不正确。" });
     }
-    const app = await this.#o.apps(appId);
-    if (!app) {
-      throw new ConfigError(`unknown app ${appId}`, { hint: `应用 ${appId} 未注册，请先添加该应用。` });
-    }
+    await this.#requireApp(appId);
     const userIdType = options.userIdType ?? "open_id";
     const { session, state, verifier } = await this.#o.store.create({
       appId,
@@ -136,15 +122,7 @@ export class UserAuthService {
       method: via,
       ttlMs: this.#ttl,
     });
-    const authorizeUrl = buildAuthorizeUrl({
-      appId,
-      redirectUri: this.redirectUri,
-      scopes: options.scopes ?? this.#o.scopes ?? [],
-      state,
-      accountsBaseUrl: this.#o.accountsUrl,
-      codeChallenge: await sha256Base64Url(verifier),
-      codeChallengeMethod: "S256",
-    });
+    const authorizeUrl = await this.#authorizeUrl(appId, state, verifier, options.scopes);
     const name = this.#o.appName?.(appId) ?? appId;
     const minutes = Math.round(this.#ttl / 60_000);
     try {
@@ -162,31 +140,63 @@ export class UserAuthService {
     }
   }
 
-  /** Finish a session from the callback's query (`state`, `code` or `error`). */
-  async complete(query: { state?: string; code?: string; error?: string }): Promise<UserAuthOutcome> {
+  /**
+   * Start a login from a browser page: a session for whoever authorizes,
+   * its state bound to `browser` (only its hash is kept). Finished sessions
+   * and stale browser logins older than `keepFinishedMs` are deleted on the way.
+   */
+  async startBrowserLogin(appId: string, options: BrowserLoginOptions): Promise<BrowserLogin> {
+    if (!options.browser) throw new BadRequestError("empty browser binding");
+    await this.#requireApp(appId);
+    this.#o.store.prune(this.#o.keepFinishedMs ?? 86_400_000);
+    const { session, state, verifier } = await this.#o.store.create({
+      appId,
+      userId: "",
+      userIdType: options.userIdType ?? "open_id",
+      method: "browser",
+      ttlMs: this.#ttl,
+      browserHash: await sha256Base64Url(options.browser),
+    });
+    const authorizeUrl = await this.#authorizeUrl(appId, state, verifier, options.scopes);
+    this.#log.info("user_auth.browser_started", { session_id: session.id, app_id: appId });
+    return { sessionId: session.id, expiresAt: session.expiresAt, authorizeUrl };
+  }
+
+  /**
+   * Finish a session from the callback's query (`state`, `code` or `error`);
+   * `browser` is the binding the callback's browser presents (required when
+   * the session is a browser login). A denial is reported as such whatever
+   * the state.
+   */
+  async complete(
+    query: { state?: string; code?: string; error?: string; browser?: string },
+  ): Promise<UserAuthOutcome> {
     const found = await this.#o.store.consume(query.state ?? "");
+    const minutes = Math.round(this.#ttl / 60_000);
+    if (query.error) {
+      const session = typeof found === "string" ? undefined : found.session;
+      if (session) this.#o.store.fail(session.id, `denied: ${query.error.slice(0, 64)}`);
+      this.#log.info("user_auth.denied", { session_id: session?.id, error: query.error.slice(0, 64) });
+      const message = "你已拒绝授权。如需使用，请重新发起授权。";
+      return { ok: false, reason: "denied", message, retryable: false, session };
+    }
     if (typeof found === "string") {
       this.#log.warn("user_auth.bad_state", { reason: found });
-      const message = found === "expired"
-        ? "授权链接已过期（超过 10 分钟），请重新发起授权。"
-        : found === "used"
-        ? "授权链接已使用过，请勿重复打开；如需重新授权请重新发起。"
-        : "授权链接无效（不是由本服务发起的），请重新发起授权。";
-      return { ok: false, reason: found, message };
+      return { ok: false, reason: found, message: refusalText(found, minutes), retryable: false };
     }
-    const { session, verifier } = found;
-    if (query.error) {
-      this.#o.store.fail(session.id, `denied: ${query.error.slice(0, 64)}`);
-      return { ok: false, reason: "denied", message: "你已拒绝授权。如需使用，请重新发起授权。", session };
+    const { session, verifier, browserHash } = found;
+    const refuse = (reason: UserAuthFailureReason, message: string, error: string): UserAuthFailure => {
+      this.#o.store.fail(session.id, error);
+      this.#log.warn("user_auth.refused", { session_id: session.id, reason });
+      return { ok: false, reason, message, retryable: false, session };
+    };
+    if (
+      browserHash !== undefined && (!query.browser || await sha256Base64Url(query.browser) !== browserHash)
+    ) {
+      return refuse("other_browser", refusalText("other_browser", minutes), "callback from another browser");
     }
     if (!query.code) {
-      this.#o.store.fail(session.id, "callback without code");
-      return {
-        ok: false,
-        reason: "missing_code",
-        message: "回调中缺少授权码（code），请重新发起授权。",
-        session,
-      };
+      return refuse("missing_code", "回调中缺少授权码（code），请重新发起授权。", "callback without code");
     }
     try {
       const app = await this.#o.apps(session.appId);
@@ -202,20 +212,30 @@ export class UserAuthService {
         tokens: this.#o.tokens,
         http: this.#o.httpFor(session.appId),
         userKey: session.userIdType,
-        expectedUserId: session.userId,
+        expectedUserId: session.userId || undefined,
         logger: this.#log,
+        // No request signal: the code is single use, so an exchange is never cut off halfway.
       });
+      if (!session.userId) this.#o.store.setUser(session.id, login.userId);
       this.#log.info("user_auth.completed", {
         session_id: session.id,
         app_id: session.appId,
-        user: session.userId,
+        user: login.userId,
+        method: session.method,
       });
-      return { ok: true, session: this.#o.store.get(session.id)!, hasRefreshToken: login.hasRefreshToken };
+      return {
+        ok: true,
+        session: this.#o.store.get(session.id)!,
+        userId: login.userId,
+        user: login.user,
+        hasRefreshToken: login.hasRefreshToken,
+      };
     } catch (e) {
-      const message = e instanceof LarkError ? e.userMessage() : "授权码换取令牌失败，请重新发起授权。";
+      const lark = e instanceof LarkError;
+      const message = lark ? e.userMessage() : "授权码换取令牌失败，请重新发起授权。";
       this.#o.store.fail(session.id, e instanceof Error ? e.message : String(e));
       this.#log.warn("user_auth.failed", { session_id: session.id, error: e });
-      return { ok: false, reason: "failed", message, session };
+      return { ok: false, reason: "failed", message, retryable: lark ? e.retryable : true, session };
     }
   }
 
@@ -231,10 +251,12 @@ export class UserAuthService {
     const minutes = Math.round(this.#ttl / 60_000);
     for (const s of expired) {
       this.#log.info("user_auth.expired", { session_id: s.id, app_id: s.appId, user: s.userId });
+      // A browser login has nobody to tell: its page says to start again.
+      if (s.method === "browser") continue;
       try {
         if (options.reprompt) {
           const again = await this.requestUserAuth(s.appId, s.userId, {
-            via: s.method,
+            via: s.method === "link" ? "link" : "card",
             userIdType: s.userIdType,
           });
           reprompted.push(again.sessionId);
@@ -249,5 +271,30 @@ export class UserAuthService {
       }
     }
     return { expired, reprompted };
+  }
+
+  async #requireApp(appId: string): Promise<AppCredentials> {
+    const app = await this.#o.apps(appId);
+    if (!app) {
+      throw new ConfigError(`unknown app ${appId}`, { hint: `应用 ${appId} 未注册，请先添加该应用。` });
+    }
+    return app;
+  }
+
+  async #authorizeUrl(
+    appId: string,
+    state: string,
+    verifier: string,
+    scopes: readonly string[] | undefined,
+  ): Promise<string> {
+    return buildAuthorizeUrl({
+      appId,
+      redirectUri: this.redirectUri,
+      scopes: scopes ?? this.#o.scopes ?? [],
+      state,
+      accountsBaseUrl: this.#o.accountsUrl,
+      codeChallenge: await sha256Base64Url(verifier),
+      codeChallengeMethod: "S256",
+    });
   }
 }

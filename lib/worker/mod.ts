@@ -10,3 +10,4 @@
 export * from "./restricted_worker.ts";
 export * from "./run_stage_worker.ts";
 export * from "./serve_stage_worker.ts";
+export * from "./worker_permission_error.ts";

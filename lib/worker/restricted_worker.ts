@@ -6,13 +6,18 @@ export interface WorkerGrants {
   write?: readonly string[];
   /** Hosts (`host` or `host:port`) it may connect to (default none). */
   net?: readonly string[];
-  /** Environment variables it may read (default none). */
-  env?: readonly string[];
+  /**
+   * Environment variables it may read (default none); `true`: the whole
+   * environment (only for a dependency that lists it on import, say why).
+   */
+  env?: readonly string[] | true;
+  /** Executables it may start, by path (default none). */
+  run?: readonly string[];
 }
 
 /**
  * Start a module Web Worker with only the permissions in `grants`: no read,
- * write, net or env beyond them, and never run, ffi, sys or dynamic import.
+ * write, net, env or run beyond them, and never ffi, sys or dynamic import.
  * Stages that parse untrusted files or talk to the network run in one, so a
  * crafted file or answer reaches no more than the stage needs.
  *
@@ -32,8 +37,8 @@ export function restrictedWorker(url: URL, grants: WorkerGrants = {}): Worker {
         read: list(grants.read),
         write: list(grants.write),
         net: list(grants.net),
-        env: list(grants.env),
-        run: false,
+        env: grants.env === true ? true : list(grants.env),
+        run: list(grants.run),
         ffi: false,
         sys: false,
         import: false,

@@ -1,3 +1,5 @@
+import { LarkError } from "../errors/lark_error.ts";
+import { larkErrorData } from "../errors/revive_error.ts";
 import { createLogger, type Logger } from "../log/logger.ts";
 import type { StageWorkerMessage, StageWorkerRequest } from "./_stage_protocol.ts";
 
@@ -15,6 +17,8 @@ export interface StageWorkerContext<E> {
  * The worker side of {@linkcode runStageWorker}: call it once in a worker
  * module. `run` gets the start message, a stop signal, `emit` for events and
  * a logger forwarded to the main thread; what it returns ends the stage.
+ * What it throws is rejected in the main thread: a `LarkError` as the same
+ * kind, a refused permission as `WorkerPermissionError`.
  *
  * @example
  * ```ts ignore
@@ -48,8 +52,14 @@ export function serveStageWorker<S, E, R>(run: (start: S, ctx: StageWorkerContex
       logger,
     })
       .then((result) => scope.postMessage({ type: "done", result }))
-      .catch((err) => {
-        scope.postMessage({ type: "failed", message: err instanceof Error ? err.message : String(err) });
-      });
+      .catch((err) => scope.postMessage(failure(err)));
   };
+}
+
+/** What the main thread is told about a thrown `err`. */
+function failure<E, R>(err: unknown): StageWorkerMessage<E, R> {
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof LarkError) return { type: "failed", message, error: larkErrorData(err) };
+  const denied = err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied;
+  return { type: "failed", message, denied: denied || undefined };
 }

@@ -1,9 +1,9 @@
-import { loadSecretBox, resolveKeyFile } from "../../lib/crypto/key_source.ts";
+import { loadSecretBox } from "../../lib/crypto/key_source.ts";
 import type { SecretBox } from "../../lib/crypto/secret_box.ts";
 import type { Logger } from "../../lib/log/logger.ts";
 import type { AppRegistry } from "../../lib/registry/app_registry.ts";
 import { openAppRegistry } from "../../lib/registry/open_app_registry.ts";
-import { parseStoreSetting } from "../../lib/token/open_token_store.ts";
+import { storeKeyFile } from "../../lib/token/store_setting.ts";
 
 /** Where `deno task apps` finds the registry and its key. */
 export interface AppsLocation {
@@ -32,9 +32,7 @@ export const DEFAULT_APPS_DB = ".state/apps.sqlite";
 /** Fill in the defaults of the location flags. */
 export function appsLocation(flags: { db?: string; keyFile?: string }, getEnv = Deno.env.get): AppsLocation {
   const db = flags.db ?? getEnv("FEISHU_KIT_APPS_DB") ?? DEFAULT_APPS_DB;
-  const backend = parseStoreSetting(db);
-  const beside = backend.kind === "sqlite" ? backend.path : DEFAULT_APPS_DB;
-  return { db, keyFile: resolveKeyFile(flags.keyFile, beside) };
+  return { db, keyFile: storeKeyFile(flags.keyFile, db, DEFAULT_APPS_DB) };
 }
 
 /**

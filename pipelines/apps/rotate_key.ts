@@ -2,8 +2,7 @@ import { loadSecretBox, writePrivateFile } from "../../lib/crypto/key_source.ts"
 import type { SecretBox } from "../../lib/crypto/secret_box.ts";
 import type { TokenStore } from "../../lib/token/token_store.ts";
 import { ConfigError } from "../../lib/errors/config_error.ts";
-import { openTokenStore } from "../../lib/token/open_token_store.ts";
-import { PostgresTokenStore } from "../../lib/token/token_store_postgres.ts";
+import { closeTokenStore, openTokenStore } from "../../lib/token/open_token_store.ts";
 import type { AppsContext } from "./apps_context.ts";
 import type { Out } from "./apps_commands.ts";
 
@@ -83,7 +82,6 @@ async function withStore<T>(setting: string, box: SecretBox, fn: (s: TokenStore)
   try {
     return await fn(store);
   } finally {
-    if (store instanceof PostgresTokenStore) await store.end();
-    else store.close();
+    await closeTokenStore(store);
   }
 }

@@ -2,17 +2,18 @@
  * The chatid resolve stage as a Worker (internal; see `worker_resolver.ts`).
  * It is started with network access to the configured Feishu hosts and
  * read/write access to the token store's folder (and read access to its key
- * file), nothing else: no other
- * file, no environment, no subprocess. Rows, log lines and the outcome go
+ * file) — for a PostgreSQL store, network access to its host and port and the
+ * `PG*` environment variables its client reads instead of the folder —
+ * nothing else: no other file, no other environment, no subprocess. Rows, log lines and the outcome go
  * back to the main thread, which journals them.
  *
  * @module
  */
 import { type LarkErrorData, larkErrorData } from "../../lib/errors/revive_error.ts";
 import { loadSecretBox } from "../../lib/crypto/key_source.ts";
-import { SqliteTokenStore } from "../../lib/token/token_store_sqlite.ts";
+import { closeTokenStore, openTokenStore } from "../../lib/token/open_token_store.ts";
 import { serveStageWorker } from "../../lib/worker/serve_stage_worker.ts";
-import type { ChatIdConfig } from "./config.ts";
+import { type ChatIdConfig, chatIdTokenStore } from "./config.ts";
 import { createChatIdContext } from "./context.ts";
 import { inProcessResolver } from "./resolver.ts";
 import type { ChatIdRow } from "./row.ts";
@@ -54,7 +55,7 @@ serveStageWorker<ResolveWorkerStart, ResolveWorkerEvent, ResolveWorkerResult>(
       getEnv: () => start.keyFromEnv,
       create: false,
     });
-    const store = new SqliteTokenStore(start.config.state.token_db, { box, logger });
+    const store = openTokenStore(chatIdTokenStore(start.config), { box, logger });
     try {
       const ctx = createChatIdContext(start.config, { store, logger });
       const res = await inProcessResolver(ctx, ctx.throttled).resolve(start.numbers, {
@@ -64,7 +65,7 @@ serveStageWorker<ResolveWorkerStart, ResolveWorkerEvent, ResolveWorkerResult>(
       });
       return { throttled: res.throttled, fatal: res.fatal ? larkErrorData(res.fatal.error) : undefined };
     } finally {
-      store.close();
+      await closeTokenStore(store);
     }
   },
 );

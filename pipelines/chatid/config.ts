@@ -2,6 +2,8 @@ import { z } from "zod";
 import { compileNumberPattern, DEFAULT_NUMBER_PATTERN } from "./contract_number_shape.ts";
 import { statePath } from "../../lib/fs/user_dirs.ts";
 import type { Schema, SchemaYields } from "../../lib/validate/schema.ts";
+import { storeSettingField } from "../../lib/config/store_setting_field.ts";
+import { storeKeyFile, storeSettingOr } from "../../lib/token/store_setting.ts";
 
 const qpm = z.number().positive().default(60);
 
@@ -50,6 +52,8 @@ const schema = z.object({
   }).prefault({}),
   state: z.object({
     token_db: z.string().default(() => statePath("tokens.sqlite")),
+    // Token store: sqlite://path or postgres://user@host:5432/db[?schema=name]; "" = SQLite at token_db.
+    token_store: storeSettingField(),
     // Key that encrypts the tokens at rest (env FEISHU_KIT_KEY wins); "" = secret.key beside token_db.
     key_file: z.string().default(""),
   }).prefault({}),
@@ -82,8 +86,12 @@ export interface ChatIdConfig {
   output: { path: string; extra_columns: boolean };
   /** Log folder and level. */
   log: { dir: string; level: "debug" | "info" | "warn" | "error" };
-  /** Token store and the key that encrypts it (`""`: `secret.key` beside `token_db`). */
-  state: { token_db: string; key_file: string };
+  /**
+   * Token store and the key that encrypts it: `token_store` is `sqlite://…` or
+   * `postgres://…` (`""`: SQLite at `token_db`); `key_file` `""` is `secret.key`
+   * beside the store (or beside `token_db` for PostgreSQL).
+   */
+  state: { token_db: string; token_store: string; key_file: string };
 }
 
 // The interface above is exactly what the schema yields (a type error once they drift apart).
@@ -105,4 +113,18 @@ export const CHATID_ENV: Record<string, string> = {
 /** The concurrency `auto` picks: enough contracts in flight to fill the global budget. */
 export function autoConcurrency(globalQpm: number): number {
   return Math.max(1, Math.min(32, Math.ceil(globalQpm / 60 / 2)));
+}
+
+/** Where the tokens are kept: `state.token_store`, else SQLite at `state.token_db` (the default). */
+export function chatIdTokenStore(config: ChatIdConfig): string {
+  return storeSettingOr(config.state.token_store, config.state.token_db);
+}
+
+/**
+ * The key file of the token store: `state.key_file`, else `secret.key` beside
+ * the SQLite store — for a PostgreSQL store, beside `state.token_db` (the
+ * local state folder), never derived from the URL.
+ */
+export function chatIdKeyFile(config: ChatIdConfig): string {
+  return storeKeyFile(config.state.key_file, chatIdTokenStore(config), config.state.token_db);
 }

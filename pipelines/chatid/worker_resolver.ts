@@ -1,23 +1,34 @@
-import { resolveKeyFile } from "../../lib/crypto/key_source.ts";
 import { reviveLarkError } from "../../lib/errors/revive_error.ts";
 import type { Logger } from "../../lib/log/logger.ts";
 import type { WorkerGrants } from "../../lib/worker/restricted_worker.ts";
 import { runStageWorker } from "../../lib/worker/run_stage_worker.ts";
 import type { ResolveWorkerEvent, ResolveWorkerResult, ResolveWorkerStart } from "./_resolve_worker.ts";
-import type { ChatIdConfig } from "./config.ts";
+import { type ChatIdConfig, chatIdKeyFile, chatIdTokenStore } from "./config.ts";
+import { storeFile, storeNetHost } from "../../lib/token/store_setting.ts";
 import { FatalRunError } from "./resolve.ts";
 import type { ChatIdRow } from "./row.ts";
 import type { Resolver } from "./resolver.ts";
 
 /**
  * What the resolve Worker may do: connect to the Open Platform and contract
- * hosts of `config`, read/write the token store's folder and read its key
- * file. Nothing else.
+ * hosts of `config`, read its key file, and reach the token store — read/write
+ * its folder (SQLite), or connect to its `host:port` and read the `PG*`
+ * environment variables the PostgreSQL client consults (PostgreSQL). Nothing else.
  */
 export function resolveWorkerGrants(config: ChatIdConfig): WorkerGrants {
-  const tokenDir = dirname(config.state.token_db);
+  const store = chatIdTokenStore(config);
+  const feishu = [new URL(config.app.base_url).host, new URL(config.clm.base_url).host];
+  const file = storeFile(store);
+  if (file === undefined) {
+    return {
+      net: [...new Set([...feishu, storeNetHost(store)!])],
+      read: [chatIdKeyFile(config)],
+      env: ["PG*"],
+    };
+  }
+  const tokenDir = dirname(file);
   return {
-    net: [...new Set([new URL(config.app.base_url).host, new URL(config.clm.base_url).host])],
+    net: [...new Set(feishu)],
     read: [...new Set([tokenDir, chatIdKeyFile(config)])],
     write: [tokenDir],
   };
@@ -57,11 +68,6 @@ export function workerResolver(config: ChatIdConfig, o: { logger?: Logger } = {}
       return { fatal, throttled: r.throttled };
     },
   };
-}
-
-/** The token store's key file for `config` (`state.key_file`, else `secret.key` beside the store). */
-function chatIdKeyFile(config: ChatIdConfig): string {
-  return resolveKeyFile(config.state.key_file, config.state.token_db);
 }
 
 function dirname(path: string): string {

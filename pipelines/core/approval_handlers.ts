@@ -5,7 +5,11 @@ import type { CardRouter } from "../../lib/callback/card_router.ts";
  * updated): status text, and "通过" / "驳回" buttons while it is pending.
  * The buttons' values route to the `approve` / `reject` handlers below.
  */
-export function approvalCard(title: string, status: "审批中" | "已通过" | "已驳回", by?: string) {
+export function approvalCard(
+  title: string,
+  status: "审批中" | "已通过" | "已驳回",
+  by?: string,
+): Record<string, unknown> {
   const color = status === "已通过" ? "green" : status === "已驳回" ? "red" : "blue";
   return {
     schema: "2.0",

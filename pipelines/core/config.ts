@@ -1,4 +1,5 @@
 import { ConfigError } from "../../lib/errors/config_error.ts";
+import { parseStoreSetting } from "../../lib/token/open_token_store.ts";
 
 /** Settings of the core service, from environment variables. */
 export interface CoreConfig {
@@ -18,7 +19,7 @@ export interface CoreConfig {
   encryptKey?: string;
   /** Verification Token. */
   verificationToken?: string;
-  /** Queue URL (`FEISHU_QUEUE_URL`: sqlite://…, postgres://…, amqp://…; default sqlite://.state/core.db). */
+  /** Queue URL (`FEISHU_QUEUE_URL`: sqlite://…, postgres://…, amqp://…; default `sqlite://<stateDir>/core.db`). */
   queueUrl: string;
   /**
    * Handled-callback ledger (`FEISHU_LEDGER_URL`): `postgres://…` for workers on
@@ -28,6 +29,17 @@ export interface CoreConfig {
   ledgerUrl?: string;
   /** App registry (`FEISHU_CORE_APPS_STORE`: `sqlite://…` or `postgres://…`; default `<stateDir>/apps.sqlite`). */
   appsStore: string;
+  /**
+   * Token store (`FEISHU_CORE_TOKENS_STORE`: `sqlite://…` or `postgres://…`, opened with
+   * `openTokenStore`; default `sqlite://<stateDir>/tokens.db`). PostgreSQL shares tokens (and
+   * their refresh) between core instances on several machines.
+   */
+  tokensStore: string;
+  /**
+   * Retry schedule of calls to Feishu: first wait (`FEISHU_CORE_RETRY_BASE_MS`, default 1000)
+   * doubling on each of `retries` retries (`FEISHU_CORE_RETRIES`, default 3): 1 s, 2 s, 4 s.
+   */
+  retry: { baseMs: number; retries: number };
   /** State folder (`FEISHU_CORE_STATE_DIR`, default .state). */
   stateDir: string;
   /** Admin API bearer token (`FEISHU_CORE_ADMIN_TOKEN`; the admin API is off without it). */
@@ -76,7 +88,8 @@ export function loadCoreConfig(
       problems.push(`${name} 不是有效地址：${v}`);
     }
   }
-  const queueUrl = get("FEISHU_QUEUE_URL") ?? "sqlite://.state/core.db";
+  const stateDir = get("FEISHU_CORE_STATE_DIR") ?? ".state";
+  const queueUrl = get("FEISHU_QUEUE_URL") ?? `sqlite://${stateDir}/core.db`;
   if (!/^(sqlite|postgres|postgresql|amqp|amqps):\/\//.test(queueUrl)) {
     problems.push(`FEISHU_QUEUE_URL 只支持 sqlite://、postgres://、amqp://：${queueUrl.split(":")[0]}`);
   }
@@ -84,6 +97,18 @@ export function loadCoreConfig(
   if (ledgerUrl && !/^postgres(ql)?:\/\//.test(ledgerUrl)) {
     problems.push("FEISHU_LEDGER_URL 只支持 postgres://");
   }
+  const tokensStore = get("FEISHU_CORE_TOKENS_STORE") ?? `sqlite://${stateDir}/tokens.db`;
+  try {
+    parseStoreSetting(tokensStore);
+  } catch {
+    problems.push(
+      `FEISHU_CORE_TOKENS_STORE 只支持 sqlite://文件路径 或 postgres://…：${tokensStore.split(":")[0]}`,
+    );
+  }
+  const retry = {
+    baseMs: intSetting(get, "FEISHU_CORE_RETRY_BASE_MS", 1000, 1, 60_000, problems),
+    retries: intSetting(get, "FEISHU_CORE_RETRIES", 3, 0, 10, problems),
+  };
   const when = get("FEISHU_CORE_WHEN_QUEUE_DOWN") ?? "refuse";
   if (when !== "refuse" && when !== "inline") {
     problems.push(`FEISHU_CORE_WHEN_QUEUE_DOWN 只能是 refuse 或 inline`);
@@ -113,10 +138,31 @@ export function loadCoreConfig(
     verificationToken: get("FEISHU_VERIFICATION_TOKEN") ?? get("APP_VERIFICATION_TOKEN"),
     queueUrl,
     ledgerUrl: ledgerUrl ?? (/^postgres(ql)?:\/\//.test(queueUrl) ? queueUrl : undefined),
-    stateDir: get("FEISHU_CORE_STATE_DIR") ?? ".state",
-    appsStore: get("FEISHU_CORE_APPS_STORE") ?? `${get("FEISHU_CORE_STATE_DIR") ?? ".state"}/apps.sqlite`,
+    stateDir,
+    appsStore: get("FEISHU_CORE_APPS_STORE") ?? `${stateDir}/apps.sqlite`,
+    tokensStore,
+    retry,
     adminToken,
     whenQueueDown: when as "refuse" | "inline",
     longConnection: ["1", "true", "yes"].includes((get("FEISHU_CORE_LONG_CONNECTION") ?? "").toLowerCase()),
   };
+}
+
+/** An integer setting in `[min, max]`, or `fallback` when unset; a bad value is a problem in Chinese. */
+function intSetting(
+  get: (name: string) => string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
+  const text = get(name);
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max) {
+    problems.push(`${name} 应为 ${min}–${max} 之间的整数：${text.slice(0, 20)}`);
+    return fallback;
+  }
+  return n;
 }

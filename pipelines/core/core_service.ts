@@ -13,8 +13,11 @@ import {
   startCardWorker,
 } from "../../lib/callback/mod.ts";
 import { ReplayGuard } from "../../lib/events/replay_guard.ts";
+import { type Clock, systemClock } from "../../lib/time/clock.ts";
+import { inlineCardHandler } from "./_inline_card_handler.ts";
 import type { AdminRegistry } from "./admin_registry.ts";
 import { registerAdminRoutes } from "./admin_routes.ts";
+import { type AdminUserAuth, registerUserAuthAdminRoutes } from "./admin_user_auth_routes.ts";
 import type { CoreEnv } from "./core_env.ts";
 import type { CoreRoutes } from "./core_routes.ts";
 import { errorResponse, errorResponseOf, okResponse } from "./envelope.ts";
@@ -37,12 +40,22 @@ export interface CoreServiceOptions {
   callback: { appId?: string; encryptKey?: string; verificationToken?: string; replayGuard?: ReplayGuard };
   /** When the queue is down (default `"refuse"`: 503 degraded). */
   whenQueueDown?: "refuse" | "inline";
+  /**
+   * Time the card callback has to answer, ms (default 2500; Feishu waits 3 s): an enqueue
+   * not confirmed by then counts as the queue being down (see `handleCardCallback`).
+   */
+  callbackBudgetMs?: number;
+  /** Time source of the callback budget (default the system clock). */
+  clock?: Clock;
   /** Start workers in this process (default true; false for intake-only instances). */
   workers?: boolean;
   /** Worker concurrency (default 8). */
   concurrency?: number;
-  /** Admin API: the registry and its bearer token (routes absent when either is missing). */
-  admin?: { registry: AdminRegistry; token: string };
+  /**
+   * Admin API: the registry and its bearer token (routes absent when either is missing),
+   * and user authorization (`/admin/user-auth`) when given.
+   */
+  admin?: { registry: AdminRegistry; token: string; userAuth?: AdminUserAuth };
   /**
    * Host names requests may be addressed to (the `Host` header); others get
    * 421 (a DNS-rebinding page cannot reach the service). Default: any.
@@ -73,6 +86,7 @@ export interface CoreService {
  * - `GET /metrics`: request/latency counters, JSON (default) or Prometheus text
  *   (`?format=prometheus` or `Accept: text/plain`);
  * - `/admin/apps…`: the app registry, behind a bearer token;
+ * - `/admin/user-auth…`: start a user authorization, read a session's status (same token);
  * plus workers that run card handlers from the queue. Every answer but the
  * callback's (whose shape Feishu fixes) uses the envelope `{code, request_id, data, error}`,
  * and each request is logged with its id, route, masked query, status and duration.
@@ -112,16 +126,21 @@ export function createCoreService(o: CoreServiceOptions): CoreService {
 
   // One nonce memory for the life of the service (not per request).
   const replayGuard = o.callback.replayGuard ?? new ReplayGuard();
+  const inline = inlineCardHandler({
+    router: o.router,
+    ledger: o.ledger,
+    clock: o.clock ?? systemClock,
+    logger: log,
+  });
   app.post(CARD_CALLBACK_PATH, async (c) => {
     const res = await handleCardCallback(c.req.raw, {
       queue: o.queue,
       ...o.callback,
       replayGuard,
       whenQueueDown: o.whenQueueDown,
-      inline: async (action) => {
-        const handler = o.router.handlerFor(action);
-        return handler ? await handler(action, { attempt: 1 }) : undefined;
-      },
+      inline,
+      budgetMs: o.callbackBudgetMs,
+      clock: o.clock,
       requestId: c.get("requestId"),
       logger: log.child({ request_id: c.get("requestId") }),
       onQueued: () => metrics.count("card_callbacks_queued"),
@@ -167,7 +186,11 @@ export function createCoreService(o: CoreServiceOptions): CoreService {
     return okResponse(c.get("requestId"), metrics.toJSON());
   });
 
-  if (o.admin) registerAdminRoutes(app, o.admin.registry, o.admin.token);
+  if (o.admin) {
+    registerAdminRoutes(app, o.admin.registry, o.admin.token);
+    // After the bearer check registerAdminRoutes puts on /admin/*.
+    if (o.admin.userAuth) registerUserAuthAdminRoutes(app, o.admin.userAuth);
+  }
   o.extraRoutes?.(app);
 
   app.notFound((c) =>

@@ -9,20 +9,20 @@ import {
   SqliteHandledLedger,
 } from "../../lib/callback/mod.ts";
 import { LongConnection } from "../../lib/events/ws_adapter.ts";
-import { LarkHttp } from "../../lib/http/lark_http.ts";
-import { MessageApi } from "../../lib/im/message_api.ts";
+import type { LarkHttp } from "../../lib/http/lark_http.ts";
+import type { MessageApi } from "../../lib/im/message_api.ts";
 import type { Logger } from "../../lib/log/logger.ts";
 import { openQueue } from "../../lib/queue/open_queue.ts";
-import { RateLimiter } from "../../lib/rate_limit/rate_limiter.ts";
 import { LarkTokenEndpoints } from "../../lib/token/lark_token_endpoints.ts";
-import { SqliteTokenStore } from "../../lib/token/token_store_sqlite.ts";
+import { openTokenStore } from "../../lib/token/open_token_store.ts";
 import { TokenManager } from "../../lib/token/token_manager.ts";
 import { registerUserAuthRoutes, UserAuthService, UserAuthStore } from "../../lib/user_auth/mod.ts";
 import { openAppRegistry } from "../../lib/registry/open_app_registry.ts";
 import { registryAppResolver } from "../../lib/registry/registry_app_resolver.ts";
 import type { CoreConfig } from "./config.ts";
 import { type CoreService, createCoreService } from "./core_service.ts";
-import { CORE_RETRY } from "./core_retry.ts";
+import { AppClients } from "./app_clients.ts";
+import { coreRetry } from "./core_retry.ts";
 
 /** Everything `deno task core` runs. */
 export interface RunningCore {
@@ -34,19 +34,32 @@ export interface RunningCore {
   userAuth: UserAuthService;
   /** Tokens. */
   tokens: TokenManager;
-  /** The app's client. */
+  /** Each app's client and messaging (created on first use, one per app id of the registry). */
+  clients: AppClients;
+  /** The configured app's client (`clients.http(config.app.appId)`). */
   http: LarkHttp;
-  /** The app's messaging. */
+  /** The configured app's messaging (`clients.messages(config.app.appId)`). */
   messages: MessageApi;
   /** Stop workers and sweeps, close stores. */
   close(): Promise<void>;
 }
 
 /**
- * Wire the core from its config: tokens in SQLite (encrypted with the key
- * from `FEISHU_KIT_KEY` or `<stateDir>/secret.key`), the HTTP client with the
- * spec's retry schedule (1 s, 2 s, 4 s), the queue by URL, the card worker,
- * user authorization (sessions swept every minute) and the admin API.
+ * Wire the core from its config: tokens in the configured store (SQLite by
+ * default, or PostgreSQL; encrypted with the key from `FEISHU_KIT_KEY` or
+ * `<stateDir>/secret.key`), one HTTP client per app with the spec's retry
+ * schedule (1 s, 2 s, 4 s unless configured), the queue by URL, the card
+ * worker, user authorization (sessions swept every minute) and the admin API.
+ *
+ * @example
+ * ```ts
+ * import { createLogger } from "../../lib/log/logger.ts";
+ * import { loadCoreConfig } from "./config.ts";
+ * import { startCore } from "./start_core.ts";
+ *
+ * const core = await startCore(loadCoreConfig(), { logger: createLogger() });
+ * await core.close();
+ * ```
  */
 export async function startCore(
   config: CoreConfig,
@@ -59,28 +72,17 @@ export async function startCore(
   const fromRegistry = registryAppResolver(registry, { logger: o.logger });
   const apps = (id: string) => id === config.app.appId ? config.app : fromRegistry(id);
   const endpoints = new LarkTokenEndpoints({ baseUrl: config.baseUrl, logger: o.logger });
-  const tokens = new TokenManager({
-    store: new SqliteTokenStore(`${config.stateDir}/tokens.db`, { box, logger: o.logger }),
-    endpoints,
-    apps,
-    logger: o.logger,
-  });
-  const http = new LarkHttp({
+  const tokenStore = openTokenStore(config.tokensStore, { box, logger: o.logger });
+  const tokens = new TokenManager({ store: tokenStore, endpoints, apps, logger: o.logger });
+  // One client per app id, each with that app's tenant token and 50/s limiter.
+  const clients = new AppClients({
     baseUrl: config.baseUrl,
-    auth: tokens.tenantAuth(config.app.appId),
-    limiter: new RateLimiter({ buckets: { global: { perSecond: 50 } } }),
-    retry: CORE_RETRY,
+    tokens,
+    retry: coreRetry(config.retry),
     logger: o.logger,
     logSuccessAtInfo: true,
   });
-  const messages = new MessageApi(http);
-  const queue = await openQueue<CardJob>(
-    config.queueUrl.startsWith("sqlite://") ? config.queueUrl : config.queueUrl,
-    {
-      name: "card_callbacks",
-      logger: o.logger,
-    },
-  );
+  const queue = await openQueue<CardJob>(config.queueUrl, { name: "card_callbacks", logger: o.logger });
   const ledger: HandledLedger = config.ledgerUrl
     ? await PostgresHandledLedger.open(config.ledgerUrl)
     : new SqliteHandledLedger(`${config.stateDir}/core.db`);
@@ -89,8 +91,8 @@ export async function startCore(
   const userAuth = new UserAuthService({
     store: sessions,
     apps,
-    messages: () => messages,
-    httpFor: () => http,
+    messages: (appId) => clients.messages(appId),
+    httpFor: (appId) => clients.http(appId),
     endpoints,
     tokens,
     publicBaseUrl: config.publicUrl,
@@ -101,14 +103,23 @@ export async function startCore(
     queue,
     router,
     ledger,
-    updater: new PatchCardUpdater(() => http),
+    updater: new PatchCardUpdater((appId) => clients.http(appId)),
     callback: {
       appId: config.app.appId,
       encryptKey: config.encryptKey,
       verificationToken: config.verificationToken,
     },
     whenQueueDown: config.whenQueueDown,
-    admin: config.adminToken ? { registry, token: config.adminToken } : undefined,
+    admin: config.adminToken
+      ? {
+        registry,
+        token: config.adminToken,
+        userAuth: {
+          requestUserAuth: (appId, userId, options) => userAuth.requestUserAuth(appId, userId, options),
+          session: (id) => sessions.get(id),
+        },
+      }
+      : undefined,
     extraRoutes: (app) => registerUserAuthRoutes(app, userAuth),
     allowedHosts: allowedHosts(config),
     // Beyond loopback the counters need the admin token (none set → /metrics refused).
@@ -137,8 +148,9 @@ export async function startCore(
     router,
     userAuth,
     tokens,
-    http,
-    messages,
+    clients,
+    http: clients.http(config.app.appId),
+    messages: clients.messages(config.app.appId),
     async close() {
       clearInterval(sweep);
       ws?.close();
@@ -147,6 +159,7 @@ export async function startCore(
       await ledger.close();
       sessions.close();
       registry.close();
+      tokenStore.close();
     },
   };
 }

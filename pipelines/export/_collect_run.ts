@@ -58,7 +58,7 @@ export class CollectRun {
     this.#started = this.#clock.now();
     this.#timeoutMs = o.deliveryTimeoutMs ?? 900_000;
     this.#attempts = o.downloadAttempts ?? 3;
-    this.#parser = new FileParser([o.downloadDir]);
+    this.#parser = o.parser ?? new FileParser([o.downloadDir]);
   }
 
   /** Windows (of `onlyWindow`, if set) that still need a file. */
@@ -301,6 +301,8 @@ async function moveFile(from: string, to: string): Promise<void> {
 
 /** Whether a download failure is about this file (retry it) rather than the collector (pause). */
 function isFileProblem(e: unknown): boolean {
+  // A Worker refused something outside its grants: a setup problem, not this file's.
+  if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) return false;
   if (e instanceof BrowserError) return e.reason === "download_failed" || e.reason === "timeout";
   if (e instanceof LarkError) return !["session", "auth", "config", "permission"].includes(e.kind);
   return true;

@@ -1,12 +1,14 @@
 /**
  * The merge step of a run (internal): merge the covering windows' files
- * unless `merge.json` says the merged file already holds exactly them.
+ * unless `merge.json` says the merged file already holds exactly them; then
+ * verify ({@linkcode mergeThenVerify}, shared by `runExport` and `rerunStage`).
  *
  * @module
  */
 import type { Logger } from "../../lib/log/logger.ts";
 import { sha256Hex } from "../../lib/encoding/sha256_hex.ts";
 import type { ExportConfig } from "./config.ts";
+import type { ExportLedger } from "./ledger.ts";
 import { mergeWindowFiles } from "./merge.ts";
 import {
   type MergeSummary,
@@ -17,6 +19,7 @@ import {
 } from "./merge_summary.ts";
 import { renderFileName } from "./naming.ts";
 import type { FileStats } from "./parse_files.ts";
+import { type VerifyReport, verifyRun } from "./verify.ts";
 import type { ExportWindow } from "./window.ts";
 
 /** What the merge step produced. */
@@ -83,4 +86,48 @@ export async function mergeStep(a: {
     summary,
     stats: new Map(merged.files.map((f) => [f.windowId, { stats: f.stats, error: f.error }])),
   };
+}
+
+/** Merge the ledger's windows, then verify the run (windows that pass become `verified`). */
+export async function mergeThenVerify(a: {
+  config: ExportConfig;
+  runDir: string;
+  range: { start: string; end: string };
+  ledger: ExportLedger;
+  settings: unknown;
+  now: () => number;
+  logger: Logger;
+  signal?: AbortSignal;
+  /** Before each of the two steps. */
+  onStep?: (step: "merge" | "verify") => void;
+}): Promise<{ mergedPath: string; verify: VerifyReport }> {
+  const c = a.config;
+  a.onStep?.("merge");
+  const merged = await mergeStep({
+    config: c,
+    runDir: a.runDir,
+    range: a.range,
+    windows: a.ledger.list(),
+    settings: a.settings,
+    now: a.now(),
+    logger: a.logger,
+    signal: a.signal,
+  });
+  a.onStep?.("verify");
+  const verify = await verifyRun({
+    ledger: a.ledger,
+    range: a.range,
+    cap: c.plan.row_cap,
+    requiredColumns: c.verify.required_columns,
+    dateColumns: c.merge.date_columns,
+    windowDateColumn: c.verify.window_date_column,
+    tzOffsetMinutes: c.tz_offset_minutes,
+    merge: merged.summary,
+    stats: merged.stats,
+    outDir: a.runDir,
+    workers: c.merge.workers,
+    signal: a.signal,
+    now: a.now,
+  });
+  return { mergedPath: merged.mergedPath, verify };
 }

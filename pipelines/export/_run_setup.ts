@@ -9,6 +9,7 @@ import { ConfigError } from "../../lib/errors/config_error.ts";
 import type { ExportConfig } from "./config.ts";
 import { dayOf, todayIn } from "./dates.ts";
 import type { ExportLedger } from "./ledger.ts";
+import { type ResolvedPlanOptions, resolvePlanOptions } from "./plan.ts";
 import { type ExportWindow, windowLabel } from "./window.ts";
 
 /** Hold `<dir>/run.lock` for the life of the process (the OS drops it on exit, even after `kill -9`). */
@@ -157,4 +158,27 @@ export function runSettings(c: ExportConfig, range: { start: string; end: string
     keyColumn: c.merge.key_column,
     sourceColumn: c.merge.source_column,
   };
+}
+
+/** Planner settings of the config over `range`. */
+export function planOptionsOf(c: ExportConfig, range: { start: string; end: string }): ResolvedPlanOptions {
+  return resolvePlanOptions({
+    start: range.start,
+    end: range.end,
+    initialDays: c.plan.initial_days,
+    cap: c.plan.row_cap,
+    threshold: c.plan.cap_threshold,
+    minDays: c.plan.min_days,
+    maxDays: c.plan.max_days,
+    fill: c.plan.fill,
+  });
+}
+
+/** The windows of `after` whose state differs from `before` (resets, verification). */
+export function changedWindows(
+  before: readonly ExportWindow[],
+  after: readonly ExportWindow[],
+): ExportWindow[] {
+  const was = new Map(before.map((w) => [w.id, w.state]));
+  return after.filter((w) => was.get(w.id) !== w.state);
 }

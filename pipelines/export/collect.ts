@@ -12,6 +12,7 @@ import type { Clock } from "../../lib/time/clock.ts";
 import { CollectRun } from "./_collect_run.ts";
 import type { CollectorFactory } from "./collector.ts";
 import type { ExportLedger } from "./ledger.ts";
+import type { FileParser } from "./parse_files.ts";
 import type { ResolvedPlanOptions } from "./plan.ts";
 import type { CollectRecord, StageLog } from "./stage_log.ts";
 import type { ExportWindow } from "./window.ts";
@@ -44,6 +45,11 @@ export interface CollectStageOptions {
   clock?: Clock;
   /** Stop. */
   signal?: AbortSignal;
+  /**
+   * Parses each download in a read-only Worker (default: one started here
+   * that may read `downloadDir` only; the collect Worker gets one over a port).
+   */
+  parser?: FileParser;
   /** Collect events. */
   collectLog?: StageLog<CollectRecord>;
   /** After each window changes. */
@@ -69,6 +75,13 @@ export interface CollectStageResult {
 }
 
 export { awaitingFile } from "./_collect_run.ts";
+
+/**
+ * Runs the collect stage without a collector of this thread: `collectStage`
+ * with `RunExportOptions.collector`, or `collectStageInWorker`, which builds
+ * its collector in the Worker.
+ */
+export type CollectStageRunner = (o: Omit<CollectStageOptions, "collector">) => Promise<CollectStageResult>;
 
 /** Run the collect stage; see the module doc. */
 export async function collectStage(o: CollectStageOptions): Promise<CollectStageResult> {

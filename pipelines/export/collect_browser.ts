@@ -13,7 +13,13 @@
  * @module
  */
 import type { Frame, Page } from "puppeteer-core";
-import { BrowserError, DownloadCapture, launchBrowser, type LaunchedBrowser } from "../../lib/browser/mod.ts";
+import {
+  BrowserError,
+  DownloadCapture,
+  type FoundBrowser,
+  launchBrowser,
+  type LaunchedBrowser,
+} from "../../lib/browser/mod.ts";
 import { type Clock, systemClock } from "../../lib/time/mod.ts";
 import { moveFile, promotePart, safeFileName } from "./_collect_files.ts";
 import { type QrPrompt, waitForQrLogin } from "./_collect_login.ts";
@@ -45,6 +51,8 @@ export interface BrowserCollectorOptions {
   headless?: boolean;
   /** Browser executable (default: found by `findBrowser` in lib/browser). */
   executablePath?: string;
+  /** The browser `findBrowser` found (no discovery then; the collect Worker gets it from the main thread). */
+  browser?: FoundBrowser;
   /** Where to save the QR code when headless (default `output/export/login_qr.png`). */
   qrSavePath?: string;
   /** Time allowed for the QR scan, ms (default 300 000). */
@@ -71,7 +79,10 @@ export interface BrowserCollectorOptions {
 export class BrowserCollector implements Collector {
   readonly #o:
     & Required<
-      Omit<BrowserCollectorOptions, "onQrCode" | "signal" | "selectors" | "headless" | "executablePath">
+      Omit<
+        BrowserCollectorOptions,
+        "onQrCode" | "signal" | "selectors" | "headless" | "executablePath" | "browser"
+      >
     >
     & BrowserCollectorOptions;
   readonly #sel: MessengerSelectors;
@@ -206,6 +217,7 @@ export class BrowserCollector implements Collector {
     this.#started ??= (async () => {
       const chromium = await launchBrowser({
         executablePath: this.#o.executablePath,
+        browser: this.#o.browser,
         profileDir: this.#o.profileDir,
         headless: this.#o.headless,
       });

@@ -155,6 +155,21 @@ export class ExportLedger {
   }
 
   /**
+   * Put back a window as the stage files tell it (`replayWindows`), with its
+   * id and every field; `false` when the ledger already has that id (it is
+   * kept: the ledger is written before the files).
+   */
+  restore(w: ExportWindow): boolean {
+    const keys = Object.keys(COLUMNS) as (keyof ExportWindow)[];
+    const res = this.#db.prepare(
+      `INSERT OR IGNORE INTO windows(${keys.map((k) => COLUMNS[k]).join(", ")}) VALUES (${
+        keys.map(() => "?").join(", ")
+      })`,
+    ).run(...keys.map((k) => (w[k] ?? null) as SQLInputValue));
+    return Number(res.changes) > 0;
+  }
+
+  /**
    * Change a window. With `from`, the change only happens when the window is
    * in one of those states (returns undefined otherwise), checked and
    * written in one transaction.

@@ -3,6 +3,8 @@
  * read permission on the files' folder only (no write, net, env, run, ffi,
  * sys or import), reads one xlsx per message, normalises the date columns
  * and answers with the header, statistics and (when asked) the rows.
+ * Sent `{ port }` (a `MessagePort`), it answers the requests that come on
+ * that port too: another Worker (the collect stage) parses through it.
  *
  * @module
  */
@@ -78,18 +80,25 @@ function parse(req: ParseRequest, bytes: Uint8Array): ParseResponse {
   };
 }
 
+async function answer(req: ParseRequest): Promise<ParseResponse> {
+  try {
+    return parse(req, await Deno.readFile(req.path));
+  } catch (err) {
+    return { id: req.id, ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
 const scope = self as unknown as {
-  onmessage: ((e: MessageEvent<ParseRequest>) => void) | null;
+  onmessage: ((e: MessageEvent<ParseRequest | { port: MessagePort }>) => void) | null;
   postMessage(message: ParseResponse): void;
 };
 
 scope.onmessage = async (e) => {
-  const req = e.data;
-  let res: ParseResponse;
-  try {
-    res = parse(req, await Deno.readFile(req.path));
-  } catch (err) {
-    res = { id: req.id, ok: false, error: err instanceof Error ? err.message : String(err) };
+  const msg = e.data;
+  if ("port" in msg) {
+    const port = msg.port;
+    port.onmessage = async (m: MessageEvent<ParseRequest>) => port.postMessage(await answer(m.data));
+    return;
   }
-  scope.postMessage(res);
+  scope.postMessage(await answer(msg));
 };

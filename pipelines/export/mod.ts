@@ -27,6 +27,7 @@
  * @module
  */
 export * from "./collect.ts";
+export * from "./collect_worker.ts";
 export * from "./collector.ts";
 export * from "./config.ts";
 export * from "./context.ts";
@@ -48,6 +49,7 @@ export * from "./replay.ts";
 export * from "./report.ts";
 export * from "./request.ts";
 export * from "./request_worker.ts";
+export * from "./rerun_stage.ts";
 export * from "./run.ts";
 export * from "./stage_log.ts";
 export * from "./verify.ts";
@@ -55,6 +57,8 @@ export * from "./verify_dir.ts";
 export * from "./verify_markdown.ts";
 export * from "./window.ts";
 // Types that the public signatures above refer to.
+export type { BrowserCollectorOptions, QrPrompt } from "./collect_browser.ts";
+export type { BrowserSource, FoundBrowser } from "../../lib/browser/find_browser.ts";
 export type { WorkerGrants } from "../../lib/worker/restricted_worker.ts";
 export type { NdjsonWriter, NdjsonWriterOptions } from "../../lib/ndjson/ndjson_writer.ts";
 export type { ReadNdjsonOptions } from "../../lib/ndjson/read_ndjson.ts";

@@ -210,22 +210,36 @@ export function spawnParseWorker(readDirs: readonly string[]): Worker {
 }
 
 /**
+ * A read-only parse worker another Worker can use: the worker (read access
+ * to `readDirs` only) is started here and answers on `port`, which is
+ * transferred to the other Worker (a {@linkcode FileParser} over it). The
+ * other Worker then needs no read access to this code or the xlsx library.
+ */
+export function parsePort(readDirs: readonly string[]): { port: MessagePort; close(): void } {
+  const worker = spawnParseWorker(readDirs);
+  const channel = new MessageChannel();
+  worker.postMessage({ port: channel.port1 }, [channel.port1]);
+  return { port: channel.port2, close: () => worker.terminate() };
+}
+
+/**
  * One long-lived read-only parse worker for files that arrive one at a time
  * (the collect stage checks each download as it lands). Started on first
- * use; {@linkcode FileParser.close} ends it.
+ * use; {@linkcode FileParser.close} ends it. Over a port from
+ * {@linkcode parsePort}, it uses that worker instead.
  */
 export class FileParser {
-  #readDirs: readonly string[];
-  #worker?: Worker;
+  #source: readonly string[] | MessagePort;
+  #worker?: Worker | MessagePort;
   #seq = 0;
   #waiting = new Map<
     number,
     { input: ParseInput; resolve: (f: ParsedFile) => void; reject: (e: Error) => void }
   >();
 
-  /** A parser whose worker may read `readDirs` only. */
-  constructor(readDirs: readonly string[]) {
-    this.#readDirs = readDirs;
+  /** A parser whose worker may read `readDirs` only, or one over a {@linkcode parsePort} port. */
+  constructor(source: readonly string[] | MessagePort) {
+    this.#source = source;
   }
 
   /** Parse one file (a file that does not open comes back with `error`). */
@@ -238,16 +252,17 @@ export class FileParser {
     });
   }
 
-  /** Stop the worker; pending parses fail. */
+  /** Stop the worker (close the port); pending parses fail. */
   close(): void {
-    this.#worker?.terminate();
+    if (this.#worker instanceof Worker) this.#worker.terminate();
+    else this.#worker?.close();
     this.#worker = undefined;
     for (const p of this.#waiting.values()) p.reject(new Error("parser closed"));
     this.#waiting.clear();
   }
 
-  #start(): Worker {
-    const w = spawnParseWorker(this.#readDirs);
+  #start(): Worker | MessagePort {
+    const w = this.#source instanceof MessagePort ? this.#source : spawnParseWorker(this.#source);
     w.onmessage = (e: MessageEvent<ParseResponse>) => {
       const r = e.data;
       const p = this.#waiting.get(r.id);
@@ -255,13 +270,15 @@ export class FileParser {
       this.#waiting.delete(r.id);
       p.resolve(r.ok ? { ...p.input, stats: r.stats, rows: r.rows } : { ...p.input, error: r.error });
     };
-    w.onerror = (e) => {
-      e.preventDefault();
-      const pending = [...this.#waiting.values()];
-      this.#waiting.clear();
-      this.close();
-      for (const p of pending) p.reject(new Error(`parse worker failed: ${e.message}`));
-    };
+    if (w instanceof Worker) {
+      w.onerror = (e) => {
+        e.preventDefault();
+        const pending = [...this.#waiting.values()];
+        this.#waiting.clear();
+        this.close();
+        for (const p of pending) p.reject(new Error(`parse worker failed: ${e.message}`));
+      };
+    }
     return w;
   }
 }

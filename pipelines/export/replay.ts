@@ -2,13 +2,15 @@
  * The window table of a run rebuilt from its NDJSON files alone (no
  * `ledger.sqlite`): `plan.ndjson` names every window, `windows.ndjson` holds
  * each change of a window as it was after the change, so the last line of a
- * window is its state. `deno task export:replay <run dir>` prints it; the
- * merge and verify stages can be rerun from it (`--merge`).
+ * window is its state; a `request.ndjson` line newer than a window's last
+ * change (the process stopped between the two appends) is applied on top.
+ * `deno task export:replay <run dir>` prints it; `deno task export
+ * --only-stage collect|merge <run dir>` reruns a stage from it.
  *
  * @module
  */
 import type { ReadNdjsonOptions } from "../../lib/ndjson/read_ndjson.ts";
-import { readStageLog, type WindowRecord } from "./stage_log.ts";
+import { readStageLog, type RequestRecord, type WindowRecord } from "./stage_log.ts";
 import type { ExportWindow, FailureCode, WindowState } from "./window.ts";
 
 /**
@@ -24,6 +26,10 @@ export async function replayWindows(runDir: string, options?: ReadNdjsonOptions)
   for (const r of await readStageLog(runDir, "windows", options)) {
     const w = windows.get(r.window_id) ?? blankFromRecord(r);
     windows.set(r.window_id, apply(w, r));
+  }
+  for (const r of await readStageLog(runDir, "request", options)) {
+    const w = windows.get(r.window_id);
+    if (w && r.task_id && Date.parse(r.at) > w.updatedAt) windows.set(w.id, requested(w, r));
   }
   return [...windows.values()].sort((a, b) => a.id - b.id);
 }
@@ -76,4 +82,29 @@ function apply(w: ExportWindow, r: WindowRecord): ExportWindow {
     attempts: r.attempts ?? w.attempts,
     updatedAt: Date.parse(r.at),
   };
+}
+
+/** The window as an export call that returned a task left it (`request.ndjson` line). */
+function requested(w: ExportWindow, r: RequestRecord): ExportWindow {
+  const at = Date.parse(r.at);
+  const base: ExportWindow = {
+    ...w,
+    state: "requested",
+    reasonCode: null,
+    reason: null,
+    declaredTotal: r.total ?? null,
+    taskId: r.task_id ?? null,
+    requestedAt: at,
+    noticeId: null,
+    noticeText: null,
+    noticeAt: null,
+    filePath: null,
+    rowsInFile: null,
+    sha256: null,
+    updatedAt: at,
+  };
+  if (r.outcome === "split") return { ...base, state: "split" };
+  if (r.outcome !== "overcap") return base;
+  const reason = `窗口共 ${r.total} 条，超过单次导出上限，无法按日期拆分`;
+  return { ...base, state: "failed", reasonCode: "overcap", reason };
 }

@@ -16,25 +16,26 @@ import { LarkError } from "../../lib/errors/lark_error.ts";
 import type { Logger } from "../../lib/log/logger.ts";
 import type { Clock } from "../../lib/time/clock.ts";
 import { ABORTED_MESSAGE, RunContext, type RunExportResult } from "./_run_context.ts";
-import { mergeStep } from "./_merge_step.ts";
+import { mergeThenVerify } from "./_merge_step.ts";
 import {
+  changedWindows,
   checkFingerprint,
   findWindow,
+  planOptionsOf,
   replan,
   resolveRange,
   retryFailed,
   type RunSettings,
   runSettings,
 } from "./_run_setup.ts";
-import { collectStage } from "./collect.ts";
+import { collectStage, type CollectStageRunner } from "./collect.ts";
 import type { CollectorFactory } from "./collector.ts";
 import type { ExportConfig } from "./config.ts";
-import { type ResolvedPlanOptions, resolvePlanOptions } from "./plan.ts";
+import type { ResolvedPlanOptions } from "./plan.ts";
 import type { ExportProgress } from "./report.ts";
 import { type ExportClient, requestStage } from "./request.ts";
 import type { CountClient } from "./plan_count.ts";
 import type { RequestStageRunner } from "./request_worker.ts";
-import { verifyRun } from "./verify.ts";
 import type { ExportWindow } from "./window.ts";
 
 export type { RunSettings } from "./_run_setup.ts";
@@ -48,10 +49,15 @@ export interface RunExportOptions {
   client: ExportClient;
   /** Exact counts (default: the client's `countRecords`, if any; `null`: plan without counts). */
   counter?: CountClient | null;
-  /** Creates the collector when files are awaited. */
-  collector: CollectorFactory;
+  /** Creates the collector when files are awaited, in this thread (needed unless `collectStage` is given). */
+  collector?: CollectorFactory;
   /** Runs the request stage (default `requestStage` in this thread; the script uses `requestStageInWorker`). */
   requestStage?: RequestStageRunner;
+  /**
+   * Runs the collect stage (default `collectStage` in this thread with `collector`; the script uses
+   * `collectStageInWorker`, which builds its collector in the Worker).
+   */
+  collectStage?: CollectStageRunner;
   /** What selects the records (from `createExportContext`); a resumed run must match it. */
   fingerprint?: string;
   /** Run directory (default `config.output.dir`). */
@@ -115,16 +121,7 @@ function setUpRun(run: RunContext, o: RunExportOptions): RunSetup {
   const settings = runSettings(c, range);
   run.ledger.setMeta("settings", JSON.stringify(settings));
   const before = run.ledger.list();
-  const plan = resolvePlanOptions({
-    start: range.start,
-    end: range.end,
-    initialDays: c.plan.initial_days,
-    cap: c.plan.row_cap,
-    threshold: c.plan.cap_threshold,
-    minDays: c.plan.min_days,
-    maxDays: c.plan.max_days,
-    fill: c.plan.fill,
-  });
+  const plan = planOptionsOf(c, range);
   if (o.retryFailed) {
     const n = retryFailed(run.ledger);
     if (n) note(`--retry-failed：${n} 个失败窗口将重新导出。`);
@@ -141,8 +138,7 @@ function setUpRun(run: RunContext, o: RunExportOptions): RunSetup {
 
 /** Log to `windows.ndjson` every window that changed since `before` (resets, verification). */
 function logChanged(run: RunContext, before: readonly ExportWindow[]): void {
-  const was = new Map(before.map((w) => [w.id, w.state]));
-  for (const w of run.ledger.list()) if (was.get(w.id) !== w.state) run.logWindow(w);
+  for (const w of changedWindows(before, run.ledger.list())) run.logWindow(w);
 }
 
 /**
@@ -186,9 +182,8 @@ async function fetchWindows(
     run.progress();
     let col: Awaited<ReturnType<typeof collectStage>>;
     try {
-      col = await collectStage({
+      col = await (o.collectStage ?? inThread(o.collector))({
         ledger: run.ledger,
-        collector: o.collector,
         filesDir: `${run.runDir}/windows`,
         downloadDir: `${run.runDir}/downloads`,
         fileTemplate: c.output.file_template,
@@ -211,6 +206,14 @@ async function fetchWindows(
     if ((col.split === 0 && !req.awaitingTotals) || setup.only !== undefined) return undefined;
     if (req.calls === 0 && col.delivered === 0) return undefined; // no progress: leave the rest to a later run
   }
+}
+
+/** `collectStage` in this thread with `collector`. */
+function inThread(collector: CollectorFactory | undefined): CollectStageRunner {
+  return (x) => {
+    if (!collector) throw new TypeError("runExport needs `collector` or `collectStage`");
+    return collectStage({ ...x, collector });
+  };
 }
 
 /** The collector failed (not one file): pause with its Chinese message. */
@@ -241,46 +244,29 @@ async function mergeAndVerify(
   setup: RunSetup,
   signal: AbortSignal | undefined,
 ): Promise<RunExportResult> {
-  const c = run.config;
-  let merged;
-  let verify;
+  let done;
   try {
-    run.stage = "merge";
-    run.progress();
-    merged = await mergeStep({
-      config: c,
+    const before = run.ledger.list();
+    done = await mergeThenVerify({
+      config: run.config,
       runDir: run.runDir,
       range: run.range,
-      windows: run.ledger.list(),
+      ledger: run.ledger,
       settings: setup.settings,
-      now: run.clock.now(),
+      now: () => run.clock.now(),
       logger: run.log,
       signal,
-    });
-    run.stage = "verify";
-    run.progress();
-    const before = run.ledger.list();
-    verify = await verifyRun({
-      ledger: run.ledger,
-      range: run.range,
-      cap: c.plan.row_cap,
-      requiredColumns: c.verify.required_columns,
-      dateColumns: c.merge.date_columns,
-      windowDateColumn: c.verify.window_date_column,
-      tzOffsetMinutes: c.tz_offset_minutes,
-      merge: merged.summary,
-      stats: merged.stats,
-      outDir: run.runDir,
-      workers: c.merge.workers,
-      signal,
-      now: () => run.clock.now(),
+      onStep: (step) => {
+        run.stage = step;
+        run.progress();
+      },
     });
     logChanged(run, before);
   } catch (e) {
     if (signal?.aborted) return await run.finish("aborted", ABORTED_MESSAGE);
     throw e;
   }
-  const mergedPath = merged.mergedPath;
+  const { mergedPath, verify } = done;
   if (verify.ok) {
     return await run.finish("done", verify.status === "warn" ? "完成（有警告，见报告）" : "完成，校验通过", {
       verify,

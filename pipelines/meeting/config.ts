@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { statePath } from "../../lib/fs/user_dirs.ts";
+import { storeSettingField } from "../../lib/config/store_setting_field.ts";
+import { storeKeyFile, storeSettingOr } from "../../lib/token/store_setting.ts";
 import { loadConfig, type LoadConfigOptions, type LoadedConfig } from "../../lib/config/load_config.ts";
 import type { Schema, SchemaYields } from "../../lib/validate/schema.ts";
 import { DEFAULT_NAME_TEMPLATE, NAME_PLACEHOLDERS, unknownPlaceholders } from "./naming.ts";
@@ -95,6 +97,8 @@ const schema = z.object({
   state: z.object({
     db: z.string().default(() => statePath("meeting.sqlite")),
     token_db: z.string().default(() => statePath("tokens.sqlite")),
+    // Token store: sqlite://path or postgres://user@host:5432/db[?schema=name]; "" = SQLite at token_db.
+    token_store: storeSettingField(),
     // Key that encrypts the tokens at rest (env FEISHU_KIT_KEY wins); "" = secret.key beside token_db.
     key_file: z.string().default(""),
   }).prefault({}),
@@ -152,8 +156,12 @@ export interface MeetingConfig {
   naming: { template: string; time_zone: string; max_chars: number; max_bytes: number };
   /** Contact lookups: cache lifetime (hours). */
   contact: { cache_ttl_hours: number };
-  /** State database, token store and the key that encrypts it (`""`: `secret.key` beside `token_db`). */
-  state: { db: string; token_db: string; key_file: string };
+  /**
+   * State database, token store and the key that encrypts it: `token_store` is
+   * `sqlite://…` or `postgres://…` (`""`: SQLite at `token_db`); `key_file` `""`
+   * is `secret.key` beside the store (or beside `token_db` for PostgreSQL).
+   */
+  state: { db: string; token_db: string; token_store: string; key_file: string };
   /** Log folder and level. */
   log: { dir: string; level: "debug" | "info" | "warn" | "error" };
 }
@@ -220,4 +228,18 @@ export function loadMeetingConfig(
 /** The staging folder for downloads: `download.staging_dir`, or `{nas.root}/.staging` (same file system). */
 export function stagingDir(config: MeetingConfig): string {
   return config.download.staging_dir || `${config.nas.root.replace(/[\\/]+$/, "")}/.staging`;
+}
+
+/** Where the tokens are kept: `state.token_store`, else SQLite at `state.token_db` (the default). */
+export function meetingTokenStore(config: MeetingConfig): string {
+  return storeSettingOr(config.state.token_store, config.state.token_db);
+}
+
+/**
+ * The key file of the token store: `state.key_file`, else `secret.key` beside
+ * the SQLite store — for a PostgreSQL store, beside `state.token_db` (the
+ * local state folder), never derived from the URL.
+ */
+export function meetingKeyFile(config: MeetingConfig): string {
+  return storeKeyFile(config.state.key_file, meetingTokenStore(config), config.state.token_db);
 }

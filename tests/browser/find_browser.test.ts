@@ -4,6 +4,7 @@
  * a small fake package and the headed/headless default.
  */
 import assert from "node:assert/strict";
+import { restrictedWorker } from "../../lib/worker/restricted_worker.ts";
 import { brotliCompressSync } from "node:zlib";
 import {
   BrowserError,
@@ -210,6 +211,34 @@ Deno.test("profile lock (headless shell): held by a live process → refused; a 
     assert.ok(taken);
     assert.equal(await Deno.readTextFile(`${dir}/.feishu-kit-browser.pid`), String(Deno.pid));
     await taken.release();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("profile lock: an OS file lock, so a Worker (no /proc) sees a held lock and takes a freed one", async () => {
+  const { lockProfile } = await import("../../lib/browser/_profile_lock.ts");
+  const dir = await Deno.makeTempDir();
+  const inWorker = async () => {
+    const w = restrictedWorker(new URL("./_lock_probe_worker.ts", import.meta.url), {
+      read: [dir],
+      write: [dir],
+    });
+    try {
+      return await new Promise<boolean>((resolve) => {
+        w.onmessage = (e) => resolve(e.data);
+        w.postMessage(dir);
+      });
+    } finally {
+      w.terminate();
+    }
+  };
+  try {
+    const held = await lockProfile(dir);
+    assert.ok(held);
+    assert.equal(await inWorker(), false, "held by the main thread");
+    await held.release();
+    assert.equal(await inWorker(), true, "free once released (the worker's ends with it)");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

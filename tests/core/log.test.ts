@@ -132,6 +132,15 @@ Deno.test("maskValue, isSecretKey, maskText and maskDeep", () => {
     assert.ok(!isSecretKey(k), k);
   }
   assert.equal(maskText("nothing secret here"), "nothing secret here");
+  assert.equal(
+    maskText("store postgres://kit:pg-pass-1234@db.internal:5432/feishu, queue amqp://guest:guest@mq:5672"),
+    "store postgres://kit:***(12)@db.internal:5432/feishu, queue amqp://guest:***@mq:5672",
+    "URL passwords",
+  );
+  assert.equal(
+    maskText("https://open.feishu.cn/a@b and postgres://kit@db/x"),
+    "https://open.feishu.cn/a@b and postgres://kit@db/x",
+  );
   assert.equal(maskText(`Bearer ${S.bearer}`), `Bearer ***(${S.bearer.length})`);
   assert.ok(!maskText(`-b 'lark_sid=${S.larkSid}; a=b'`).includes(S.larkSid), "curl -b cookies");
   assert.ok(!maskText(`Set-Cookie: MONITOR_WEB_ID=${S.larkSid}; path=/`).includes(S.larkSid));

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { restrictedWorker, type WorkerGrants } from "../../lib/worker/restricted_worker.ts";
+import { runStageWorker } from "../../lib/worker/run_stage_worker.ts";
+import { WorkerPermissionError } from "../../lib/worker/worker_permission_error.ts";
 
 async function probe(grants: WorkerGrants, targets: { read: string; write: string; net: string }) {
   const w = restrictedWorker(new URL("./_probe_worker.ts", import.meta.url), grants);
@@ -45,4 +47,16 @@ Deno.test("restrictedWorker: only what is granted; never run", async () => {
     await server.shutdown();
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("runStageWorker: grants beyond this process's permissions are a WorkerPermissionError, not a crash", async () => {
+  // The tests may reach loopback only.
+  const error = await runStageWorker(
+    new URL("./_probe_worker.ts", import.meta.url),
+    { net: ["example.com"] },
+    {},
+  )
+    .catch((e) => e);
+  assert.ok(error instanceof WorkerPermissionError, String(error));
+  assert.match(error.userMessage(), /超出了本命令允许的范围/);
 });

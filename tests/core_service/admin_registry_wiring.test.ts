@@ -29,7 +29,7 @@ Deno.test("core: the admin API writes the real registry and the token manager re
     FEISHU_ACCOUNTS_URL: sbx.url,
     FEISHU_CORE_STATE_DIR: dir,
     FEISHU_CORE_ADMIN_TOKEN: ADMIN,
-    FEISHU_CORE_QUEUE: `sqlite://${dir}/queue.db`,
+    FEISHU_QUEUE_URL: `sqlite://${dir}/queue.db`,
   };
   const core = await startCore(loadCoreConfig((n) => env[n]), {
     logger: createLogger({ sinks: [new MemorySink()] }),

@@ -6,7 +6,11 @@ import { LarkTokenEndpoints } from "../../lib/token/lark_token_endpoints.ts";
 import { MemoryTokenStore } from "../../lib/token/token_store_memory.ts";
 import { TokenManager } from "../../lib/token/token_manager.ts";
 import { BACKOFF_DEFAULTS } from "../../lib/retry/backoff.ts";
-import { CORE_RETRY } from "../../pipelines/core/core_retry.ts";
+import { CORE_RETRY, coreRetry } from "../../pipelines/core/core_retry.ts";
+import { loadCoreConfig } from "../../pipelines/core/config.ts";
+import { createCoreService } from "../../pipelines/core/core_service.ts";
+import { type CardJob, CardRouter, SqliteHandledLedger } from "../../lib/callback/mod.ts";
+import { SqliteQueue } from "../../lib/queue/mod.ts";
 import { createSandbox, DEFAULT_APP_ID, DEFAULT_APP_SECRET } from "../../sandbox/mod.ts";
 
 /** A clock whose sleeps return at once and are recorded. */
@@ -214,5 +218,89 @@ Deno.test("token calls are logged like every other Feishu call, the app secret m
     assert.ok(!text.includes(bearer), "nor the token");
   } finally {
     await sbx.close();
+  }
+});
+
+Deno.test("core retry schedule is configurable: FEISHU_CORE_RETRY_BASE_MS=500, FEISHU_CORE_RETRIES=4 → 0.5, 1, 2, 4 s", async () => {
+  const env: Record<string, string> = {
+    FEISHU_APP_ID: DEFAULT_APP_ID,
+    FEISHU_APP_SECRET: DEFAULT_APP_SECRET,
+    FEISHU_CORE_RETRY_BASE_MS: "500",
+    FEISHU_CORE_RETRIES: "4",
+  };
+  const config = loadCoreConfig((n) => env[n]);
+  assert.deepEqual(config.retry, { baseMs: 500, retries: 4 });
+  const { waits, clock } = recordingClock();
+  const http = new LarkHttp({
+    baseUrl: "http://127.0.0.1:1",
+    fetch: scripted([...Array(4).fill(json(500, { code: 2200 })), json(200, { code: 0, data: {} })]),
+    clock,
+    retry: { ...coreRetry(config.retry), random: () => 0.5 },
+  });
+  await http.request({ path: "/open-apis/x", auth: null });
+  assert.deepEqual(waits, [500, 1000, 2000, 4000]);
+  assert.deepEqual(CORE_RETRY, coreRetry(loadCoreConfig((n) => ({ ...env, ...RESET })[n]).retry), "defaults");
+
+  for (
+    const [name, value] of [
+      ["FEISHU_CORE_RETRY_BASE_MS", "0"],
+      ["FEISHU_CORE_RETRY_BASE_MS", "1s"],
+      ["FEISHU_CORE_RETRIES", "11"],
+      ["FEISHU_CORE_RETRIES", "-1"],
+    ]
+  ) {
+    const bad: Record<string, string> = { ...env, [name]: value };
+    assert.throws(
+      () => loadCoreConfig((n) => bad[n]),
+      (e: Error & { hint?: string }) => e.hint?.includes(`${name} 应为`) === true,
+      `${name}=${value} refused`,
+    );
+  }
+});
+
+const RESET: Record<string, string | undefined> = {
+  FEISHU_CORE_RETRY_BASE_MS: undefined,
+  FEISHU_CORE_RETRIES: undefined,
+};
+
+Deno.test("request log: secret-named query parameters are masked, others kept", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "core_mask_" });
+  const sink = new MemorySink();
+  const queue = new SqliteQueue<CardJob>(`${dir}/q.db`);
+  const ledger = new SqliteHandledLedger(`${dir}/ledger.db`);
+  const service = createCoreService({
+    queue,
+    router: new CardRouter(),
+    ledger,
+    updater: { update: () => Promise.resolve() },
+    callback: {},
+    workers: false,
+    logger: createLogger({ sinks: [sink] }),
+  });
+  try {
+    const secret = "s3cr3t-value-0123456789";
+    const query = new URLSearchParams({
+      access_token: secret,
+      app_secret: secret,
+      session: secret,
+      "x-csrf-token": secret,
+      code: secret,
+      state: secret,
+      page: "2",
+    });
+    const res = await service.fetch(new Request(`http://127.0.0.1/healthz?${query}`));
+    await res.body?.cancel();
+    const line = sink.records.find((r) => r.event === "http.request")!;
+    assert.ok(!JSON.stringify(sink.records).includes(secret), "no secret in the log");
+    const params = line.params as Record<string, string>;
+    for (const k of ["access_token", "app_secret", "session", "x-csrf-token", "code", "state"]) {
+      assert.match(params[k], /^\*\*\*/, k);
+    }
+    assert.equal(params.page, "2");
+  } finally {
+    await service.stop();
+    await queue.close();
+    ledger.close();
+    await Deno.remove(dir, { recursive: true });
   }
 });

@@ -76,3 +76,64 @@ Deno.test("replay: the last windows.ndjson line of each window is its state; bad
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("replay: a request.ndjson line newer than the window's last change is applied (windows.ndjson lags)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "export-replay-req-" });
+  try {
+    const plan = openStageLog(dir, "plan");
+    const request = openStageLog(dir, "request");
+    const windows = openStageLog(dir, "windows");
+    for (
+      const [id, start, end] of [[1, "2024-01-01", "2024-01-07"], [2, "2024-01-08", "2024-01-14"]] as const
+    ) {
+      plan.append({
+        type: "plan",
+        at: "2024-02-01T00:00:00.000Z",
+        window_id: id,
+        start,
+        end,
+        parent_id: null,
+        basis: "initial",
+        estimate: null,
+        density: null,
+      });
+    }
+    const req = { type: "request" as const, start: "2024-01-01", end: "2024-01-07", attempts: 1 };
+    // Window 1: requested, and windows.ndjson recorded it later (downloaded): the request line is older.
+    request.append({
+      ...req,
+      at: "2024-02-01T00:01:00.000Z",
+      window_id: 1,
+      outcome: "ok",
+      task_id: "t1",
+      total: 5,
+    });
+    windows.append(
+      windowRecord(
+        { ...W, state: "downloaded", taskId: "t1", declaredTotal: 5, filePath: "a.xlsx" },
+        Date.parse("2024-02-01T00:02:00.000Z"),
+      ),
+    );
+    // Window 2: the process stopped between the request line and its windows line.
+    request.append({
+      ...req,
+      at: "2024-02-01T00:03:00.000Z",
+      window_id: 2,
+      start: "2024-01-08",
+      end: "2024-01-14",
+      outcome: "unknown_total",
+      task_id: "t2",
+    });
+    for (const l of [plan, request, windows]) l.close();
+
+    const [w1, w2] = await replayWindows(dir);
+    assert.equal(w1.state, "downloaded", "an older request line changes nothing");
+    assert.equal(w1.filePath, "a.xlsx");
+    assert.deepEqual(
+      [w2.state, w2.taskId, w2.declaredTotal, w2.requestedAt],
+      ["requested", "t2", null, Date.parse("2024-02-01T00:03:00.000Z")],
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

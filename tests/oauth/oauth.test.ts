@@ -5,7 +5,6 @@ import {
   exchangeCode,
   getUserInfo,
   MEETING_ARCHIVER_SCOPES,
-  OAuthStateStore,
 } from "../../lib/oauth/mod.ts";
 import { FakeClock } from "../../lib/testing/mod.ts";
 import { LarkTokenEndpoints, SqliteTokenStore, TokenManager } from "../../lib/token/mod.ts";
@@ -53,31 +52,6 @@ Deno.test("buildAuthorizeUrl: accounts host, documented params, offline_access a
     BadRequestError,
   );
   assert.throws(() => buildAuthorizeUrl({ appId: "a", redirectUri: REDIRECT, state: "" }), BadRequestError);
-});
-
-Deno.test("OAuthStateStore: random, single use, 10 minute TTL, shared across handles", async () => {
-  const clock = new FakeClock(1_000_000);
-  const dir = await Deno.makeTempDir();
-  const a = new OAuthStateStore(`${dir}/s.db`, { clock });
-  const b = new OAuthStateStore(`${dir}/s.db`, { clock });
-  try {
-    const s1 = a.create({ returnTo: "/status" });
-    const s2 = a.create();
-    assert.notEqual(s1, s2);
-    assert.match(s1, /^[A-Za-z0-9_-]{43}$/);
-    assert.deepEqual(b.consume(s1), { data: { returnTo: "/status" }, createdAt: 1_000_000 });
-    assert.equal(a.consume(s1), undefined, "single use, also for another handle");
-    assert.equal(a.consume("forged"), undefined);
-    await clock.tick(600_001);
-    assert.equal(a.consume(s2), undefined, "expired");
-    a.create();
-    await clock.tick(700_000);
-    assert.equal(a.prune(), 1);
-  } finally {
-    a.close();
-    b.close();
-    await Deno.remove(dir, { recursive: true });
-  }
 });
 
 /** A fake authen v2 token endpoint (single-use codes, rotating refresh tokens) and user_info. */

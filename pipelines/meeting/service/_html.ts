@@ -1,9 +1,8 @@
 /** HTML helpers of the service's pages (not exported from the package). */
 
-/** Escape text for HTML element content and double-quoted attributes. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
+import { escapeHtml } from "../../../lib/encoding/escape_html.ts";
+
+export { escapeHtml };
 
 /** Tone of a message box. */
 export type Tone = "ok" | "error" | "info";

@@ -74,7 +74,7 @@ export class ServiceLifecycle {
       this.#ctl?.abort(new DOMException("service stopping", "AbortError"));
       this.#connection?.close();
       await Promise.allSettled(this.#loops);
-      this.#parts.close();
+      await this.#parts.close();
       this.#log.info("meeting.service_stopped", {});
     })();
     return this.#stopping;

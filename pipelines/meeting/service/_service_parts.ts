@@ -2,8 +2,8 @@
 import { ContactCache } from "../../../lib/contact/contact_cache.ts";
 import { SqliteEventStore } from "../../../lib/events/event_store_sqlite.ts";
 import type { Logger } from "../../../lib/log/logger.ts";
-import { OAuthStateStore } from "../../../lib/oauth/state_store.ts";
 import type { Clock } from "../../../lib/time/clock.ts";
+import { UserAuthService, UserAuthStore } from "../../../lib/user_auth/mod.ts";
 import type { MeetingConfig } from "../config.ts";
 import { loadFolderMapping } from "../folder_mapping.ts";
 import { JobStore } from "../job_store.ts";
@@ -28,14 +28,17 @@ export interface ServiceParts {
   clients: MeetingClients;
   jobs: JobStore;
   events: SqliteEventStore;
-  states: OAuthStateStore;
+  /** User-authorization sessions (in `state.db`). */
+  sessions: UserAuthStore;
+  /** The core's user authorization for the app (`/auth/start`, `/auth/callback`). */
+  userAuth: UserAuthService;
   worker: MeetingWorker;
   processor: EventProcessor;
   keepAlive: TokenKeepAlive;
   /** `{public_base_url}/auth/start`. */
   authStartUrl: string;
   /** Close every store (idempotent). */
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** Open the stores in `state.db`, build the Feishu clients and the port adapters, the worker and the loops. */
@@ -57,9 +60,20 @@ export async function wireServiceParts(
   const { app: creds, tokens } = clients;
   const jobs = new JobStore(config.state.db, { clock });
   const events = new SqliteEventStore(config.state.db, { clock, maxAttempts: config.events.max_attempts });
-  const states = new OAuthStateStore(config.state.db, {
-    clock,
+  const sessions = new UserAuthStore(config.state.db, { clock });
+  const userAuth = new UserAuthService({
+    store: sessions,
+    apps: (id) => (id === creds.appId ? creds : undefined),
+    appName: () => "会议录制自动归档",
+    messages: () => clients.messages,
+    httpFor: () => clients.http,
+    endpoints: clients.endpoints,
+    tokens,
+    publicBaseUrl: config.server.public_base_url,
+    accountsUrl: config.app.accounts_url,
+    scopes: config.oauth.scopes,
     ttlMs: config.oauth.state_ttl_seconds * 1000,
+    logger: log,
   });
   const contactCache = new ContactCache({
     path: config.state.db,
@@ -105,12 +119,13 @@ export async function wireServiceParts(
     clock,
     logger: log,
   });
-  const close = () => {
-    for (const store of [events, jobs, states, contactCache, clients]) {
+  const close = async () => {
+    for (const store of [events, jobs, sessions, contactCache]) {
       try {
         store.close();
       } catch { /* already closed */ }
     }
+    await clients.close().catch(() => {/* already closed */});
   };
-  return { clients, jobs, events, states, worker, processor, keepAlive, authStartUrl, close };
+  return { clients, jobs, events, sessions, userAuth, worker, processor, keepAlive, authStartUrl, close };
 }

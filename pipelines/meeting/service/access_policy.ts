@@ -43,6 +43,9 @@ export function isExposed(config: MeetingConfig): boolean {
  *
  * @example
  * ```ts
+ * import type { MeetingConfig } from "../config.ts";
+ *
+ * declare const config: MeetingConfig, adminToken: string | undefined;
  * const policy = accessPolicy(config, adminToken);
  * policy.hosts.has("127.0.0.1:29090"); // true for the default config
  * ```

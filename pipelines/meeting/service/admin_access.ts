@@ -1,7 +1,8 @@
+import { readCookie } from "../../../lib/http/read_cookie.ts";
 import type { Context, Hono } from "hono";
 import { type Clock, systemClock } from "../../../lib/time/clock.ts";
 import { box, htmlResponse, page } from "./_html.ts";
-import { RateWindow } from "./_rate_window.ts";
+import { RateWindow } from "../../../lib/rate_limit/rate_window.ts";
 import { type AccessPolicy, normalizeHost } from "./access_policy.ts";
 import { tokenMatches } from "./admin_token.ts";
 
@@ -43,7 +44,19 @@ const MAX_SESSIONS = 64;
  *
  * @example
  * ```ts
- * registerAdminAccess(app, { policy: accessPolicy(config, token), publicPaths: ["/webhook/event", "/auth/start"] });
+ * import { Hono } from "hono";
+ * import type { AccessPolicy } from "./access_policy.ts";
+ * import { AUTH_CALLBACK_PATH, AUTH_START_PATH } from "./auth_routes.ts";
+ * import { WEBHOOK_PATH } from "./webhook_route.ts";
+ *
+ * declare const policy: AccessPolicy; // securityPreflight's result
+ * const app = new Hono();
+ * registerAdminAccess(app, {
+ *   policy,
+ *   publicPaths: [WEBHOOK_PATH, AUTH_START_PATH, AUTH_CALLBACK_PATH, "/healthz"],
+ *   originExemptPaths: [WEBHOOK_PATH],
+ * });
+ * // then the routes it guards: registerWebhookRoute, registerAuthRoutes, registerStatusRoutes
  * ```
  */
 export function registerAdminAccess(app: Hono, o: AdminAccessOptions): void {
@@ -144,15 +157,6 @@ async function smallBody(request: Request, max: number): Promise<string | undefi
   const all = new Uint8Array(size);
   parts.reduce((at, p) => (all.set(p, at), at + p.length), 0);
   return new TextDecoder().decode(all);
-}
-
-/** One cookie's value from a `Cookie` header. */
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? "").split(";")) {
-    const i = part.indexOf("=");
-    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
-  }
-  return undefined;
 }
 
 function loginPage(failed: boolean): string {

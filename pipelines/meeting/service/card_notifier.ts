@@ -30,7 +30,14 @@ export interface CardNotifierOptions {
  *
  * @example
  * ```ts
- * const notifier = new CardNotifier({ messages, authStartUrl: "https://archiver.example.com/auth/start" });
+ * import type { MeetingClients } from "./meeting_clients.ts";
+ *
+ * declare const clients: MeetingClients;
+ * const notifier = new CardNotifier({
+ *   messages: clients.messages, // the app's tenant token: its bot sends
+ *   authStartUrl: "https://archiver.example.com/auth/start",
+ *   timeZone: "Asia/Shanghai",
+ * });
  * ```
  */
 export class CardNotifier implements Notifier {

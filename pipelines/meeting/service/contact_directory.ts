@@ -9,7 +9,16 @@ import type { Directory, DirectoryUser } from "../ports.ts";
  *
  * @example
  * ```ts
- * const directory = new ContactDirectory(new ContactCache({ path, appId, api: contactsByUserId }));
+ * import { ContactCache } from "../../../lib/contact/contact_cache.ts";
+ * import type { MeetingClients } from "./meeting_clients.ts";
+ *
+ * declare const clients: MeetingClients;
+ * const cache = new ContactCache({
+ *   path: ".state/state.db", // config.state.db
+ *   appId: clients.app.appId,
+ *   api: clients.contacts,
+ * });
+ * const directory = new ContactDirectory(cache); // clients.contacts uses tenant user_ids
  * const { name, departments } = await directory.user("zhangsan");
  * ```
  */

@@ -86,7 +86,15 @@ const NO_USER_ID = "会议结束事件中没有所有者的 user_id，且无法�
  *
  * @example
  * ```ts
- * const processor = new EventProcessor({ events, worker, resolveUserId: (m) => owners.userId(m.owner) });
+ * import type { OwnerResolver } from "./owner_resolver.ts";
+ *
+ * declare const { events, worker }: EventProcessorOptions;
+ * declare const owners: OwnerResolver, signal: AbortSignal;
+ * const processor = new EventProcessor({
+ *   events,
+ *   worker,
+ *   resolveUserId: (m, s) => owners.userId(m.owner, s),
+ * });
  * const done = processor.run(signal); // wake() when intake stored something new
  * ```
  */

@@ -24,8 +24,16 @@ export type FileDownloaderOptions = Pick<
  *
  * @example
  * ```ts
+ * import type { Logger } from "../../../lib/log/logger.ts";
+ * import type { LarkMinutesSource } from "./minutes_source.ts";
+ *
+ * declare const logger: Logger, minutes: LarkMinutesSource;
+ * declare const minuteToken: string, userId: string;
  * const downloader = new FileDownloader({ logger });
- * await downloader.download(url, "/nas/.staging/job-1.mp4", { refreshUrl: () => minutes.mediaUrl(token, userId) });
+ * const url = await minutes.mediaUrl(minuteToken, userId);
+ * await downloader.download(url, "/nas/.staging/job-1.mp4", {
+ *   refreshUrl: () => minutes.mediaUrl(minuteToken, userId),
+ * });
  * ```
  */
 export class FileDownloader implements Downloader {

@@ -30,8 +30,11 @@ export interface TokenKeepAliveOptions {
  *
  * @example
  * ```ts
- * const keepAlive = new TokenKeepAlive({ tokens, appId });
- * const done = keepAlive.run(signal);
+ * import type { MeetingClients } from "./meeting_clients.ts";
+ *
+ * declare const clients: MeetingClients, signal: AbortSignal;
+ * const keepAlive = new TokenKeepAlive({ tokens: clients.tokens, appId: clients.app.appId });
+ * const done = keepAlive.run(signal); // resolves once signal aborts
  * ```
  */
 export class TokenKeepAlive {

@@ -1,5 +1,5 @@
 import { CONTACT_BUCKETS, ContactApi } from "../../../lib/contact/contact_api.ts";
-import { loadSecretBox, resolveKeyFile } from "../../../lib/crypto/key_source.ts";
+import { loadSecretBox } from "../../../lib/crypto/key_source.ts";
 import type { SecretBox } from "../../../lib/crypto/secret_box.ts";
 import { LarkHttp } from "../../../lib/http/lark_http.ts";
 import { IM_BUCKETS, MessageApi } from "../../../lib/im/message_api.ts";
@@ -10,9 +10,11 @@ import { type Clock, systemClock } from "../../../lib/time/clock.ts";
 import { LarkTokenEndpoints } from "../../../lib/token/lark_token_endpoints.ts";
 import type { AppCredentials } from "../../../lib/token/token_endpoints.ts";
 import { TokenManager } from "../../../lib/token/token_manager.ts";
-import { SqliteTokenStore } from "../../../lib/token/token_store_sqlite.ts";
+import { closeTokenStore, openTokenStore } from "../../../lib/token/open_token_store.ts";
+import { storeFile } from "../../../lib/token/store_setting.ts";
+import type { TokenStore } from "../../../lib/token/token_store.ts";
 import { RecordingApi, VC_BUCKETS } from "../../../lib/vc/recording_api.ts";
-import type { MeetingConfig } from "../config.ts";
+import { type MeetingConfig, meetingKeyFile, meetingTokenStore } from "../config.ts";
 import { ensureParentDir } from "./_paths.ts";
 
 /** Options of {@linkcode createMeetingClients}. */
@@ -25,8 +27,8 @@ export interface MeetingClientsOptions {
   logger?: Logger;
   /**
    * Key that encrypts secrets at rest (default: `loadSecretBox` with env `FEISHU_KIT_KEY`,
-   * else `state.key_file`, else `secret.key` beside `state.token_db`, created on first use
-   * and reported by a WARN log line).
+   * else `state.key_file`, else `secret.key` beside the SQLite token store — beside
+   * `state.token_db` for a PostgreSQL one — created on first use and reported by a WARN log line).
    */
   box?: SecretBox;
 }
@@ -37,8 +39,8 @@ export interface MeetingClients {
   app: AppCredentials;
   /** Rate buckets shared by every call (VC, minutes 5/s, IM, contact). */
   limiter: RateLimiter;
-  /** Token store at `state.token_db` (encrypted with `box`). */
-  tokenStore: SqliteTokenStore;
+  /** Token store of `state.token_store` (SQLite at `state.token_db` by default; encrypted with `box`). */
+  tokenStore: TokenStore;
   /** Key that encrypts secrets at rest. */
   box: SecretBox;
   /** Token endpoints (tenant token, v2 OAuth code exchange and refresh). */
@@ -57,20 +59,25 @@ export interface MeetingClients {
   contacts: ContactApi;
   /** Contacts addressed by `open_id` (to learn the `user_id` of an event's owner). */
   contactsByOpenId: ContactApi;
-  /** Close the token store. */
-  close(): void;
+  /** Close the token store (a PostgreSQL one's connections ended). */
+  close(): Promise<void>;
 }
 
 /**
  * Build the limiter, token manager and API clients of the archiver from its
  * config: one app (`app.app_id` / `app.app_secret`), every call to
- * `app.base_url`, tokens kept in `state.token_db` (its folder is created).
+ * `app.base_url`, tokens kept in `state.token_store` (`postgres://…`), else in
+ * SQLite at `state.token_db` (the folder of the SQLite file or key file is created).
  *
  * @example
  * ```ts
+ * import type { Logger } from "../../../lib/log/logger.ts";
+ * import type { MeetingConfig } from "../config.ts";
+ *
+ * declare const config: MeetingConfig, logger: Logger;
  * const clients = await createMeetingClients(config, { logger });
- * await clients.tokens.getTenantToken(clients.app.appId); // checks the credentials
- * clients.close();
+ * await clients.endpoints.fetchTenantToken(clients.app); // checks the credentials with Feishu (no cache)
+ * await clients.close();
  * ```
  */
 export async function createMeetingClients(
@@ -84,12 +91,13 @@ export async function createMeetingClients(
     clock,
     buckets: { ...VC_BUCKETS, ...MINUTES_BUCKETS, ...IM_BUCKETS, ...CONTACT_BUCKETS },
   });
-  await ensureParentDir(config.state.token_db);
+  const store = meetingTokenStore(config);
+  await ensureParentDir(storeFile(store) ?? config.state.token_db);
   const box = options.box ?? await loadSecretBox({
-    keyFile: resolveKeyFile(config.state.key_file, config.state.token_db),
+    keyFile: meetingKeyFile(config),
     onCreated: (path) => logger.warn("secret_key.created", { path }),
   });
-  const tokenStore = new SqliteTokenStore(config.state.token_db, { box, clock, logger });
+  const tokenStore = openTokenStore(store, { box, clock, logger });
   const endpoints = new LarkTokenEndpoints({
     baseUrl: config.app.base_url,
     fetch: options.fetch,
@@ -124,6 +132,6 @@ export async function createMeetingClients(
     messages: new MessageApi(http, { limiter }),
     contacts: new ContactApi(http, { userIdType: "user_id" }),
     contactsByOpenId: new ContactApi(http, { userIdType: "open_id" }),
-    close: () => tokenStore.close(),
+    close: () => closeTokenStore(tokenStore),
   };
 }

@@ -88,14 +88,14 @@ export interface MeetingService {
  * Wire the meeting recording archiver from its config, in four steps: the
  * security preflight (webhook mode needs the Verification Token; a service
  * reachable beyond loopback needs the admin token, generated on the first
- * start), the parts — Feishu clients (one app), the SQLite stores in `state.db` (jobs, events, OAuth states, contact
- * cache) and `state.token_db` (tokens), the port adapters, the worker, the
+ * start), the parts — Feishu clients (one app), the SQLite stores in `state.db` (jobs, events, user-authorization
+ * sessions of lib/user_auth, contact cache) and `state.token_db` (tokens), the port adapters, the worker, the
  * event processor, the keep-alive timer — their lifecycle, and the HTTP app
  * behind its front door (host allow-list, origin check, admin token):
  *
  * - `POST /webhook/event`: signature, decryption, challenge; stored durably, answered at once
  *   (served in both modes; in `long_connection` mode Feishu simply sends nothing there);
- * - `GET /auth/start`, `GET /auth/callback`: user authorization, then back-fill;
+ * - `GET /auth/start`, `GET /auth/callback`: user authorization (lib/user_auth's browser login), then back-fill;
  * - `GET /healthz`, `GET /` and `GET /status`, `POST /jobs/:id/retry` (admin token once exposed),
  *   `GET`/`POST /login` (the browser's way to present the admin token).
  *
@@ -103,9 +103,16 @@ export interface MeetingService {
  *
  * @example
  * ```ts
+ * import { serveGuarded } from "../../../lib/http/serve_guarded.ts";
+ * import type { Logger } from "../../../lib/log/logger.ts";
+ * import type { MeetingConfig } from "../config.ts";
+ *
+ * declare const config: MeetingConfig, logger: Logger;
+ * const stop = new AbortController(); // aborted on SIGINT
  * const service = await createMeetingService(config, { logger });
- * await service.start(signal);
- * const server = serveGuarded({ hostname: config.server.host, port: config.server.port, signal }, service.fetch);
+ * await service.start(stop.signal);
+ * const { host, port } = config.server;
+ * const server = serveGuarded({ hostname: host, port, signal: stop.signal }, service.fetch);
  * await server.finished;
  * await service.stop();
  * ```

@@ -20,7 +20,14 @@ export interface LarkMinutesSourceOptions {
  *
  * @example
  * ```ts
- * const minutes = new LarkMinutesSource({ api: new MinutesApi(http), tokens, appId });
+ * import type { MeetingClients } from "./meeting_clients.ts";
+ *
+ * declare const clients: MeetingClients;
+ * const minutes = new LarkMinutesSource({
+ *   api: clients.minutes,
+ *   tokens: clients.tokens,
+ *   appId: clients.app.appId,
+ * });
  * const url = await minutes.mediaUrl("obcnq3b9jl72l83w4f149w9c", "zhangsan");
  * ```
  */

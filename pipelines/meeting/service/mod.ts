@@ -13,7 +13,8 @@
  *   {@linkcode ContactDirectory}, {@linkcode CardNotifier} (cards from the app's
  *   bot) and {@linkcode TokenUserAuth}. A user without a usable login waits
  *   for authorization and gets a red card.
- * - OAuth: `GET /auth/start` (「授权开启」, single-use state, PKCE,
+ * - OAuth: lib/user_auth's routes with the archiver's pages — `GET /auth/start`
+ *   (「授权开启」, a browser login: single-use state bound to the browser, PKCE,
  *   `offline_access`) and `GET /auth/callback` (tokens saved through the token
  *   manager, then every waiting job of the user resumes: back-fill);
  *   {@linkcode TokenKeepAlive} refreshes idle logins before they lapse.
@@ -27,8 +28,12 @@
  *
  * @example
  * ```ts
+ * import { serveGuarded } from "../../../lib/http/serve_guarded.ts";
+ * import type { Logger } from "../../../lib/log/logger.ts";
+ * import type { MeetingConfig } from "../config.ts";
  * import { checkMeetingStartup, createMeetingService } from "./mod.ts";
  *
+ * declare const config: MeetingConfig, logger: Logger;
  * const service = await createMeetingService(config, { logger });
  * await checkMeetingStartup(config, { endpoints: service.clients.endpoints });
  * const stop = new AbortController();

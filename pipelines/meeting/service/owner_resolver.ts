@@ -18,7 +18,11 @@ export interface OwnerResolverOptions {
  *
  * @example
  * ```ts
- * const owners = new OwnerResolver({ contacts: new ContactApi(http, { userIdType: "open_id" }) });
+ * import type { MeetingEnded } from "../../../lib/events/meeting_ended.ts";
+ * import type { MeetingClients } from "./meeting_clients.ts";
+ *
+ * declare const clients: MeetingClients, meeting: MeetingEnded;
+ * const owners = new OwnerResolver({ contacts: clients.contactsByOpenId }); // user_id_type=open_id
  * const userId = await owners.userId(meeting.owner);
  * ```
  */

@@ -23,7 +23,14 @@ export interface LarkRecordingSourceOptions {
  *
  * @example
  * ```ts
- * const recordings = new LarkRecordingSource({ api: new RecordingApi(http), tokens, appId });
+ * import type { MeetingClients } from "./meeting_clients.ts";
+ *
+ * declare const clients: MeetingClients;
+ * const recordings = new LarkRecordingSource({
+ *   api: clients.recordings,
+ *   tokens: clients.tokens,
+ *   appId: clients.app.appId,
+ * });
  * const rec = await recordings.getRecording("6911188411932033028", "zhangsan");
  * ```
  */

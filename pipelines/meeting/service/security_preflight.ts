@@ -1,7 +1,6 @@
-import { resolveKeyFile } from "../../../lib/crypto/key_source.ts";
 import { ConfigError } from "../../../lib/errors/config_error.ts";
 import type { Logger } from "../../../lib/log/logger.ts";
-import type { MeetingConfig } from "../config.ts";
+import { type MeetingConfig, meetingKeyFile } from "../config.ts";
 import { type AccessPolicy, accessPolicy, isExposed, isLoopbackHost } from "./access_policy.ts";
 import { resolveAdminToken } from "./admin_token.ts";
 
@@ -30,7 +29,12 @@ export interface SecurityPreflightOptions {
  *
  * @example
  * ```ts
+ * import type { Logger } from "../../../lib/log/logger.ts";
+ * import type { MeetingConfig } from "../config.ts";
+ *
+ * declare const config: MeetingConfig, logger: Logger;
  * const policy = await securityPreflight(config, { logger, onAdminTokenCreated: (t) => console.error(t) });
+ * if (policy.adminToken) console.error("状态页与操作需要管理令牌");
  * ```
  */
 export async function securityPreflight(
@@ -53,7 +57,7 @@ export async function securityPreflight(
   const token = await resolveAdminToken({
     configured: config.server.admin_token,
     file: `${stateDir}/admin_token`,
-    keyFile: resolveKeyFile(config.state.key_file, config.state.token_db),
+    keyFile: meetingKeyFile(config),
     onCreated: o.onAdminTokenCreated,
     getEnv: o.getEnv,
   });

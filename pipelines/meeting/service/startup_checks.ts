@@ -35,6 +35,10 @@ const LOOPBACK = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$
  *
  * @example
  * ```ts
+ * import type { MeetingConfig } from "../config.ts";
+ * import type { MeetingService } from "./meeting_service.ts";
+ *
+ * declare const config: MeetingConfig, service: MeetingService;
  * const report = await checkMeetingStartup(config, { endpoints: service.clients.endpoints });
  * for (const w of report.warnings) console.error(`警告：${w}`);
  * ```

@@ -62,7 +62,19 @@ export interface StatusRoutesOptions {
  *
  * @example
  * ```ts
- * registerStatusRoutes(app, { health: () => service.health(), jobs, worker, timeZone: "Asia/Shanghai", authStartUrl });
+ * import { Hono } from "hono";
+ * import type { JobStore } from "../job_store.ts";
+ * import type { MeetingWorker } from "../worker.ts";
+ *
+ * declare const jobs: JobStore, worker: MeetingWorker, health: () => Promise<MeetingHealth>;
+ * const app = new Hono(); // registerAdminAccess(app, …) first: these routes check nothing themselves
+ * registerStatusRoutes(app, {
+ *   health,
+ *   jobs,
+ *   worker,
+ *   timeZone: "Asia/Shanghai",
+ *   authStartUrl: "https://archiver.example.com/auth/start",
+ * });
  * ```
  */
 export function registerStatusRoutes(app: Hono, o: StatusRoutesOptions): void {

@@ -9,7 +9,10 @@ import type { UserAuth } from "../ports.ts";
  *
  * @example
  * ```ts
- * const auth = new TokenUserAuth(tokens, appId);
+ * import type { MeetingClients } from "./meeting_clients.ts";
+ *
+ * declare const clients: MeetingClients;
+ * const auth = new TokenUserAuth(clients.tokens, clients.app.appId);
  * if (await auth.status("zhangsan") !== "authorized") console.log("需要授权");
  * ```
  */

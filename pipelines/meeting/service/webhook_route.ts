@@ -37,7 +37,19 @@ export interface WebhookRouteOptions {
  *
  * @example
  * ```ts
- * registerWebhookRoute(app, { events, encryptKey: "", verificationToken: "vt", onStored: () => processor.wake() });
+ * import { Hono } from "hono";
+ * import type { MeetingConfig } from "../config.ts";
+ * import type { EventProcessor } from "./event_processor.ts";
+ *
+ * declare const config: MeetingConfig, processor: EventProcessor;
+ * declare const { events }: WebhookRouteOptions; // the durable store (SQLite in state.db)
+ * const app = new Hono();
+ * registerWebhookRoute(app, {
+ *   events,
+ *   encryptKey: config.app.encrypt_key,
+ *   verificationToken: config.app.verification_token,
+ *   onStored: () => processor.wake(),
+ * });
  * ```
  */
 export function registerWebhookRoute(app: Hono, o: WebhookRouteOptions): void {

@@ -1,16 +1,27 @@
-/** A sliding-window counter of the service (not exported from the package). */
-import type { Clock } from "../../../lib/time/clock.ts";
+import type { Clock } from "../time/clock.ts";
 
 /**
- * Counts events in the last `windowMs` (memory bounded by `limit`: older hits
- * beyond the limit are dropped, they could not change a decision).
+ * A sliding-window counter for a few events per window (login failures,
+ * authorization starts): counts events in the last `windowMs`, memory bounded
+ * by `limit` (older hits beyond the limit are dropped, they could not change
+ * a decision).
+ *
+ * @example
+ * ```ts
+ * import { systemClock } from "../time/clock.ts";
+ *
+ * const starts = new RateWindow({ limit: 60, windowMs: 60_000, clock: systemClock });
+ * if (!starts.tryHit()) console.log("请求过于频繁，请一分钟后再试。");
+ * ```
  */
 export class RateWindow {
+  /** Most events per window. */
   readonly limit: number;
   readonly #windowMs: number;
   readonly #clock: Clock;
   readonly #hits: number[] = [];
 
+  /** A window of `windowMs` allowing `limit` events. */
   constructor(o: { limit: number; windowMs: number; clock: Clock }) {
     this.limit = o.limit;
     this.#windowMs = o.windowMs;
