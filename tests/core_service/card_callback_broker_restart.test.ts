@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { RabbitMqQueue } from "../../lib/queue/mod.ts";
 import type { CardJob } from "../../lib/callback/mod.ts";
-import { AMQP_URL, serverUp, waitFor } from "../queue/_backends.ts";
+import { AMQP_URL, deleteRabbitQueues, queueDrained, serverUp, waitFor } from "../queue/_backends.ts";
 import { startCore } from "./_harness.ts";
 
 const CTL_CANDIDATES = [
@@ -49,14 +49,6 @@ async function brokerListening(): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-async function deleteQueues(name: string) {
-  const amqp = (await import("amqplib")).default;
-  const c = await amqp.connect(AMQP_URL);
-  const ch = await c.createChannel();
-  for (const q of [name, `${name}.retry`, `${name}.dead`]) await ch.deleteQueue(q).catch(() => {});
-  await c.close();
 }
 
 Deno.test({
@@ -121,14 +113,7 @@ Deno.test({
       assert.ok(refused > 0, "clicks were refused while the broker was stopped");
       assert.ok(inFlightAtStop > 0, "jobs were in flight when the broker stopped");
       assert.ok(queue.reconnects >= 1, "the queue reconnected to the restarted broker");
-      await waitFor(
-        async () => {
-          const s = await queue.stats();
-          return s.ready === 0 && s.inflight === 0;
-        },
-        60_000,
-        "the queue drained",
-      );
+      await queueDrained(queue, 60_000);
       const eventIds = answers.map((a) => a.event_id);
       assert.deepEqual(
         eventIds.map((e) => core.runs.get(e)),
@@ -151,7 +136,7 @@ Deno.test({
       if (stopped) await rabbitmqctl("start_app").catch(() => {});
       await core.close();
       await waitFor(brokerListening, 60_000, "RabbitMQ listening again");
-      await deleteQueues(name);
+      await deleteRabbitQueues(name);
     }
   },
 });

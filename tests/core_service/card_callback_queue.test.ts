@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { RabbitMqQueue, SqliteQueue } from "../../lib/queue/mod.ts";
 import { type CardJob, PostgresHandledLedger } from "../../lib/callback/mod.ts";
 import { startTcpProxy } from "../../lib/testing/tcp_proxy.ts";
-import { AMQP_URL, PG_URL, serverUp, waitFor } from "../queue/_backends.ts";
+import { AMQP_URL, deleteRabbitQueues, PG_URL, serverUp, waitFor } from "../queue/_backends.ts";
 import { pool, startCore } from "./_harness.ts";
 
 // Probed once before the tests: outside CI an unreachable server skips (ignored, not passed);
@@ -51,7 +51,7 @@ Deno.test({
     await thousandClicks(core);
   } finally {
     await core.close();
-    await deleteQueues(name);
+    await deleteRabbitQueues(name);
   }
 });
 
@@ -97,7 +97,7 @@ Deno.test({
   } finally {
     await core.close();
     await proxy.close();
-    await deleteQueues(name);
+    await deleteRabbitQueues(name);
   }
 });
 
@@ -140,14 +140,6 @@ Deno.test("card callbacks: queue down → 503 degraded envelope, or handled inli
   }
 });
 
-async function deleteQueues(name: string) {
-  const amqp = (await import("amqplib")).default;
-  const c = await amqp.connect(AMQP_URL);
-  const ch = await c.createChannel();
-  for (const q of [name, `${name}.retry`, `${name}.dead`]) await ch.deleteQueue(q).catch(() => {});
-  await c.close();
-}
-
 Deno.test({
   name:
     "card callbacks: two instances on one RabbitMQ queue with a shared PostgreSQL ledger → each click handled once",
@@ -171,6 +163,6 @@ Deno.test({
   } finally {
     await ledger.dropSchema();
     await core.close();
-    await deleteQueues(name);
+    await deleteRabbitQueues(name);
   }
 });

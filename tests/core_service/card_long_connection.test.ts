@@ -23,7 +23,7 @@ import {
   SqliteHandledLedger,
   startCardWorker,
 } from "../../lib/callback/mod.ts";
-import { waitFor } from "../queue/_backends.ts";
+import { queueDrained, waitFor } from "../queue/_backends.ts";
 import { approvalCard } from "./_harness.ts";
 
 Deno.test("card callbacks over the long connection are queued, handled once and the card updated", async () => {
@@ -98,14 +98,7 @@ Deno.test("card callbacks over the long connection are queued, handled once and 
     const card = () => JSON.stringify(cardFamily(sandbox.state).messages.get(id)!.card);
     await waitFor(() => card().includes("已通过"), 10_000, "the card update");
     // Both deliveries were stored before their ack: an empty queue means both went through the worker.
-    await waitFor(
-      async () => {
-        const s = await queue.stats();
-        return s.ready === 0 && s.inflight === 0;
-      },
-      10_000,
-      "the queue drained",
-    );
+    await queueDrained(queue);
     assert.equal(runs, 1, "handled once");
     assert.equal(cardFamily(sandbox.state).messages.get(id)!.updates, 1, "the card updated once");
   } finally {
