@@ -1,7 +1,6 @@
 import type { AuthProvider } from "../auth/auth_provider.ts";
 import { AuthError } from "../errors/auth_error.ts";
 import { LarkError } from "../errors/lark_error.ts";
-import { NetworkError } from "../errors/network_error.ts";
 import { RateLimitError } from "../errors/rate_limit_error.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import type { RateLimiter } from "../rate_limit/rate_limiter.ts";
@@ -9,8 +8,13 @@ import { attemptsOf, retry, type RetryOptions } from "../retry/retry.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import { readJsonBody } from "./_parse.ts";
 import { type Judgement, judgeResponse } from "./_judge.ts";
-import { netPermissionError } from "./net_permission_error.ts";
+import type { LarkRequest, LarkResponse, LarkStreamResponse } from "./lark_request.ts";
 import { newRequestId } from "./request_id.ts";
+import { noteRequestId } from "./trace_requests.ts";
+import { type AttemptOutcome, logAttempt, logRetry, logRetryOutcome } from "./_request_log.ts";
+import { networkError, sendRequest } from "./_send.ts";
+
+export type { LarkRequest, LarkResponse, LarkStreamResponse } from "./lark_request.ts";
 
 /** Options of {@linkcode LarkHttp}. */
 export interface LarkHttpOptions {
@@ -28,79 +32,20 @@ export interface LarkHttpOptions {
   limiter?: RateLimiter;
   /** Name of the bucket every call takes (default `"global"`). */
   globalBucket?: string;
-  /** Logger for one NDJSON line per attempt. */
+  /**
+   * Logger for one NDJSON `http` line per attempt (request id, endpoint, masked query and
+   * body parameters, status, Feishu code, duration, log id).
+   */
   logger?: Logger;
+  /**
+   * Log successful attempts at `info` as well (default `false`: at `debug`, so a logger at
+   * `info` records only failed attempts). The core service turns it on: one line per request.
+   */
+  logSuccessAtInfo?: boolean;
   /** Time source. */
   clock?: Clock;
   /** Default credentials when a request names none. */
   auth?: AuthProvider;
-}
-
-/** One call. */
-export interface LarkRequest {
-  /** HTTP method (default GET). */
-  method?: string;
-  /** Path below the base URL, e.g. `/open-apis/contract/v1/contracts/search`. */
-  path: string;
-  /** Query parameters (undefined values are left out). */
-  query?: Record<string, string | number | boolean | undefined>;
-  /** JSON body; a `FormData` is sent as `multipart/form-data` (uploads). */
-  body?: unknown;
-  /** Extra headers. */
-  headers?: Record<string, string>;
-  /** Credentials; `null` sends none. Default: the client's. */
-  auth?: AuthProvider | null;
-  /** The endpoint's own rate bucket and log name, e.g. `contract_search`. */
-  bucket?: string;
-  /** Further rate buckets the call takes a slot in (e.g. a per-document edit budget). */
-  extraBuckets?: readonly string[];
-  /** Workflow step for logs. */
-  step?: string;
-  /** Business ids for logs (contract number, meeting id, ...). */
-  ids?: Record<string, unknown>;
-  /** Cancel the call, its waits and retries. */
-  signal?: AbortSignal;
-  /**
-   * Envelope style: `"data"` (default) returns `body.data`; `"flat"` returns
-   * the whole body (auth v3 and OAuth v2 endpoints put fields at top level).
-   */
-  envelope?: "data" | "flat";
-  /** Override the retry count for this call. */
-  retries?: number;
-  /** Told before each retry of this call (also the one after a refused token is refreshed). */
-  onRetry?: (attempt: number) => void;
-}
-
-/** A successful call. */
-export interface LarkResponse<T> {
-  /** `body.data` (or the whole body for flat envelopes). */
-  data: T;
-  /** The whole parsed body. */
-  body: Record<string, unknown>;
-  /** HTTP status. */
-  status: number;
-  /** Feishu `X-Tt-Logid`. */
-  logId?: string;
-  /** Our request id. */
-  requestId: string;
-  /** Attempts made (1 = no retry). */
-  attempts: number;
-  /** Time waited for rate-limit slots, ms. */
-  rateLimitWaitMs: number;
-  /** Wall time of the whole call, ms. */
-  elapsedMs: number;
-}
-
-/** A successful binary call: the body is left unread for streaming. */
-export interface LarkStreamResponse {
-  /** The response with its body still a stream. */
-  response: Response;
-  /** Feishu `X-Tt-Logid`. */
-  logId?: string;
-  /** Our request id. */
-  requestId: string;
-  /** Attempts made. */
-  attempts: number;
 }
 
 /**
@@ -161,22 +106,21 @@ export class LarkHttp {
       try {
         parsed = await readJsonBody(res);
       } catch (e) {
-        throw this.#networkError(e, req, requestId, timeout);
+        throw networkError(e, req, requestId, timeout);
       }
       const out = this.#judge<T>(req, res, parsed, requestId, lastLogId, sentHeaders);
-      this.#logAttempt(
-        req,
-        requestId,
+      this.#logAttempt(req, requestId, {
         attempt,
-        res.status,
-        out.code,
-        lastLogId,
-        this.#clock.now() - t0,
-        waitTotal,
-      );
+        status: res.status,
+        code: out.code,
+        logId: lastLogId,
+        durationMs: this.#clock.now() - t0,
+        waitMs: waitTotal,
+      });
       if (out.error) throw out.error;
       return { data: out.data as T, body: out.body, status: res.status };
     });
+    noteRequestId(requestId);
     return {
       ...value,
       logId: lastLogId,
@@ -201,15 +145,30 @@ export class LarkHttp {
       logId = res.headers.get("x-tt-logid") ?? res.headers.get("x-request-id") ?? undefined;
       const type = res.headers.get("content-type") ?? "";
       if (res.ok && !type.includes("json")) {
-        this.#logAttempt(req, requestId, attempt, res.status, 0, logId, this.#clock.now() - t0, wait);
+        this.#logAttempt(req, requestId, {
+          attempt,
+          status: res.status,
+          code: 0,
+          logId,
+          durationMs: this.#clock.now() - t0,
+          waitMs: wait,
+        });
         return res;
       }
       const parsed = await readJsonBody(res);
       const out = this.#judge(req, res, parsed, requestId, logId, sentHeaders);
-      this.#logAttempt(req, requestId, attempt, res.status, out.code, logId, this.#clock.now() - t0, wait);
+      this.#logAttempt(req, requestId, {
+        attempt,
+        status: res.status,
+        code: out.code,
+        logId,
+        durationMs: this.#clock.now() - t0,
+        waitMs: wait,
+      });
       throw out.error ??
         new LarkError("expected a file, got JSON", { requestId, logId, endpoint: req.bucket });
     });
+    noteRequestId(requestId);
     return { response: value, logId, requestId, attempts };
   }
 
@@ -217,29 +176,12 @@ export class LarkHttp {
     let retried = false;
     try {
       const out = await this.#retryLoop(req, requestId, fn, () => retried = true);
-      if (retried) this.#logRetryOutcome(req, requestId, out.attempts, "succeeded");
+      if (retried) logRetryOutcome(this.#log, req, requestId, out.attempts, "succeeded");
       return out;
     } catch (e) {
-      if (retried) this.#logRetryOutcome(req, requestId, attemptsOf(e), "failed", e);
+      if (retried) logRetryOutcome(this.#log, req, requestId, attemptsOf(e), "failed", e);
       throw e;
     }
-  }
-
-  /** The end of a retried call: one `retry.outcome` line (attempts, outcome). */
-  #logRetryOutcome(
-    req: LarkRequest,
-    requestId: string,
-    attempts: number | undefined,
-    outcome: "succeeded" | "failed",
-    error?: unknown,
-  ) {
-    this.#log[outcome === "failed" ? "warn" : "info"]("retry.outcome", {
-      request_id: requestId,
-      endpoint: req.bucket ?? req.path,
-      attempts,
-      outcome,
-      ...(error instanceof LarkError ? { code: error.code, log_id: error.logId } : {}),
-    });
   }
 
   #retryLoop<T>(
@@ -261,18 +203,7 @@ export class LarkHttp {
           if (req.bucket) this.#o.limiter?.pause(req.bucket, until);
         }
         onRetried();
-        this.#log.warn("retry", {
-          request_id: requestId,
-          step: req.step,
-          endpoint: req.bucket ?? req.path,
-          attempt,
-          reason: error instanceof LarkError ? error.kind : "error",
-          wait_ms: delayMs,
-          delay_ms: delayMs,
-          outcome: "retrying",
-          ...(error instanceof LarkError ? error.toJSON() : { message: String(error) }),
-          ...req.ids,
-        });
+        logRetry(this.#log, req, requestId, { attempt, delayMs, error });
       },
       onTokenInvalid: async (error) => {
         const auth = this.#auth(req);
@@ -295,67 +226,22 @@ export class LarkHttp {
     return await limiter.acquire(names, req.signal);
   }
 
-  async #send(req: LarkRequest, requestId: string, total: AbortSignal | undefined) {
-    const url = new URL(this.#o.baseUrl + req.path);
-    for (const [k, v] of Object.entries(req.query ?? {})) {
-      if (v !== undefined) url.searchParams.set(k, String(v));
-    }
-    const auth = this.#auth(req);
-    const sentHeaders = auth ? await auth.headers(req.signal) : {};
-    const headers: Record<string, string> = {
-      "Oapi-Sdk-Request-Id": requestId,
-      ...sentHeaders,
-      ...req.headers,
-    };
-    let body: string | FormData | undefined;
-    if (req.body instanceof FormData) body = req.body;
-    else if (req.body !== undefined) {
-      body = JSON.stringify(req.body);
-      headers["Content-Type"] ??= "application/json; charset=utf-8";
-    }
-    // The connect timer only covers the time until response headers arrive; the
-    // total timer (JSON calls) also covers the body. Downloads have no total timer.
-    const connect = new AbortController();
-    const timer = setTimeout(
-      () => connect.abort(new DOMException("connect timeout", "TimeoutError")),
-      this.#o.connectTimeoutMs ?? 10_000,
+  #send(req: LarkRequest, requestId: string, total: AbortSignal | undefined) {
+    return sendRequest(
+      {
+        baseUrl: this.#o.baseUrl,
+        fetch: this.#fetch,
+        auth: this.#auth(req),
+        connectTimeoutMs: this.#o.connectTimeoutMs ?? 10_000,
+      },
+      req,
+      requestId,
+      total,
     );
-    const signals = [connect.signal, ...(total ? [total] : []), ...(req.signal ? [req.signal] : [])];
-    try {
-      const res = await this.#fetch(url, {
-        method: req.method ?? "GET",
-        headers,
-        body,
-        redirect: "manual",
-        signal: AbortSignal.any(signals),
-      });
-      return { res, sentHeaders };
-    } catch (e) {
-      // A host outside the task's --allow-net list: a configuration problem, never retried.
-      const denied = netPermissionError(e, url);
-      if (denied) {
-        denied.requestId = requestId;
-        throw denied;
-      }
-      throw this.#networkError(e, req, requestId, connect.signal.aborted ? connect.signal : total);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
-  #networkError(e: unknown, req: LarkRequest, requestId: string, timer?: AbortSignal): unknown {
-    if (req.signal?.aborted) return req.signal.reason ?? e;
-    if (e instanceof LarkError) return e;
-    const timeout = !!timer?.aborted || (e instanceof DOMException && e.name === "TimeoutError");
-    return new NetworkError(timeout ? "timeout" : String((e as Error)?.message ?? e), {
-      timeout,
-      requestId,
-      endpoint: req.bucket ?? req.path,
-      cause: e,
-      hint: timeout
-        ? "请求超时，已自动重试；请检查网络或稍后再试。"
-        : "网络连接失败，已自动重试；请检查网络与代理设置。",
-    });
+  #logAttempt(req: LarkRequest, requestId: string, out: AttemptOutcome) {
+    logAttempt(this.#log, req, requestId, out, this.#o.logSuccessAtInfo ?? false);
   }
 
   #judge<T>(
@@ -370,31 +256,5 @@ export class LarkHttp {
     const out = judgeResponse<T>(req, res, parsed, requestId, logId, sentHeaders, session, this.#clock.now());
     if (out.error instanceof RateLimitError) this.#throttled++;
     return out;
-  }
-
-  #logAttempt(
-    req: LarkRequest,
-    requestId: string,
-    attempt: number,
-    status: number,
-    code: number | undefined,
-    logId: string | undefined,
-    elapsedMs: number,
-    waitMs: number,
-  ) {
-    const fields = {
-      request_id: requestId,
-      log_id: logId,
-      step: req.step,
-      endpoint: req.bucket ?? req.path,
-      http_status: status,
-      code,
-      attempt,
-      elapsed_ms: elapsedMs,
-      rate_limit_wait_ms: waitMs,
-      ...req.ids,
-    };
-    if (code === 0) this.#log.debug("http", fields);
-    else this.#log.info("http", fields);
   }
 }

@@ -9,5 +9,6 @@
 export * from "./lark_http.ts";
 export * from "./net_permission_error.ts";
 export * from "./request_id.ts";
+export { type Traced, traceRequests } from "./trace_requests.ts";
 export * from "./serve_guarded.ts";
 export * from "./paginate.ts";

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { validateCardV2 } from "./card_builder.ts";
 import { ImFieldError } from "./im_field_error.ts";
 import type { FileType } from "./media_checks.ts";
 import { MSG_TYPES, type MsgType, type SentMessage } from "./message_types.ts";
@@ -19,6 +20,18 @@ export function sent(d: Record<string, unknown>, requestId?: string): SentMessag
     threadId: typeof d.thread_id === "string" && d.thread_id ? d.thread_id : undefined,
     requestId,
   };
+}
+
+/** A card that can replace a sent one: a valid 2.0 card, or a 1.0 card declared shared. */
+export function checkUpdatableCard(cardJson: object): void {
+  if ((cardJson as { schema?: unknown }).schema !== undefined) validateCardV2(cardJson);
+  else if ((cardJson as { config?: { update_multi?: unknown } }).config?.update_multi !== true) {
+    throw new ImFieldError(
+      "config.update_multi",
+      "card must be shared",
+      "要更新的卡片需在 config 中声明 update_multi: true（共享卡片）。",
+    );
+  }
 }
 
 /** Check a msg_type against `allowed`. */

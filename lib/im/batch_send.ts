@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { sha256Hex } from "../encoding/sha256_hex.ts";
 import { LarkError } from "../errors/lark_error.ts";
 import { ImFieldError } from "./im_field_error.ts";
 import type { MessageApi } from "./message_api.ts";
@@ -39,10 +40,7 @@ export interface BatchSendOptions {
 }
 
 async function uuidFor(batchId: string, r: BatchRecipient): Promise<string> {
-  const digest = new Uint8Array(
-    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${r.receiveIdType}:${r.receiveId}`)),
-  );
-  const hex = [...digest.slice(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const hex = (await sha256Hex(`${r.receiveIdType}:${r.receiveId}`)).slice(0, 32);
   return `${batchId}-${hex}`; // ≤ 17 + 1 + 32 = 50 characters
 }
 

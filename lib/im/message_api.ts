@@ -3,15 +3,8 @@ import { RateLimiter } from "../rate_limit/rate_limiter.ts";
 import { validateCardV2 } from "./card_builder.ts";
 import { ImFieldError } from "./im_field_error.ts";
 import {
-  checkFile,
-  checkImage,
-  FILE_MAX_BYTES,
-  type FileType,
-  fileTypeFor,
-  IMAGE_MAX_BYTES,
-} from "./media_checks.ts";
-import {
   IM_BUCKETS,
+  type MessageAck,
   type MessageApiOptions,
   type MsgType,
   type ReceiveIdType,
@@ -19,9 +12,12 @@ import {
   type SendMessageInput,
   type SendOptions,
   type SentMessage,
+  type UploadedFile,
+  type UploadedImage,
 } from "./message_types.ts";
 export {
   IM_BUCKETS,
+  type MessageAck,
   type MessageApiOptions,
   type MsgType,
   type ReceiveIdType,
@@ -29,8 +25,18 @@ export {
   type SendMessageInput,
   type SendOptions,
   type SentMessage,
+  type UploadedFile,
+  type UploadedImage,
 } from "./message_types.ts";
-import { basename, checkMsgType, fileForm, imageForm, readLocal, sent } from "./_message_helpers.ts";
+export type { FileUploadOptions, ImageUploadOptions } from "./_uploads.ts";
+import {
+  type FileUploadOptions,
+  type ImageUploadOptions,
+  uploadFileWith,
+  uploadImageWith,
+  uploadLocal,
+} from "./_uploads.ts";
+import { checkMsgType, checkUpdatableCard, sent } from "./_message_helpers.ts";
 import { checkMessageId, checkRecipient, checkUuid, contentString } from "./_validate.ts";
 
 /**
@@ -183,9 +189,9 @@ export class MessageApi {
   }
 
   /** Recall (withdraw) a message the bot sent (`DELETE …/messages/:id`). */
-  async recall(messageId: string, o: SendOptions = {}): Promise<void> {
+  async recall(messageId: string, o: SendOptions = {}): Promise<MessageAck> {
     checkMessageId(messageId);
-    await this.#http.request({
+    const { requestId } = await this.#http.request({
       method: "DELETE",
       path: `/open-apis/im/v1/messages/${messageId}`,
       auth: o.auth,
@@ -194,6 +200,7 @@ export class MessageApi {
       signal: o.signal,
       ids: { message_id: messageId, ...o.ids },
     });
+    return { requestId };
   }
 
   /** Edit a text or post message the bot sent (`PUT …/messages/:id`; ≤ 20 edits). */
@@ -223,19 +230,12 @@ export class MessageApi {
    * (`update_multi: true`, always so for 2.0) sent < 14 days ago; updates to
    * one message are spaced at 5/s.
    */
-  async updateCard(messageId: string, cardJson: object, o: SendOptions = {}): Promise<void> {
+  async updateCard(messageId: string, cardJson: object, o: SendOptions = {}): Promise<MessageAck> {
     checkMessageId(messageId);
-    if ((cardJson as { schema?: unknown }).schema !== undefined) validateCardV2(cardJson);
-    else if ((cardJson as { config?: { update_multi?: unknown } }).config?.update_multi !== true) {
-      throw new ImFieldError(
-        "config.update_multi",
-        "card must be shared",
-        "要更新的卡片需在 config 中声明 update_multi: true（共享卡片）。",
-      );
-    }
+    checkUpdatableCard(cardJson);
     const content = contentString("interactive", cardJson);
     const extraBuckets = await this.#own([this.#bucket(`im_card_update_of:${messageId}`)], o.signal);
-    await this.#http.request({
+    const { requestId } = await this.#http.request({
       method: "PATCH",
       path: `/open-apis/im/v1/messages/${messageId}`,
       body: { content },
@@ -246,43 +246,27 @@ export class MessageApi {
       signal: o.signal,
       ids: { message_id: messageId, ...o.ids },
     });
+    return { requestId };
   }
 
   /** Upload an image for messages (`POST /open-apis/im/v1/images`); returns its `image_key`. */
-  async uploadImage(bytes: Uint8Array, o: SendOptions & { fileName?: string } = {}): Promise<string> {
-    const format = checkImage(bytes);
-    const res = await this.#http.request<{ image_key?: string }>({
-      method: "POST",
-      path: "/open-apis/im/v1/images",
-      body: imageForm(bytes, o.fileName ?? `image.${format}`),
-      auth: o.auth,
-      bucket: "im_image_upload",
-      step: "im_image_upload",
-      signal: o.signal,
-      ids: { bytes: bytes.length, ...o.ids },
-    });
-    return String(res.data?.image_key ?? "");
+  async uploadImage(bytes: Uint8Array, o: ImageUploadOptions = {}): Promise<string> {
+    return (await this.uploadImageResult(bytes, o)).imageKey;
+  }
+
+  /** Like {@linkcode MessageApi.uploadImage}, answering the `image_key` with the request id. */
+  uploadImageResult(bytes: Uint8Array, o: ImageUploadOptions = {}): Promise<UploadedImage> {
+    return uploadImageWith(this.#http, bytes, o);
   }
 
   /** Upload a file for messages (`POST /open-apis/im/v1/files`); returns its `file_key`. */
-  async uploadFile(
-    bytes: Uint8Array,
-    fileName: string,
-    o: SendOptions & { fileType?: FileType; durationMs?: number } = {},
-  ): Promise<string> {
-    const fileType = o.fileType ?? fileTypeFor(fileName);
-    checkFile(bytes, fileType, fileName);
-    const res = await this.#http.request<{ file_key?: string }>({
-      method: "POST",
-      path: "/open-apis/im/v1/files",
-      body: fileForm(bytes, fileName, fileType, o.durationMs),
-      auth: o.auth,
-      bucket: "im_file_upload",
-      step: "im_file_upload",
-      signal: o.signal,
-      ids: { bytes: bytes.length, file_type: fileType, ...o.ids },
-    });
-    return String(res.data?.file_key ?? "");
+  async uploadFile(bytes: Uint8Array, fileName: string, o: FileUploadOptions = {}): Promise<string> {
+    return (await this.uploadFileResult(bytes, fileName, o)).fileKey;
+  }
+
+  /** Like {@linkcode MessageApi.uploadFile}, answering the `file_key` with the request id. */
+  uploadFileResult(bytes: Uint8Array, fileName: string, o: FileUploadOptions = {}): Promise<UploadedFile> {
+    return uploadFileWith(this.#http, bytes, fileName, o);
   }
 
   /** Upload a local image and send it, in one call. */
@@ -293,15 +277,8 @@ export class MessageApi {
     o: SendOptions = {},
   ): Promise<SentMessage> {
     checkRecipient(receiveIdType, receiveId);
-    const bytes = await readLocal(path, IMAGE_MAX_BYTES, "image");
-    const imageKey = await this.uploadImage(bytes, { ...o, fileName: basename(path) });
-    return await this.send({
-      receiveIdType,
-      receiveId,
-      msgType: "image",
-      content: { image_key: imageKey },
-      uuid: o.uuid,
-    }, o);
+    const { msgType, content } = await uploadLocal(this.#http, path, "image", o);
+    return await this.send({ receiveIdType, receiveId, msgType, content, uuid: o.uuid }, o);
   }
 
   /** Upload a local file and send it (opus → audio, mp4 → media, others → file), in one call. */
@@ -312,17 +289,7 @@ export class MessageApi {
     o: SendOptions = {},
   ): Promise<SentMessage> {
     checkRecipient(receiveIdType, receiveId);
-    const bytes = await readLocal(path, FILE_MAX_BYTES, "file");
-    const name = basename(path);
-    const fileType = fileTypeFor(name);
-    const fileKey = await this.uploadFile(bytes, name, { ...o, fileType });
-    const msgType: MsgType = fileType === "opus" ? "audio" : fileType === "mp4" ? "media" : "file";
-    return await this.send({
-      receiveIdType,
-      receiveId,
-      msgType,
-      content: { file_key: fileKey },
-      uuid: o.uuid,
-    }, o);
+    const { msgType, content } = await uploadLocal(this.#http, path, "file", o);
+    return await this.send({ receiveIdType, receiveId, msgType, content, uuid: o.uuid }, o);
   }
 }

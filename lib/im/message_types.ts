@@ -82,6 +82,28 @@ export interface SentMessage {
   requestId?: string;
 }
 
+/** A call that answers nothing but its request id (recall, card update). */
+export interface MessageAck {
+  /** Our request id of the call (quote it with Feishu's log id). */
+  requestId: string;
+}
+
+/** An uploaded image. */
+export interface UploadedImage {
+  /** `img_…`, for image messages and `PostBuilder.image`. */
+  imageKey: string;
+  /** Our request id of the upload. */
+  requestId: string;
+}
+
+/** An uploaded file. */
+export interface UploadedFile {
+  /** `file_…`, for file, audio and media messages. */
+  fileKey: string;
+  /** Our request id of the upload. */
+  requestId: string;
+}
+
 /** Options of {@linkcode MessageApi}. */
 export interface MessageApiOptions {
   /**

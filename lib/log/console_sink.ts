@@ -35,7 +35,7 @@ export class ConsoleSink implements LogSink {
     const extra: string[] = [];
     for (const k of ["message", "hint"]) if (typeof r[k] === "string") extra.push(r[k] as string);
     const facts: string[] = [];
-    for (const k of ["endpoint", "code", "http_status", "attempt", "log_id"]) {
+    for (const k of ["endpoint", "code", "status", "http_status", "attempt", "log_id"]) {
       if (r[k] !== undefined && r[k] !== null) facts.push(`${k}=${r[k]}`);
     }
     this.#write(

@@ -89,3 +89,50 @@ export function maskDeep(value: unknown, depth = 0): unknown {
   }
   return value;
 }
+
+/** Parameter names masked in request parameters besides secret names (OAuth `code`, `state`, PKCE verifier). */
+const PARAM_SECRET_KEYS = ["state", "codeverifier", "code"];
+const PARAM_MAX_CHARS = 200;
+const PARAM_MAX_ITEMS = 20;
+
+/**
+ * Request parameters (query or body) made fit for a log line: secret-named fields, OAuth
+ * `code`/`state`/`code_verifier` values and secret-looking text masked ({@linkcode maskDeep}),
+ * strings cut to 200 characters, arrays to 20 items, a `FormData` shown as its fields with
+ * files as `[file name, n bytes]`. A numeric `code` (Feishu business code) stays readable.
+ */
+export function maskParams(value: unknown, depth = 0): unknown {
+  if (depth > 6) return "[depth]";
+  if (typeof value === "string") {
+    const masked = maskText(value);
+    return masked.length > PARAM_MAX_CHARS
+      ? `${masked.slice(0, PARAM_MAX_CHARS)}…(${masked.length})`
+      : masked;
+  }
+  if (value instanceof FormData) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of value) {
+      out[k] = typeof v === "string" ? maskParam(k, v, depth) : `[file ${v.name}, ${v.size} bytes]`;
+    }
+    return out;
+  }
+  if (Array.isArray(value)) {
+    const items = value.slice(0, PARAM_MAX_ITEMS).map((v) => maskParams(v, depth + 1));
+    return value.length > PARAM_MAX_ITEMS ? [...items, `…(+${value.length - PARAM_MAX_ITEMS})`] : items;
+  }
+  if (value && typeof value === "object") {
+    if (value instanceof Error) return maskText(value.message);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = maskParam(k, v, depth);
+    return out;
+  }
+  return value;
+}
+
+function maskParam(key: string, value: unknown, depth: number): unknown {
+  if (value === undefined || value === null || value === "") return value;
+  const k = key.toLowerCase().replace(/[-_]/g, "");
+  const numericCode = k === "code" && /^-?\d+$/.test(String(value));
+  if ((isSecretKey(key) || PARAM_SECRET_KEYS.includes(k)) && !numericCode) return maskValue(String(value));
+  return maskParams(value, depth + 1);
+}

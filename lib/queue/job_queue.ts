@@ -1,3 +1,5 @@
+import { backoffDelay } from "../retry/backoff.ts";
+
 /** One job as a consumer sees it. */
 export interface QueueJob<T = unknown> {
   /** Backend id of the job (row id, or the AMQP message id). */
@@ -94,7 +96,7 @@ export interface JobQueue<T = unknown> {
   close(): Promise<void>;
 }
 
-/** Delay before retry `attempt` (1-based): `base × 2^(attempt-1)`, at most 60 s. */
+/** Delay before retry `attempt` (1-based): `base × 2^(attempt-1)`, at most 60 s, no jitter (the shared backoff). */
 export function retryDelay(attempt: number, baseMs: number): number {
-  return Math.min(60_000, baseMs * 2 ** Math.max(0, attempt - 1));
+  return backoffDelay(attempt, { baseMs, factor: 2, capMs: 60_000, jitter: 0 });
 }

@@ -1,5 +1,7 @@
 import { errorFromResponse } from "../errors/error_codes.ts";
 import { netPermissionError } from "../http/net_permission_error.ts";
+import { newRequestId } from "../http/request_id.ts";
+import { logAttempt } from "../http/_request_log.ts";
 import { LarkError } from "../errors/lark_error.ts";
 import { NetworkError } from "../errors/network_error.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
@@ -21,7 +23,7 @@ export interface LarkTokenEndpointsOptions {
   fetch?: typeof fetch;
   /** Clock for retry backoff (default the system clock). */
   clock?: Clock;
-  /** Where retries are reported (default silent). */
+  /** Where each call (one `http` line, secrets masked) and each retry is reported (default silent). */
   logger?: Logger;
   /** Extra attempts for transient failures: network, 5xx, 20050/20072 (default 2). */
   retries?: number;
@@ -187,6 +189,8 @@ export class LarkTokenEndpoints implements TokenEndpoints {
   }
 
   async #post(path: string, payload: unknown, signal?: AbortSignal): Promise<JsonReply> {
+    const requestId = newRequestId();
+    const t0 = this.#retry.clock.now();
     const timeout = AbortSignal.timeout(this.#timeoutMs);
     const attemptSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
     let status: number;
@@ -196,7 +200,7 @@ export class LarkTokenEndpoints implements TokenEndpoints {
     try {
       const res = await this.#fetch(this.#base + path, {
         method: "POST",
-        headers: { "Content-Type": "application/json; charset=utf-8" },
+        headers: { "Content-Type": "application/json; charset=utf-8", "Oapi-Sdk-Request-Id": requestId },
         body: JSON.stringify(payload),
         signal: attemptSignal,
       });
@@ -223,6 +227,15 @@ export class LarkTokenEndpoints implements TokenEndpoints {
     } catch {
       body = undefined;
     }
+    const code = (body as { code?: unknown } | undefined)?.code;
+    // One `http` line per token call, like every other Feishu call (secrets in the body masked).
+    logAttempt(this.#retry.logger, { method: "POST", path, body: payload }, requestId, {
+      status,
+      code: typeof code === "number" ? code : undefined,
+      logId,
+      durationMs: this.#retry.clock.now() - t0,
+      waitMs: 0,
+    }, true);
     if (!body || typeof body !== "object" || Array.isArray(body)) {
       const msg = `响应不是 JSON（HTTP ${status}）`;
       throw errorFromResponse({ httpStatus: status, logId, endpoint: path, msg, resetSeconds });

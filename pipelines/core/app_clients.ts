@@ -19,6 +19,11 @@ export interface AppClientsOptions {
   maxApps?: number;
   /** Logger of the clients. */
   logger?: Logger;
+  /**
+   * Log every successful call at `info` too (LarkHttp's `logSuccessAtInfo`; default `true`:
+   * the core service writes one line per outgoing request to its NDJSON log).
+   */
+  logSuccessAtInfo?: boolean;
 }
 
 interface Clients {
@@ -81,6 +86,7 @@ export class AppClients {
       limiter: new RateLimiter({ buckets: { global: { perSecond: this.#o.perSecond ?? 50 } } }),
       retry: this.#o.retry,
       logger: (this.#o.logger ?? silentLogger).child({ app_id: appId }),
+      logSuccessAtInfo: this.#o.logSuccessAtInfo ?? true,
     });
     c = { http, messages: new MessageApi(http) };
     this.#byApp.set(appId, c);

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { constantTimeEqual } from "../../lib/events/_bytes.ts";
 import { type Logger, silentLogger } from "../../lib/log/logger.ts";
-import { isSecretKey, maskValue } from "../../lib/log/mask.ts";
+import { maskParams } from "../../lib/log/mask.ts";
 import { newRequestId } from "../../lib/http/request_id.ts";
 import type { JobQueue, QueueConsumer } from "../../lib/queue/job_queue.ts";
 import {
@@ -118,7 +118,7 @@ export function createCoreService(o: CoreServiceOptions): CoreService {
     log.info("http.request", {
       request_id: requestId,
       endpoint: `${c.req.method} ${route}`,
-      params: maskParams(new URL(c.req.url).searchParams),
+      params: maskParams(Object.fromEntries(new URL(c.req.url).searchParams)),
       status: c.res.status,
       duration_ms: Math.round(ms * 100) / 100,
     });
@@ -225,16 +225,4 @@ export function createCoreService(o: CoreServiceOptions): CoreService {
       await worker?.stop();
     },
   };
-}
-
-/**
- * Query parameters for the log: OAuth `code`/`state` and secret-named ones (`token`,
- * `*_secret`, `session`…, per lib/log's `isSecretKey`) masked; others cut to 200 characters.
- */
-function maskParams(params: URLSearchParams): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of params) {
-    out[k] = k === "code" || k === "state" || isSecretKey(k) ? maskValue(v) : v.slice(0, 200);
-  }
-  return out;
 }

@@ -80,6 +80,7 @@ export async function startCore(
     tokens,
     retry: coreRetry(config.retry),
     logger: o.logger,
+    logSuccessAtInfo: true,
   });
   const queue = await openQueue<CardJob>(config.queueUrl, { name: "card_callbacks", logger: o.logger });
   const ledger: HandledLedger = config.ledgerUrl

@@ -21,6 +21,7 @@
  *
  * @module
  */
+import { sha256Hex } from "../../lib/encoding/sha256_hex.ts";
 import type { SandboxApp, SandboxContext } from "../_env.ts";
 import type { SandboxState } from "../state.ts";
 import { mediaStream, parseRange } from "../minutes/media.ts";
@@ -73,9 +74,7 @@ export async function issueUrl(f: BaseFamily, att: SandboxAttachment, origin: st
 }
 
 async function sign(token: string, expires: number, iss: number): Promise<string> {
-  const data = new TextEncoder().encode(`base-tmp\n${token}\n${expires}\n${iss}`);
-  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
-  return Array.from(hash.subarray(0, 12), (b) => b.toString(16).padStart(2, "0")).join("");
+  return (await sha256Hex(`base-tmp\n${token}\n${expires}\n${iss}`)).slice(0, 24);
 }
 
 async function serveTmp(c: SandboxContext, f: BaseFamily): Promise<Response> {

@@ -53,6 +53,8 @@ export interface CoreHarnessOptions {
   ledger?: HandledLedger;
   /** Handler failure injection: throw on these attempt numbers. */
   failAttempts?: number[];
+  /** Awaited by the handler before it does anything (hold jobs in flight). */
+  handlerGate?: () => Promise<void>;
 }
 
 /** Start sandbox + core. */
@@ -68,13 +70,14 @@ export async function startCore(o: CoreHarnessOptions) {
   });
   const http = new LarkHttp({ baseUrl: sbx.url, auth: tokens.tenantAuth(APP_ID), retry: { baseMs: 10 } });
   const runs = new Map<string, number>();
-  const router = new CardRouter().on("approve", (action, ctx) => {
-    if (o.failAttempts?.includes(ctx.attempt)) return Promise.reject(new Error("handler failed on purpose"));
+  const router = new CardRouter().on("approve", async (action, ctx) => {
+    await o.handlerGate?.();
+    if (o.failAttempts?.includes(ctx.attempt)) throw new Error("handler failed on purpose");
     runs.set(action.eventId, (runs.get(action.eventId) ?? 0) + 1);
-    return Promise.resolve({
+    return {
       card: approvalCard("已通过"),
       toast: { type: "success" as const, content: "已通过" },
-    });
+    };
   });
   const ledger = o.ledger ?? new SqliteHandledLedger(`${dir}/ledger.db`);
   const sink = new MemorySink();

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { SqliteQueue } from "../../lib/queue/mod.ts";
 import type { CardJob } from "../../lib/callback/mod.ts";
 import { buildClick } from "../../sandbox/card/click.ts";
-import { waitFor } from "../queue/_backends.ts";
+import { queueDrained, waitFor } from "../queue/_backends.ts";
 import { APP_ID, ENCRYPT_KEY, startCore, VERIFICATION_TOKEN } from "./_harness.ts";
 
 async function withCore(fn: (core: Awaited<ReturnType<typeof startCore>>) => Promise<void>) {
@@ -87,7 +87,9 @@ Deno.test("card callbacks: the same event_id delivered twice (fresh nonce) is ha
     assert.equal(a.status, 200);
     assert.equal(b.status, 200);
     await waitFor(() => core.approved(id));
-    await new Promise((r) => setTimeout(r, 100));
+    // Both deliveries were queued before their 200: once the queue holds nothing ready or in
+    // flight, every delivery has been through the worker.
+    await queueDrained(core.queue);
     assert.equal(core.runs.get("evt_same_0001"), 1);
     assert.equal(core.cards.messages.get(id)!.updates, 1);
   });

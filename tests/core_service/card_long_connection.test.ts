@@ -23,7 +23,7 @@ import {
   SqliteHandledLedger,
   startCardWorker,
 } from "../../lib/callback/mod.ts";
-import { waitFor } from "../queue/_backends.ts";
+import { queueDrained, waitFor } from "../queue/_backends.ts";
 import { approvalCard } from "./_harness.ts";
 
 Deno.test("card callbacks over the long connection are queued, handled once and the card updated", async () => {
@@ -97,8 +97,10 @@ Deno.test("card callbacks over the long connection are queued, handled once and 
     assert.equal(await send(), 200, "a redelivery is acknowledged too");
     const card = () => JSON.stringify(cardFamily(sandbox.state).messages.get(id)!.card);
     await waitFor(() => card().includes("已通过"), 10_000, "the card update");
-    await new Promise((r) => setTimeout(r, 100));
+    // Both deliveries were stored before their ack: an empty queue means both went through the worker.
+    await queueDrained(queue);
     assert.equal(runs, 1, "handled once");
+    assert.equal(cardFamily(sandbox.state).messages.get(id)!.updates, 1, "the card updated once");
   } finally {
     ws.close();
     await worker.stop();

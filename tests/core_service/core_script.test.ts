@@ -83,6 +83,18 @@ Deno.test("deno task core: a card click turns 审批中 into 已通过 through t
     const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
     assert.equal(health.code, 0);
     assert.equal(health.data.queue.backend, "sqlite");
+    // Every outgoing Feishu call is one info line in core.ndjson, the successful ones too.
+    const log = (await Deno.readTextFile(`${dir}/.state/core.ndjson`)).trim().split("\n").map((l) =>
+      JSON.parse(l)
+    );
+    const update = log.find((r) => r.event === "http" && r.code === 0 && String(r.path).includes(id));
+    assert.ok(update, "the card update's http line");
+    assert.equal(update.level, "info");
+    assert.match(update.request_id, /^fk-/);
+    assert.equal(update.status, 200);
+    assert.equal(typeof update.duration_ms, "number");
+    assert.equal(typeof update.params?.body, "object", "the masked body parameters");
+    assert.ok(!JSON.stringify(log).includes(DEFAULT_APP_SECRET), "the app secret never reaches the log");
     // The queue and tokens live below the working directory, owner-only.
     assert.equal((await Deno.stat(`${dir}/.state/core.db`)).mode! & 0o077, 0);
   } finally {

@@ -103,18 +103,31 @@ Deno.test("an unknown Feishu code becomes a typed error with the raw code, log i
   assert.ok(err.hint.length > 0);
 });
 
-Deno.test("every token refresh is one token.refresh event with type, reason and result", async () => {
+Deno.test("every token refresh is one token.refresh event with type, reason and result; its call one http line", async () => {
   const sandbox = createSandbox();
   const sbx = await sandbox.listen({ port: 0 });
   const sink = new MemorySink();
   try {
     const tokens = new TokenManager({
       store: new MemoryTokenStore(),
-      endpoints: new LarkTokenEndpoints({ baseUrl: sbx.url }),
+      // Token calls are logged like every other Feishu call, the app secret masked.
+      endpoints: new LarkTokenEndpoints({ baseUrl: sbx.url, logger: createLogger({ sinks: [sink] }) }),
       apps: (id) => id === DEFAULT_APP_ID ? { appId: id, appSecret: DEFAULT_APP_SECRET } : undefined,
       logger: createLogger({ sinks: [sink] }),
     });
-    await tokens.tenantAuth(DEFAULT_APP_ID).headers();
+    const headers = await tokens.tenantAuth(DEFAULT_APP_ID).headers();
+    const [line, ...more] = sink.records.filter((r) => r.event === "http");
+    assert.equal(more.length, 0);
+    assert.equal(line.level, "info");
+    assert.match(String(line.request_id), /^fk-/);
+    assert.equal(line.path, "/open-apis/auth/v3/tenant_access_token/internal");
+    assert.deepEqual([line.status, line.code, typeof line.duration_ms], [200, 0, "number"]);
+    const body = (line.params as { body: Record<string, string> }).body;
+    assert.equal(body.app_id, DEFAULT_APP_ID);
+    assert.match(body.app_secret, /^\*\*\*/);
+    const text = JSON.stringify(sink.records);
+    assert.ok(!text.includes(DEFAULT_APP_SECRET), "the app secret never reaches the log");
+    assert.ok(!text.includes(Object.values(headers)[0].replace(/^Bearer /, "")), "nor the token");
     const bad = new TokenManager({
       store: new MemoryTokenStore(),
       endpoints: new LarkTokenEndpoints({ baseUrl: sbx.url }),
@@ -130,6 +143,63 @@ Deno.test("every token refresh is one token.refresh event with type, reason and 
   } finally {
     await sbx.close();
   }
+});
+
+Deno.test("every outgoing call, successful ones too, is one info line with masked parameters", async () => {
+  const { clock } = recordingClock();
+  const sink = new MemorySink();
+  const secret = "app-secret-never-logged-0123";
+  const code = "oauth-code-never-logged-4567";
+  const http = new LarkHttp({
+    baseUrl: "http://127.0.0.1:1",
+    fetch: scripted([json(200, { code: 0, data: { ok: 1 } })]),
+    clock,
+    logger: createLogger({ sinks: [sink] }), // info, as the core service runs it
+    logSuccessAtInfo: true,
+  });
+  const res = await http.request({
+    method: "POST",
+    path: "/open-apis/im/v1/messages",
+    bucket: "im_send",
+    query: { receive_id_type: "open_id", code },
+    body: { receive_id: "ou_reader", app_secret: secret, content: `{"text":"Bearer ${secret}"}` },
+    auth: null,
+  });
+  const [line, ...more] = sink.records.filter((r) => r.event === "http");
+  assert.equal(more.length, 0, "one line per request");
+  assert.equal(line.level, "info");
+  assert.equal(line.request_id, res.requestId);
+  assert.equal(line.endpoint, "im_send");
+  assert.equal(line.method, "POST");
+  assert.equal(line.path, "/open-apis/im/v1/messages");
+  assert.equal(line.status, 200);
+  assert.equal(line.code, 0);
+  assert.equal(line.log_id, "LOG123");
+  assert.equal(typeof line.duration_ms, "number");
+  const params = line.params as { query: Record<string, string>; body: Record<string, string> };
+  assert.equal(params.query.receive_id_type, "open_id");
+  assert.equal(params.body.receive_id, "ou_reader");
+  assert.match(params.query.code, /^\*\*\*/);
+  assert.match(params.body.app_secret, /^\*\*\*/);
+  const text = JSON.stringify(sink.records);
+  assert.ok(!text.includes(secret) && !text.includes(code), "no secret value in the log");
+});
+
+Deno.test("by default a successful call is logged at debug, a failed one at info", async () => {
+  const { clock } = recordingClock();
+  const sink = new MemorySink();
+  const http = new LarkHttp({
+    baseUrl: "http://127.0.0.1:1",
+    fetch: scripted([json(200, { code: 0, data: {} }), json(400, { code: 1234567, msg: "bad" })]),
+    clock,
+    retry: { retries: 0 },
+    logger: createLogger({ sinks: [sink] }),
+  });
+  await http.request({ path: "/open-apis/a", auth: null });
+  await http.request({ path: "/open-apis/b", auth: null }).catch(() => {});
+  assert.deepEqual(sink.records.filter((r) => r.event === "http").map((r) => [r.path, r.status]), [
+    ["/open-apis/b", 400],
+  ]);
 });
 
 Deno.test("core retry schedule is configurable: FEISHU_CORE_RETRY_BASE_MS=500, FEISHU_CORE_RETRIES=4 → 0.5, 1, 2, 4 s", async () => {

@@ -70,6 +70,10 @@ Deno.test("README: docs / media / calendar examples type-check and run against t
       }
       assert.match(String(printed[0]), /^周报\n本周进展\n完成了 导出\n接口\n测试\ndeno task test\n/);
       assert.match(String(printed.at(-1)), /^项目周会 2026-12-07T02:00:00.000Z$/);
+      assert.ok(
+        printed.some((p) => /^已创建 \S+ 请求 ID fk-[\w-]+$/.test(String(p))),
+        "the request id of the create",
+      );
       const failed = sandbox.journal.entries.filter((e) => e.endpoint !== "tenant_token" && e.code !== 0);
       assert.deepEqual(failed.map((e) => e.endpoint), [], "every call of the examples succeeded");
       for (

@@ -30,6 +30,8 @@ export interface ImEnv {
   renew: () => Promise<void>;
   /** The client under test (no retries, so Feishu's codes surface). */
   im: MessageApi;
+  /** The `Oapi-Sdk-Request-Id` header of every request the client sent, in order. */
+  sentRequestIds: string[];
   /** Raw JSON call with the tenant token (to reach codes the client refuses to cause). */
   raw: (
     method: string,
@@ -50,10 +52,15 @@ export async function withIm(fn: (env: ImEnv) => Promise<void>, extraUsers = 12)
     const renew = async () => {
       bearer = await token(url);
     };
+    const sentRequestIds: string[] = [];
     const http = new LarkHttp({
       baseUrl: url,
       auth,
       retry: { retries: 0 },
+      fetch: (input, init) => {
+        sentRequestIds.push(new Headers(init?.headers).get("oapi-sdk-request-id") ?? "");
+        return fetch(input, init);
+      },
     });
     const raw = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(url + path, {
@@ -63,7 +70,16 @@ export async function withIm(fn: (env: ImEnv) => Promise<void>, extraUsers = 12)
       });
       return { status: res.status, body: await res.json() };
     };
-    await fn({ sandbox, family: meetingFamily(sandbox), url, clock, renew, im: new MessageApi(http), raw });
+    await fn({
+      sandbox,
+      family: meetingFamily(sandbox),
+      url,
+      clock,
+      renew,
+      im: new MessageApi(http),
+      raw,
+      sentRequestIds,
+    });
   });
 }
 

@@ -127,6 +127,8 @@ Deno.test("batchSend against the sandbox: 30 users, a result each, failures kept
       new Set(users.map((u) => u.openId)),
     );
     assert.ok(first.every((r) => r.uuid.length <= 50 && r.uuid.startsWith("holiday-")));
+    // The uuid is the batch id and the first 128 bits of SHA-256("<type>:<id>") in hex: stable across releases.
+    assert.equal(first[30].uuid, "holiday-bdcfc3f060809ee803299eb1e46e282e");
 
     await clock.tick(1000); // the sandbox's 50/s window (its clock is fake and frozen otherwise)
     const again = await batchSend(im, recipients, "text", { text: "放假通知" }, { batchId: "holiday" });

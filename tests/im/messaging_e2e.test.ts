@@ -104,9 +104,10 @@ Deno.test("reply: quotes the message, in a thread when asked; a recalled message
 });
 
 Deno.test("recall: own messages only (230026), once (230110), within the admin's window (230009)", async () => {
-  await withIm(async ({ family, im, clock, renew }) => {
+  await withIm(async ({ family, im, clock, renew, sentRequestIds }) => {
     const a = await im.sendText("chat_id", GROUP, "a");
-    await im.recall(a.messageId);
+    const recalled = await im.recall(a.messageId);
+    assert.equal(recalled.requestId, sentRequestIds.at(-1), "the request id the recall was sent with");
     assert.equal(await codeOf(im.recall(a.messageId)), 230110);
     const b = await im.sendText("chat_id", GROUP, "b");
     family.sentMessages.find((m) => m.messageId === b.messageId)!.appId = "cli_someone_else";
@@ -139,13 +140,15 @@ Deno.test("edit: text/post only (230054), 20 edits at most (230072), window (230
 });
 
 Deno.test("card update: 审批中 → 已通过 is visible; shared cards only; 5 QPS per message (230020); 14 days (230031)", async () => {
-  await withIm(async ({ family, im, raw, clock, renew }) => {
+  await withIm(async ({ family, im, raw, clock, renew, sentRequestIds }) => {
     const pending = new CardBuilder().header("报销审批", "orange").markdown("状态：审批中").build();
     const sent = await im.sendCard("chat_id", GROUP, pending);
-    await im.updateCard(
+    const updated = await im.updateCard(
       sent.messageId,
       new CardBuilder().header("报销审批", "green").markdown("状态：已通过").build(),
     );
+    assert.equal(updated.requestId, sentRequestIds.at(-1), "the request id the update was sent with");
+    assert.notEqual(updated.requestId, sent.requestId);
     const card = family.sentMessages[0].parsed as { body: { elements: { content: string }[] } };
     assert.equal(card.body.elements[0].content, "状态：已通过");
 

@@ -39,6 +39,18 @@ Deno.test("uploadImage/uploadFile: multipart reaches the sandbox and answers key
   });
 });
 
+Deno.test("uploadImageResult/uploadFileResult: the key with the request id the upload was sent with", async () => {
+  await withIm(async ({ family, im, sentRequestIds }) => {
+    const image = await im.uploadImageResult(PNG);
+    assert.equal(image.requestId, sentRequestIds.at(-1));
+    assert.equal(imState(family).images.get(image.imageKey)?.format, "png");
+    const file = await im.uploadFileResult(new TextEncoder().encode("%PDF-1.7 …"), "合同.pdf");
+    assert.equal(file.requestId, sentRequestIds.at(-1));
+    assert.notEqual(file.requestId, image.requestId);
+    assert.equal(imState(family).files.get(file.fileKey)?.fileName, "合同.pdf");
+  });
+});
+
 Deno.test("uploads: the sandbox's documented codes for empty, too large, unknown format and bad parameters", async () => {
   await withIm(async ({ url }) => {
     const bearer = await token(url);

@@ -76,14 +76,35 @@ export function rabbitBackend(): Backend {
     name: "rabbitmq",
     open: <T>(o: { maxAttempts?: number; retryDelayMs?: number; url?: string } = {}) =>
       RabbitMqQueue.open<T>(o.url ?? AMQP_URL, { name, ...o }),
-    cleanup: async () => {
-      const amqp = (await import("amqplib")).default;
-      const c = await amqp.connect(AMQP_URL);
-      const ch = await c.createChannel();
-      for (const q of [name, `${name}.retry`, `${name}.dead`]) await ch.deleteQueue(q).catch(() => {});
-      await c.close();
-    },
+    cleanup: () => deleteRabbitQueues(name),
   };
+}
+
+/** Delete the RabbitMQ queues of `name` (main, `.retry`, `.dead`). */
+export async function deleteRabbitQueues(name: string): Promise<void> {
+  const amqp = (await import("amqplib")).default;
+  const c = await amqp.connect(AMQP_URL);
+  const ch = await c.createChannel();
+  for (const q of [name, `${name}.retry`, `${name}.dead`]) await ch.deleteQueue(q).catch(() => {});
+  await c.close();
+}
+
+/**
+ * Resolve once `queue` holds nothing ready or in flight: every job enqueued so far has been
+ * through a consumer (the definite signal a test waits for, instead of sleeping).
+ */
+export async function queueDrained(
+  queue: Pick<JobQueue<unknown>, "stats">,
+  timeoutMs = 10_000,
+): Promise<void> {
+  await waitFor(
+    async () => {
+      const s = await queue.stats();
+      return s.ready === 0 && s.inflight === 0;
+    },
+    timeoutMs,
+    "the queue drained",
+  );
 }
 
 /** Resolve once `cond()` holds (polled), or throw after `timeoutMs`. */

@@ -99,7 +99,8 @@ Deno.test("before the refresh window no refresh happens; after expiry callers aw
   let settled = false;
   const waiting = Promise.all(Array.from({ length: 20 }, () => manager.getTenantToken("cli_test")))
     .finally(() => settled = true);
-  await new Promise((r) => setTimeout(r, 5));
+  // The one fetch has started and hangs at the gate: the callers wait for it.
+  await waitFor(() => endpoints.calls.tenant >= 2, { intervalMs: 1, what: "the refresh fetch" });
   assert.equal(settled, false, "an expired token must not be handed out");
   g.open();
   const tokens = await waiting;

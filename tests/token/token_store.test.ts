@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { LarkError } from "../../lib/errors/mod.ts";
 import { FakeClock } from "../../lib/testing/fake_clock.ts";
+import { waitFor } from "../../lib/testing/wait_for.ts";
 import {
   MemoryTokenStore,
   SqliteTokenStore,
@@ -86,8 +87,9 @@ Deno.test("sqlite store: rows with bad JSON or missing fields are misses, logged
 
 Deno.test("sqlite lock: excludes another store on the same file, then hands over on release", async () => {
   const db = await tempDbPath();
-  const a = new SqliteTokenStore(db.path, { box });
-  const b = new SqliteTokenStore(db.path, { box });
+  const clock = new FakeClock(T0);
+  const a = new SqliteTokenStore(db.path, { box, clock, pollMs: 100 });
+  const b = new SqliteTokenStore(db.path, { box, clock, pollMs: 100 });
   try {
     const order: string[] = [];
     const hold = gate();
@@ -96,15 +98,19 @@ Deno.test("sqlite lock: excludes another store on the same file, then hands over
       await hold.promise;
       order.push("a-end");
     });
-    await new Promise((r) => setTimeout(r, 0));
+    await waitFor(() => order.includes("a-start"), { what: "a holding the lock" });
     const second = b.withLock("k", 5_000, () => {
       order.push("b");
       return Promise.resolve(42);
     });
-    await new Promise((r) => setTimeout(r, 40));
+    // b found the lock taken and sleeps (on the fake clock) before polling again.
+    await waitFor(() => clock.pending === 1, { what: "b waiting for the lock" });
+    await clock.tick(1_000); // several polls of b, each finding the lock still held
+    assert.equal(clock.pending, 1, "b is still waiting");
     assert.deepEqual(order, ["a-start"], "b must wait while a holds the lock");
     hold.open();
     await first;
+    await clock.tick(1_000); // b's next poll takes the released lock
     assert.equal(await second, 42);
     assert.deepEqual(order, ["a-start", "a-end", "b"]);
     // Different keys do not block each other.

@@ -17,35 +17,54 @@ const pg = await postgresForTests();
 const apps = (appId: string) =>
   appId === DEFAULT_APP_ID ? { appId, appSecret: DEFAULT_APP_SECRET } : undefined;
 
-/** A TCP relay to the test PostgreSQL that can be cut, like a server going away mid-run. */
+/**
+ * A TCP relay to the test PostgreSQL that can be cut, like a server going away mid-run, and
+ * restored on the same port; `accepted` counts the connections it took.
+ */
 function relay() {
   const target = new URL(PG_TEST_URL);
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  let listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
   const conns: Deno.Conn[] = [];
   const pipes: Promise<unknown>[] = [];
-  const accepting = (async () => {
-    for await (const c of listener) {
-      const up = await Deno.connect({ hostname: target.hostname, port: Number(target.port || 5432) });
-      conns.push(c, up);
-      pipes.push(
-        c.readable.pipeTo(up.writable).catch(() => {}),
-        up.readable.pipeTo(c.writable).catch(() => {}),
-      );
-    }
-  })().catch(() => {});
+  let accepted = 0;
+  const serve = (l: Deno.Listener) =>
+    (async () => {
+      for await (const c of l) {
+        accepted++;
+        const up = await Deno.connect({ hostname: target.hostname, port: Number(target.port || 5432) });
+        conns.push(c, up);
+        pipes.push(
+          c.readable.pipeTo(up.writable).catch(() => {}),
+          up.readable.pipeTo(c.writable).catch(() => {}),
+        );
+      }
+    })().catch(() => {});
+  let accepting = serve(listener);
+  let open = true;
   const url = new URL(PG_TEST_URL);
-  url.port = String((listener.addr as Deno.NetAddr).port);
+  url.port = String(port);
   return {
     url: url.toString(),
+    get accepted() {
+      return accepted;
+    },
     async cut() {
+      if (!open) return;
+      open = false;
       listener.close();
-      for (const c of conns) {
+      for (const c of conns.splice(0)) {
         try {
           c.close();
         } catch { /* already closed */ }
       }
       await accepting;
-      await Promise.all(pipes);
+      await Promise.all(pipes.splice(0));
+    },
+    restore() {
+      listener = Deno.listen({ hostname: "127.0.0.1", port });
+      accepting = serve(listener);
+      open = true;
     },
   };
 }
@@ -115,6 +134,72 @@ Deno.test({
       assert.equal(await fourth.getTenantToken(DEFAULT_APP_ID), token);
     } finally {
       for (const s of stores) await s.end();
+      await schema.drop();
+      await server.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "postgres store: a running manager across a cut link → still served, ERROR logged; written again once restored",
+  ignore: pg.ignore,
+  async fn() {
+    const clock = new FakeClock(Date.UTC(2026, 0, 5, 9));
+    const sandbox = createSandbox({ clock });
+    const server = await sandbox.listen({ port: 0 });
+    const schema = testSchema();
+    const link = relay();
+    const { logger, sink } = memoryLogger();
+    const store = new PostgresTokenStore(link.url, {
+      box,
+      logger,
+      clock,
+      schema: schema.name,
+      outageBackoffMs: 5_000,
+    });
+    const direct = new PostgresTokenStore(schema.url, { box });
+    const manager = new TokenManager({
+      store,
+      endpoints: new LarkTokenEndpoints({ baseUrl: server.url }),
+      apps,
+      clock,
+    });
+    const key = `tenant:${DEFAULT_APP_ID}`;
+    const errors = () =>
+      sink.records.filter((r) => r.level === "error" && r.event === "token_store.unavailable");
+    try {
+      const t1 = await manager.getTenantToken(DEFAULT_APP_ID);
+      await manager.idle();
+      const before = (await direct.get(key))!;
+      assert.equal(before.accessToken, t1, "stored through the link");
+      assert.equal(errors().length, 0);
+
+      // The database goes away under the running manager, and its token expires.
+      await link.cut();
+      await clock.tick(2 * 3600_000 + 60_000);
+      const t2 = await manager.getTenantToken(DEFAULT_APP_ID);
+      await manager.idle();
+      assert.match(t2, /^t-/, "served although the store is gone");
+      assert.notEqual(t2, t1, "a fresh token, not the expired one");
+      assert.equal(sandbox.journal.count("tenant_token"), 2);
+      assert.ok(errors().length > 0, "the outage logged at ERROR");
+      assert.equal((await direct.get(key))?.accessToken, t1, "nothing reached the database meanwhile");
+
+      // The link back: past the outage back-off and the next expiry, the store is written again.
+      const acceptedBefore = link.accepted;
+      link.restore();
+      await clock.tick(2 * 3600_000 + 60_000);
+      const t3 = await manager.getTenantToken(DEFAULT_APP_ID);
+      await manager.idle();
+      const after = (await direct.get(key))!;
+      assert.equal(after.accessToken, t3, "the new token stored");
+      assert.ok(after.issuedAt > before.issuedAt);
+      assert.ok(link.accepted > acceptedBefore, "written through the restored link");
+    } finally {
+      await store.end();
+      await direct.end();
+      await link.cut();
       await schema.drop();
       await server.close();
     }
