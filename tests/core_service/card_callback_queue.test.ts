@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { RabbitMqQueue, SqliteQueue } from "../../lib/queue/mod.ts";
 import { type CardJob, PostgresHandledLedger } from "../../lib/callback/mod.ts";
 import { startTcpProxy } from "../../lib/testing/tcp_proxy.ts";
-import { AMQP_URL, deleteRabbitQueues, PG_URL, serverUp, waitFor } from "../queue/_backends.ts";
+import { AMQP_URL, deleteRabbitQueues, PG_URL, serverUp, waitFor, withBroker } from "../queue/_backends.ts";
 import { pool, startCore } from "./_harness.ts";
 
 // Probed once before the tests: outside CI an unreachable server skips (ignored, not passed);
@@ -44,62 +44,64 @@ Deno.test("card callbacks: 1,000 clicks through the SQLite table queue, each han
 Deno.test({
   name: "card callbacks: 1,000 clicks through RabbitMQ, each handled once, cards updated",
   ignore: noRabbit,
-}, async () => {
-  const name = `cards_${crypto.randomUUID().slice(0, 8)}`;
-  const core = await startCore({ queue: await RabbitMqQueue.open<CardJob>(AMQP_URL, { name }) });
-  try {
-    await thousandClicks(core);
-  } finally {
-    await core.close();
-    await deleteRabbitQueues(name);
-  }
-});
+}, () =>
+  withBroker(async () => {
+    const name = `cards_${crypto.randomUUID().slice(0, 8)}`;
+    const core = await startCore({ queue: await RabbitMqQueue.open<CardJob>(AMQP_URL, { name }) });
+    try {
+      await thousandClicks(core);
+    } finally {
+      await core.close();
+      await deleteRabbitQueues(name);
+    }
+  }));
 
 Deno.test({
   name: "card callbacks: broker connection cut mid-run → nothing lost, nothing handled twice",
   ignore: noRabbit,
-}, async () => {
-  const proxy = startTcpProxy(5672);
-  const name = `cards_${crypto.randomUUID().slice(0, 8)}`;
-  const queue = await RabbitMqQueue.open<CardJob>(`amqp://guest:guest@127.0.0.1:${proxy.port}`, {
-    name,
-    reconnectMs: 50,
-  });
-  const core = await startCore({ queue });
-  try {
-    const ids = core.seed(600);
-    let done = 0;
-    const cutter = (async () => {
-      await waitFor(() => done >= 150);
-      proxy.cut(300); // broker "killed": every connection dropped, new ones refused for 300 ms
-    })();
-    // A refused click (503 degraded) is clicked again by the user, as Feishu shows them an error.
-    const answers = await pool(ids, 12, async (id) => {
-      for (let i = 0; i < 200; i++) {
-        const a = await core.click(id);
-        if (a.status === 200) {
-          done++;
-          return { ...a, retries: i };
-        }
-        assert.equal(a.status, 503, `only 200 or 503 degraded, got ${a.status} ${a.body}`);
-        assert.equal(JSON.parse(a.body).code, "degraded");
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      throw new Error("never accepted");
+}, () =>
+  withBroker(async () => {
+    const proxy = startTcpProxy(5672);
+    const name = `cards_${crypto.randomUUID().slice(0, 8)}`;
+    const queue = await RabbitMqQueue.open<CardJob>(`amqp://guest:guest@127.0.0.1:${proxy.port}`, {
+      name,
+      reconnectMs: 50,
     });
-    await cutter;
-    await waitFor(() => ids.every(core.approved), 60_000, "all cards approved after the cut");
-    assert.ok(queue.reconnects >= 1, "the queue reconnected");
-    assert.ok(answers.some((a) => a.retries > 0), "some clicks were refused while the broker was away");
-    for (const id of ids) assert.equal(core.cards.messages.get(id)!.updates >= 1, true);
-    // Every accepted click ran its handler exactly once.
-    for (const a of answers) assert.equal(core.runs.get(a.event_id), 1, `event ${a.event_id}`);
-  } finally {
-    await core.close();
-    await proxy.close();
-    await deleteRabbitQueues(name);
-  }
-});
+    const core = await startCore({ queue });
+    try {
+      const ids = core.seed(600);
+      let done = 0;
+      const cutter = (async () => {
+        await waitFor(() => done >= 150);
+        proxy.cut(300); // broker "killed": every connection dropped, new ones refused for 300 ms
+      })();
+      // A refused click (503 degraded) is clicked again by the user, as Feishu shows them an error.
+      const answers = await pool(ids, 12, async (id) => {
+        for (let i = 0; i < 200; i++) {
+          const a = await core.click(id);
+          if (a.status === 200) {
+            done++;
+            return { ...a, retries: i };
+          }
+          assert.equal(a.status, 503, `only 200 or 503 degraded, got ${a.status} ${a.body}`);
+          assert.equal(JSON.parse(a.body).code, "degraded");
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        throw new Error("never accepted");
+      });
+      await cutter;
+      await waitFor(() => ids.every(core.approved), 60_000, "all cards approved after the cut");
+      assert.ok(queue.reconnects >= 1, "the queue reconnected");
+      assert.ok(answers.some((a) => a.retries > 0), "some clicks were refused while the broker was away");
+      for (const id of ids) assert.equal(core.cards.messages.get(id)!.updates >= 1, true);
+      // Every accepted click ran its handler exactly once.
+      for (const a of answers) assert.equal(core.runs.get(a.event_id), 1, `event ${a.event_id}`);
+    } finally {
+      await core.close();
+      await proxy.close();
+      await deleteRabbitQueues(name);
+    }
+  }));
 
 Deno.test("card callbacks: queue down → 503 degraded envelope, or handled inline with the card in the answer", async () => {
   const dir = await Deno.makeTempDir();
@@ -144,25 +146,30 @@ Deno.test({
   name:
     "card callbacks: two instances on one RabbitMQ queue with a shared PostgreSQL ledger → each click handled once",
   ignore: noRabbitOrPg,
-}, async () => {
-  const name = `cards_${crypto.randomUUID().slice(0, 8)}`;
-  const schema = `t_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
-  const ledger = await PostgresHandledLedger.open(PG_URL, { schema });
-  const core = await startCore({
-    queue: await RabbitMqQueue.open<CardJob>(AMQP_URL, { name }),
-    extraQueues: [await RabbitMqQueue.open<CardJob>(AMQP_URL, { name })],
-    ledger,
-  });
-  try {
-    const ids = core.seed(300);
-    const answers = await pool(ids.map((id, i) => [id, i] as const), 12, ([id, i]) => core.click(id, {}, i));
-    assert.ok(answers.every((a) => a.status === 200));
-    await waitFor(() => ids.every(core.approved), 60_000, "300 cards approved");
-    for (const a of answers) assert.equal(core.runs.get(a.event_id), 1);
-    for (const id of ids) assert.equal(core.cards.messages.get(id)!.updates, 1);
-  } finally {
-    await ledger.dropSchema();
-    await core.close();
-    await deleteRabbitQueues(name);
-  }
-});
+}, () =>
+  withBroker(async () => {
+    const name = `cards_${crypto.randomUUID().slice(0, 8)}`;
+    const schema = `t_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+    const ledger = await PostgresHandledLedger.open(PG_URL, { schema });
+    const core = await startCore({
+      queue: await RabbitMqQueue.open<CardJob>(AMQP_URL, { name }),
+      extraQueues: [await RabbitMqQueue.open<CardJob>(AMQP_URL, { name })],
+      ledger,
+    });
+    try {
+      const ids = core.seed(300);
+      const answers = await pool(
+        ids.map((id, i) => [id, i] as const),
+        12,
+        ([id, i]) => core.click(id, {}, i),
+      );
+      assert.ok(answers.every((a) => a.status === 200));
+      await waitFor(() => ids.every(core.approved), 60_000, "300 cards approved");
+      for (const a of answers) assert.equal(core.runs.get(a.event_id), 1);
+      for (const id of ids) assert.equal(core.cards.messages.get(id)!.updates, 1);
+    } finally {
+      await ledger.dropSchema();
+      await core.close();
+      await deleteRabbitQueues(name);
+    }
+  }));

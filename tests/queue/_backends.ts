@@ -30,6 +30,23 @@ export async function serverUp(name: string, port: number): Promise<boolean> {
   return false;
 }
 
+/**
+ * Run `fn` while holding the shared RabbitMQ broker: test files run in
+ * parallel, and the CI-only broker-restart test stops the broker for a few
+ * seconds, so every RabbitMQ test holds this file lock shared and the restart
+ * test holds it exclusive (an OS lock: released if the process dies).
+ */
+export async function withBroker<T>(fn: () => Promise<T>, o: { exclusive?: boolean } = {}): Promise<T> {
+  const dir = Deno.env.get("TMPDIR") || "/tmp";
+  const file = await Deno.open(`${dir}/feishu-kit-test-rabbitmq.lock`, { create: true, write: true });
+  try {
+    await file.lock(o.exclusive ?? false);
+    return await fn();
+  } finally {
+    file.close();
+  }
+}
+
 /** A backend factory: a fresh, isolated queue per call. */
 export interface Backend {
   name: "sqlite" | "postgres" | "rabbitmq";

@@ -7,6 +7,7 @@ import {
   serverUp,
   sqliteBackend,
   waitFor,
+  withBroker,
 } from "./_backends.ts";
 
 async function contract(t: Deno.TestContext, backend: Backend) {
@@ -126,15 +127,19 @@ Deno.test({ name: "queue contract: PostgreSQL (FOR UPDATE SKIP LOCKED)", ignore:
 
 Deno.test(
   { name: "queue contract: RabbitMQ (confirms, manual acks, dead-letter queue)", ignore: noRabbit },
-  async (t) => {
-    const b = rabbitBackend();
-    try {
-      await contract(t, b);
-      await t.step("rabbitmq: unreachable broker refuses with QueueUnavailableError", async () => {
-        await assert.rejects(() => b.open({ url: "amqp://guest:guest@127.0.0.1:1" }), QueueUnavailableError);
-      });
-    } finally {
-      await b.cleanup();
-    }
-  },
+  (t) =>
+    withBroker(async () => {
+      const b = rabbitBackend();
+      try {
+        await contract(t, b);
+        await t.step("rabbitmq: unreachable broker refuses with QueueUnavailableError", async () => {
+          await assert.rejects(
+            () => b.open({ url: "amqp://guest:guest@127.0.0.1:1" }),
+            QueueUnavailableError,
+          );
+        });
+      } finally {
+        await b.cleanup();
+      }
+    }),
 );
