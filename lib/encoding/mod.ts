@@ -6,3 +6,4 @@
  */
 export * from "./hex.ts";
 export * from "./sha256_hex.ts";
+export * from "./sha256_file.ts";

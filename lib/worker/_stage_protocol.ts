@@ -1,8 +1,9 @@
 import type { LogFields, LogLevel } from "../log/logger.ts";
 
 /** Main thread → stage worker. */
-export type StageWorkerRequest<S> =
+export type StageWorkerRequest<S, I = never> =
   | { type: "start"; start: S; level: LogLevel }
+  | { type: "input"; input: I }
   | { type: "stop" };
 
 /** Stage worker → main thread. */

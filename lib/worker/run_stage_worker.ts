@@ -1,25 +1,16 @@
-import { type Logger, type LogLevel, silentLogger } from "../log/logger.ts";
-import type { StageWorkerMessage, StageWorkerRequest } from "./_stage_protocol.ts";
-import { restrictedWorker, type WorkerGrants } from "./restricted_worker.ts";
+import type { WorkerGrants } from "./restricted_worker.ts";
+import { startStageWorker, type StartStageWorkerOptions } from "./start_stage_worker.ts";
 
 /** Options of {@linkcode runStageWorker}. */
-export interface RunStageWorkerOptions<E> {
-  /** Stops the stage (the worker sees its signal abort). */
-  signal?: AbortSignal;
-  /** Each event the stage emits, in order. */
-  onEvent?: (event: E) => void;
-  /** Where the stage's log lines go (default silent). */
-  logger?: Logger;
-  /** Lowest level the stage logs (default `info`). */
-  level?: LogLevel;
-}
+export type RunStageWorkerOptions<E> = StartStageWorkerOptions<E>;
 
 /**
- * Run one pipeline stage in a {@linkcode restrictedWorker} with only
+ * Run one pipeline stage in a `restrictedWorker` with only
  * `grants`: send it `start`, hand its events to `onEvent`, write its log
  * lines through `logger`, stop it when `signal` aborts, and resolve with
  * what the stage returned (the worker module calls `serveStageWorker`).
- * The worker is terminated in every case.
+ * The worker is terminated in every case. A stage that also takes inputs
+ * while it runs is started with {@linkcode startStageWorker}.
  */
 export function runStageWorker<S, E, R>(
   url: URL,
@@ -27,28 +18,5 @@ export function runStageWorker<S, E, R>(
   start: S,
   o: RunStageWorkerOptions<E> = {},
 ): Promise<R> {
-  const log = o.logger ?? silentLogger;
-  const worker = restrictedWorker(url, grants);
-  const onAbort = () => worker.postMessage({ type: "stop" } satisfies StageWorkerRequest<S>);
-  o.signal?.addEventListener("abort", onAbort, { once: true });
-  return new Promise<R>((resolve, reject) => {
-    worker.onmessage = (e: MessageEvent<StageWorkerMessage<E, R>>) => {
-      const m = e.data;
-      if (m.type === "event") o.onEvent?.(m.event);
-      else if (m.type === "log") {
-        const { ts: _ts, level, event, ...fields } = m.record;
-        log[level](event, fields);
-      } else if (m.type === "done") resolve(m.result);
-      else reject(new Error(`stage worker failed: ${m.message}`));
-    };
-    worker.onerror = (e) => {
-      e.preventDefault();
-      reject(new Error(`stage worker failed: ${e.message}`));
-    };
-    if (o.signal?.aborted) onAbort();
-    worker.postMessage({ type: "start", start, level: o.level ?? "info" } satisfies StageWorkerRequest<S>);
-  }).finally(() => {
-    o.signal?.removeEventListener("abort", onAbort);
-    worker.terminate();
-  });
+  return startStageWorker<S, E, R>(url, grants, start, o).result;
 }

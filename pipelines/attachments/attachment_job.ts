@@ -1,27 +1,33 @@
 /**
- * One download job: files from the plugin, downloaded with bounded
- * concurrency into the job folder, then (after `complete`) one automatic
- * retry round for failed files (URL mode), the ZIP, and `job_complete` last.
- * Targets are fixed when a file arrives and recorded, so retries, the retry
- * round and a restart all resume the same `.part` (no `name (1)` copies).
- * A URL-mode job stops when its connection closes; a token-mode job goes on.
+ * One download job, a chain of stages: receive (files from the plugin, each
+ * given its target, in `files.ndjson`), download (a restricted Worker per
+ * job, bounded concurrency, each outcome in `downloads.ndjson`), then after
+ * `complete` one automatic retry round for failed files (URL mode), the ZIP
+ * (a restricted Worker, `zip.ndjson`) and `job_complete` last. Targets are
+ * fixed when a file arrives and recorded, so retries, the retry round and a
+ * restart all resume the same `.part` (no `name (1)` copies). SQLite is the
+ * index a restart resumes from; the job directory's NDJSON files alone tell
+ * what happened. A URL-mode job stops when its connection closes; a
+ * token-mode job goes on.
  *
  * @module
  */
-import { join } from "node:path";
 import type { Logger } from "../../lib/log/mod.ts";
+import { sha256File } from "../../lib/encoding/sha256_file.ts";
 import type { RateLimiter } from "../../lib/rate_limit/mod.ts";
 import type { Clock } from "../../lib/time/mod.ts";
 import * as acks from "./acks.ts";
 import type { Ack } from "./acks.ts";
-import { failureReason, fetchByToken, fetchByUrl, isTokenRefused } from "./fetch_attachment.ts";
+import { DownloadStage } from "./download_stage.ts";
+import { documentBudget, failureReason } from "./fetch_attachment.ts";
+import { JobLog, updateJobRecord } from "./job_log.ts";
 import type { FileRow, FileStatus, JobRow, JobStore } from "./job_store.ts";
 import type { JobConfig, LinkItem } from "./protocol.ts";
 import { parseLinkItem } from "./protocol.ts";
 import { RefreshBroker } from "./refresh_broker.ts";
-import { Semaphore } from "./_semaphore.ts";
-import type { JobSettings } from "./settings.ts";
-import { zipFolder } from "./zip_folder.ts";
+import { DEFAULTS, type JobSettings } from "./settings.ts";
+import type { FileRecord } from "./stage_files.ts";
+import { runZipStage } from "./zip_stage.ts";
 import { freeTarget, identity, jobFolder, osPath, targetPath } from "./_job_files.ts";
 
 export { folderName } from "./_job_files.ts";
@@ -37,6 +43,8 @@ export type JobEvent =
 /** What a job needs from the service. */
 export interface JobDeps {
   store: JobStore;
+  /** Where job directories (stage files) go: `<jobsDir>/<job key>/`. */
+  jobsDir: string;
   settings: () => JobSettings;
   limiter: RateLimiter;
   clock: Clock;
@@ -55,11 +63,12 @@ export class AttachmentJob {
   error?: string;
   status: JobRow["status"] = "running";
   zipPath?: string;
+  /** The job's stage files. */
+  readonly log: JobLog;
   #deps: JobDeps;
   #send?: (ack: Ack) => void;
   #broker: RefreshBroker;
-  #sem: Semaphore;
-  #ahead: Semaphore;
+  #stage: DownloadStage;
   #abort = new AbortController();
   #tasks = new Set<Promise<void>>();
   #usedRels = new Set<string>();
@@ -75,16 +84,35 @@ export class AttachmentJob {
     this.config = config;
     this.dir = dir;
     this.#deps = deps;
+    this.log = new JobLog(deps.jobsDir, key);
     this.#broker = new RefreshBroker({
       ask: (order, name) => this.#emit(acks.refreshAck(order, name)),
       clock: deps.clock,
     });
     const s = deps.settings();
-    const concurrency = config.mode === "token"
-      ? Math.max(config.concurrent ?? 1, s.downloadConcurrency)
-      : s.downloadConcurrency;
-    this.#sem = new Semaphore(concurrency);
-    this.#ahead = new Semaphore(concurrency * 2);
+    this.#stage = new DownloadStage({
+      dir,
+      mode: config.mode,
+      concurrency: config.mode === "token"
+        ? Math.max(config.concurrent ?? 1, s.downloadConcurrency)
+        : s.downloadConcurrency,
+      connectTimeoutMs: s.connectTimeoutMs,
+      readTimeoutMs: s.readTimeoutMs,
+      baseApiUrl: s.baseApiUrl,
+      tableId: config.tableId,
+      downloadHosts: s.downloadHosts ?? DEFAULTS.downloadHosts,
+      requestUrl: (order, name, signal) => this.#broker.request(order, name, signal),
+      budget: config.appToken ? documentBudget(deps.limiter, config.appToken, deps.clock) : undefined,
+      onStarted: (seq) => {
+        const file = this.files.get(seq);
+        if (file) this.#setStatus(file, "downloading");
+      },
+      onProgress: (seq, bytes, total) => {
+        const file = this.files.get(seq);
+        if (file) this.#progress(file, bytes, total);
+      },
+      logger: deps.logger,
+    });
   }
 
   /**
@@ -95,11 +123,14 @@ export class AttachmentJob {
   static async create(config: JobConfig, deps: JobDeps, send?: (ack: Ack) => void): Promise<AttachmentJob> {
     const output = deps.settings().output;
     const { dir, earlier } = await jobFolder(config, deps.store, output);
+    if (earlier) updateJobRecord(deps.store, deps.jobsDir, earlier.key, { status: "resumed" });
     // An empty job (the plugin's 800 ms fallback "probe" config) leaves no folder behind (upstream does).
     if (config.total > 0) await Deno.mkdir(dir, { recursive: true });
     const key = crypto.randomUUID();
-    deps.store.createJob({ key, config, dir, startedAt: deps.clock.now() });
+    const startedAt = deps.clock.now();
+    deps.store.createJob({ key, config, dir, startedAt });
     const job = new AttachmentJob(key, config, dir, deps);
+    job.log.config(key, config, dir, startedAt);
     job.#send = send;
     if (earlier) {
       for (const f of deps.store.files(earlier.key)) {
@@ -202,6 +233,7 @@ export class AttachmentJob {
     if (this.#finalizing) return;
     this.#completeRequested = true;
     this.#deps.store.markCompleteRequested(this.key);
+    this.log.complete();
     this.#finalizing = this.#finalize();
   }
 
@@ -220,18 +252,21 @@ export class AttachmentJob {
     this.#broker.close();
     this.#abort.abort(new DOMException("connection closed", "AbortError"));
     this.status = "interrupted";
-    this.#deps.store.updateJob(this.key, { status: "interrupted", finishedAt: this.#deps.clock.now() });
+    this.#updateJob({ status: "interrupted", finishedAt: this.#deps.clock.now() });
     this.#deps.logger.warn("attachments.job_interrupted", { job: this.key });
     this.#deps.onEvent?.({ kind: "job", job: this });
-    Promise.allSettled([...this.#tasks]).then(() => this.#ended.resolve());
+    this.#stage.stop()
+      .then(() => Promise.allSettled([...this.#tasks]))
+      .then(() => this.#close());
   }
 
   /** Stop for a service shutdown: downloads cancelled, states kept for the next start. */
   async stop(): Promise<void> {
     this.#broker.close("service stopped");
     this.#abort.abort(new DOMException("service stopped", "AbortError"));
+    await this.#stage.stop();
     await Promise.allSettled([...this.#tasks]);
-    this.#ended.resolve();
+    this.#close();
   }
 
   async #add(item: LinkItem): Promise<void> {
@@ -252,13 +287,14 @@ export class AttachmentJob {
     }
     this.#usedRels.add(rel.toLowerCase());
     const seq = this.#deps.store.addFile(this.key, item, rel);
+    this.log.file(seq, item, rel);
     const file: JobFile = { seq, item, rel, status: "pending", bytes: 0 };
     this.files.set(seq, file);
     // A file of the earlier run that is on disk: done, or renamed just before that run stopped (size matches).
     const onDisk = inherited ? await Deno.stat(dest).catch(() => undefined) : undefined;
     if (onDisk?.isFile && (inherited!.done || onDisk.size === item.size)) {
       file.bytes = onDisk.size;
-      this.#setStatus(file, "done");
+      this.#setStatus(file, "done", { outcome: "reused", sha256: await sha256File(dest) });
       if (item.order !== undefined) {
         this.#emit(acks.fileSuccessAck(item.order, dest, osPath(rel), item.name, file.bytes));
       }
@@ -273,63 +309,49 @@ export class AttachmentJob {
     this.#tasks.add(task);
   }
 
+  /** Hand the file to the download stage and record its outcome. */
   async #download(file: JobFile): Promise<void> {
-    const signal = this.#abort.signal;
-    const releases: (() => void)[] = [];
     const s = this.#deps.settings();
-    const dest = join(this.dir, ...file.rel.split("/"));
+    const record: FileRecord = {
+      type: "file",
+      at: new Date().toISOString(),
+      seq: file.seq,
+      order: file.item.order,
+      name: file.item.name,
+      path: file.item.path,
+      size: file.item.size,
+      token: file.item.token,
+      field_id: file.item.fieldId,
+      record_id: file.item.recordId,
+      url_given: file.item.downloadUrl !== undefined,
+      rel: file.rel,
+    };
+    const outcome = await this.#stage.download(record, {
+      url: this.config.mode === "url" ? file.item.downloadUrl : undefined,
+      auth: this.config.mode === "token" ? s.personalBaseToken : undefined,
+    });
     const order = file.item.order;
-    try {
-      // URL mode asks for the link before a download slot is free (at most 2× the concurrency
-      // ahead, so links do not age), so slots do not sit idle during the plugin's round trip.
-      releases.push(await this.#ahead.take(signal));
-      if (this.error) throw new Error(this.error);
-      const refresh = () => this.#broker.request(order!, file.item.name, signal);
-      const first = this.config.mode === "url" ? file.item.downloadUrl ?? await refresh() : "";
-      releases.push(await this.#sem.take(signal));
-      this.#setStatus(file, "downloading");
-      const common = {
-        dest,
-        connectTimeoutMs: s.connectTimeoutMs,
-        readTimeoutMs: s.readTimeoutMs,
-        signal,
-        clock: this.#deps.clock,
-        logger: this.#deps.logger,
-        fetch: this.#deps.fetch,
-        onProgress: (bytes: number, total?: number) => this.#progress(file, bytes, total),
-      };
-      let result;
-      if (this.config.mode === "token") {
-        if (!s.personalBaseToken) throw new Error("未配置授权码（Personal Base Token），无法按授权码下载。");
-        result = await fetchByToken({
-          baseApiUrl: s.baseApiUrl,
-          token: s.personalBaseToken,
-          appToken: this.config.appToken!,
-          tableId: this.config.tableId!,
-          item: file.item,
-          limiter: this.#deps.limiter,
-        }, common);
-      } else {
-        result = await fetchByUrl(first, refresh, common);
-      }
-      file.bytes = result.bytes;
+    if (outcome.status === "aborted") return;
+    if (outcome.status === "done") {
+      file.bytes = outcome.bytes;
       file.error = undefined;
-      this.#setStatus(file, "done");
+      this.#setStatus(file, "done", {
+        sha256: outcome.sha256,
+        resumes: outcome.resumes,
+        elapsed_ms: outcome.elapsedMs,
+      });
       if (order !== undefined) {
-        this.#emit(acks.fileSuccessAck(order, dest, osPath(file.rel), file.item.name, result.bytes));
+        const dest = await targetPath(this.dir, file.rel);
+        this.#emit(acks.fileSuccessAck(order, dest, osPath(file.rel), file.item.name, outcome.bytes));
       }
-    } catch (e) {
-      if (signal.aborted) return;
-      const reason = failureReason(e);
-      if (isTokenRefused(e)) this.#fail(reason);
-      file.error = reason;
-      this.#setStatus(file, "failed");
-      this.#deps.logger.warn("attachments.file_failed", { job: this.key, order, error: reason });
-      if (order !== undefined) {
-        this.#emit(acks.fileErrorAck(order, reason, file.item.name, file.item.path, 3));
-      }
-    } finally {
-      for (const r of releases.reverse()) r();
+      return;
+    }
+    if (outcome.tokenRefused) this.#fail(outcome.message);
+    file.error = outcome.message;
+    this.#setStatus(file, "failed", { error: { kind: outcome.kind, message: outcome.message } });
+    this.#deps.logger.warn("attachments.file_failed", { job: this.key, order, error: outcome.message });
+    if (order !== undefined) {
+      this.#emit(acks.fileErrorAck(order, outcome.message, file.item.name, file.item.path, 3));
     }
   }
 
@@ -345,18 +367,41 @@ export class AttachmentJob {
     this.#deps.onEvent?.({ kind: "file", job: this, file });
   }
 
-  #setStatus(file: JobFile, status: FileStatus): void {
+  /** A file's new state, in the store and in `downloads.ndjson`. */
+  #setStatus(
+    file: JobFile,
+    status: FileStatus,
+    extra: {
+      outcome?: "reused";
+      sha256?: string;
+      resumes?: number;
+      elapsed_ms?: number;
+      error?: { kind: string; message: string };
+    } = {},
+  ): void {
     file.status = status;
     this.#deps.store.setFile(this.key, file.seq, status, { error: file.error, bytes: file.bytes });
+    const { outcome, ...fields } = extra;
+    this.log.download({
+      seq: file.seq,
+      outcome: outcome ?? OUTCOME[status],
+      rel: file.rel,
+      bytes: file.bytes,
+      ...fields,
+    });
     this.#deps.onEvent?.({ kind: "file", job: this, file });
   }
 
   #fail(reason: string): void {
     if (this.error) return;
     this.error = reason;
-    this.#deps.store.updateJob(this.key, { error: reason });
+    this.#updateJob({ error: reason });
     this.#deps.logger.error("attachments.job_error", { job: this.key, error: reason });
     this.#deps.onEvent?.({ kind: "job", job: this });
+  }
+
+  #updateJob(patch: Parameters<JobStore["updateJob"]>[1]): void {
+    updateJobRecord(this.#deps.store, this.#deps.jobsDir, this.key, patch, this.log);
   }
 
   async #drain(): Promise<void> {
@@ -367,52 +412,71 @@ export class AttachmentJob {
     try {
       await this.#finalizeSteps();
     } finally {
-      this.#ended.resolve();
+      if (!this.#abort.signal.aborted) await this.#stage.finish();
+      this.#close();
     }
+  }
+
+  #close(): void {
+    this.log.close();
+    this.#ended.resolve();
   }
 
   async #finalizeSteps(): Promise<void> {
     await this.#drain();
     if (this.#abort.signal.aborted) return;
-    const failed = [...this.files.values()].filter((f) =>
-      f.status === "failed" && f.item.order !== undefined
-    );
-    if (this.config.mode === "url" && failed.length && this.#send) {
-      this.#emit(acks.retryRoundAck(failed.length));
-      for (const f of failed) {
-        f.item = { ...f.item, downloadUrl: undefined };
-        f.error = undefined;
-        this.#setStatus(f, "pending");
-        this.#run(f);
-      }
-      await this.#drain();
-      if (this.#abort.signal.aborted) return;
-    }
-    if (this.config.zipAfterDownload) {
-      try {
-        const zipPath = `${this.dir}.zip`;
-        await Deno.mkdir(this.dir, { recursive: true });
-        await zipFolder(this.dir, zipPath, { signal: this.#abort.signal });
-        this.zipPath = zipPath;
-        this.#emit(acks.zipAck(zipPath));
-      } catch (e) {
-        if (this.#abort.signal.aborted) return;
-        this.#fail(`ZIP 打包失败：${failureReason(e)}`);
-      }
-    }
+    await this.#retryRound();
+    if (this.#abort.signal.aborted) return;
+    if (this.config.zipAfterDownload) await this.#zip();
+    if (this.#abort.signal.aborted) return;
     this.status = this.#completeRequested ? "completed" : "aborted";
-    this.#deps.store.updateJob(this.key, {
-      status: this.status,
-      finishedAt: this.#deps.clock.now(),
-      zipPath: this.zipPath,
-    });
+    this.#updateJob({ status: this.status, finishedAt: this.#deps.clock.now(), zipPath: this.zipPath });
     const c = this.counts();
     this.#deps.logger.info("attachments.job_done", { job: this.key, status: this.status, ...c });
     this.#emit(acks.jobCompleteAck(this.config.jobId));
     this.#deps.onEvent?.({ kind: "job", job: this });
   }
 
+  /** URL mode, plugin still connected: the failed files once more, with fresh links. */
+  async #retryRound(): Promise<void> {
+    const failed = [...this.files.values()].filter((f) =>
+      f.status === "failed" && f.item.order !== undefined
+    );
+    if (this.config.mode !== "url" || !failed.length || !this.#send) return;
+    this.#emit(acks.retryRoundAck(failed.length));
+    for (const f of failed) {
+      f.item = { ...f.item, downloadUrl: undefined };
+      f.error = undefined;
+      this.#setStatus(f, "pending");
+      this.#run(f);
+    }
+    await this.#drain();
+  }
+
+  /** The ZIP stage, from the job directory. */
+  async #zip(): Promise<void> {
+    await Deno.mkdir(this.dir, { recursive: true });
+    try {
+      const r = await runZipStage(this.log.dir, { dir: this.dir, signal: this.#abort.signal });
+      if (r.outcome === "ok") {
+        this.zipPath = r.path;
+        this.#emit(acks.zipAck(r.path));
+      } else this.#fail(`ZIP 打包失败：${r.error}`);
+    } catch (e) {
+      if (this.#abort.signal.aborted) return;
+      this.#fail(`ZIP 打包失败：${failureReason(e)}`);
+    }
+  }
+
   #emit(ack: Ack): void {
     this.#send?.(ack);
   }
 }
+
+/** The `downloads.ndjson` outcome of a file state. */
+const OUTCOME: Record<FileStatus, "started" | "done" | "failed" | "retry"> = {
+  downloading: "started",
+  done: "done",
+  failed: "failed",
+  pending: "retry",
+};

@@ -12,6 +12,7 @@
  */
 import { configure, ZipWriter } from "@zip.js/zip.js";
 import { join, relative, sep } from "node:path";
+import { containedPath } from "../../lib/fs/mod.ts";
 
 configure({ useWebWorkers: false });
 
@@ -23,12 +24,28 @@ export interface ZipFolderOptions {
   signal?: AbortSignal;
   /** Force ZIP64 (default: when the files reach 3.75 GB or 65 535 entries). */
   zip64?: boolean;
+  /**
+   * Only these files, relative to the folder and `/`-separated (default:
+   * every file below it). Each must stay inside the folder.
+   */
+  files?: readonly string[];
 }
 
-/** Zip every file below `dir` into `zipPath` (sub-folders kept); returns the number of entries. */
+/**
+ * Zip every file below `dir` (or `o.files`) into `zipPath` (sub-folders
+ * kept); returns the number of entries. Entries are in path order and dated
+ * by the files' modification times, so zipping the same files again gives
+ * the same bytes.
+ */
 export async function zipFolder(dir: string, zipPath: string, o: ZipFolderOptions = {}): Promise<number> {
-  const files: { path: string; size: number }[] = [];
-  await walk(dir, files);
+  const files: { path: string; size: number; mtime?: Date }[] = [];
+  if (o.files) {
+    for (const rel of new Set(o.files)) {
+      const path = await containedPath(dir, rel.split("/"));
+      const st = await Deno.stat(path);
+      files.push({ path, size: st.size, mtime: st.mtime ?? undefined });
+    }
+  } else await walk(dir, files);
   files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   const total = files.reduce((s, f) => s + f.size, 0);
   const part = `${zipPath}.part`;
@@ -43,7 +60,7 @@ export async function zipFolder(dir: string, zipPath: string, o: ZipFolderOption
       const name = relative(dir, f.path).split(sep).join("/");
       const level = await compressible(f.path, f.size) ? o.level ?? 6 : 0;
       const src = await Deno.open(f.path, { read: true });
-      await writer.add(name, src.readable, { signal: o.signal, level });
+      await writer.add(name, src.readable, { signal: o.signal, level, lastModDate: f.mtime });
     }
     await writer.close();
   } catch (e) {
@@ -54,12 +71,13 @@ export async function zipFolder(dir: string, zipPath: string, o: ZipFolderOption
   return files.length;
 }
 
-async function walk(dir: string, out: { path: string; size: number }[]): Promise<void> {
+async function walk(dir: string, out: { path: string; size: number; mtime?: Date }[]): Promise<void> {
   for await (const e of Deno.readDir(dir)) {
     const p = join(dir, e.name);
     if (e.isDirectory) await walk(p, out);
     else if (e.isFile && !/\.part(\.json)?$/.test(e.name)) {
-      out.push({ path: p, size: (await Deno.stat(p)).size });
+      const st = await Deno.stat(p);
+      out.push({ path: p, size: st.size, mtime: st.mtime ?? undefined });
     }
   }
 }

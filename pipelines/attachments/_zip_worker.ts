@@ -1,0 +1,40 @@
+/**
+ * The ZIP stage of an attachment job as a Worker (internal; see
+ * `zip_stage.ts`). Started with read access to the job directory and the
+ * download folder and write access to the ZIP (and its `.part`) only. It
+ * reads `downloads.ndjson` (every line checked; a malformed one fails the
+ * stage rather than leaving a file out), zips the files whose last outcome
+ * is saved, and reports the entries, size and SHA-256 of the ZIP.
+ *
+ * @module
+ */
+import { sha256File } from "../../lib/encoding/sha256_file.ts";
+import { serveStageWorker } from "../../lib/worker/serve_stage_worker.ts";
+import { readJobStage } from "./stage_files.ts";
+import { savedFiles } from "./replay.ts";
+import { zipFolder } from "./zip_folder.ts";
+
+/** What the stage is started with. */
+export interface ZipWorkerStart {
+  /** The job directory (stage files). */
+  jobDir: string;
+  /** The download folder. */
+  dir: string;
+  /** Where the ZIP goes. */
+  zipPath: string;
+}
+
+/** What the stage wrote. */
+export interface ZipWorkerResult {
+  entries: number;
+  bytes: number;
+  sha256: string;
+}
+
+serveStageWorker<ZipWorkerStart, never, ZipWorkerResult>(async (start, { signal }) => {
+  const downloads = await readJobStage(start.jobDir, "downloads", { invalid: "throw" });
+  const files = savedFiles(downloads);
+  const entries = await zipFolder(start.dir, start.zipPath, { signal, files });
+  const bytes = (await Deno.stat(start.zipPath)).size;
+  return { entries, bytes, sha256: await sha256File(start.zipPath, signal) };
+});
