@@ -18,22 +18,21 @@ import type { RateLimiter } from "../../lib/rate_limit/mod.ts";
 import type { Clock } from "../../lib/time/mod.ts";
 import * as acks from "./acks.ts";
 import type { Ack } from "./acks.ts";
-import { DownloadStage } from "./download_stage.ts";
-import { documentBudget, failureReason } from "./fetch_attachment.ts";
+import { failureReason } from "./fetch_attachment.ts";
 import { JobLog, updateJobRecord } from "./job_log.ts";
-import type { FileRow, FileStatus, JobRow, JobStore } from "./job_store.ts";
+import type { JobRow, JobStore } from "./job_store.ts";
 import type { JobConfig, LinkItem } from "./protocol.ts";
 import { parseLinkItem } from "./protocol.ts";
 import { RefreshBroker } from "./refresh_broker.ts";
-import { DEFAULTS, type JobSettings } from "./settings.ts";
-import type { FileRecord } from "./stage_files.ts";
+import type { JobSettings } from "./settings.ts";
 import { runZipStage } from "./zip_stage.ts";
 import { freeTarget, identity, jobFolder, osPath, targetPath } from "./_job_files.ts";
+import { JobDownloads } from "./_job_downloads.ts";
+import { type FileStateDetails, type JobFile, JobFileTable } from "./_job_file_table.ts";
 
 export { folderName } from "./_job_files.ts";
 
-/** One file of a job, as the UI sees it: its stored row plus the size when known. */
-export type JobFile = Omit<FileRow, "jobKey"> & { total?: number };
+export type { JobFile } from "./_job_file_table.ts";
 
 /** What a job tells the service (for the UI and the log). */
 export type JobEvent =
@@ -49,7 +48,6 @@ export interface JobDeps {
   limiter: RateLimiter;
   clock: Clock;
   logger: Logger;
-  fetch?: typeof fetch;
   onEvent?: (e: JobEvent) => void;
 }
 
@@ -58,7 +56,6 @@ export class AttachmentJob {
   readonly key: string;
   readonly config: JobConfig;
   readonly dir: string;
-  readonly files = new Map<number, JobFile>();
   /** Set when the job can no longer download (e.g. a refused token); shown in the UI. */
   error?: string;
   status: JobRow["status"] = "running";
@@ -66,16 +63,15 @@ export class AttachmentJob {
   /** The job's stage files. */
   readonly log: JobLog;
   #deps: JobDeps;
+  #table: JobFileTable;
   #send?: (ack: Ack) => void;
   #broker: RefreshBroker;
-  #stage: DownloadStage;
+  #downloads: JobDownloads;
   #abort = new AbortController();
-  #tasks = new Set<Promise<void>>();
   #usedRels = new Set<string>();
   #inherited = new Map<string, { rel: string; done: boolean }>();
   #finalizing?: Promise<void>;
   #completeRequested = false;
-  #lastProgress = new Map<number, number>();
   #ended = Promise.withResolvers<void>();
 
   /** Use {@linkcode AttachmentJob.create} or {@linkcode AttachmentJob.resume}. */
@@ -85,33 +81,29 @@ export class AttachmentJob {
     this.dir = dir;
     this.#deps = deps;
     this.log = new JobLog(deps.jobsDir, key);
+    this.#table = new JobFileTable({
+      key,
+      store: deps.store,
+      log: this.log,
+      onChange: (file) => deps.onEvent?.({ kind: "file", job: this, file }),
+    });
     this.#broker = new RefreshBroker({
       ask: (order, name) => this.#emit(acks.refreshAck(order, name)),
       clock: deps.clock,
     });
-    const s = deps.settings();
-    this.#stage = new DownloadStage({
+    this.#downloads = new JobDownloads({
+      key,
+      config,
       dir,
-      mode: config.mode,
-      concurrency: config.mode === "token"
-        ? Math.max(config.concurrent ?? 1, s.downloadConcurrency)
-        : s.downloadConcurrency,
-      connectTimeoutMs: s.connectTimeoutMs,
-      readTimeoutMs: s.readTimeoutMs,
-      baseApiUrl: s.baseApiUrl,
-      tableId: config.tableId,
-      downloadHosts: s.downloadHosts ?? DEFAULTS.downloadHosts,
-      requestUrl: (order, name, signal) => this.#broker.request(order, name, signal),
-      budget: config.appToken ? documentBudget(deps.limiter, config.appToken, deps.clock) : undefined,
-      onStarted: (seq) => {
-        const file = this.files.get(seq);
-        if (file) this.#setStatus(file, "downloading");
-      },
-      onProgress: (seq, bytes, total) => {
-        const file = this.files.get(seq);
-        if (file) this.#progress(file, bytes, total);
-      },
+      settings: deps.settings,
+      limiter: deps.limiter,
+      clock: deps.clock,
       logger: deps.logger,
+      table: this.#table,
+      requestUrl: (order, name, signal) => this.#broker.request(order, name, signal),
+      emit: (ack) => this.#emit(ack),
+      fail: (reason) => this.#fail(reason),
+      onProgress: (file) => deps.onEvent?.({ kind: "file", job: this, file }),
     });
   }
 
@@ -157,7 +149,7 @@ export class AttachmentJob {
       };
       job.files.set(f.seq, file);
       job.#usedRels.add(f.rel.toLowerCase());
-      if (f.status === "pending" || f.status === "downloading") job.#run(file);
+      if (f.status === "pending" || f.status === "downloading") job.#downloads.run(file);
     }
     deps.logger.info("attachments.job_resume", { job: row.key, files: job.files.size });
     deps.onEvent?.({ kind: "job", job });
@@ -175,22 +167,14 @@ export class AttachmentJob {
     return this.#ended.promise;
   }
 
+  /** The files, by sequence number. */
+  get files(): Map<number, JobFile> {
+    return this.#table.files;
+  }
+
   /** Files by state. */
   counts(): { total: number; downloading: number; done: number; failed: number; pending: number } {
-    const c = {
-      total: Math.max(this.config.total, this.files.size),
-      downloading: 0,
-      done: 0,
-      failed: 0,
-      pending: 0,
-    };
-    for (const f of this.files.values()) {
-      if (f.status === "downloading") c.downloading++;
-      else if (f.status === "done") c.done++;
-      else if (f.status === "failed") c.failed++;
-    }
-    c.pending = c.total - c.done - c.failed;
-    return c;
+    return this.#table.counts(this.config.total);
   }
 
   /** Files of a link frame: each validated; problems are per-file error acks. */
@@ -255,17 +239,14 @@ export class AttachmentJob {
     this.#updateJob({ status: "interrupted", finishedAt: this.#deps.clock.now() });
     this.#deps.logger.warn("attachments.job_interrupted", { job: this.key });
     this.#deps.onEvent?.({ kind: "job", job: this });
-    this.#stage.stop()
-      .then(() => Promise.allSettled([...this.#tasks]))
-      .then(() => this.#close());
+    this.#downloads.stop().then(() => this.#close());
   }
 
   /** Stop for a service shutdown: downloads cancelled, states kept for the next start. */
   async stop(): Promise<void> {
     this.#broker.close("service stopped");
     this.#abort.abort(new DOMException("service stopped", "AbortError"));
-    await this.#stage.stop();
-    await Promise.allSettled([...this.#tasks]);
+    await this.#downloads.stop();
     this.#close();
   }
 
@@ -301,95 +282,11 @@ export class AttachmentJob {
       return;
     }
     this.#deps.onEvent?.({ kind: "file", job: this, file });
-    this.#run(file);
+    this.#downloads.run(file);
   }
 
-  #run(file: JobFile): void {
-    const task = this.#download(file).finally(() => this.#tasks.delete(task));
-    this.#tasks.add(task);
-  }
-
-  /** Hand the file to the download stage and record its outcome. */
-  async #download(file: JobFile): Promise<void> {
-    const s = this.#deps.settings();
-    const record: FileRecord = {
-      type: "file",
-      at: new Date().toISOString(),
-      seq: file.seq,
-      order: file.item.order,
-      name: file.item.name,
-      path: file.item.path,
-      size: file.item.size,
-      token: file.item.token,
-      field_id: file.item.fieldId,
-      record_id: file.item.recordId,
-      url_given: file.item.downloadUrl !== undefined,
-      rel: file.rel,
-    };
-    const outcome = await this.#stage.download(record, {
-      url: this.config.mode === "url" ? file.item.downloadUrl : undefined,
-      auth: this.config.mode === "token" ? s.personalBaseToken : undefined,
-    });
-    const order = file.item.order;
-    if (outcome.status === "aborted") return;
-    if (outcome.status === "done") {
-      file.bytes = outcome.bytes;
-      file.error = undefined;
-      this.#setStatus(file, "done", {
-        sha256: outcome.sha256,
-        resumes: outcome.resumes,
-        elapsed_ms: outcome.elapsedMs,
-      });
-      if (order !== undefined) {
-        const dest = await targetPath(this.dir, file.rel);
-        this.#emit(acks.fileSuccessAck(order, dest, osPath(file.rel), file.item.name, outcome.bytes));
-      }
-      return;
-    }
-    if (outcome.tokenRefused) this.#fail(outcome.message);
-    file.error = outcome.message;
-    this.#setStatus(file, "failed", { error: { kind: outcome.kind, message: outcome.message } });
-    this.#deps.logger.warn("attachments.file_failed", { job: this.key, order, error: outcome.message });
-    if (order !== undefined) {
-      this.#emit(acks.fileErrorAck(order, outcome.message, file.item.name, file.item.path, 3));
-    }
-  }
-
-  #progress(file: JobFile, bytes: number, total?: number): void {
-    file.bytes = bytes;
-    file.total = total ?? file.item.size;
-    const order = file.item.order;
-    if (order === undefined || !total) return;
-    const now = this.#deps.clock.now();
-    if (now - (this.#lastProgress.get(order) ?? -Infinity) < 500) return;
-    this.#lastProgress.set(order, now);
-    this.#emit(acks.progressAck(order, (bytes / total) * 100));
-    this.#deps.onEvent?.({ kind: "file", job: this, file });
-  }
-
-  /** A file's new state, in the store and in `downloads.ndjson`. */
-  #setStatus(
-    file: JobFile,
-    status: FileStatus,
-    extra: {
-      outcome?: "reused";
-      sha256?: string;
-      resumes?: number;
-      elapsed_ms?: number;
-      error?: { kind: string; message: string };
-    } = {},
-  ): void {
-    file.status = status;
-    this.#deps.store.setFile(this.key, file.seq, status, { error: file.error, bytes: file.bytes });
-    const { outcome, ...fields } = extra;
-    this.log.download({
-      seq: file.seq,
-      outcome: outcome ?? OUTCOME[status],
-      rel: file.rel,
-      bytes: file.bytes,
-      ...fields,
-    });
-    this.#deps.onEvent?.({ kind: "file", job: this, file });
+  #setStatus(file: JobFile, status: JobFile["status"], details?: FileStateDetails): void {
+    this.#table.setStatus(file, status, details);
   }
 
   #fail(reason: string): void {
@@ -404,15 +301,11 @@ export class AttachmentJob {
     updateJobRecord(this.#deps.store, this.#deps.jobsDir, this.key, patch, this.log);
   }
 
-  async #drain(): Promise<void> {
-    while (this.#tasks.size) await Promise.allSettled([...this.#tasks]);
-  }
-
   async #finalize(): Promise<void> {
     try {
       await this.#finalizeSteps();
     } finally {
-      if (!this.#abort.signal.aborted) await this.#stage.finish();
+      if (!this.#abort.signal.aborted) await this.#downloads.finish();
       this.#close();
     }
   }
@@ -423,7 +316,7 @@ export class AttachmentJob {
   }
 
   async #finalizeSteps(): Promise<void> {
-    await this.#drain();
+    await this.#downloads.drain();
     if (this.#abort.signal.aborted) return;
     await this.#retryRound();
     if (this.#abort.signal.aborted) return;
@@ -448,9 +341,9 @@ export class AttachmentJob {
       f.item = { ...f.item, downloadUrl: undefined };
       f.error = undefined;
       this.#setStatus(f, "pending");
-      this.#run(f);
+      this.#downloads.run(f);
     }
-    await this.#drain();
+    await this.#downloads.drain();
   }
 
   /** The ZIP stage, from the job directory. */
@@ -472,11 +365,3 @@ export class AttachmentJob {
     this.#send?.(ack);
   }
 }
-
-/** The `downloads.ndjson` outcome of a file state. */
-const OUTCOME: Record<FileStatus, "started" | "done" | "failed" | "retry"> = {
-  downloading: "started",
-  done: "done",
-  failed: "failed",
-  pending: "retry",
-};

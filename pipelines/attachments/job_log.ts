@@ -72,20 +72,7 @@ export class JobLog {
 
   /** A file announced, with its target (the link, if any, is not written). */
   file(seq: number, item: LinkItem, rel: string): FileRecord {
-    const record: FileRecord = {
-      type: "file",
-      at: now(),
-      seq,
-      order: item.order,
-      name: item.name,
-      path: item.path,
-      size: item.size,
-      token: item.token,
-      field_id: item.fieldId,
-      record_id: item.recordId,
-      url_given: item.downloadUrl !== undefined,
-      rel,
-    };
+    const record = fileRecord(seq, item, rel);
     this.#files.append(record);
     return record;
   }
@@ -101,6 +88,24 @@ export class JobLog {
     this.#files.close();
     this.#downloads.close();
   }
+}
+
+/** The `files.ndjson` record of a file (never its link: only whether one came with it). */
+export function fileRecord(seq: number, item: LinkItem, rel: string): FileRecord {
+  return {
+    type: "file",
+    at: now(),
+    seq,
+    order: item.order,
+    name: item.name,
+    path: item.path,
+    size: item.size,
+    token: item.token,
+    field_id: item.fieldId,
+    record_id: item.recordId,
+    url_given: item.downloadUrl !== undefined,
+    rel,
+  };
 }
 
 /** Change job `key` in the store and append its new state to its `job.ndjson`. */

@@ -40,7 +40,6 @@ export interface AttachmentServiceOptions {
   originDecisionWaitMs?: number;
   clock?: Clock;
   logger: Logger;
-  fetch?: typeof fetch;
   monitor?: Monitor;
   /** Process-wide limiter (default: a new one). */
   limiter?: RateLimiter;
@@ -82,7 +81,6 @@ export class AttachmentService {
       limiter: o.limiter ?? new RateLimiter({ clock: o.clock }),
       clock: o.clock ?? systemClock,
       logger: o.logger,
-      fetch: o.fetch,
       onEvent: () => this.monitor.changed(),
     };
   }
