@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { restrictedWorker } from "../../lib/worker/restricted_worker.ts";
+import { downloadGrants, hostAllowed, hostRefusal } from "../../pipelines/attachments/download_stage.ts";
+import type { GrantsProbe } from "./_grants_probe_worker.ts";
+
+async function probe(
+  grants: ReturnType<typeof downloadGrants>,
+  p: GrantsProbe,
+): Promise<Record<string, string>> {
+  const w = restrictedWorker(new URL("./_grants_probe_worker.ts", import.meta.url), grants);
+  try {
+    return await new Promise((resolve, reject) => {
+      w.onmessage = (e) => resolve(e.data);
+      w.onerror = (e) => {
+        e.preventDefault();
+        reject(new Error(e.message));
+      };
+      w.postMessage(p);
+    });
+  } finally {
+    w.terminate();
+  }
+}
+
+Deno.test("download Worker: writes only its download folder, reaches only its hosts, no state, env or run", async () => {
+  const root = await Deno.makeTempDir({ prefix: "attachments_grants_" });
+  const serve = () =>
+    Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, () => new Response("ok"));
+  const api = serve();
+  const other = serve();
+  try {
+    const dir = `${root}/downloads/任务`;
+    await Deno.mkdir(dir, { recursive: true });
+    await Deno.writeTextFile(`${root}/state.sqlite`, "state");
+    const targets: GrantsProbe = {
+      writeInside: `${dir}/a.bin.part`,
+      writeOutside: `${root}/downloads/escaped.bin`,
+      readState: `${root}/state.sqlite`,
+      fetchAllowed: `http://127.0.0.1:${api.addr.port}/`,
+      fetchOther: `http://127.0.0.1:${other.addr.port}/`,
+    };
+    // Token mode: the base-api host (here the sandbox's host:port) and nothing else.
+    const token = downloadGrants({
+      dir,
+      mode: "token",
+      baseApiUrl: `http://127.0.0.1:${api.addr.port}`,
+      downloadHosts: [],
+    });
+    assert.deepEqual(await probe(token, targets), {
+      writeInside: "ok",
+      writeOutside: "NotCapable",
+      readState: "NotCapable",
+      fetchAllowed: "ok",
+      fetchOther: "NotCapable",
+      env: "NotCapable",
+      run: "NotCapable",
+    });
+    // URL mode: the download hosts this process may reach (this test may reach loopback only).
+    const url = downloadGrants({
+      dir,
+      mode: "url",
+      baseApiUrl: "https://base-api.feishu.cn",
+      downloadHosts: ["internal-api-drive-stream.feishu.cn", `127.0.0.1:${api.addr.port}`],
+    });
+    assert.deepEqual(url.net, [`127.0.0.1:${api.addr.port}`], "hosts the process cannot reach are left out");
+    const got = await probe(url, targets);
+    assert.equal(got.writeOutside, "NotCapable");
+    assert.equal(got.fetchAllowed, "ok");
+    assert.equal(got.fetchOther, "NotCapable");
+  } finally {
+    await api.shutdown();
+    await other.shutdown();
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("download hosts: a link outside the list is refused with the option that allows it", () => {
+  const hosts = ["internal-api-drive-stream.feishu.cn", "127.0.0.1", "localhost:8080"];
+  assert.ok(
+    hostAllowed("https://internal-api-drive-stream.feishu.cn/space/api/box/stream/download?x=1", hosts),
+  );
+  assert.ok(hostAllowed("http://127.0.0.1:18080/__base/tmp/a", hosts), "a host without port: any port");
+  assert.ok(hostAllowed("http://localhost:8080/a", hosts));
+  assert.ok(!hostAllowed("http://localhost:8081/a", hosts), "host:port: that port only");
+  assert.ok(!hostAllowed("https://evil.example.com/a", hosts));
+  assert.ok(!hostAllowed("not a url", hosts));
+  assert.ok(hostAllowed("https://evil.example.com/a", [...hosts, "*"]));
+  assert.match(
+    hostRefusal("https://cdn.example.com/x?sig=1"),
+    /cdn\.example\.com.*--download-host cdn\.example\.com/,
+  );
+  assert.doesNotMatch(
+    hostRefusal("https://cdn.example.com/x?sig=1"),
+    /sig=/,
+    "the link's signature is not repeated",
+  );
+});
