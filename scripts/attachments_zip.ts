@@ -7,6 +7,7 @@
  * @module
  */
 import { reportError } from "../lib/cli/report_error.ts";
+import { reportInvalidLines } from "../lib/cli/report_invalid_lines.ts";
 import type { NdjsonLineError } from "../lib/ndjson/ndjson_line_error.ts";
 import { NotAJobDirError, replayJob } from "../pipelines/attachments/replay.ts";
 import { readJobStage } from "../pipelines/attachments/stage_files.ts";
@@ -24,13 +25,12 @@ export async function main(args: string[], write: (line: string) => void = conso
   const dir = args[0].replace(/[\\/]+$/, "");
   try {
     // The stage's inputs, every line checked first: a malformed line would leave a file out.
-    const wrong: NdjsonLineError[] = [];
-    const onInvalid = (e: NdjsonLineError) => e.issues.length && wrong.push(e);
+    const invalid: NdjsonLineError[] = [];
+    const onInvalid = (e: NdjsonLineError) => invalid.push(e);
     await readJobStage(dir, "job", { onInvalid });
     await readJobStage(dir, "downloads", { onInvalid });
-    if (wrong.length) {
-      console.error(`有 ${wrong.length} 行不符合该阶段的格式，未打包：`);
-      for (const e of wrong.slice(0, 20)) console.error(`  ${e.message}`);
+    if (reportInvalidLines(invalid)) {
+      console.error("未打包：输入文件有不合格式的行。");
       return 3;
     }
     const job = await replayJob(dir);
