@@ -82,6 +82,7 @@ serveStageWorker<DownloadWorkerStart, DownloadWorkerEvent, DownloadWorkerResult,
     const calls = new Map<number, { resolve: (v: string) => void; reject: (e: Error) => void }>();
     let nextId = 1;
     const ask = (event: (id: number) => DownloadWorkerEvent): Promise<string> => {
+      if (signal.aborted) return Promise.reject(signal.reason);
       const id = nextId++;
       return new Promise<string>((resolve, reject) => {
         const onAbort = () => reject(signal.reason);
@@ -181,7 +182,9 @@ serveStageWorker<DownloadWorkerStart, DownloadWorkerEvent, DownloadWorkerResult,
         else call?.reject(new Error(input.error ?? "url refresh failed"));
       }
     });
-    const stopped = new Promise<void>((r) => signal.addEventListener("abort", () => r(), { once: true }));
+    const stopped = new Promise<void>((r) =>
+      signal.aborted ? r() : signal.addEventListener("abort", () => r(), { once: true })
+    );
     await Promise.race([finish.promise, stopped]);
     while (tasks.size) await Promise.allSettled([...tasks]);
     return counts;
