@@ -196,9 +196,11 @@ export class DownloadStage {
           (err) => handle.send({ type: "url", id: e.id, error: (err as Error).message ?? String(err) }),
         );
         return;
-      case "acquire":
-        this.#o.budget?.acquire(signal).then(() => handle.send({ type: "slot", id: e.id }), () => {});
+      case "acquire": {
+        const granted = this.#o.budget ? this.#o.budget.acquire(signal) : Promise.resolve();
+        granted.then(() => handle.send({ type: "slot", id: e.id }), () => {});
         return;
+      }
       case "throttled":
         this.#o.budget?.pause(e.ms);
         return;
