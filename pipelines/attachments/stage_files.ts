@@ -19,10 +19,10 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { z } from "zod";
-import { NdjsonWriter } from "../../lib/ndjson/ndjson_writer.ts";
-import { readNdjson, type ReadNdjsonOptions } from "../../lib/ndjson/read_ndjson.ts";
+import type { NdjsonWriter } from "../../lib/ndjson/ndjson_writer.ts";
+import { NdjsonStageFiles } from "../../lib/ndjson/ndjson_stage_files.ts";
+import type { ReadNdjsonOptions } from "../../lib/ndjson/read_ndjson.ts";
 
 /** File names in a job directory. */
 export const JOB_STAGE_FILES = {
@@ -148,12 +148,18 @@ export const JOB_STAGE_SCHEMAS: { [K in JobStageName]: z.ZodType<JobStageRecords
   zip: ZipRecordSchema,
 };
 
+/** The job directory's stage files. */
+export const JOB_STAGES: NdjsonStageFiles<JobStageRecords> = new NdjsonStageFiles<JobStageRecords>(
+  JOB_STAGE_FILES,
+  JOB_STAGE_SCHEMAS,
+);
+
 /** Open the `stage` file of `jobDir` for appending (0600); every line is checked against its schema. */
 export function openJobStage<K extends JobStageName>(
   jobDir: string,
   stage: K,
 ): NdjsonWriter<JobStageRecords[K]> {
-  return new NdjsonWriter(join(jobDir, JOB_STAGE_FILES[stage]), { schema: JOB_STAGE_SCHEMAS[stage] });
+  return JOB_STAGES.open(jobDir, stage);
 }
 
 /** Read the `stage` file of `jobDir` (missing = no records; a torn line is skipped). */
@@ -162,7 +168,7 @@ export function readJobStage<K extends JobStageName>(
   stage: K,
   options?: ReadNdjsonOptions,
 ): Promise<JobStageRecords[K][]> {
-  return readNdjson(join(jobDir, JOB_STAGE_FILES[stage]), JOB_STAGE_SCHEMAS[stage], options);
+  return JOB_STAGES.read(jobDir, stage, options);
 }
 
 /** Append one record to the `stage` file of `jobDir` (open, append, close). */
@@ -171,10 +177,5 @@ export function appendJobStage<K extends JobStageName>(
   stage: K,
   record: JobStageRecords[K],
 ): void {
-  const out = openJobStage(jobDir, stage);
-  try {
-    out.append(record);
-  } finally {
-    out.close();
-  }
+  JOB_STAGES.append(jobDir, stage, record);
 }
