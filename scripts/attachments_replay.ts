@@ -9,7 +9,7 @@ import { reportError } from "../lib/cli/report_error.ts";
 import { reportInvalidLines } from "../lib/cli/report_invalid_lines.ts";
 import type { NdjsonLineError } from "../lib/ndjson/ndjson_line_error.ts";
 import { NotAJobDirError, type ReplayedJob, replayJob } from "../pipelines/attachments/replay.ts";
-import { JOB_STAGE_FILES, type JobStageName, readJobStage } from "../pipelines/attachments/stage_files.ts";
+import { JOB_STAGE_FILES, JOB_STAGES, type JobStageName } from "../pipelines/attachments/stage_files.ts";
 
 const USAGE = "用法：deno task attachments:replay [--json] <任务目录>" +
   "（任务目录在保存目录的 jobs/ 下，例如 ~/.config/feishu-kit/attachments/jobs/<任务>）";
@@ -40,7 +40,7 @@ export async function main(args: string[], write: (line: string) => void = conso
     const onInvalid = (e: NdjsonLineError) => invalid.push(e);
     const counts: string[] = [];
     for (const stage of Object.keys(JOB_STAGE_FILES) as JobStageName[]) {
-      const records = await readJobStage(dir, stage, { onInvalid });
+      const records = await JOB_STAGES.read(dir, stage, { onInvalid });
       counts.push(`  ${JOB_STAGE_FILES[stage]}：${records.length} 行`);
     }
     const job = await replayJob(dir);

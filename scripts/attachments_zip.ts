@@ -10,7 +10,7 @@ import { reportError } from "../lib/cli/report_error.ts";
 import { reportInvalidLines } from "../lib/cli/report_invalid_lines.ts";
 import type { NdjsonLineError } from "../lib/ndjson/ndjson_line_error.ts";
 import { NotAJobDirError, replayJob } from "../pipelines/attachments/replay.ts";
-import { readJobStage } from "../pipelines/attachments/stage_files.ts";
+import { JOB_STAGES } from "../pipelines/attachments/stage_files.ts";
 import { runZipStage } from "../pipelines/attachments/zip_stage.ts";
 
 const USAGE = "用法：deno task attachments:zip <任务目录>" +
@@ -27,8 +27,8 @@ export async function main(args: string[], write: (line: string) => void = conso
     // The stage's inputs, every line checked first: a malformed line would leave a file out.
     const invalid: NdjsonLineError[] = [];
     const onInvalid = (e: NdjsonLineError) => invalid.push(e);
-    await readJobStage(dir, "job", { onInvalid });
-    await readJobStage(dir, "downloads", { onInvalid });
+    await JOB_STAGES.read(dir, "job", { onInvalid });
+    await JOB_STAGES.read(dir, "downloads", { onInvalid });
     if (reportInvalidLines(invalid)) {
       console.error("未打包：输入文件有不合格式的行。");
       return 3;

@@ -10,7 +10,7 @@
  */
 import { sha256File } from "../../lib/encoding/sha256_file.ts";
 import { serveStageWorker } from "../../lib/worker/serve_stage_worker.ts";
-import { readJobStage } from "./stage_files.ts";
+import { JOB_STAGES } from "./stage_files.ts";
 import { savedFiles } from "./replay.ts";
 import { zipFolder } from "./zip_folder.ts";
 
@@ -32,7 +32,7 @@ export interface ZipWorkerResult {
 }
 
 serveStageWorker<ZipWorkerStart, never, ZipWorkerResult>(async (start, { signal }) => {
-  const downloads = await readJobStage(start.jobDir, "downloads", { invalid: "throw" });
+  const downloads = await JOB_STAGES.read(start.jobDir, "downloads", { invalid: "throw" });
   const files = savedFiles(downloads);
   const entries = await zipFolder(start.dir, start.zipPath, { signal, files });
   const bytes = (await Deno.stat(start.zipPath)).size;

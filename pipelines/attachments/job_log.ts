@@ -11,13 +11,7 @@ import { join } from "node:path";
 import type { NdjsonWriter } from "../../lib/ndjson/ndjson_writer.ts";
 import type { JobRow, JobStore } from "./job_store.ts";
 import type { JobConfig, LinkItem } from "./protocol.ts";
-import {
-  appendJobStage,
-  type DownloadRecord,
-  type FileRecord,
-  type JobRecord,
-  openJobStage,
-} from "./stage_files.ts";
+import { type DownloadRecord, type FileRecord, JOB_STAGES, type JobRecord } from "./stage_files.ts";
 
 /** The job directory of job `key`. */
 export function jobDirOf(jobsDir: string, key: string): string {
@@ -36,9 +30,9 @@ export class JobLog {
   constructor(jobsDir: string, key: string) {
     this.dir = jobDirOf(jobsDir, key);
     Deno.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    this.#job = openJobStage(this.dir, "job");
-    this.#files = openJobStage(this.dir, "files");
-    this.#downloads = openJobStage(this.dir, "downloads");
+    this.#job = JOB_STAGES.open(this.dir, "job");
+    this.#files = JOB_STAGES.open(this.dir, "files");
+    this.#downloads = JOB_STAGES.open(this.dir, "downloads");
   }
 
   /** The job's config as received (never a token). */
@@ -123,7 +117,7 @@ export function updateJobRecord(
   else {
     const dir = jobDirOf(jobsDir, key);
     Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    appendJobStage(dir, "job", statusRecord(row));
+    JOB_STAGES.append(dir, "job", statusRecord(row));
   }
 }
 

@@ -11,7 +11,7 @@
 import type { ReadNdjsonOptions } from "../../lib/ndjson/read_ndjson.ts";
 import type { FileRow, FileStatus, JobRow } from "./job_store.ts";
 import type { LinkItem } from "./protocol.ts";
-import { type DownloadRecord, readJobStage, type ZipRecord } from "./stage_files.ts";
+import { type DownloadRecord, JOB_STAGES, type ZipRecord } from "./stage_files.ts";
 
 /** A file of a replayed job. */
 export interface ReplayedFile extends Omit<FileRow, "jobKey"> {
@@ -46,7 +46,7 @@ const STATUS: Record<DownloadRecord["outcome"], FileStatus> = {
 /** Rebuild the job in `jobDir` from its NDJSON files. */
 export async function replayJob(jobDir: string, options?: ReadNdjsonOptions): Promise<ReplayedJob> {
   let job: ReplayedJob | undefined;
-  for (const r of await readJobStage(jobDir, "job", options)) {
+  for (const r of await JOB_STAGES.read(jobDir, "job", options)) {
     if (r.type === "config") {
       job = {
         key: r.key,
@@ -78,7 +78,7 @@ export async function replayJob(jobDir: string, options?: ReadNdjsonOptions): Pr
   }
   if (!job) throw new NotAJobDirError(jobDir);
   const files = new Map<number, ReplayedFile>();
-  for (const f of await readJobStage(jobDir, "files", options)) {
+  for (const f of await JOB_STAGES.read(jobDir, "files", options)) {
     const item: LinkItem = { name: f.name, path: f.path };
     if (f.order !== undefined) item.order = f.order;
     if (f.size !== undefined) item.size = f.size;
@@ -87,7 +87,7 @@ export async function replayJob(jobDir: string, options?: ReadNdjsonOptions): Pr
     if (f.record_id !== undefined) item.recordId = f.record_id;
     files.set(f.seq, { seq: f.seq, item, rel: f.rel, status: "pending", bytes: 0 });
   }
-  for (const d of await readJobStage(jobDir, "downloads", options)) {
+  for (const d of await JOB_STAGES.read(jobDir, "downloads", options)) {
     const f = files.get(d.seq);
     if (!f) continue;
     f.status = STATUS[d.outcome];
@@ -97,7 +97,7 @@ export async function replayJob(jobDir: string, options?: ReadNdjsonOptions): Pr
     f.sha256 = f.status === "done" ? d.sha256 : undefined;
   }
   job.files = [...files.values()].sort((a, b) => a.seq - b.seq);
-  job.zips = await readJobStage(jobDir, "zip", options);
+  job.zips = await JOB_STAGES.read(jobDir, "zip", options);
   return job;
 }
 

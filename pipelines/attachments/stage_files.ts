@@ -1,9 +1,9 @@
 /**
  * The typed NDJSON files of one attachment job, in its job directory
  * (`<state dir>/jobs/<job key>/`): each stage appends one line per event
- * through the shared {@linkcode NdjsonWriter}, every line checked against
- * its schema, and the next stage, a rerun and a replay read them back with
- * {@linkcode readJobStage}.
+ * through the shared NDJSON writer, every line checked against its schema,
+ * and the next stage, a rerun and a replay read them back
+ * ({@linkcode JOB_STAGES}: `open`, `read`, `append`).
  *
  * | file | stage | one line per |
  * |---|---|---|
@@ -20,9 +20,7 @@
  * @module
  */
 import { z } from "zod";
-import type { NdjsonWriter } from "../../lib/ndjson/ndjson_writer.ts";
 import { NdjsonStageFiles } from "../../lib/ndjson/ndjson_stage_files.ts";
-import type { ReadNdjsonOptions } from "../../lib/ndjson/read_ndjson.ts";
 
 /** File names in a job directory. */
 export const JOB_STAGE_FILES = {
@@ -148,34 +146,8 @@ export const JOB_STAGE_SCHEMAS: { [K in JobStageName]: z.ZodType<JobStageRecords
   zip: ZipRecordSchema,
 };
 
-/** The job directory's stage files. */
+/** The job directory's stage files: `JOB_STAGES.open(jobDir, "downloads")`, `.read(…)`, `.append(…)`. */
 export const JOB_STAGES: NdjsonStageFiles<JobStageRecords> = new NdjsonStageFiles<JobStageRecords>(
   JOB_STAGE_FILES,
   JOB_STAGE_SCHEMAS,
 );
-
-/** Open the `stage` file of `jobDir` for appending (0600); every line is checked against its schema. */
-export function openJobStage<K extends JobStageName>(
-  jobDir: string,
-  stage: K,
-): NdjsonWriter<JobStageRecords[K]> {
-  return JOB_STAGES.open(jobDir, stage);
-}
-
-/** Read the `stage` file of `jobDir` (missing = no records; a torn line is skipped). */
-export function readJobStage<K extends JobStageName>(
-  jobDir: string,
-  stage: K,
-  options?: ReadNdjsonOptions,
-): Promise<JobStageRecords[K][]> {
-  return JOB_STAGES.read(jobDir, stage, options);
-}
-
-/** Append one record to the `stage` file of `jobDir` (open, append, close). */
-export function appendJobStage<K extends JobStageName>(
-  jobDir: string,
-  stage: K,
-  record: JobStageRecords[K],
-): void {
-  JOB_STAGES.append(jobDir, stage, record);
-}

@@ -12,7 +12,7 @@ import { runStageWorker } from "../../lib/worker/run_stage_worker.ts";
 import type { WorkerGrants } from "../../lib/worker/restricted_worker.ts";
 import type { ZipWorkerResult, ZipWorkerStart } from "./_zip_worker.ts";
 import { replayJob } from "./replay.ts";
-import { appendJobStage, type ZipRecord } from "./stage_files.ts";
+import { JOB_STAGES, type ZipRecord } from "./stage_files.ts";
 
 /** What the ZIP Worker may do. */
 export function zipGrants(s: ZipWorkerStart): WorkerGrants {
@@ -48,6 +48,6 @@ export async function runZipStage(jobDir: string, o: ZipStageOptions = {}): Prom
     const error = (e as Error).message.replace(/^stage worker failed: /, "");
     record = { type: "zip", at: new Date().toISOString(), outcome: "error", path: start.zipPath, error };
   }
-  appendJobStage(jobDir, "zip", record);
+  JOB_STAGES.append(jobDir, "zip", record);
   return record;
 }

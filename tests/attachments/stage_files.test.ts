@@ -3,7 +3,7 @@ import { Uint8ArrayReader, Uint8ArrayWriter, ZipReader } from "@zip.js/zip.js";
 import { sha256Hex } from "../../lib/encoding/sha256_hex.ts";
 import { runPlugin } from "../../sandbox/plugin/mod.ts";
 import { replayJob } from "../../pipelines/attachments/replay.ts";
-import { readJobStage } from "../../pipelines/attachments/stage_files.ts";
+import { JOB_STAGES } from "../../pipelines/attachments/stage_files.ts";
 import { main as replayMain } from "../../scripts/attachments_replay.ts";
 import { main as zipMain } from "../../scripts/attachments_zip.ts";
 import { expectedSha, fileSha, startHarness, waitFor } from "./_harness.ts";
@@ -129,7 +129,7 @@ Deno.test("stage files: a URL job's NDJSON files alone reproduce it (no SQLite);
       assert.equal(await sha256Hex(bytes), f.sha256, e.filename);
     }
     await reader.close();
-    const zipLines = await readJobStage(jobDir, "zip");
+    const zipLines = await JOB_STAGES.read(jobDir, "zip");
     assert.deepEqual(zipLines.map((z) => [z.outcome, z.sha256]), [["ok", before], ["ok", before]]);
 
     // A line that is JSON but not the stage's shape: replay says so (exit 3), the ZIP is not rebuilt.
