@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { sha256File } from "../../lib/encoding/sha256_file.ts";
+import { createHash } from "node:crypto";
 import { serveStageWorker } from "../../lib/worker/serve_stage_worker.ts";
 import { JOB_STAGES } from "./stage_files.ts";
 import { savedFiles } from "./replay.ts";
@@ -34,7 +34,13 @@ export interface ZipWorkerResult {
 serveStageWorker<ZipWorkerStart, never, ZipWorkerResult>(async (start, { signal }) => {
   const downloads = await JOB_STAGES.read(start.jobDir, "downloads", { invalid: "throw" });
   const files = savedFiles(downloads);
-  const entries = await zipFolder(start.dir, start.zipPath, { signal, files });
-  const bytes = (await Deno.stat(start.zipPath)).size;
-  return { entries, bytes, sha256: await sha256File(start.zipPath, signal) };
+  // The ZIP is hashed as it is written: no second read of a file that may be gigabytes.
+  const hash = createHash("sha256");
+  let bytes = 0;
+  const onWrite = (chunk: Uint8Array) => {
+    hash.update(chunk);
+    bytes += chunk.length;
+  };
+  const entries = await zipFolder(start.dir, start.zipPath, { signal, files, onWrite });
+  return { entries, bytes, sha256: hash.digest("hex") };
 });

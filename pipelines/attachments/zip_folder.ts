@@ -29,6 +29,8 @@ export interface ZipFolderOptions {
    * every file below it). Each must stay inside the folder.
    */
   files?: readonly string[];
+  /** Told every chunk of the ZIP as it is written, in order (e.g. to hash it without reading it back). */
+  onWrite?: (chunk: Uint8Array) => void;
 }
 
 /**
@@ -50,7 +52,16 @@ export async function zipFolder(dir: string, zipPath: string, o: ZipFolderOption
   const total = files.reduce((s, f) => s + f.size, 0);
   const part = `${zipPath}.part`;
   const out = await Deno.open(part, { write: true, create: true, truncate: true });
-  const writer = new ZipWriter(out.writable, {
+  const tap = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, ctl) {
+      o.onWrite?.(chunk);
+      ctl.enqueue(chunk);
+    },
+  });
+  // Settles once the last byte is in the file (or the ZIP failed and the file is closed).
+  const written = tap.readable.pipeTo(out.writable);
+  written.catch(() => {});
+  const writer = new ZipWriter(tap.writable, {
     zip64: o.zip64 ?? (total >= 0xF000_0000 || files.length >= 0xFFFF),
     level: o.level ?? 6,
     signal: o.signal,
@@ -63,7 +74,9 @@ export async function zipFolder(dir: string, zipPath: string, o: ZipFolderOption
       await writer.add(name, src.readable, { signal: o.signal, level, lastModDate: f.mtime });
     }
     await writer.close();
+    await written;
   } catch (e) {
+    await written.catch(() => {});
     await Deno.remove(part).catch(() => {});
     throw e;
   }

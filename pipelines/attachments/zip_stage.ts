@@ -17,7 +17,7 @@ import { JOB_STAGES, type ZipRecord } from "./stage_files.ts";
 /** What the ZIP Worker may do. */
 export function zipGrants(s: ZipWorkerStart): WorkerGrants {
   return {
-    read: [s.jobDir, s.dir, s.zipPath, `${s.zipPath}.part`],
+    read: [s.jobDir, s.dir, `${s.zipPath}.part`],
     write: [s.zipPath, `${s.zipPath}.part`],
   };
 }
