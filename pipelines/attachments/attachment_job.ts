@@ -320,6 +320,8 @@ export class AttachmentJob {
     if (this.#abort.signal.aborted) return;
     await this.#retryRound();
     if (this.#abort.signal.aborted) return;
+    // The downloads are over: their Worker ends before the ZIP's starts (one at a time in memory).
+    await this.#downloads.finish();
     if (this.config.zipAfterDownload) await this.#zip();
     if (this.#abort.signal.aborted) return;
     this.status = this.#completeRequested ? "completed" : "aborted";
