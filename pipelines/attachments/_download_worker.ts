@@ -46,8 +46,8 @@ export interface DownloadWorkerStart {
 export type DownloadWorkerInput =
   /** Download this file (`url`: a link the plugin sent up front; `auth`: the personal base token). */
   | { type: "file"; file: FileRecord; url?: string; auth?: string }
-  /** Answer to `need_url`. */
-  | { type: "url"; id: number; url?: string; error?: string }
+  /** Answer to `need_url`: the link, or why there is none (`kind`: `refresh`, `host_refused`). */
+  | { type: "url"; id: number; url?: string; error?: string; kind?: string }
   /** Answer to `acquire`: the request may go. */
   | { type: "slot"; id: number }
   /** No more files: end when the running ones are done. */
@@ -160,7 +160,7 @@ serveStageWorker<DownloadWorkerStart, DownloadWorkerEvent, DownloadWorkerResult,
         emit({
           type: "failed",
           seq: file.seq,
-          kind: failureKind(e),
+          kind: e instanceof LinkError ? e.kind : failureKind(e),
           message,
           tokenRefused: isTokenRefused(e),
         });
@@ -179,7 +179,7 @@ serveStageWorker<DownloadWorkerStart, DownloadWorkerEvent, DownloadWorkerResult,
         calls.delete(input.id);
         if (input.type === "slot") call?.resolve("");
         else if (input.url !== undefined) call?.resolve(input.url);
-        else call?.reject(new Error(input.error ?? "url refresh failed"));
+        else call?.reject(new LinkError(input.error ?? "url refresh failed", input.kind ?? "refresh"));
       }
     });
     const stopped = new Promise<void>((r) =>
@@ -190,6 +190,16 @@ serveStageWorker<DownloadWorkerStart, DownloadWorkerEvent, DownloadWorkerResult,
     return counts;
   },
 );
+
+/** No link for a file: the plugin could not give one, or it points outside the grant. */
+class LinkError extends Error {
+  /** `refresh` or `host_refused`. */
+  readonly kind: string;
+  constructor(message: string, kind: string) {
+    super(message);
+    this.kind = kind;
+  }
+}
 
 function linkItem(f: FileRecord): LinkItem {
   return {

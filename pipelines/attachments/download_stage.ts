@@ -191,9 +191,15 @@ export class DownloadStage {
             handle.send(
               hostAllowed(url, this.#o.downloadHosts)
                 ? { type: "url", id: e.id, url }
-                : { type: "url", id: e.id, error: hostRefusal(url) },
+                : { type: "url", id: e.id, error: hostRefusal(url), kind: "host_refused" },
             ),
-          (err) => handle.send({ type: "url", id: e.id, error: (err as Error).message ?? String(err) }),
+          (err) =>
+            handle.send({
+              type: "url",
+              id: e.id,
+              error: (err as Error).message ?? String(err),
+              kind: "refresh",
+            }),
         );
         return;
       case "acquire": {

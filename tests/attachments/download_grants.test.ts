@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { restrictedWorker } from "../../lib/worker/restricted_worker.ts";
 import { downloadGrants, hostAllowed, hostRefusal } from "../../pipelines/attachments/download_stage.ts";
+import { replayJob } from "../../pipelines/attachments/replay.ts";
+import { runPlugin } from "../../sandbox/plugin/mod.ts";
 import type { GrantsProbe } from "./_grants_probe_worker.ts";
+import { startHarness } from "./_harness.ts";
 
 async function probe(
   grants: ReturnType<typeof downloadGrants>,
@@ -94,4 +97,30 @@ Deno.test("download hosts: a link outside the list is refused with the option th
     /sig=/,
     "the link's signature is not repeated",
   );
+});
+
+Deno.test("download hosts: through the service, links to a host outside the list fail with the option that allows it; nothing is fetched", async () => {
+  const h = await startHarness({ attachments: 3, sizes: [1000] }, {}, { downloadHosts: ["localhost"] });
+  try {
+    const r = await runPlugin({
+      service: h.ws,
+      sandbox: h.server.url,
+      mode: "url",
+      jobName: "主机",
+      skipProbe: true,
+    });
+    assert.ok(r.jobCompleted);
+    assert.equal(r.failed.size, 3);
+    const host = new URL(h.server.url).host;
+    for (const message of r.failed.values()) assert.match(message, new RegExp(`--download-host ${host}`));
+    assert.equal(h.base.stats.served, 0, "no byte was fetched from the refused host");
+    const job = await replayJob(`${h.dir}/jobs/${h.store.history()[0].key}`);
+    assert.deepEqual(job.files.map((f) => [f.status, f.errorKind]), [
+      ["failed", "host_refused"],
+      ["failed", "host_refused"],
+      ["failed", "host_refused"],
+    ]);
+  } finally {
+    await h.close();
+  }
 });
