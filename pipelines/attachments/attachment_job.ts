@@ -13,7 +13,6 @@
  * @module
  */
 import type { Logger } from "../../lib/log/mod.ts";
-import { sha256File } from "../../lib/encoding/sha256_file.ts";
 import type { RateLimiter } from "../../lib/rate_limit/mod.ts";
 import type { Clock } from "../../lib/time/mod.ts";
 import * as acks from "./acks.ts";
@@ -21,14 +20,15 @@ import type { Ack } from "./acks.ts";
 import { failureReason } from "./fetch_attachment.ts";
 import { JobLog, updateJobRecord } from "./job_log.ts";
 import type { JobRow, JobStore } from "./job_store.ts";
-import type { JobConfig, LinkItem } from "./protocol.ts";
+import type { JobConfig } from "./protocol.ts";
 import { parseLinkItem } from "./protocol.ts";
 import { RefreshBroker } from "./refresh_broker.ts";
 import type { JobSettings } from "./settings.ts";
 import { runZipStage } from "./zip_stage.ts";
-import { freeTarget, identity, jobFolder, osPath, targetPath } from "./_job_files.ts";
+import { jobFolder } from "./_job_files.ts";
+import { JobReceiver } from "./_job_receive.ts";
 import { JobDownloads } from "./_job_downloads.ts";
-import { type FileStateDetails, type JobFile, JobFileTable } from "./_job_file_table.ts";
+import { type JobFile, JobFileTable } from "./_job_file_table.ts";
 
 export { folderName } from "./_job_files.ts";
 
@@ -67,9 +67,8 @@ export class AttachmentJob {
   #send?: (ack: Ack) => void;
   #broker: RefreshBroker;
   #downloads: JobDownloads;
+  #receiver: JobReceiver;
   #abort = new AbortController();
-  #usedRels = new Set<string>();
-  #inherited = new Map<string, { rel: string; done: boolean }>();
   #finalizing?: Promise<void>;
   #completeRequested = false;
   #ended = Promise.withResolvers<void>();
@@ -86,6 +85,14 @@ export class AttachmentJob {
       store: deps.store,
       log: this.log,
       onChange: (file) => deps.onEvent?.({ kind: "file", job: this, file }),
+    });
+    this.#receiver = new JobReceiver({
+      key,
+      dir,
+      store: deps.store,
+      log: this.log,
+      table: this.#table,
+      emit: (ack) => this.#emit(ack),
     });
     this.#broker = new RefreshBroker({
       ask: (order, name) => this.#emit(acks.refreshAck(order, name)),
@@ -124,11 +131,7 @@ export class AttachmentJob {
     const job = new AttachmentJob(key, config, dir, deps);
     job.log.config(key, config, dir, startedAt);
     job.#send = send;
-    if (earlier) {
-      for (const f of deps.store.files(earlier.key)) {
-        job.#inherited.set(identity(f.item), { rel: f.rel, done: f.status === "done" });
-      }
-    }
+    if (earlier) job.#receiver.inherit(deps.store.files(earlier.key));
     deps.logger.info("attachments.job_start", { job: key, mode: config.mode, dir, total: config.total });
     deps.onEvent?.({ kind: "job", job });
     return job;
@@ -147,8 +150,7 @@ export class AttachmentJob {
         error: f.error,
         bytes: f.bytes,
       };
-      job.files.set(f.seq, file);
-      job.#usedRels.add(f.rel.toLowerCase());
+      job.#receiver.known(file);
       if (f.status === "pending" || f.status === "downloading") job.#downloads.run(file);
     }
     deps.logger.info("attachments.job_resume", { job: row.key, files: job.files.size });
@@ -198,7 +200,11 @@ export class AttachmentJob {
         if (order !== undefined) this.#emit(acks.itemErrorAck(order, msg));
         continue;
       }
-      await this.#add(parsed.item);
+      const file = await this.#receiver.receive(parsed.item);
+      if (file) {
+        this.#deps.onEvent?.({ kind: "file", job: this, file });
+        this.#downloads.run(file);
+      }
     }
   }
 
@@ -248,45 +254,6 @@ export class AttachmentJob {
     this.#abort.abort(new DOMException("service stopped", "AbortError"));
     await this.#downloads.stop();
     this.#close();
-  }
-
-  async #add(item: LinkItem): Promise<void> {
-    const inherited = this.#inherited.get(identity(item));
-    let rel: string;
-    let dest: string;
-    try {
-      if (inherited) {
-        this.#inherited.delete(identity(item));
-        rel = inherited.rel;
-      } else {
-        rel = await freeTarget(this.dir, item, this.#usedRels);
-      }
-      dest = await targetPath(this.dir, rel);
-    } catch (e) {
-      if (item.order !== undefined) this.#emit(acks.itemErrorAck(item.order, failureReason(e)));
-      return;
-    }
-    this.#usedRels.add(rel.toLowerCase());
-    const seq = this.#deps.store.addFile(this.key, item, rel);
-    this.log.file(seq, item, rel);
-    const file: JobFile = { seq, item, rel, status: "pending", bytes: 0 };
-    this.files.set(seq, file);
-    // A file of the earlier run that is on disk: done, or renamed just before that run stopped (size matches).
-    const onDisk = inherited ? await Deno.stat(dest).catch(() => undefined) : undefined;
-    if (onDisk?.isFile && (inherited!.done || onDisk.size === item.size)) {
-      file.bytes = onDisk.size;
-      this.#setStatus(file, "done", { outcome: "reused", sha256: await sha256File(dest) });
-      if (item.order !== undefined) {
-        this.#emit(acks.fileSuccessAck(item.order, dest, osPath(rel), item.name, file.bytes));
-      }
-      return;
-    }
-    this.#deps.onEvent?.({ kind: "file", job: this, file });
-    this.#downloads.run(file);
-  }
-
-  #setStatus(file: JobFile, status: JobFile["status"], details?: FileStateDetails): void {
-    this.#table.setStatus(file, status, details);
   }
 
   #fail(reason: string): void {
@@ -342,7 +309,7 @@ export class AttachmentJob {
     for (const f of failed) {
       f.item = { ...f.item, downloadUrl: undefined };
       f.error = undefined;
-      this.#setStatus(f, "pending");
+      this.#table.setStatus(f, "pending");
       this.#downloads.run(f);
     }
     await this.#downloads.drain();
