@@ -3,14 +3,14 @@ import { restrictedWorker } from "../../lib/worker/restricted_worker.ts";
 import { downloadGrants, hostAllowed, hostRefusal } from "../../pipelines/attachments/download_stage.ts";
 import { replayJob } from "../../pipelines/attachments/replay.ts";
 import { runPlugin } from "../../sandbox/plugin/mod.ts";
-import type { GrantsProbe } from "./_grants_probe_worker.ts";
 import { startHarness } from "./_harness.ts";
 
+/** What the worker tried: `allowed`, `denied` (NotCapable / PermissionDenied from inside) or `error`. */
 async function probe(
   grants: ReturnType<typeof downloadGrants>,
-  p: GrantsProbe,
+  targets: { read: string; write: string; net: string },
 ): Promise<Record<string, string>> {
-  const w = restrictedWorker(new URL("./_grants_probe_worker.ts", import.meta.url), grants);
+  const w = restrictedWorker(new URL("../core/_probe_worker.ts", import.meta.url), grants);
   try {
     return await new Promise((resolve, reject) => {
       w.onmessage = (e) => resolve(e.data);
@@ -18,7 +18,7 @@ async function probe(
         e.preventDefault();
         reject(new Error(e.message));
       };
-      w.postMessage(p);
+      w.postMessage(targets);
     });
   } finally {
     w.terminate();
@@ -34,13 +34,17 @@ Deno.test("download Worker: writes only its download folder, reaches only its ho
   try {
     const dir = `${root}/downloads/任务`;
     await Deno.mkdir(dir, { recursive: true });
+    await Deno.writeTextFile(`${dir}/a.bin.part`, "part");
     await Deno.writeTextFile(`${root}/state.sqlite`, "state");
-    const targets: GrantsProbe = {
-      writeInside: `${dir}/a.bin.part`,
-      writeOutside: `${root}/downloads/escaped.bin`,
-      readState: `${root}/state.sqlite`,
-      fetchAllowed: `http://127.0.0.1:${api.addr.port}/`,
-      fetchOther: `http://127.0.0.1:${other.addr.port}/`,
+    const inside = {
+      read: `${dir}/a.bin.part`,
+      write: `${dir}/b.bin.part`,
+      net: `http://127.0.0.1:${api.addr.port}/`,
+    };
+    const outside = {
+      read: `${root}/state.sqlite`,
+      write: `${root}/downloads/escaped.bin`,
+      net: `http://127.0.0.1:${other.addr.port}/`,
     };
     // Token mode: the base-api host (here the sandbox's host:port) and nothing else.
     const token = downloadGrants({
@@ -49,15 +53,21 @@ Deno.test("download Worker: writes only its download folder, reaches only its ho
       baseApiUrl: `http://127.0.0.1:${api.addr.port}`,
       downloadHosts: [],
     });
-    assert.deepEqual(await probe(token, targets), {
-      writeInside: "ok",
-      writeOutside: "NotCapable",
-      readState: "NotCapable",
-      fetchAllowed: "ok",
-      fetchOther: "NotCapable",
-      env: "NotCapable",
-      run: "NotCapable",
+    assert.deepEqual(await probe(token, inside), {
+      read: "allowed",
+      write: "allowed",
+      net: "allowed",
+      env: "denied",
+      run: "denied",
     });
+    assert.deepEqual(await probe(token, outside), {
+      read: "denied",
+      write: "denied",
+      net: "denied",
+      env: "denied",
+      run: "denied",
+    });
+    assert.equal(await Deno.stat(`${root}/downloads/escaped.bin`).catch(() => null), null, "nothing written");
     // URL mode: the download hosts this process may reach (this test may reach loopback only).
     const url = downloadGrants({
       dir,
@@ -66,10 +76,14 @@ Deno.test("download Worker: writes only its download folder, reaches only its ho
       downloadHosts: ["internal-api-drive-stream.feishu.cn", `127.0.0.1:${api.addr.port}`],
     });
     assert.deepEqual(url.net, [`127.0.0.1:${api.addr.port}`], "hosts the process cannot reach are left out");
-    const got = await probe(url, targets);
-    assert.equal(got.writeOutside, "NotCapable");
-    assert.equal(got.fetchAllowed, "ok");
-    assert.equal(got.fetchOther, "NotCapable");
+    assert.equal((await probe(url, inside)).net, "allowed");
+    assert.deepEqual(await probe(url, outside), {
+      read: "denied",
+      write: "denied",
+      net: "denied",
+      env: "denied",
+      run: "denied",
+    });
   } finally {
     await api.shutdown();
     await other.shutdown();
