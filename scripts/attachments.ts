@@ -21,6 +21,7 @@ import { JobStore } from "../pipelines/attachments/job_store.ts";
 import { isLoopbackBind, PLUGIN_ORIGINS } from "../pipelines/attachments/origin_policy.ts";
 import { openFolder, startUiServer } from "../pipelines/attachments/ui_server.ts";
 import { UserSettingsFile } from "../pipelines/attachments/user_settings.ts";
+import { DEFAULTS } from "../pipelines/attachments/settings.ts";
 
 const HELP = `多维表格附件下载服务（配合多维表格插件 download-files 的「本地客户端下载」）
 
@@ -46,7 +47,10 @@ const HELP = `多维表格附件下载服务（配合多维表格插件 download
                                   环境变量 ATTACHMENTS_PAIRING_TOKEN；不填则每次启动随机生成
   --base-api-url <地址>           授权码下载的接口地址（默认 https://base-api.feishu.cn；
                                   Lark 用 https://base-api.larksuite.com；沙箱用 http://127.0.0.1:18080）
-  --state-dir <目录>              任务记录与设置的保存目录（默认用户配置目录下 feishu-kit/attachments）
+  --download-host <主机>          「本地客户端下载」的链接还可指向的主机（可重复；默认只允许飞书/Lark
+                                  的下载主机与本机）；* 表示不限制（下载在受限的 Worker 中进行）
+  --state-dir <目录>              任务记录、各任务的阶段文件（jobs/）与设置的保存目录
+                                  （默认用户配置目录下 feishu-kit/attachments）
   -c, --config <文件>             YAML 配置文件（键名同上，用下划线，如 download_concurrency）
   --ui                            打开桌面界面（本机浏览器）
   --ui-port <端口>                界面端口（默认 11549）
@@ -67,6 +71,7 @@ const FLAGS = {
   "allow-origin": { type: "string", multiple: true },
   "pairing-token": { type: "string" },
   "base-api-url": { type: "string" },
+  "download-host": { type: "string", multiple: true },
   "state-dir": { type: "string" },
   config: { type: "string", short: "c" },
   ui: { type: "boolean" },
@@ -103,6 +108,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
         pairing_token: v["pairing-token"],
         allow_origins: v["allow-origin"],
         base_api_url: v["base-api-url"],
+        download_hosts: v["download-host"],
         state_dir: v["state-dir"],
         ui_port: v["ui-port"],
       },
@@ -135,6 +141,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
         personalBaseToken: config.personal_base_token ?? saved.personalBaseToken,
         baseApiUrl: config.base_api_url,
         maxFilesPerJob: config.max_files_per_job,
+        downloadHosts: [...DEFAULTS.downloadHosts, ...config.download_hosts],
       },
       store,
       pairingToken,
@@ -175,7 +182,9 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
         `警告：服务监听在 ${app.host}（不只是本机），局域网内的设备也能连接；每个连接都必须带配对令牌。`,
       );
     }
-    console.error(`  任务记录：${join(stateDir, "attachments.sqlite")}`);
+    console.error(
+      `  任务记录：${join(stateDir, "attachments.sqlite")}（各任务的阶段文件在 ${join(stateDir, "jobs")}）`,
+    );
     console.error(`  日志文件：${logPath}`);
     if (v.ui) {
       const server = await startUiServer({ app, port: config.ui_port });

@@ -6,6 +6,7 @@
  * @module
  */
 import { reportError } from "../lib/cli/report_error.ts";
+import { reportInvalidLines } from "../lib/cli/report_invalid_lines.ts";
 import type { NdjsonLineError } from "../lib/ndjson/ndjson_line_error.ts";
 import {
   formatWindowTable,
@@ -35,13 +36,7 @@ export async function main(args: string[]): Promise<number> {
     const windows = await replayWindows(dir);
     console.log("\n由 NDJSON 重建的窗口表：");
     console.log(formatWindowTable(windows).join("\n"));
-    const torn = invalid.filter((e) => e.issues.length === 0);
-    const wrong = invalid.filter((e) => e.issues.length > 0);
-    if (torn.length) console.error(`\n跳过 ${torn.length} 行不完整的记录（进程被中断时写了一半，属正常）。`);
-    if (wrong.length === 0) return 0;
-    console.error(`\n有 ${wrong.length} 行不符合该阶段的格式：`);
-    for (const e of wrong.slice(0, 20)) console.error(`  ${e.message}`);
-    return 3;
+    return reportInvalidLines(invalid) ? 3 : 0;
   } catch (e) {
     reportError(e);
     return 1;

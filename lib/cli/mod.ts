@@ -6,6 +6,7 @@
  */
 export * from "./progress.ts";
 export * from "./report_error.ts";
+export * from "./report_invalid_lines.ts";
 export * from "./config_summary.ts";
 export * from "./parse_cli.ts";
 export * from "./utf8_console.ts";

@@ -7,3 +7,4 @@
 export * from "./hex.ts";
 export * from "./sha256_hex.ts";
 export * from "./escape_html.ts";
+export * from "./sha256_file.ts";

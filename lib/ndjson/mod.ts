@@ -21,3 +21,4 @@
 export * from "./ndjson_writer.ts";
 export * from "./read_ndjson.ts";
 export * from "./ndjson_line_error.ts";
+export * from "./ndjson_stage_files.ts";

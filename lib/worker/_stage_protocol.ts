@@ -2,8 +2,9 @@ import type { LarkErrorData } from "../errors/revive_error.ts";
 import type { LogFields, LogLevel } from "../log/logger.ts";
 
 /** Main thread → stage worker. */
-export type StageWorkerRequest<S> =
+export type StageWorkerRequest<S, I = never> =
   | { type: "start"; start: S; level: LogLevel }
+  | { type: "input"; input: I }
   | { type: "stop" };
 
 /** Stage worker → main thread. */

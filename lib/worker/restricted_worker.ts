@@ -4,8 +4,8 @@ export interface WorkerGrants {
   read?: readonly string[];
   /** Paths it may write (default none). */
   write?: readonly string[];
-  /** Hosts (`host` or `host:port`) it may connect to (default none). */
-  net?: readonly string[];
+  /** Hosts (`host` or `host:port`) it may connect to, or `true` for any host (default none). */
+  net?: readonly string[] | true;
   /**
    * Environment variables it may read (default none); `true`: the whole
    * environment (only for a dependency that lists it on import, say why).
@@ -36,7 +36,7 @@ export function restrictedWorker(url: URL, grants: WorkerGrants = {}): Worker {
       permissions: {
         read: list(grants.read),
         write: list(grants.write),
-        net: list(grants.net),
+        net: grants.net === true ? true : list(grants.net),
         env: grants.env === true ? true : list(grants.env),
         run: list(grants.run),
         ffi: false,

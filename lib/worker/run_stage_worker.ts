@@ -1,31 +1,19 @@
-import { reviveLarkError } from "../errors/revive_error.ts";
-import { type Logger, type LogLevel, silentLogger } from "../log/logger.ts";
-import type { StageWorkerMessage, StageWorkerRequest } from "./_stage_protocol.ts";
-import { restrictedWorker, type WorkerGrants } from "./restricted_worker.ts";
-import { WorkerPermissionError } from "./worker_permission_error.ts";
+import type { WorkerGrants } from "./restricted_worker.ts";
+import { startStageWorker, type StartStageWorkerOptions } from "./start_stage_worker.ts";
 
 /** Options of {@linkcode runStageWorker}. */
-export interface RunStageWorkerOptions<E> {
-  /** Stops the stage (the worker sees its signal abort). */
-  signal?: AbortSignal;
-  /** Each event the stage emits, in order. */
-  onEvent?: (event: E) => void;
-  /** Where the stage's log lines go (default silent). */
-  logger?: Logger;
-  /** Lowest level the stage logs (default `info`). */
-  level?: LogLevel;
-  /** Objects in `start` moved to the worker (e.g. a `MessagePort` to another worker). */
-  transfer?: Transferable[];
-}
+export type RunStageWorkerOptions<E> = StartStageWorkerOptions<E>;
 
 /**
- * Run one pipeline stage in a {@linkcode restrictedWorker} with only
+ * Run one pipeline stage in a `restrictedWorker` with only
  * `grants`: send it `start`, hand its events to `onEvent`, write its log
  * lines through `logger`, stop it when `signal` aborts, and resolve with
  * what the stage returned (the worker module calls `serveStageWorker`).
  * It rejects with what the stage threw: a `LarkError` of the same kind, a
- * {@linkcode WorkerPermissionError} when the Worker refused something not in
- * `grants` (or `grants` exceed this process's own permissions), else an `Error`. The worker is terminated in every case.
+ * `WorkerPermissionError` when the Worker refused something not in `grants`
+ * (or `grants` exceed this process's own permissions), else an `Error`.
+ * The worker is terminated in every case. A stage that also takes inputs
+ * while it runs is started with {@linkcode startStageWorker}.
  */
 export function runStageWorker<S, E, R>(
   url: URL,
@@ -33,47 +21,5 @@ export function runStageWorker<S, E, R>(
   start: S,
   o: RunStageWorkerOptions<E> = {},
 ): Promise<R> {
-  const log = o.logger ?? silentLogger;
-  let worker: Worker;
-  try {
-    worker = restrictedWorker(url, grants);
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied)) throw e;
-    // The grants exceed what this process was started with (a configured host or path outside them).
-    return Promise.reject(
-      new WorkerPermissionError(e.message, {
-        cause: e,
-        hint:
-          "该步骤需要的权限超出了本命令允许的范围：请检查配置中的地址与路径是否在该命令允许访问的主机与目录之内" +
-          "（见 deno.json 中该任务的 --allow-* 参数）。",
-      }),
-    );
-  }
-  const onAbort = () => worker.postMessage({ type: "stop" } satisfies StageWorkerRequest<S>);
-  o.signal?.addEventListener("abort", onAbort, { once: true });
-  return new Promise<R>((resolve, reject) => {
-    worker.onmessage = (e: MessageEvent<StageWorkerMessage<E, R>>) => {
-      const m = e.data;
-      if (m.type === "event") o.onEvent?.(m.event);
-      else if (m.type === "log") {
-        const { ts: _ts, level, event, ...fields } = m.record;
-        log[level](event, fields);
-      } else if (m.type === "done") resolve(m.result);
-      else if (m.error) reject(reviveLarkError(m.error));
-      else if (m.denied) reject(new WorkerPermissionError(m.message));
-      else reject(new Error(`stage worker failed: ${m.message}`));
-    };
-    worker.onerror = (e) => {
-      e.preventDefault();
-      reject(new Error(`stage worker failed: ${e.message}`));
-    };
-    if (o.signal?.aborted) onAbort();
-    worker.postMessage(
-      { type: "start", start, level: o.level ?? "info" } satisfies StageWorkerRequest<S>,
-      o.transfer ?? [],
-    );
-  }).finally(() => {
-    o.signal?.removeEventListener("abort", onAbort);
-    worker.terminate();
-  });
+  return startStageWorker<S, E, R>(url, grants, start, o).result;
 }

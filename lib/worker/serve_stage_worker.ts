@@ -4,19 +4,26 @@ import { createLogger, type Logger } from "../log/logger.ts";
 import type { StageWorkerMessage, StageWorkerRequest } from "./_stage_protocol.ts";
 
 /** What a stage run inside a worker is given. */
-export interface StageWorkerContext<E> {
+export interface StageWorkerContext<E, I = never> {
   /** Aborted when the main thread stops the stage. */
   signal: AbortSignal;
   /** Send one event (a row, a changed window …) to the main thread. */
   emit(event: E): void;
+  /**
+   * Handle the inputs the main thread sends while the stage runs
+   * (`startStageWorker`'s `send`); inputs that came before the handler was
+   * set are handed to it first, in order.
+   */
+  onInput(handler: (input: I) => void): void;
   /** Logger whose lines are written by the main thread's sinks. */
   logger: Logger;
 }
 
 /**
- * The worker side of {@linkcode runStageWorker}: call it once in a worker
- * module. `run` gets the start message, a stop signal, `emit` for events and
- * a logger forwarded to the main thread; what it returns ends the stage.
+ * The worker side of `runStageWorker` / `startStageWorker`: call it once in
+ * a worker module. `run` gets the start message, a stop signal, `emit` for
+ * events, `onInput` for what the main thread sends while it runs, and a
+ * logger forwarded to the main thread; what it returns ends the stage.
  * What it throws is rejected in the main thread: a `LarkError` as the same
  * kind, a refused permission as `WorkerPermissionError`.
  *
@@ -30,16 +37,25 @@ export interface StageWorkerContext<E> {
  * });
  * ```
  */
-export function serveStageWorker<S, E, R>(run: (start: S, ctx: StageWorkerContext<E>) => Promise<R>): void {
+export function serveStageWorker<S, E, R, I = never>(
+  run: (start: S, ctx: StageWorkerContext<E, I>) => Promise<R>,
+): void {
   const scope = self as unknown as {
-    onmessage: ((e: MessageEvent<StageWorkerRequest<S>>) => void) | null;
+    onmessage: ((e: MessageEvent<StageWorkerRequest<S, I>>) => void) | null;
     postMessage(message: StageWorkerMessage<E, R>): void;
   };
   const stop = new AbortController();
+  const early: I[] = [];
+  let handler: ((input: I) => void) | undefined;
   scope.onmessage = (e) => {
     const req = e.data;
     if (req.type === "stop") {
       stop.abort(new DOMException("interrupted", "AbortError"));
+      return;
+    }
+    if (req.type === "input") {
+      if (handler) handler(req.input);
+      else early.push(req.input);
       return;
     }
     const logger = createLogger({
@@ -49,6 +65,10 @@ export function serveStageWorker<S, E, R>(run: (start: S, ctx: StageWorkerContex
     run(req.start, {
       signal: stop.signal,
       emit: (event) => scope.postMessage({ type: "event", event }),
+      onInput: (h) => {
+        handler = h;
+        for (const input of early.splice(0)) h(input);
+      },
       logger,
     })
       .then((result) => scope.postMessage({ type: "done", result }))

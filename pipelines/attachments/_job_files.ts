@@ -16,7 +16,7 @@ export function folderName(name: string): string {
   return name.normalize("NFC").replace(/[^\p{L}\p{N}_-]/gu, "").replace(/^[-_]+|[-_]+$/g, "").slice(0, 80);
 }
 
-/** The folder of a new job, and the interrupted job it continues, if any. */
+/** The folder of a new job, and the interrupted job it continues, if any (the caller marks it `resumed`). */
 export async function jobFolder(
   config: JobConfig,
   store: JobStore,
@@ -26,7 +26,6 @@ export async function jobFolder(
   const name = folderName(config.name) || `download_${folderName(config.jobId) || "job"}`;
   const earlier = config.mode === "url" ? store.interruptedUrlJob(name) : undefined;
   if (earlier && await exists(earlier.dir)) {
-    store.updateJob(earlier.key, { status: "resumed" });
     return { dir: earlier.dir, earlier };
   }
   let dir = await containedPath(output, [name]);

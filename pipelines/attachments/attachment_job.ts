@@ -1,33 +1,38 @@
 /**
- * One download job: files from the plugin, downloaded with bounded
- * concurrency into the job folder, then (after `complete`) one automatic
- * retry round for failed files (URL mode), the ZIP, and `job_complete` last.
- * Targets are fixed when a file arrives and recorded, so retries, the retry
- * round and a restart all resume the same `.part` (no `name (1)` copies).
- * A URL-mode job stops when its connection closes; a token-mode job goes on.
+ * One download job, a chain of stages: receive (files from the plugin, each
+ * given its target, in `files.ndjson`), download (a restricted Worker per
+ * job, bounded concurrency, each outcome in `downloads.ndjson`), then after
+ * `complete` one automatic retry round for failed files (URL mode), the ZIP
+ * (a restricted Worker, `zip.ndjson`) and `job_complete` last. Targets are
+ * fixed when a file arrives and recorded, so retries, the retry round and a
+ * restart all resume the same `.part` (no `name (1)` copies). SQLite is the
+ * index a restart resumes from; the job directory's NDJSON files alone tell
+ * what happened. A URL-mode job stops when its connection closes; a
+ * token-mode job goes on.
  *
  * @module
  */
-import { join } from "node:path";
 import type { Logger } from "../../lib/log/mod.ts";
 import type { RateLimiter } from "../../lib/rate_limit/mod.ts";
 import type { Clock } from "../../lib/time/mod.ts";
 import * as acks from "./acks.ts";
 import type { Ack } from "./acks.ts";
-import { failureReason, fetchByToken, fetchByUrl, isTokenRefused } from "./fetch_attachment.ts";
-import type { FileRow, FileStatus, JobRow, JobStore } from "./job_store.ts";
-import type { JobConfig, LinkItem } from "./protocol.ts";
+import { failureReason } from "./fetch_attachment.ts";
+import { JobLog, updateJobRecord } from "./job_log.ts";
+import type { JobRow, JobStore } from "./job_store.ts";
+import type { JobConfig } from "./protocol.ts";
 import { parseLinkItem } from "./protocol.ts";
 import { RefreshBroker } from "./refresh_broker.ts";
-import { Semaphore } from "./_semaphore.ts";
 import type { JobSettings } from "./settings.ts";
-import { zipFolder } from "./zip_folder.ts";
-import { freeTarget, identity, jobFolder, osPath, targetPath } from "./_job_files.ts";
+import { runZipStage } from "./zip_stage.ts";
+import { jobFolder } from "./_job_files.ts";
+import { JobReceiver } from "./_job_receive.ts";
+import { JobDownloads } from "./_job_downloads.ts";
+import { type JobFile, JobFileTable } from "./_job_file_table.ts";
 
 export { folderName } from "./_job_files.ts";
 
-/** One file of a job, as the UI sees it: its stored row plus the size when known. */
-export type JobFile = Omit<FileRow, "jobKey"> & { total?: number };
+export type { JobFile } from "./_job_file_table.ts";
 
 /** What a job tells the service (for the UI and the log). */
 export type JobEvent =
@@ -37,11 +42,12 @@ export type JobEvent =
 /** What a job needs from the service. */
 export interface JobDeps {
   store: JobStore;
+  /** Where job directories (stage files) go: `<jobsDir>/<job key>/`. */
+  jobsDir: string;
   settings: () => JobSettings;
   limiter: RateLimiter;
   clock: Clock;
   logger: Logger;
-  fetch?: typeof fetch;
   onEvent?: (e: JobEvent) => void;
 }
 
@@ -50,23 +56,21 @@ export class AttachmentJob {
   readonly key: string;
   readonly config: JobConfig;
   readonly dir: string;
-  readonly files = new Map<number, JobFile>();
   /** Set when the job can no longer download (e.g. a refused token); shown in the UI. */
   error?: string;
   status: JobRow["status"] = "running";
   zipPath?: string;
+  /** The job's stage files. */
+  readonly log: JobLog;
   #deps: JobDeps;
+  #table: JobFileTable;
   #send?: (ack: Ack) => void;
   #broker: RefreshBroker;
-  #sem: Semaphore;
-  #ahead: Semaphore;
+  #downloads: JobDownloads;
+  #receiver: JobReceiver;
   #abort = new AbortController();
-  #tasks = new Set<Promise<void>>();
-  #usedRels = new Set<string>();
-  #inherited = new Map<string, { rel: string; done: boolean }>();
   #finalizing?: Promise<void>;
   #completeRequested = false;
-  #lastProgress = new Map<number, number>();
   #ended = Promise.withResolvers<void>();
 
   /** Use {@linkcode AttachmentJob.create} or {@linkcode AttachmentJob.resume}. */
@@ -75,16 +79,39 @@ export class AttachmentJob {
     this.config = config;
     this.dir = dir;
     this.#deps = deps;
+    this.log = new JobLog(deps.jobsDir, key);
+    this.#table = new JobFileTable({
+      key,
+      store: deps.store,
+      log: this.log,
+      onChange: (file) => deps.onEvent?.({ kind: "file", job: this, file }),
+    });
+    this.#receiver = new JobReceiver({
+      key,
+      dir,
+      store: deps.store,
+      log: this.log,
+      table: this.#table,
+      emit: (ack) => this.#emit(ack),
+    });
     this.#broker = new RefreshBroker({
       ask: (order, name) => this.#emit(acks.refreshAck(order, name)),
       clock: deps.clock,
     });
-    const s = deps.settings();
-    const concurrency = config.mode === "token"
-      ? Math.max(config.concurrent ?? 1, s.downloadConcurrency)
-      : s.downloadConcurrency;
-    this.#sem = new Semaphore(concurrency);
-    this.#ahead = new Semaphore(concurrency * 2);
+    this.#downloads = new JobDownloads({
+      key,
+      config,
+      dir,
+      settings: deps.settings,
+      limiter: deps.limiter,
+      clock: deps.clock,
+      logger: deps.logger,
+      table: this.#table,
+      requestUrl: (order, name, signal) => this.#broker.request(order, name, signal),
+      emit: (ack) => this.#emit(ack),
+      fail: (reason) => this.#fail(reason),
+      onProgress: (file) => deps.onEvent?.({ kind: "file", job: this, file }),
+    });
   }
 
   /**
@@ -95,17 +122,16 @@ export class AttachmentJob {
   static async create(config: JobConfig, deps: JobDeps, send?: (ack: Ack) => void): Promise<AttachmentJob> {
     const output = deps.settings().output;
     const { dir, earlier } = await jobFolder(config, deps.store, output);
+    if (earlier) updateJobRecord(deps.store, deps.jobsDir, earlier.key, { status: "resumed" });
     // An empty job (the plugin's 800 ms fallback "probe" config) leaves no folder behind (upstream does).
     if (config.total > 0) await Deno.mkdir(dir, { recursive: true });
     const key = crypto.randomUUID();
-    deps.store.createJob({ key, config, dir, startedAt: deps.clock.now() });
+    const startedAt = deps.clock.now();
+    deps.store.createJob({ key, config, dir, startedAt });
     const job = new AttachmentJob(key, config, dir, deps);
+    job.log.config(key, config, dir, startedAt);
     job.#send = send;
-    if (earlier) {
-      for (const f of deps.store.files(earlier.key)) {
-        job.#inherited.set(identity(f.item), { rel: f.rel, done: f.status === "done" });
-      }
-    }
+    if (earlier) job.#receiver.inherit(deps.store.files(earlier.key));
     deps.logger.info("attachments.job_start", { job: key, mode: config.mode, dir, total: config.total });
     deps.onEvent?.({ kind: "job", job });
     return job;
@@ -124,9 +150,8 @@ export class AttachmentJob {
         error: f.error,
         bytes: f.bytes,
       };
-      job.files.set(f.seq, file);
-      job.#usedRels.add(f.rel.toLowerCase());
-      if (f.status === "pending" || f.status === "downloading") job.#run(file);
+      job.#receiver.known(file);
+      if (f.status === "pending" || f.status === "downloading") job.#downloads.run(file);
     }
     deps.logger.info("attachments.job_resume", { job: row.key, files: job.files.size });
     deps.onEvent?.({ kind: "job", job });
@@ -144,22 +169,14 @@ export class AttachmentJob {
     return this.#ended.promise;
   }
 
+  /** The files, by sequence number. */
+  get files(): Map<number, JobFile> {
+    return this.#table.files;
+  }
+
   /** Files by state. */
   counts(): { total: number; downloading: number; done: number; failed: number; pending: number } {
-    const c = {
-      total: Math.max(this.config.total, this.files.size),
-      downloading: 0,
-      done: 0,
-      failed: 0,
-      pending: 0,
-    };
-    for (const f of this.files.values()) {
-      if (f.status === "downloading") c.downloading++;
-      else if (f.status === "done") c.done++;
-      else if (f.status === "failed") c.failed++;
-    }
-    c.pending = c.total - c.done - c.failed;
-    return c;
+    return this.#table.counts(this.config.total);
   }
 
   /** Files of a link frame: each validated; problems are per-file error acks. */
@@ -183,7 +200,11 @@ export class AttachmentJob {
         if (order !== undefined) this.#emit(acks.itemErrorAck(order, msg));
         continue;
       }
-      await this.#add(parsed.item);
+      const file = await this.#receiver.receive(parsed.item);
+      if (file) {
+        this.#deps.onEvent?.({ kind: "file", job: this, file });
+        this.#downloads.run(file);
+      }
     }
   }
 
@@ -202,6 +223,7 @@ export class AttachmentJob {
     if (this.#finalizing) return;
     this.#completeRequested = true;
     this.#deps.store.markCompleteRequested(this.key);
+    this.log.complete();
     this.#finalizing = this.#finalize();
   }
 
@@ -220,196 +242,92 @@ export class AttachmentJob {
     this.#broker.close();
     this.#abort.abort(new DOMException("connection closed", "AbortError"));
     this.status = "interrupted";
-    this.#deps.store.updateJob(this.key, { status: "interrupted", finishedAt: this.#deps.clock.now() });
+    this.#updateJob({ status: "interrupted", finishedAt: this.#deps.clock.now() });
     this.#deps.logger.warn("attachments.job_interrupted", { job: this.key });
     this.#deps.onEvent?.({ kind: "job", job: this });
-    Promise.allSettled([...this.#tasks]).then(() => this.#ended.resolve());
+    this.#downloads.stop().then(() => this.#close());
   }
 
   /** Stop for a service shutdown: downloads cancelled, states kept for the next start. */
   async stop(): Promise<void> {
     this.#broker.close("service stopped");
     this.#abort.abort(new DOMException("service stopped", "AbortError"));
-    await Promise.allSettled([...this.#tasks]);
-    this.#ended.resolve();
-  }
-
-  async #add(item: LinkItem): Promise<void> {
-    const inherited = this.#inherited.get(identity(item));
-    let rel: string;
-    let dest: string;
-    try {
-      if (inherited) {
-        this.#inherited.delete(identity(item));
-        rel = inherited.rel;
-      } else {
-        rel = await freeTarget(this.dir, item, this.#usedRels);
-      }
-      dest = await targetPath(this.dir, rel);
-    } catch (e) {
-      if (item.order !== undefined) this.#emit(acks.itemErrorAck(item.order, failureReason(e)));
-      return;
-    }
-    this.#usedRels.add(rel.toLowerCase());
-    const seq = this.#deps.store.addFile(this.key, item, rel);
-    const file: JobFile = { seq, item, rel, status: "pending", bytes: 0 };
-    this.files.set(seq, file);
-    // A file of the earlier run that is on disk: done, or renamed just before that run stopped (size matches).
-    const onDisk = inherited ? await Deno.stat(dest).catch(() => undefined) : undefined;
-    if (onDisk?.isFile && (inherited!.done || onDisk.size === item.size)) {
-      file.bytes = onDisk.size;
-      this.#setStatus(file, "done");
-      if (item.order !== undefined) {
-        this.#emit(acks.fileSuccessAck(item.order, dest, osPath(rel), item.name, file.bytes));
-      }
-      return;
-    }
-    this.#deps.onEvent?.({ kind: "file", job: this, file });
-    this.#run(file);
-  }
-
-  #run(file: JobFile): void {
-    const task = this.#download(file).finally(() => this.#tasks.delete(task));
-    this.#tasks.add(task);
-  }
-
-  async #download(file: JobFile): Promise<void> {
-    const signal = this.#abort.signal;
-    const releases: (() => void)[] = [];
-    const s = this.#deps.settings();
-    const dest = join(this.dir, ...file.rel.split("/"));
-    const order = file.item.order;
-    try {
-      // URL mode asks for the link before a download slot is free (at most 2× the concurrency
-      // ahead, so links do not age), so slots do not sit idle during the plugin's round trip.
-      releases.push(await this.#ahead.take(signal));
-      if (this.error) throw new Error(this.error);
-      const refresh = () => this.#broker.request(order!, file.item.name, signal);
-      const first = this.config.mode === "url" ? file.item.downloadUrl ?? await refresh() : "";
-      releases.push(await this.#sem.take(signal));
-      this.#setStatus(file, "downloading");
-      const common = {
-        dest,
-        connectTimeoutMs: s.connectTimeoutMs,
-        readTimeoutMs: s.readTimeoutMs,
-        signal,
-        clock: this.#deps.clock,
-        logger: this.#deps.logger,
-        fetch: this.#deps.fetch,
-        onProgress: (bytes: number, total?: number) => this.#progress(file, bytes, total),
-      };
-      let result;
-      if (this.config.mode === "token") {
-        if (!s.personalBaseToken) throw new Error("未配置授权码（Personal Base Token），无法按授权码下载。");
-        result = await fetchByToken({
-          baseApiUrl: s.baseApiUrl,
-          token: s.personalBaseToken,
-          appToken: this.config.appToken!,
-          tableId: this.config.tableId!,
-          item: file.item,
-          limiter: this.#deps.limiter,
-        }, common);
-      } else {
-        result = await fetchByUrl(first, refresh, common);
-      }
-      file.bytes = result.bytes;
-      file.error = undefined;
-      this.#setStatus(file, "done");
-      if (order !== undefined) {
-        this.#emit(acks.fileSuccessAck(order, dest, osPath(file.rel), file.item.name, result.bytes));
-      }
-    } catch (e) {
-      if (signal.aborted) return;
-      const reason = failureReason(e);
-      if (isTokenRefused(e)) this.#fail(reason);
-      file.error = reason;
-      this.#setStatus(file, "failed");
-      this.#deps.logger.warn("attachments.file_failed", { job: this.key, order, error: reason });
-      if (order !== undefined) {
-        this.#emit(acks.fileErrorAck(order, reason, file.item.name, file.item.path, 3));
-      }
-    } finally {
-      for (const r of releases.reverse()) r();
-    }
-  }
-
-  #progress(file: JobFile, bytes: number, total?: number): void {
-    file.bytes = bytes;
-    file.total = total ?? file.item.size;
-    const order = file.item.order;
-    if (order === undefined || !total) return;
-    const now = this.#deps.clock.now();
-    if (now - (this.#lastProgress.get(order) ?? -Infinity) < 500) return;
-    this.#lastProgress.set(order, now);
-    this.#emit(acks.progressAck(order, (bytes / total) * 100));
-    this.#deps.onEvent?.({ kind: "file", job: this, file });
-  }
-
-  #setStatus(file: JobFile, status: FileStatus): void {
-    file.status = status;
-    this.#deps.store.setFile(this.key, file.seq, status, { error: file.error, bytes: file.bytes });
-    this.#deps.onEvent?.({ kind: "file", job: this, file });
+    await this.#downloads.stop();
+    this.#close();
   }
 
   #fail(reason: string): void {
     if (this.error) return;
     this.error = reason;
-    this.#deps.store.updateJob(this.key, { error: reason });
+    this.#updateJob({ error: reason });
     this.#deps.logger.error("attachments.job_error", { job: this.key, error: reason });
     this.#deps.onEvent?.({ kind: "job", job: this });
   }
 
-  async #drain(): Promise<void> {
-    while (this.#tasks.size) await Promise.allSettled([...this.#tasks]);
+  #updateJob(patch: Parameters<JobStore["updateJob"]>[1]): void {
+    updateJobRecord(this.#deps.store, this.#deps.jobsDir, this.key, patch, this.log);
   }
 
   async #finalize(): Promise<void> {
     try {
       await this.#finalizeSteps();
     } finally {
-      this.#ended.resolve();
+      if (!this.#abort.signal.aborted) await this.#downloads.finish();
+      this.#close();
     }
   }
 
+  #close(): void {
+    this.log.close();
+    this.#ended.resolve();
+  }
+
   async #finalizeSteps(): Promise<void> {
-    await this.#drain();
+    await this.#downloads.drain();
     if (this.#abort.signal.aborted) return;
-    const failed = [...this.files.values()].filter((f) =>
-      f.status === "failed" && f.item.order !== undefined
-    );
-    if (this.config.mode === "url" && failed.length && this.#send) {
-      this.#emit(acks.retryRoundAck(failed.length));
-      for (const f of failed) {
-        f.item = { ...f.item, downloadUrl: undefined };
-        f.error = undefined;
-        this.#setStatus(f, "pending");
-        this.#run(f);
-      }
-      await this.#drain();
-      if (this.#abort.signal.aborted) return;
-    }
-    if (this.config.zipAfterDownload) {
-      try {
-        const zipPath = `${this.dir}.zip`;
-        await Deno.mkdir(this.dir, { recursive: true });
-        await zipFolder(this.dir, zipPath, { signal: this.#abort.signal });
-        this.zipPath = zipPath;
-        this.#emit(acks.zipAck(zipPath));
-      } catch (e) {
-        if (this.#abort.signal.aborted) return;
-        this.#fail(`ZIP 打包失败：${failureReason(e)}`);
-      }
-    }
+    await this.#retryRound();
+    if (this.#abort.signal.aborted) return;
+    // The downloads are over: their Worker ends before the ZIP's starts (one at a time in memory).
+    await this.#downloads.finish();
+    if (this.config.zipAfterDownload) await this.#zip();
+    if (this.#abort.signal.aborted) return;
     this.status = this.#completeRequested ? "completed" : "aborted";
-    this.#deps.store.updateJob(this.key, {
-      status: this.status,
-      finishedAt: this.#deps.clock.now(),
-      zipPath: this.zipPath,
-    });
+    this.#updateJob({ status: this.status, finishedAt: this.#deps.clock.now(), zipPath: this.zipPath });
     const c = this.counts();
     this.#deps.logger.info("attachments.job_done", { job: this.key, status: this.status, ...c });
     this.#emit(acks.jobCompleteAck(this.config.jobId));
     this.#deps.onEvent?.({ kind: "job", job: this });
+  }
+
+  /** URL mode, plugin still connected: the failed files once more, with fresh links. */
+  async #retryRound(): Promise<void> {
+    const failed = [...this.files.values()].filter((f) =>
+      f.status === "failed" && f.item.order !== undefined
+    );
+    if (this.config.mode !== "url" || !failed.length || !this.#send) return;
+    this.#emit(acks.retryRoundAck(failed.length));
+    for (const f of failed) {
+      f.item = { ...f.item, downloadUrl: undefined };
+      f.error = undefined;
+      this.#table.setStatus(f, "pending");
+      this.#downloads.run(f);
+    }
+    await this.#downloads.drain();
+  }
+
+  /** The ZIP stage, from the job directory. */
+  async #zip(): Promise<void> {
+    await Deno.mkdir(this.dir, { recursive: true });
+    try {
+      const r = await runZipStage(this.log.dir, { dir: this.dir, signal: this.#abort.signal });
+      if (r.outcome === "ok") {
+        this.zipPath = r.path;
+        this.#emit(acks.zipAck(r.path));
+      } else this.#fail(`ZIP 打包失败：${r.error}`);
+    } catch (e) {
+      if (this.#abort.signal.aborted) return;
+      this.#fail(`ZIP 打包失败：${failureReason(e)}`);
+    }
   }
 
   #emit(ack: Ack): void {

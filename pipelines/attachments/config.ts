@@ -26,6 +26,8 @@ export const AttachmentsConfigSchema = z.object({
   pairing_token: z.string().min(8).optional(),
   allow_origins: z.array(z.string().min(1)).default([]),
   base_api_url: z.url().default(DEFAULTS.baseApiUrl),
+  /** URL mode: hosts the download Worker may reach besides the built-in ones (`*`: any). */
+  download_hosts: z.array(z.string().min(1)).default([]),
   state_dir: z.string().optional(),
   max_frame_bytes: z.coerce.number().int().min(64 * 1024).default(DEFAULTS.maxFrameBytes),
   max_files_per_job: z.coerce.number().int().min(1).default(DEFAULTS.maxFilesPerJob),

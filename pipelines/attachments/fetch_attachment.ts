@@ -8,7 +8,9 @@
  * - Token mode: `GET {base-api}/open-apis/drive/v1/medias/{file_token}/download?extra=…`
  *   with `Authorization: Bearer <personal base token>` and the `bitablePerm`
  *   extra, at most 2 requests per second per Base document through the
- *   shared limiter, pausing that document's bucket on 429.
+ *   service's shared limiter ({@linkcode documentBudget}; the download
+ *   Worker asks the main thread for each slot), pausing that document's
+ *   bucket on 429.
  *
  * @module
  */
@@ -60,21 +62,36 @@ export function mediaDownloadUrl(baseApiUrl: string, tableId: string, item: Link
     `/download?extra=${encodeURIComponent(JSON.stringify(extra))}`;
 }
 
+/** The request budget of one Base document for token mode: wait for a slot, pause after a 429. */
+export interface DocumentBudget {
+  /** Wait for the next request slot. */
+  acquire(signal: AbortSignal): Promise<void>;
+  /** The server throttled: no request for `ms`. */
+  pause(ms: number): void;
+}
+
+/** The budget of document `appToken` in the process-wide `limiter` (2 per second). */
+export function documentBudget(limiter: RateLimiter, appToken: string, clock: Clock): DocumentBudget {
+  const bucket = `base-doc:${appToken}`;
+  // 2 per second, spaced 550 ms: a little slack so network jitter never puts 3 in the server's 1 s window.
+  if (!limiter.has(bucket)) limiter.define(bucket, { perSecond: TOKEN_QPS_PER_DOCUMENT, perMinute: 109 });
+  return {
+    acquire: async (signal) => void await limiter.acquire([bucket], signal),
+    pause: (ms) => limiter.pause(bucket, clock.now() + ms),
+  };
+}
+
 /** Token mode. */
 export async function fetchByToken(
   o: {
     baseApiUrl: string;
     token: string;
-    appToken: string;
     tableId: string;
     item: LinkItem;
-    limiter: RateLimiter;
+    budget: DocumentBudget;
   },
   c: FetchCommon,
 ): Promise<DownloadResult> {
-  const bucket = `base-doc:${o.appToken}`;
-  // 2 per second, spaced 550 ms: a little slack so network jitter never puts 3 in the server's 1 s window.
-  if (!o.limiter.has(bucket)) o.limiter.define(bucket, { perSecond: TOKEN_QPS_PER_DOCUMENT, perMinute: 109 });
   try {
     return await downloadFile({
       ...common(c),
@@ -83,8 +100,8 @@ export async function fetchByToken(
       refreshStatuses: [],
       // Throttled attempts are not the file's fault: allow more of them than URL mode.
       maxRetries: 6,
-      beforeRequest: async (signal) => void await o.limiter.acquire([bucket], signal),
-      onThrottled: (ms) => o.limiter.pause(bucket, c.clock.now() + ms),
+      beforeRequest: (signal) => o.budget.acquire(signal),
+      onThrottled: (ms) => o.budget.pause(ms),
     });
   } catch (e) {
     throw tokenModeError(e);
@@ -149,4 +166,14 @@ function common(c: FetchCommon) {
     fetch: c.fetch,
     onProgress: (p: { bytes: number; total?: number }) => c.onProgress(p.bytes, p.total),
   };
+}
+
+/** A short machine kind of a failed download, for `downloads.ndjson`. */
+export function failureKind(e: unknown): string {
+  if (e instanceof TokenModeError) return e.tokenRefused ? "token_refused" : "token_mode";
+  if (e instanceof DownloadError) return e.failure;
+  if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+    return "not_permitted";
+  }
+  return "error";
 }

@@ -63,9 +63,12 @@ CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 /** The SQLite store of the attachment service. */
 export class JobStore {
   readonly db: DatabaseSync;
+  /** Where the database is (`:memory:` for none). */
+  readonly path: string;
 
   /** Open (creating) the store at `path` (`:memory:` works). */
   constructor(path: string) {
+    this.path = path;
     this.db = openDatabase(path, { schema: SCHEMA });
   }
 

@@ -9,12 +9,14 @@
  * @module
  */
 import { Hono } from "hono";
+import { dirname, join } from "node:path";
 import type { Logger } from "../../lib/log/mod.ts";
 import { RateLimiter } from "../../lib/rate_limit/mod.ts";
 import { type Clock, systemClock } from "../../lib/time/mod.ts";
 import * as acks from "./acks.ts";
 import { AttachmentJob, type JobDeps } from "./attachment_job.ts";
 import { PluginConnection } from "./connection.ts";
+import { updateJobRecord } from "./job_log.ts";
 import { JobStore } from "./job_store.ts";
 import { Monitor } from "./monitor.ts";
 import { isLoopbackBind, OriginGate } from "./origin_policy.ts";
@@ -28,6 +30,8 @@ export interface AttachmentServiceOptions {
   /** Settings jobs read while they run (mutable: the UI changes output/token). */
   settings: JobSettings;
   store: JobStore;
+  /** Where job directories (stage files) go (default `jobs/` beside the store's database). */
+  jobsDir?: string;
   /** The token for clients without an Origin (and every client beyond loopback). */
   pairingToken: string;
   allowOrigins?: readonly string[];
@@ -36,7 +40,6 @@ export interface AttachmentServiceOptions {
   originDecisionWaitMs?: number;
   clock?: Clock;
   logger: Logger;
-  fetch?: typeof fetch;
   monitor?: Monitor;
   /** Process-wide limiter (default: a new one). */
   limiter?: RateLimiter;
@@ -73,11 +76,11 @@ export class AttachmentService {
     this.monitor.pendingOrigins = () => this.gate.pending();
     this.#deps = {
       store: o.store,
+      jobsDir: o.jobsDir ?? defaultJobsDir(o.store),
       settings: () => o.settings,
       limiter: o.limiter ?? new RateLimiter({ clock: o.clock }),
       clock: o.clock ?? systemClock,
       logger: o.logger,
-      fetch: o.fetch,
       onEvent: () => this.monitor.changed(),
     };
   }
@@ -140,7 +143,10 @@ export class AttachmentService {
         const job = AttachmentJob.resume(row, this.#deps);
         this.#track(job);
       } else {
-        this.#o.store.updateJob(row.key, { status: "interrupted", finishedAt: this.#deps.clock.now() });
+        updateJobRecord(this.#o.store, this.#deps.jobsDir, row.key, {
+          status: "interrupted",
+          finishedAt: this.#deps.clock.now(),
+        });
       }
     }
   }
@@ -232,6 +238,12 @@ export class AttachmentService {
     };
     socket.onerror = () => {};
   }
+}
+
+/** `jobs/` beside the store's database. */
+export function defaultJobsDir(store: JobStore): string {
+  if (store.path === ":memory:") throw new Error("an in-memory job store needs an explicit jobsDir");
+  return join(dirname(store.path), "jobs");
 }
 
 /** JSON with non-ASCII escaped, as the upstream client sends it. */

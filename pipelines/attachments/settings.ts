@@ -19,6 +19,24 @@ export const DEFAULTS = {
   maxConnections: 16,
   /** How long an upgrade from an unknown origin waits for the user's decision, ms. */
   originDecisionWaitMs: 60_000,
+  /**
+   * Hosts the download Worker may reach in URL mode: the Feishu and Lark
+   * hosts the plugin's temporary links point to (which ones the Base SDK's
+   * `getAttachmentUrl` hands out is not documented: the drive stream hosts
+   * are what the plugin has been seen to use, the rest are the open
+   * platform's), plus loopback for the sandbox. More with `--download-host`;
+   * `*` lifts the restriction.
+   */
+  downloadHosts: [
+    "internal-api-drive-stream.feishu.cn",
+    "internal-api-drive-stream.larksuite.com",
+    "open.feishu.cn",
+    "open.larksuite.com",
+    "base-api.feishu.cn",
+    "base-api.larksuite.com",
+    "127.0.0.1",
+    "localhost",
+  ] as readonly string[],
 } as const;
 
 /** What jobs read from the running service. */
@@ -37,4 +55,6 @@ export interface JobSettings {
   baseApiUrl: string;
   /** Files accepted per job. */
   maxFilesPerJob: number;
+  /** URL mode: hosts the download Worker may reach (default {@linkcode DEFAULTS}.downloadHosts; `*` any). */
+  downloadHosts?: readonly string[];
 }

@@ -12,6 +12,7 @@
  */
 import { configure, ZipWriter } from "@zip.js/zip.js";
 import { join, relative, sep } from "node:path";
+import { containedPath } from "../../lib/fs/mod.ts";
 
 configure({ useWebWorkers: false });
 
@@ -23,17 +24,44 @@ export interface ZipFolderOptions {
   signal?: AbortSignal;
   /** Force ZIP64 (default: when the files reach 3.75 GB or 65 535 entries). */
   zip64?: boolean;
+  /**
+   * Only these files, relative to the folder and `/`-separated (default:
+   * every file below it). Each must stay inside the folder.
+   */
+  files?: readonly string[];
+  /** Told every chunk of the ZIP as it is written, in order (e.g. to hash it without reading it back). */
+  onWrite?: (chunk: Uint8Array) => void;
 }
 
-/** Zip every file below `dir` into `zipPath` (sub-folders kept); returns the number of entries. */
+/**
+ * Zip every file below `dir` (or `o.files`) into `zipPath` (sub-folders
+ * kept); returns the number of entries. Entries are in path order and dated
+ * by the files' modification times, so zipping the same files again gives
+ * the same bytes.
+ */
 export async function zipFolder(dir: string, zipPath: string, o: ZipFolderOptions = {}): Promise<number> {
-  const files: { path: string; size: number }[] = [];
-  await walk(dir, files);
+  const files: { path: string; size: number; mtime?: Date }[] = [];
+  if (o.files) {
+    for (const rel of new Set(o.files)) {
+      const path = await containedPath(dir, rel.split("/"));
+      const st = await Deno.stat(path);
+      files.push({ path, size: st.size, mtime: st.mtime ?? undefined });
+    }
+  } else await walk(dir, files);
   files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   const total = files.reduce((s, f) => s + f.size, 0);
   const part = `${zipPath}.part`;
   const out = await Deno.open(part, { write: true, create: true, truncate: true });
-  const writer = new ZipWriter(out.writable, {
+  const tap = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, ctl) {
+      o.onWrite?.(chunk);
+      ctl.enqueue(chunk);
+    },
+  });
+  // Settles once the last byte is in the file (or the ZIP failed and the file is closed).
+  const written = tap.readable.pipeTo(out.writable);
+  written.catch(() => {});
+  const writer = new ZipWriter(tap.writable, {
     zip64: o.zip64 ?? (total >= 0xF000_0000 || files.length >= 0xFFFF),
     level: o.level ?? 6,
     signal: o.signal,
@@ -43,10 +71,12 @@ export async function zipFolder(dir: string, zipPath: string, o: ZipFolderOption
       const name = relative(dir, f.path).split(sep).join("/");
       const level = await compressible(f.path, f.size) ? o.level ?? 6 : 0;
       const src = await Deno.open(f.path, { read: true });
-      await writer.add(name, src.readable, { signal: o.signal, level });
+      await writer.add(name, src.readable, { signal: o.signal, level, lastModDate: f.mtime });
     }
     await writer.close();
+    await written;
   } catch (e) {
+    await written.catch(() => {});
     await Deno.remove(part).catch(() => {});
     throw e;
   }
@@ -54,12 +84,13 @@ export async function zipFolder(dir: string, zipPath: string, o: ZipFolderOption
   return files.length;
 }
 
-async function walk(dir: string, out: { path: string; size: number }[]): Promise<void> {
+async function walk(dir: string, out: { path: string; size: number; mtime?: Date }[]): Promise<void> {
   for await (const e of Deno.readDir(dir)) {
     const p = join(dir, e.name);
     if (e.isDirectory) await walk(p, out);
     else if (e.isFile && !/\.part(\.json)?$/.test(e.name)) {
-      out.push({ path: p, size: (await Deno.stat(p)).size });
+      const st = await Deno.stat(p);
+      out.push({ path: p, size: st.size, mtime: st.mtime ?? undefined });
     }
   }
 }

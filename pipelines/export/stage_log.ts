@@ -10,8 +10,9 @@
  * @module
  */
 import { z } from "zod";
-import { NdjsonWriter } from "../../lib/ndjson/ndjson_writer.ts";
-import { readNdjson, type ReadNdjsonOptions } from "../../lib/ndjson/read_ndjson.ts";
+import type { NdjsonWriter } from "../../lib/ndjson/ndjson_writer.ts";
+import { NdjsonStageFiles } from "../../lib/ndjson/ndjson_stage_files.ts";
+import type { ReadNdjsonOptions } from "../../lib/ndjson/read_ndjson.ts";
 import type { Schema } from "../../lib/validate/schema.ts";
 
 /** File names in the run directory. */
@@ -268,9 +269,15 @@ export const STAGE_SCHEMAS: { [K in StageName]: Schema<StageRecords[K]> } = {
 /** A writer of one stage file (what the stages are handed). */
 export type StageLog<T> = Pick<NdjsonWriter<T>, "append" | "path">;
 
+/** The run directory's stage files. */
+export const STAGE_LOGS: NdjsonStageFiles<StageRecords> = new NdjsonStageFiles<StageRecords>(
+  STAGE_FILES,
+  STAGE_SCHEMAS,
+);
+
 /** Open the `stage` file of `runDir` for appending; every line is checked against its schema. */
 export function openStageLog<K extends StageName>(runDir: string, stage: K): NdjsonWriter<StageRecords[K]> {
-  return new NdjsonWriter(`${runDir}/${STAGE_FILES[stage]}`, { schema: STAGE_SCHEMAS[stage] });
+  return STAGE_LOGS.open(runDir, stage);
 }
 
 /** Read the `stage` file of `runDir` (missing = no records; a torn or invalid line is skipped). */
@@ -279,5 +286,5 @@ export function readStageLog<K extends StageName>(
   stage: K,
   options?: ReadNdjsonOptions,
 ): Promise<StageRecords[K][]> {
-  return readNdjson(`${runDir}/${STAGE_FILES[stage]}`, STAGE_SCHEMAS[stage], options);
+  return STAGE_LOGS.read(runDir, stage, options);
 }

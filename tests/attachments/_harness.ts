@@ -67,7 +67,8 @@ export async function startHarness(
     async close() {
       await svc.stop();
       svc.monitor.close();
-      store.close();
+      // A test may have closed (and deleted) the store to replay a job from its files alone.
+      if (store.db.isOpen) store.close();
       await server.close();
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     },

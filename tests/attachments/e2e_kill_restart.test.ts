@@ -4,6 +4,7 @@ import { createSandbox } from "../../sandbox/mod.ts";
 import { baseFamily } from "../../sandbox/base/mod.ts";
 import { runPlugin } from "../../sandbox/plugin/mod.ts";
 import { JobStore } from "../../pipelines/attachments/job_store.ts";
+import { replayJob } from "../../pipelines/attachments/replay.ts";
 import { expectedSha, fileSha, listFiles, waitFor } from "./_harness.ts";
 
 const SCRIPT = fromFileUrl(new URL("../../scripts/attachments.ts", import.meta.url));
@@ -105,6 +106,21 @@ Deno.test("e2e: service killed (-9) mid token job and restarted → job complete
       for (const row of store.files(key)) {
         assert.equal(row.status, "done");
         assert.equal(await fileSha(`${jobDir}/${row.rel}`), await expectedSha(row.item.token!, 2_500_000));
+      }
+      // The job directory written by both processes (the first one killed mid-line, maybe) tells the
+      // same story as the store; and the token is in no file of the state folder (database, logs, jobs).
+      const replayed = await replayJob(`${dir}/state/jobs/${key}`);
+      assert.equal(replayed.status, "completed");
+      assert.deepEqual(
+        replayed.files.map((f) => [f.seq, f.status, f.bytes]),
+        store.files(key).map((f) => [f.seq, f.status, f.bytes]),
+      );
+      for (const f of replayed.files) {
+        assert.equal(f.sha256, await expectedSha(f.item.token!, 2_500_000));
+      }
+      for (const f of await listFiles(`${dir}/state`)) {
+        const text = new TextDecoder().decode(await Deno.readFile(`${dir}/state/${f}`));
+        assert.ok(!text.includes(base.personalBaseToken), `${f} holds the token`);
       }
     } finally {
       store.close();

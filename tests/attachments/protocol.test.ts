@@ -83,8 +83,9 @@ Deno.test("protocol: link items and refresh replies are validated", () => {
 function connection(dir: string, store: JobStore, sent: Ack[]): PluginConnection {
   const c: PluginConnection = new PluginConnection({
     store,
+    jobsDir: `${dir}/jobs`,
     settings: () => ({
-      output: dir,
+      output: `${dir}/out`,
       downloadConcurrency: 2,
       connectTimeoutMs: 1000,
       readTimeoutMs: 1000,
@@ -221,7 +222,7 @@ Deno.test("state machine: the plugin's fallback probe config leaves no folder; l
     await c.receive(frame("complete", {}));
     await c.job!.finished;
     assert.equal(sent.at(-1)!.data.stage, "job_complete");
-    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), [], "no probe folder");
+    assert.deepEqual([...Deno.readDirSync(`${dir}/out`)].map((e) => e.name), [], "no probe folder");
     await c.receive(frame("link", { name: "late.pdf", order: 1 }));
     assert.equal(sent.at(-1)!.data.status, "error");
     assert.equal(sent.at(-1)!.data.order, 1);

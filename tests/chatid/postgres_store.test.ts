@@ -108,7 +108,8 @@ Deno.test("chatid: resolve Worker grants follow the token store (PostgreSQL host
     ...base,
     state: { token_store: "postgresql://kit@10.0.0.5:6432/feishu" },
   });
-  assert.ok(resolveWorkerGrants(portGiven).net!.includes("10.0.0.5:6432"));
+  const net = resolveWorkerGrants(portGiven).net;
+  assert.ok(Array.isArray(net) && net.includes("10.0.0.5:6432"), "the database host:port, never any host");
 
   const byDefault = ChatIdConfigSchema.parse({ ...base, state: { token_db: ".state/tokens.sqlite" } });
   assert.equal(chatIdTokenStore(byDefault), "sqlite://.state/tokens.sqlite");

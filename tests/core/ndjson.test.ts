@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { NdjsonLineError, NdjsonWriter, parseNdjson, readNdjson } from "../../lib/ndjson/mod.ts";
+import {
+  NdjsonLineError,
+  NdjsonStageFiles,
+  NdjsonWriter,
+  parseNdjson,
+  readNdjson,
+} from "../../lib/ndjson/mod.ts";
 
 const Step = z.object({ type: z.literal("step"), n: z.number().int() });
 type Step = z.infer<typeof Step>;
@@ -64,6 +70,34 @@ Deno.test("ndjson: reopening after a torn last line starts the next record on a 
     out.append({ type: "step", n: 2 });
     out.close();
     assert.deepEqual((await readNdjson(path, Step)).map((s) => s.n), [1, 2]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("ndjson stage files: one file and one schema per stage; each stage reads back only its own lines", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ndjson-stages-" });
+  try {
+    const Done = z.object({ type: z.literal("done"), n: z.number().int(), bytes: z.number() });
+    const stages = new NdjsonStageFiles<{ steps: Step; done: z.infer<typeof Done> }>(
+      { steps: "steps.ndjson", done: "done.ndjson" },
+      { steps: Step, done: Done },
+    );
+    const steps = stages.open(dir, "steps");
+    steps.append({ type: "step", n: 1 });
+    steps.close();
+    stages.append(dir, "done", { type: "done", n: 1, bytes: 10 });
+    assert.equal(stages.path(dir, "done"), `${dir}/done.ndjson`);
+    assert.deepEqual(await stages.read(dir, "steps"), [{ type: "step", n: 1 }]);
+    assert.deepEqual(await stages.read(dir, "done"), [{ type: "done", n: 1, bytes: 10 }]);
+    // A record of another stage's shape is refused by this stage's writer, and nothing is written.
+    assert.throws(() => stages.append(dir, "done", { type: "step", n: 2 } as never), NdjsonLineError);
+    assert.equal((await stages.read(dir, "done")).length, 1);
+    // Read with `invalid: "throw"`, a line of the wrong shape names its file and line.
+    await Deno.writeTextFile(stages.path(dir, "steps"), '{"type":"done","n":1,"bytes":1}\n', {
+      append: true,
+    });
+    await assert.rejects(() => stages.read(dir, "steps", { invalid: "throw" }), /steps\.ndjson:2/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
