@@ -106,7 +106,7 @@ Deno.test("deno.json: lockfile enforced; no task or default hard-codes a browser
   }
 });
 
-Deno.test("deno.json test task: check --doc covers every source folder; the doc lint every mod.ts but lib/browser's", async () => {
+Deno.test("deno.json test task: check --doc covers every source folder; the doc lint every lib/*/mod.ts but lib/browser's and every pipelines/**/mod.ts", async () => {
   const deno = parseJsonc(await read("deno.json")) as DenoJson;
   const steps = deno.tasks.test.split(" && ");
   const args = (command: string): string[] => {
@@ -118,18 +118,36 @@ Deno.test("deno.json test task: check --doc covers every source folder; the doc 
   for (const path of ["mod.ts", "lib/", "pipelines/", "scripts/", "sandbox/", "bench/", "tests/"]) {
     assert.ok(checked.includes(path), `deno check --doc covers ${path}: ${checked.join(" ")}`);
   }
-  const linted = new Set(args("deno doc --lint"));
+  const linted = args("deno doc --lint");
+  const exists = (path: string) => Deno.stat(new URL(path, ROOT)).then(() => true, () => false);
+  for (const path of linted) assert.ok(await exists(path), `the doc lint names a missing file: ${path}`);
   const modules = ["mod.ts"];
-  for (const dir of ["lib", "pipelines"]) {
-    for await (const entry of Deno.readDir(new URL(`${dir}/`, ROOT))) {
-      const mod = `${dir}/${entry.name}/mod.ts`;
-      if (entry.isDirectory && await Deno.stat(new URL(mod, ROOT)).then(() => true, () => false)) {
-        modules.push(mod);
-      }
-    }
+  for await (const entry of Deno.readDir(new URL("lib/", ROOT))) {
+    const mod = `lib/${entry.name}/mod.ts`;
+    if (entry.isDirectory && await exists(mod)) modules.push(mod);
   }
+  const pipelineModules = await modFilesUnder("pipelines");
+  assert.ok(pipelineModules.includes("pipelines/meeting/service/mod.ts"), pipelineModules.join());
+  modules.push(...pipelineModules);
   assert.ok(modules.length > 40, modules.join());
   // lib/browser's launcher hands out puppeteer-core's Browser and Page (README, 开发).
-  const unlinted = modules.filter((m) => !linted.has(m) && m !== "lib/browser/mod.ts");
+  const unlinted = modules.filter((m) => !linted.includes(m) && m !== "lib/browser/mod.ts");
   assert.deepEqual(unlinted, [], `mod.ts files missing from the doc lint: ${unlinted}`);
+  const readme = await read("README.md");
+  assert.match(
+    readme,
+    /`deno doc --lint`[^]*?除 `lib\/browser` 以外[^]*?故不在此列/,
+    "README explains lib/browser's exclusion",
+  );
 });
+
+/** Every `mod.ts` below `dir` (any depth), as paths from the repository root. */
+async function modFilesUnder(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for await (const entry of Deno.readDir(new URL(`${dir}/`, ROOT))) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory) found.push(...await modFilesUnder(path));
+    else if (entry.isFile && entry.name === "mod.ts") found.push(path);
+  }
+  return found.sort();
+}

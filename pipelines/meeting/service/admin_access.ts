@@ -1,10 +1,10 @@
 import { readCookie } from "../../../lib/http/read_cookie.ts";
-import type { Context, Hono } from "hono";
 import { type Clock, systemClock } from "../../../lib/time/clock.ts";
 import { box, htmlResponse, page } from "./_html.ts";
 import { RateWindow } from "../../../lib/rate_limit/rate_window.ts";
 import { type AccessPolicy, normalizeHost } from "./access_policy.ts";
 import { tokenMatches } from "./admin_token.ts";
+import type { MeetingContext, MeetingRoutes } from "./meeting_routes.ts";
 
 /** Path of the admin login form (browser access to the status page). */
 export const LOGIN_PATH = "/login";
@@ -59,7 +59,7 @@ const MAX_SESSIONS = 64;
  * // then the routes it guards: registerWebhookRoute, registerAuthRoutes, registerStatusRoutes
  * ```
  */
-export function registerAdminAccess(app: Hono, o: AdminAccessOptions): void {
+export function registerAdminAccess(app: MeetingRoutes, o: AdminAccessOptions): void {
   const clock = o.clock ?? systemClock;
   const sessionMs = o.sessionMs ?? 12 * 3_600_000;
   const sessions = new Map<string, number>();
@@ -67,12 +67,12 @@ export function registerAdminAccess(app: Hono, o: AdminAccessOptions): void {
   const open = new Set([...o.publicPaths, LOGIN_PATH]);
   const token = o.policy.adminToken;
 
-  const sessionOk = (c: Context) => {
+  const sessionOk = (c: MeetingContext) => {
     const id = readCookie(c.req.header("cookie"), ADMIN_COOKIE);
     const until = id ? sessions.get(id) : undefined;
     return until !== undefined && until > clock.now();
   };
-  const bearerOk = async (c: Context) => {
+  const bearerOk = async (c: MeetingContext) => {
     const m = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "");
     return !!(m && token && await tokenMatches(m[1], token));
   };
@@ -134,7 +134,7 @@ export function registerAdminAccess(app: Hono, o: AdminAccessOptions): void {
 }
 
 /** A state-changing request's origin: listed `Origin`; without one, not cross-site and not cookie-only. */
-function sameOrigin(c: Context, origins: ReadonlySet<string>, bearer: boolean): boolean {
+function sameOrigin(c: MeetingContext, origins: ReadonlySet<string>, bearer: boolean): boolean {
   const origin = c.req.header("origin");
   if (origin !== undefined) return origins.has(origin.toLowerCase());
   const site = c.req.header("sec-fetch-site");

@@ -1,4 +1,3 @@
-import type { Hono } from "hono";
 import { type Logger, silentLogger } from "../../../lib/log/logger.ts";
 import type { Clock } from "../../../lib/time/clock.ts";
 import {
@@ -6,6 +5,7 @@ import {
   USER_AUTH_BROWSER_COOKIE,
   USER_AUTH_CALLBACK_PATH,
   USER_AUTH_START_PATH,
+  type UserAuthRouteHost,
   type UserAuthService,
 } from "../../../lib/user_auth/mod.ts";
 import type { MeetingWorker } from "../worker.ts";
@@ -13,11 +13,11 @@ import { meetingAuthPages } from "./_auth_pages.ts";
 import { joinUrl } from "./_paths.ts";
 
 /** Path of the page with the 「授权开启」 button. */
-export const AUTH_START_PATH = USER_AUTH_START_PATH;
+export const AUTH_START_PATH: string = USER_AUTH_START_PATH;
 /** Path Feishu redirects back to (register `{public_base_url}/auth/callback` in the app's Redirect URLs). */
-export const AUTH_CALLBACK_PATH = USER_AUTH_CALLBACK_PATH;
+export const AUTH_CALLBACK_PATH: string = USER_AUTH_CALLBACK_PATH;
 /** Cookie that binds an authorization to the browser that started it. */
-export const OAUTH_BROWSER_COOKIE = USER_AUTH_BROWSER_COOKIE;
+export const OAUTH_BROWSER_COOKIE: string = USER_AUTH_BROWSER_COOKIE;
 
 /** What {@linkcode registerAuthRoutes} needs. */
 export interface AuthRoutesOptions {
@@ -70,7 +70,7 @@ export interface AuthRoutesOptions {
  * });
  * ```
  */
-export function registerAuthRoutes(app: Hono, o: AuthRoutesOptions): void {
+export function registerAuthRoutes(app: UserAuthRouteHost, o: AuthRoutesOptions): void {
   const log = o.logger ?? silentLogger;
   const startUrl = joinUrl(o.publicBaseUrl, AUTH_START_PATH);
   registerUserAuthRoutes<number>(app, o.userAuth, {

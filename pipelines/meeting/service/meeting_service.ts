@@ -1,4 +1,3 @@
-import type { Hono } from "hono";
 import type { SqliteEventStore } from "../../../lib/events/event_store_sqlite.ts";
 import type { LongConnection, LongConnectionOptions } from "../../../lib/events/ws_adapter.ts";
 import type { SecretBox } from "../../../lib/crypto/secret_box.ts";
@@ -14,6 +13,7 @@ import type { AccessPolicy } from "./access_policy.ts";
 import type { EventProcessor } from "./event_processor.ts";
 import type { FileDownloaderOptions } from "./file_downloader.ts";
 import type { MeetingClients } from "./meeting_clients.ts";
+import type { MeetingHttpApp } from "./meeting_routes.ts";
 import { securityPreflight } from "./security_preflight.ts";
 import type { MeetingHealth } from "./status_routes.ts";
 
@@ -47,8 +47,8 @@ export interface MeetingServiceOptions {
 
 /** The running archiver: its HTTP app and its loops. */
 export interface MeetingService {
-  /** The Hono app: webhook, OAuth pages, health and status. */
-  readonly app: Hono;
+  /** The HTTP app (a Hono app): webhook, OAuth pages, health and status. */
+  readonly app: MeetingHttpApp;
   /** `app.fetch`, for `Deno.serve`. */
   readonly fetch: (request: Request) => Response | Promise<Response>;
   /** The validated config it runs with. */

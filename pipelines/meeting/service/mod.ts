@@ -62,4 +62,5 @@ export * from "./access_policy.ts";
 export * from "./admin_token.ts";
 export * from "./admin_access.ts";
 export * from "./security_preflight.ts";
+export * from "./meeting_routes.ts";
 export * from "./meeting_service.ts";

@@ -1,4 +1,3 @@
-import type { Hono } from "hono";
 import type { EventState } from "../../../lib/events/event_store.ts";
 import type { LongConnectionState, LongConnectionStats } from "../../../lib/events/ws_adapter.ts";
 import type { JobState } from "../job.ts";
@@ -7,6 +6,7 @@ import type { MeetingWorker } from "../worker.ts";
 import { htmlResponse } from "./_html.ts";
 import { statusPage } from "./_status_page.ts";
 import type { EventProcessorHealth, EventProcessorStats } from "./event_processor.ts";
+import type { MeetingRoutes } from "./meeting_routes.ts";
 
 /** What `GET /healthz` answers. */
 export interface MeetingHealth {
@@ -77,7 +77,7 @@ export interface StatusRoutesOptions {
  * });
  * ```
  */
-export function registerStatusRoutes(app: Hono, o: StatusRoutesOptions): void {
+export function registerStatusRoutes(app: Pick<MeetingRoutes, "get" | "post">, o: StatusRoutesOptions): void {
   app.get("/healthz", async (c) => {
     const h = await o.health();
     return c.json(h, h.ok ? 200 : 503, { "cache-control": "no-store" });

@@ -1,9 +1,9 @@
-import type { Hono } from "hono";
 import type { EventSink } from "../../../lib/events/event_store.ts";
 import { handleWebhook } from "../../../lib/events/webhook_handler.ts";
 import { ReplayGuard } from "../../../lib/events/replay_guard.ts";
 import type { Logger } from "../../../lib/log/logger.ts";
 import type { Clock } from "../../../lib/time/clock.ts";
+import type { MeetingRoutes } from "./meeting_routes.ts";
 
 /** Path of the event request URL (register `{public_base_url}/webhook/event` in the app's console). */
 export const WEBHOOK_PATH = "/webhook/event";
@@ -52,7 +52,7 @@ export interface WebhookRouteOptions {
  * });
  * ```
  */
-export function registerWebhookRoute(app: Hono, o: WebhookRouteOptions): void {
+export function registerWebhookRoute(app: Pick<MeetingRoutes, "post">, o: WebhookRouteOptions): void {
   const options = {
     store: o.events,
     encryptKey: o.encryptKey || undefined,
