@@ -14,7 +14,7 @@ import type {
   AuditFilter,
   NewApp,
 } from "./app_record.ts";
-import { checkActor, checkAppId, checkNewApp, checkPatch, checkStatus } from "./_validate.ts";
+import { checkActor, checkAdd, checkRemoval, checkStatusChange, checkUpdate } from "./_validate.ts";
 import {
   alreadyRegistered,
   APP_COLUMNS,
@@ -119,8 +119,7 @@ export class PostgresAppRegistry implements AppRegistry {
 
   /** See {@linkcode AppRegistry.add}. */
   async add(app: NewApp, actor: string): Promise<AppInfo> {
-    const a = checkNewApp(app);
-    const by = checkActor(actor);
+    const { app: a, by } = checkAdd(app, actor);
     const sealed = await this.#box.seal(a.appSecret, secretAad(a.appId));
     const now = this.#clock.now();
     await this.#sql.begin(async (tx) => {
@@ -137,9 +136,7 @@ export class PostgresAppRegistry implements AppRegistry {
 
   /** See {@linkcode AppRegistry.update}. */
   async update(appId: string, patch: AppPatch, actor: string): Promise<AppInfo> {
-    checkAppId(appId);
-    const p = checkPatch(patch);
-    const by = checkActor(actor);
+    const { patch: p, by } = checkUpdate(appId, patch, actor);
     const sealed = p.appSecret === undefined
       ? undefined
       : await this.#box.seal(p.appSecret, secretAad(appId));
@@ -167,9 +164,7 @@ export class PostgresAppRegistry implements AppRegistry {
 
   /** See {@linkcode AppRegistry.setStatus}. */
   async setStatus(appId: string, status: AppStatus, actor: string): Promise<AppInfo> {
-    checkAppId(appId);
-    const s = checkStatus(status);
-    const by = checkActor(actor);
+    const { status: s, by } = checkStatusChange(appId, status, actor);
     const now = this.#clock.now();
     await this.#sql.begin(async (tx) => {
       const row = await this.#mustRow(tx, appId);
@@ -186,8 +181,7 @@ export class PostgresAppRegistry implements AppRegistry {
 
   /** See {@linkcode AppRegistry.remove}. */
   async remove(appId: string, actor: string): Promise<void> {
-    checkAppId(appId);
-    const by = checkActor(actor);
+    const by = checkRemoval(appId, actor);
     const now = this.#clock.now();
     await this.#sql.begin(async (tx) => {
       const row = await this.#mustRow(tx, appId);

@@ -14,7 +14,7 @@ import type {
   AuditFilter,
   NewApp,
 } from "./app_record.ts";
-import { checkActor, checkAppId, checkNewApp, checkPatch, checkStatus } from "./_validate.ts";
+import { checkActor, checkAdd, checkRemoval, checkStatusChange, checkUpdate } from "./_validate.ts";
 import {
   alreadyRegistered,
   APP_COLUMNS as COLUMNS,
@@ -119,8 +119,7 @@ export class SqliteAppRegistry implements AppRegistry {
 
   /** See {@linkcode AppRegistry.add}. */
   async add(app: NewApp, actor: string): Promise<AppInfo> {
-    const a = checkNewApp(app);
-    const by = checkActor(actor);
+    const { app: a, by } = checkAdd(app, actor);
     const sealed = await this.#box.seal(a.appSecret, aad(a.appId));
     const now = this.#clock.now();
     immediate(this.#db, () => {
@@ -136,9 +135,7 @@ export class SqliteAppRegistry implements AppRegistry {
 
   /** See {@linkcode AppRegistry.update}. */
   async update(appId: string, patch: AppPatch, actor: string): Promise<AppInfo> {
-    checkAppId(appId);
-    const p = checkPatch(patch);
-    const by = checkActor(actor);
+    const { patch: p, by } = checkUpdate(appId, patch, actor);
     const sealed = p.appSecret === undefined ? undefined : await this.#box.seal(p.appSecret, aad(appId));
     const now = this.#clock.now();
     immediate(this.#db, () => {
@@ -161,9 +158,7 @@ export class SqliteAppRegistry implements AppRegistry {
 
   /** See {@linkcode AppRegistry.setStatus}; setting the current status again changes nothing. */
   async setStatus(appId: string, status: AppStatus, actor: string): Promise<AppInfo> {
-    checkAppId(appId);
-    const s = checkStatus(status);
-    const by = checkActor(actor);
+    const { status: s, by } = checkStatusChange(appId, status, actor);
     const now = this.#clock.now();
     immediate(this.#db, () => {
       const row = this.#mustRow(appId);
@@ -177,8 +172,7 @@ export class SqliteAppRegistry implements AppRegistry {
   /** See {@linkcode AppRegistry.remove}. */
   // deno-lint-ignore require-await
   async remove(appId: string, actor: string): Promise<void> {
-    checkAppId(appId);
-    const by = checkActor(actor);
+    const by = checkRemoval(appId, actor);
     const now = this.#clock.now();
     immediate(this.#db, () => {
       const row = this.#mustRow(appId);
