@@ -7,38 +7,24 @@
  *
  * @module
  */
-import { createProgress } from "../lib/cli/progress.ts";
-import { configSummary } from "../lib/cli/config_summary.ts";
 import { reportError } from "../lib/cli/report_error.ts";
-import { parseCli, pathExists } from "../lib/cli/parse_cli.ts";
+import { parseCli } from "../lib/cli/parse_cli.ts";
 import { useUtf8Console } from "../lib/cli/utf8_console.ts";
-import { loadConfig } from "../lib/config/load_config.ts";
-import { defaultConfigFile } from "../lib/fs/user_dirs.ts";
 import { LarkError } from "../lib/errors/lark_error.ts";
-import { ConsoleSink } from "../lib/log/console_sink.ts";
-import { createLogger } from "../lib/log/logger.ts";
-import { NdjsonFileSink } from "../lib/log/ndjson_sink.ts";
-import { keyCreatedNotice, loadSecretBox } from "../lib/crypto/key_source.ts";
-import { closeTokenStore, openTokenStore } from "../lib/token/open_token_store.ts";
+import { closeTokenStore } from "../lib/token/open_token_store.ts";
 import type { TokenStore } from "../lib/token/token_store.ts";
+import { outputFromJournal, readContractFile } from "../pipelines/chatid/mod.ts";
 import {
-  autoConcurrency,
-  CHATID_ENV,
-  ChatIdConfigSchema,
-  chatIdKeyFile,
-  type ChatIdRow,
-  chatIdTokenStore,
-  checkContractNumbers,
-  type ContractNumberShape,
-  createChatIdContext,
-  formatImplausible,
-  formatSummary,
-  outputFromJournal,
-  readChatIdExcel,
-  readContractFile,
-  runChatId,
-  workerResolver,
-} from "../pipelines/chatid/mod.ts";
+  announce,
+  checkCredentials,
+  checkUsage,
+  collectNumbers,
+  loadChatIdConfig,
+  openRunLog,
+  openSession,
+  reportRun,
+  runLookups,
+} from "./_chatid_steps.ts";
 
 const HELP = `合同编号 → openChatId 批量查询
 
@@ -82,168 +68,29 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
   if (!parsed.ok) return parsed.exitCode;
   const { values: v, positionals } = parsed;
   if (v["from-journal"] !== undefined) return await fromJournal(v["from-journal"], positionals[0], v);
-  const retryFailed = v["retry-failed"];
-  if (!retryFailed && positionals.length !== 1) {
-    console.error(`用法错误：请指定一个合同编号文件。\n\n${HELP}`);
-    return 2;
-  }
-  let concurrency: number | "auto" | undefined;
-  if (v.concurrency !== undefined) {
-    concurrency = v.concurrency === "auto" ? "auto" : Number(v.concurrency);
-    if (concurrency !== "auto" && (!Number.isInteger(concurrency) || concurrency < 1)) {
-      console.error("用法错误：--concurrency 应为正整数或 auto。");
-      return 2;
-    }
-  }
-  for (const f of [positionals[0], retryFailed]) {
-    if (f && !(await pathExists(f))) {
-      console.error(`用法错误：找不到文件 ${f}。`);
-      return 2;
-    }
-    const info = f ? await Deno.stat(f) : undefined;
-    if (info && !info.isFile) {
-      console.error(
-        `用法错误：${f} 不是文件（是${info.isDirectory ? "目录" : "特殊文件"}）：请指定一个文件。`,
-      );
-      return 2;
-    }
-  }
+  const usage = await checkUsage(v, positionals, HELP);
+  if (typeof usage === "number") return usage;
   let store: TokenStore | undefined;
-  let fileSink: NdjsonFileSink | undefined;
+  let log: Awaited<ReturnType<typeof openRunLog>> | undefined;
   try {
-    const configFile = v.config ?? defaultConfigFile("chatid");
-    const { config, warnings } = await loadConfig(ChatIdConfigSchema, {
-      file: await pathExists(configFile) || v.config ? configFile : undefined,
-      env: CHATID_ENV,
-      overrides: {
-        "output.path": v.output,
-        "rate_limit.concurrency": concurrency,
-        "output.extra_columns": v["extra-columns"] ? true : undefined,
-      },
-    });
-    for (const w of warnings) console.error(`警告：${w}`);
-    const outInfo = await Deno.stat(config.output.path).catch(() => undefined);
-    if (outInfo && !outInfo.isFile) {
-      console.error(
-        `用法错误：输出路径 ${config.output.path} 不是文件（是目录）：请用 -o 指定一个 .xlsx 文件路径。`,
-      );
-      return 2;
-    }
-
-    const shape = {
-      pattern: config.input.number_pattern,
-      maxLength: config.input.max_length,
-      requireDigit: config.input.require_digit,
-    };
-    const input = retryFailed ? undefined : await readContractFile(positionals[0], { shape });
-    const previous = retryFailed ? await readChatIdExcel(retryFailed) : undefined;
-    const numbers = input?.numbers ?? retryNumbers(previous!, shape);
-    for (const line of formatImplausible(input?.implausible ?? [])) console.error(line);
-    if (!numbers.length) {
-      if (input) {
-        console.error(
-          `用法错误：输入文件 ${
-            positionals[0]
-          } 中没有有效的合同编号（跳过空行 ${input.blank}、注释 ${input.comments}、` +
-            `不像合同编号的值 ${input.implausible?.length ?? 0}）。未发送任何请求，已有输出未改动。`,
-        );
-        return 2;
-      }
-      console.log(
-        `${retryFailed} 中没有需要重跑的行（失败行均已 SUCCESS 或不像合同编号）；未发送任何请求，已有输出未改动。`,
-      );
-      return 0;
-    }
-
-    await Deno.mkdir(config.log.dir, { recursive: true });
-    const logPath = `${config.log.dir}/chatid-${new Date().toISOString().replace(/[:.]/g, "-")}.ndjson`;
-    fileSink = new NdjsonFileSink(logPath);
-    const logger = createLogger({
-      level: config.log.level,
-      sinks: [fileSink, new ConsoleSink({ level: "warn" })],
-    });
-    const box = await loadSecretBox({
-      keyFile: chatIdKeyFile(config),
-      onCreated: (path) => console.error(keyCreatedNotice(path)),
-    });
-    store = openTokenStore(chatIdTokenStore(config), { box, logger });
-    const ctx = createChatIdContext(config, { store, logger });
-
-    console.error("配置：");
-    for (const line of configSummary(config)) console.error(line);
-    if (input) {
-      console.error(
-        `输入：${numbers.length} 个合同编号（跳过空行 ${input.blank}、注释 ${input.comments}、` +
-          `不像合同编号的值 ${input.implausible?.length ?? 0}，去除重复 ${input.duplicates}）`,
-      );
-    } else console.error(`重跑失败行：${numbers.length} 个（来自 ${retryFailed}）`);
-
-    // Fail fast: one cheap call each for the token and the cookie.
-    await ctx.tokens.getTenantToken(config.app.app_id, signal);
-    await ctx.clm.checkSession(signal);
-    console.error("凭证检查通过：tenant_access_token 与合同系统 cookie 均有效。");
-
-    const conc = config.rate_limit.concurrency === "auto"
-      ? autoConcurrency(config.rate_limit.global_qpm)
-      : config.rate_limit.concurrency;
-    const progress = v.quiet ? undefined : createProgress({ total: numbers.length, label: "合同" });
-    const stop = new AbortController();
-    const onSigint = () => {
-      console.error("\n收到 Ctrl+C：停止新的请求，正在写出已完成的结果……");
-      stop.abort(new DOMException("interrupted", "AbortError"));
-    };
-    Deno.addSignalListener("SIGINT", onSigint);
-    let result;
-    try {
-      result = await runChatId({
-        numbers,
-        previous,
-        outputPath: config.output.path,
-        extraColumns: config.output.extra_columns,
-        concurrency: conc,
-        deps: ctx,
-        signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal,
-        onProgress: (d, t) => progress?.update(d, t),
-        force: v.force,
-        // The calls and their answers are handled in a Worker that can reach the Feishu hosts and
-        // the token store only; this thread keeps the files (journal, Excel, log).
-        resolver: workerResolver(config, { logger }),
-        logger,
-      });
-    } finally {
-      progress?.stop();
-      Deno.removeSignalListener("SIGINT", onSigint);
-    }
-    if (result.previousOutput?.note) console.error(result.previousOutput.note);
-    if (result.resumed) console.error(`续跑：${result.resumed} 个合同已在上次运行中完成，已跳过。`);
-    console.log(formatSummary(result.summary).join("\n"));
-    console.log(`输出文件：${result.outputPath}`);
-    console.log(`日志文件：${logPath}`);
-    if (result.fatal) {
-      reportError(result.fatal.error);
-      console.error("已完成的结果已保存；更新凭证后用相同参数重新运行即可从中断处继续。");
-      return 1;
-    }
-    if (result.aborted) {
-      console.error("已中断；用相同参数重新运行即可从中断处继续。");
-      return 130;
-    }
-    return 0;
+    const config = await loadChatIdConfig(v, usage.concurrency);
+    if (typeof config === "number") return config;
+    const work = await collectNumbers(config, positionals[0], v["retry-failed"]);
+    if (typeof work === "number") return work;
+    log = await openRunLog(config);
+    const session = await openSession(config, log.logger);
+    store = session.store;
+    announce(config, work);
+    await checkCredentials(session.ctx, config, signal);
+    const result = await runLookups(config, work, session.ctx, { ...v, logger: log.logger, signal });
+    return reportRun(result, log.path);
   } catch (e) {
     reportError(e);
     return e instanceof LarkError && e.kind === "bad_request" ? 2 : 1;
   } finally {
     if (store) await closeTokenStore(store);
-    fileSink?.close();
+    log?.sink.close();
   }
-}
-
-/** `--retry-failed`: the non-SUCCESS rows' numbers that still look like contract numbers. */
-function retryNumbers(previous: readonly ChatIdRow[], shape: ContractNumberShape): string[] {
-  const failed = previous.filter((r) => r.status !== "SUCCESS").map((r) => r.contract_number);
-  const { valid, implausible } = checkContractNumbers(failed, failed.map((_, i) => i + 2), shape);
-  for (const line of formatImplausible(implausible)) console.error(line);
-  return valid;
 }
 
 /** `--from-journal`: the output stage alone, from the journal. */

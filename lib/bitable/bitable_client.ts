@@ -1,18 +1,18 @@
 import "./bitable_codes.ts"; // Base codes come at HTTP 200: classify them
 import type { LarkHttp } from "../http/lark_http.ts";
-import { attemptsOf } from "../retry/retry.ts";
 import {
   checkAppToken,
   checkFields,
   checkRecordId,
   checkSearch,
   checkTableId,
-  chunk,
   MAX_BATCH_DELETE,
   MAX_BATCH_WRITE,
   MAX_PAGE_SIZE,
 } from "./_validate.ts";
 import { TableWriteQueue } from "./table_write_queue.ts";
+import { runChunks } from "./_chunks.ts";
+import { type RawRecord, searchBody, toRecord } from "./_wire.ts";
 import type {
   BatchResult,
   BitableRecord,
@@ -51,11 +51,6 @@ export interface BatchOptions {
   onChunk?: (chunk: ChunkResult<unknown>) => void;
   /** Cancel between and during chunks. */
   signal?: AbortSignal;
-}
-
-interface RawRecord {
-  record_id: string;
-  fields: Fields;
 }
 
 const BASE = "/open-apis/bitable/v1/apps";
@@ -131,22 +126,7 @@ export class BitableClient {
   ): AsyncGenerator<BitableRecord> {
     const path = `${this.#path(appToken, tableId)}/search`;
     checkSearch(options);
-    const body: Record<string, unknown> = {};
-    if (options.viewId) body.view_id = options.viewId;
-    if (options.fieldNames) body.field_names = options.fieldNames;
-    if (options.sort) {
-      body.sort = options.sort.map((s) => ({ field_name: s.fieldName, desc: s.desc ?? false }));
-    }
-    if (options.filter) {
-      body.filter = {
-        conjunction: options.filter.conjunction ?? "and",
-        conditions: options.filter.conditions.map((c) => ({
-          field_name: c.fieldName,
-          operator: c.operator,
-          value: c.value ?? [],
-        })),
-      };
-    }
+    const body = searchBody(options);
     let pageToken: string | undefined;
     do {
       const { data } = await this.#http.request<
@@ -177,7 +157,7 @@ export class BitableClient {
   ): Promise<BatchResult<BitableRecord>> {
     const path = `${this.#path(appToken, tableId)}/batch_create`;
     records.forEach((f, i) => checkFields(f, `records[${i}].fields`));
-    return await this.#batch(records, MAX_BATCH_WRITE, options, async (items) => {
+    return await runChunks(records, MAX_BATCH_WRITE, options, async (items) => {
       const out = await this.#write<{ records: RawRecord[] }>(appToken, tableId, {
         method: "POST",
         path,
@@ -201,7 +181,7 @@ export class BitableClient {
       checkRecordId(r.recordId, `records[${i}].record_id`);
       checkFields(r.fields, `records[${i}].fields`);
     });
-    return await this.#batch(records, MAX_BATCH_WRITE, options, async (items) => {
+    return await runChunks(records, MAX_BATCH_WRITE, options, async (items) => {
       const out = await this.#write<{ records: RawRecord[] }>(appToken, tableId, {
         method: "POST",
         path,
@@ -221,7 +201,7 @@ export class BitableClient {
   ): Promise<BatchResult<DeletedRecord>> {
     const path = `${this.#path(appToken, tableId)}/batch_delete`;
     recordIds.forEach((id, i) => checkRecordId(id, `records[${i}]`));
-    return await this.#batch(recordIds, MAX_BATCH_DELETE, options, async (items) => {
+    return await runChunks(recordIds, MAX_BATCH_DELETE, options, async (items) => {
       const out = await this.#write<{ records: { deleted: boolean; record_id: string }[] }>(
         appToken,
         tableId,
@@ -266,39 +246,4 @@ export class BitableClient {
       return { value: res.data, attempts: res.attempts };
     });
   }
-
-  async #batch<I, T>(
-    input: readonly I[],
-    size: number,
-    options: BatchOptions,
-    send: (items: I[]) => Promise<{ items: T[]; attempts: number }>,
-  ): Promise<BatchResult<T>> {
-    const chunks: ChunkResult<T>[] = [];
-    for (const [index, part] of chunk(input, size).entries()) {
-      options.signal?.throwIfAborted();
-      let result: ChunkResult<T>;
-      try {
-        const out = await send(part.items);
-        result = { index, from: part.from, to: part.to, items: out.items, attempts: out.attempts };
-      } catch (error) {
-        if (options.signal?.aborted) throw error;
-        result = {
-          index,
-          from: part.from,
-          to: part.to,
-          error: error as Error,
-          attempts: attemptsOf(error) ?? 1,
-        };
-      }
-      chunks.push(result);
-      options.onChunk?.(result as ChunkResult<unknown>);
-      if (result.error && options.stopOnError) break;
-    }
-    const failed = chunks.filter((c) => c.error);
-    return { chunks, items: chunks.flatMap((c) => c.items ?? []), failed };
-  }
-}
-
-function toRecord(raw: RawRecord): BitableRecord {
-  return { recordId: raw.record_id, fields: raw.fields ?? {} };
 }

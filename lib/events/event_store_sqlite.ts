@@ -3,7 +3,14 @@ import type { EventSink, EventState, StoredEvent } from "./event_store.ts";
 import type { EventSource, LarkEvent } from "./lark_event.ts";
 import { openSafeDatabase } from "../sqlite/open_database.ts";
 import { immediate } from "../sqlite/immediate.ts";
-import type { SafeDatabase, SafeRow, SafeStatement } from "../sqlite/safe_database.ts";
+import type { SafeDatabase, SafeRow } from "../sqlite/safe_database.ts";
+import {
+  type EventStatements,
+  prepareEventStatements,
+  SCHEMA,
+  storedForm,
+  toStored,
+} from "./_events_table.ts";
 
 /** Options of {@linkcode SqliteEventStore}. */
 export interface SqliteEventStoreOptions {
@@ -36,35 +43,12 @@ export interface ClaimOptions {
   maxAttempts?: number;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
-  event_id TEXT PRIMARY KEY,
-  event_type TEXT NOT NULL,
-  source TEXT NOT NULL,
-  payload TEXT NOT NULL,
-  state TEXT NOT NULL DEFAULT 'pending',
-  attempts INTEGER NOT NULL DEFAULT 0,
-  deliveries INTEGER NOT NULL DEFAULT 1,
-  received_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL,
-  available_at INTEGER NOT NULL DEFAULT 0,
-  lease_until INTEGER NOT NULL DEFAULT 0,
-  last_error TEXT
-);
-CREATE INDEX IF NOT EXISTS events_claim ON events(state, available_at, received_at);`;
-
-const CLAIMABLE =
-  `((state = 'pending' AND available_at <= :now) OR (state = 'processing' AND lease_until <= :now))
-  AND (:types IS NULL OR event_type IN (SELECT value FROM json_each(:types)))`;
-
 interface Pending {
   event: LarkEvent;
   source: EventSource;
   resolve: (isNew: boolean) => void;
   reject: (e: unknown) => void;
 }
-
-type Row = SafeRow;
 
 /** Most events set aside by one {@linkcode SqliteEventStore.claimNext} call before it gives up for now. */
 const MAX_SET_ASIDE_PER_CLAIM = 100;
@@ -102,7 +86,7 @@ export class SqliteEventStore implements EventSink {
   #maxAttempts: number;
   #queue: Pending[] = [];
   #scheduled = false;
-  #sql: Record<"insert" | "get" | "pick" | "claim" | "setState" | "recover", SafeStatement>;
+  #sql: EventStatements;
 
   /** Open (creating when needed) the store at `path`; `":memory:"` works for tests. */
   constructor(path: string, options: SqliteEventStoreOptions = {}) {
@@ -114,29 +98,7 @@ export class SqliteEventStore implements EventSink {
       synchronous: options.synchronous === "normal" ? "NORMAL" : "FULL",
       schema: SCHEMA,
     });
-    this.#sql = {
-      insert: this.#db.prepare(
-        `INSERT INTO events (event_id, event_type, source, payload, received_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT(event_id) DO UPDATE SET deliveries = deliveries + 1
-         RETURNING deliveries`,
-      ),
-      get: this.#db.prepare("SELECT * FROM events WHERE event_id = ?"),
-      pick: this.#db.prepare(
-        `SELECT event_id, attempts FROM events WHERE ${CLAIMABLE} ORDER BY received_at, rowid LIMIT 1`,
-      ),
-      claim: this.#db.prepare(
-        `UPDATE events SET state = 'processing', attempts = attempts + 1, lease_until = :lease,
-         updated_at = :now WHERE event_id = :id RETURNING *`,
-      ),
-      setState: this.#db.prepare(
-        `UPDATE events SET state = :state, updated_at = :now, available_at = :available,
-         lease_until = 0, last_error = :error WHERE event_id = :id`,
-      ),
-      recover: this.#db.prepare(
-        "UPDATE events SET state = 'pending', lease_until = 0, updated_at = ? WHERE state = 'processing'",
-      ),
-    };
+    this.#sql = prepareEventStatements(this.#db);
   }
 
   /** See {@linkcode EventSink.insert}. Resolves after the commit that stored it. */
@@ -153,7 +115,7 @@ export class SqliteEventStore implements EventSink {
   /** The stored event with this id, if any. */
   get(eventId: string): Promise<StoredEvent | undefined> {
     try {
-      const row = this.#sql.get.get(eventId) as Row | undefined;
+      const row = this.#sql.get.get(eventId) as SafeRow | undefined;
       return Promise.resolve(row ? toStored(row) : undefined);
     } catch (e) {
       return Promise.reject(e);
@@ -237,7 +199,7 @@ export class SqliteEventStore implements EventSink {
   list(options: { state?: EventState; limit?: number } = {}): Promise<StoredEvent[]> {
     const rows = this.#db.prepare(
       "SELECT * FROM events WHERE (?1 IS NULL OR state = ?1) ORDER BY received_at DESC, rowid DESC LIMIT ?2",
-    ).all(options.state ?? null, options.limit ?? 50) as Row[];
+    ).all(options.state ?? null, options.limit ?? 50) as SafeRow[];
     // A row whose payload cannot be read (set aside by claimNext) is left out of listings.
     return Promise.resolve(rows.flatMap((r) => {
       try {
@@ -300,7 +262,7 @@ export class SqliteEventStore implements EventSink {
       JSON.stringify(storedForm(p.event)),
       now,
       now,
-    ) as Row;
+    ) as SafeRow;
     return Number(row.deliveries) === 1;
   }
 
@@ -323,39 +285,4 @@ export class SqliteEventStore implements EventSink {
   #tx<T>(fn: () => T): T {
     return immediate(this.#db, fn);
   }
-}
-
-/**
- * What is kept of an event: no `event` (a part of `envelope`, stored once) and no
- * Verification Token (`token`, `header.token`, v1 `token`), which is a secret.
- */
-function storedForm(event: LarkEvent): Record<string, unknown> {
-  const envelope: Record<string, unknown> = { ...event.envelope };
-  delete envelope.token;
-  const header = envelope.header;
-  if (header && typeof header === "object" && !Array.isArray(header)) {
-    const h = { ...header as Record<string, unknown> };
-    delete h.token;
-    envelope.header = h;
-  }
-  return { ...event, event: undefined, token: undefined, envelope };
-}
-
-function toStored(row: Row): StoredEvent {
-  const event = JSON.parse(String(row.payload)) as LarkEvent;
-  const body = event.envelope?.event;
-  event.event = body && typeof body === "object" && !Array.isArray(body)
-    ? body as Record<string, unknown>
-    : {};
-  return {
-    event,
-    source: row.source as EventSource,
-    state: row.state as EventState,
-    attempts: Number(row.attempts),
-    deliveries: Number(row.deliveries),
-    receivedAt: Number(row.received_at),
-    updatedAt: Number(row.updated_at),
-    availableAt: Number(row.available_at),
-    lastError: row.last_error === null ? undefined : String(row.last_error),
-  };
 }

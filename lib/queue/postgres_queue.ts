@@ -1,15 +1,15 @@
 import postgres from "postgres";
-import { errorText, runTableConsumer } from "./_table_consumer.ts";
-import {
-  type ConsumeOptions,
-  type DeadLetter,
-  type JobHandler,
-  type JobQueue,
-  type QueueConsumer,
-  type QueueJob,
-  type QueueOptions,
-  type QueueStats,
-  retryDelay,
+import { errorText } from "./_table_consumer.ts";
+import { LocalConsumers } from "./_local_consumers.ts";
+import { deadLetterFromRow, failureFate, queueJobFromRow, statsFromCounts } from "./_job_rows.ts";
+import type {
+  ConsumeOptions,
+  DeadLetter,
+  JobHandler,
+  JobQueue,
+  QueueConsumer,
+  QueueOptions,
+  QueueStats,
 } from "./job_queue.ts";
 import { QueueUnavailableError } from "./queue_error.ts";
 
@@ -43,8 +43,7 @@ export class PostgresQueue<T = unknown> implements JobQueue<T> {
   readonly #table: string;
   readonly #name: string;
   readonly #o: Required<Omit<PostgresQueueOptions, "schema" | "name" | "maxConnections">>;
-  readonly #listeners = new Set<() => void>();
-  readonly #consumers = new Set<QueueConsumer>();
+  readonly #local = new LocalConsumers();
 
   private constructor(sql: postgres.Sql, schema: string, options: PostgresQueueOptions) {
     this.#sql = sql;
@@ -100,7 +99,7 @@ export class PostgresQueue<T = unknown> implements JobQueue<T> {
         [this.#name, options.key ?? null, JSON.stringify(payload)],
       );
       const fresh = rows.length === 1;
-      if (fresh) { for (const wake of this.#listeners) wake(); }
+      if (fresh) this.#local.wake();
       return fresh;
     } catch (e) {
       throw new QueueUnavailableError("postgres", `enqueue failed: ${errorText(e)}`, { cause: e });
@@ -110,7 +109,7 @@ export class PostgresQueue<T = unknown> implements JobQueue<T> {
   /** Start a consumer. */
   consume(handler: JobHandler<T>, options: ConsumeOptions = {}): QueueConsumer {
     const t = this.#table;
-    const consumer = runTableConsumer<T>(
+    return this.#local.start<T>(
       {
         claim: async (n) => {
           const rows = await this.#sql.unsafe(
@@ -124,12 +123,7 @@ export class PostgresQueue<T = unknown> implements JobQueue<T> {
            RETURNING id, key, payload, attempts`,
             [this.#name, n, this.#o.leaseSec],
           );
-          return rows.map((r) => ({
-            id: String(r.id),
-            key: r.key ?? undefined,
-            payload: JSON.parse(r.payload) as T,
-            attempts: Number(r.attempts),
-          } satisfies QueueJob<T>));
+          return rows.map((r) => queueJobFromRow<T>(r, Number(r.attempts)));
         },
         complete: async (job) => {
           await this.#sql.unsafe(
@@ -138,7 +132,8 @@ export class PostgresQueue<T = unknown> implements JobQueue<T> {
           );
         },
         fail: async (job, error) => {
-          if (job.attempts >= this.#o.maxAttempts) {
+          const fate = failureFate(job.attempts, this.#o);
+          if (fate.dead) {
             await this.#sql.unsafe(
               `UPDATE ${t} SET state = 'dead', last_error = $3, updated_at = now()
              WHERE id = $1 AND state = 'leased' AND attempts = $2`,
@@ -149,28 +144,15 @@ export class PostgresQueue<T = unknown> implements JobQueue<T> {
               `UPDATE ${t} SET state = 'ready', last_error = $3, updated_at = now(),
                available_at = now() + make_interval(secs => $4)
              WHERE id = $1 AND state = 'leased' AND attempts = $2`,
-              [job.id, job.attempts, errorText(error), retryDelay(job.attempts, this.#o.retryDelayMs) / 1000],
+              [job.id, job.attempts, errorText(error), fate.retryInMs / 1000],
             );
           }
         },
       },
       handler,
-      {
-        ...options,
-        pollMs: this.#o.pollMs,
-        subscribe: (wake) => {
-          this.#listeners.add(wake);
-          return () => this.#listeners.delete(wake);
-        },
-      },
+      options,
+      this.#o.pollMs,
     );
-    this.#consumers.add(consumer);
-    return {
-      stop: async () => {
-        this.#consumers.delete(consumer);
-        await consumer.stop();
-      },
-    };
   }
 
   /** Counters. */
@@ -180,8 +162,7 @@ export class PostgresQueue<T = unknown> implements JobQueue<T> {
         `SELECT state, COUNT(*)::int AS n FROM ${this.#table} WHERE queue = $1 AND state != 'done' GROUP BY state`,
         [this.#name],
       );
-      const n = (s: string) => Number(rows.find((r) => r.state === s)?.n ?? 0);
-      return { ready: n("ready"), inflight: n("leased"), dead: n("dead") };
+      return statsFromCounts(rows);
     } catch (e) {
       throw new QueueUnavailableError("postgres", `stats failed: ${errorText(e)}`, { cause: e });
     }
@@ -194,13 +175,7 @@ export class PostgresQueue<T = unknown> implements JobQueue<T> {
        WHERE queue = $1 AND state = 'dead' ORDER BY id LIMIT $2`,
       [this.#name, limit],
     );
-    return rows.map((r) => ({
-      id: String(r.id),
-      key: r.key ?? undefined,
-      payload: JSON.parse(r.payload) as T,
-      attempts: Number(r.attempts),
-      lastError: r.last_error ?? undefined,
-    }));
+    return rows.map((r) => deadLetterFromRow<T>(r));
   }
 
   /** `SELECT 1`. */
@@ -220,7 +195,7 @@ export class PostgresQueue<T = unknown> implements JobQueue<T> {
 
   /** Stop consumers and close the pool. */
   async close(): Promise<void> {
-    await Promise.all([...this.#consumers].map((c) => c.stop()));
+    await this.#local.stopAll();
     await this.#sql.end({ timeout: 5 });
   }
 }

@@ -1,16 +1,24 @@
-import { Buffer } from "node:buffer";
 import amqp from "amqplib";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import { errorText } from "./_table_consumer.ts";
 import {
-  type ConsumeOptions,
-  type DeadLetter,
-  type JobHandler,
-  type JobQueue,
-  type QueueConsumer,
-  type QueueOptions,
-  type QueueStats,
-  retryDelay,
+  type Channel,
+  type ConfirmChannel,
+  deadLetterFromMessage,
+  type Message,
+  type Model,
+  publishConfirmed,
+  type PublishOptions,
+} from "./_amqp_messages.ts";
+import { type Delivery, handleDelivery, type Sub } from "./_amqp_delivery.ts";
+import type {
+  ConsumeOptions,
+  DeadLetter,
+  JobHandler,
+  JobQueue,
+  QueueConsumer,
+  QueueOptions,
+  QueueStats,
 } from "./job_queue.ts";
 import { QueueUnavailableError } from "./queue_error.ts";
 
@@ -22,19 +30,6 @@ export interface RabbitMqQueueOptions extends QueueOptions {
   reconnectMs?: number;
   /** Logger (connection drops, reconnects). */
   logger?: Logger;
-}
-
-type Model = Awaited<ReturnType<typeof amqp.connect>>;
-type ConfirmChannel = Awaited<ReturnType<Model["createConfirmChannel"]>>;
-type Channel = Awaited<ReturnType<Model["createChannel"]>>;
-type Message = import("amqplib").Message;
-
-interface Sub {
-  handler: JobHandler<unknown>;
-  prefetch: number;
-  channel?: Channel;
-  inflight: Set<Promise<void>>;
-  stopped: boolean;
 }
 
 /**
@@ -68,6 +63,7 @@ export class RabbitMqQueue<T = unknown> implements JobQueue<T> {
   #closed = false;
   #connecting?: Promise<void>;
   #reconnects = 0;
+  readonly #delivery: Delivery;
 
   private constructor(url: string, options: RabbitMqQueueOptions) {
     this.#url = url;
@@ -79,6 +75,11 @@ export class RabbitMqQueue<T = unknown> implements JobQueue<T> {
       reconnectMs: options.reconnectMs ?? 250,
     };
     this.#log = options.logger ?? silentLogger;
+    this.#delivery = {
+      name: this.#name,
+      retry: this.#o,
+      publish: (queue, payload, o) => this.#publish(queue, payload, o),
+    };
   }
 
   /** Connect and declare the queues; throws {@linkcode QueueUnavailableError} when the broker is unreachable. */
@@ -150,14 +151,7 @@ export class RabbitMqQueue<T = unknown> implements JobQueue<T> {
       for (let i = 0; i < limit; i++) {
         const m = await ch.get(`${this.#name}.dead`, { noAck: false });
         if (!m) break;
-        const h = m.properties.headers ?? {};
-        out.push({
-          id: String(m.properties.messageId ?? m.fields.deliveryTag),
-          key: m.properties.messageId || undefined,
-          payload: JSON.parse(m.content.toString("utf8")) as T,
-          attempts: Number(h["x-attempts"] ?? 0),
-          lastError: typeof h["x-last-error"] === "string" ? h["x-last-error"] : undefined,
-        });
+        out.push(deadLetterFromMessage<T>(m));
       }
     } finally {
       await ch.close().catch(() => {}); // unacked gets requeued
@@ -249,96 +243,15 @@ export class RabbitMqQueue<T = unknown> implements JobQueue<T> {
     sub.channel = ch;
     await ch.consume(this.#name, (m: Message | null) => {
       if (!m || sub.stopped) return;
-      const p = this.#handle(sub, ch, m).finally(() => sub.inflight.delete(p));
+      const p = handleDelivery(this.#delivery, sub, ch, m).finally(() => sub.inflight.delete(p));
       sub.inflight.add(p);
     }, { noAck: false });
   }
 
-  async #handle(sub: Sub, ch: Channel, m: Message): Promise<void> {
-    const headers = m.properties.headers ?? {};
-    const attempts = Number(headers["x-attempts"] ?? 0) + 1;
-    const key = m.properties.messageId || undefined;
-    let payload: unknown;
-    try {
-      payload = JSON.parse(m.content.toString("utf8"));
-    } catch (e) {
-      await this.#settle(ch, m, `${this.#name}.dead`, m.content, key, attempts, e);
-      return;
-    }
-    try {
-      await sub.handler({ id: String(key ?? m.fields.deliveryTag), key, payload, attempts });
-    } catch (e) {
-      const dead = attempts >= this.#o.maxAttempts;
-      await this.#settle(
-        ch,
-        m,
-        dead ? `${this.#name}.dead` : `${this.#name}.retry`,
-        payload,
-        key,
-        attempts,
-        e,
-      );
-      return;
-    }
-    try {
-      ch.ack(m);
-    } catch { /* channel gone: the broker redelivers, the handler de-duplicates */ }
-  }
-
-  /** Move a failed message on (retry or dead queue) and only then ack the original. */
-  async #settle(
-    ch: Channel,
-    m: Message,
-    queue: string,
-    payload: unknown,
-    key: string | undefined,
-    attempts: number,
-    error: unknown,
-  ): Promise<void> {
-    try {
-      const delay = queue.endsWith(".retry") ? retryDelay(attempts, this.#o.retryDelayMs) : undefined;
-      await this.#publish(queue, payload, { key, attempts, error, expiration: delay });
-      ch.ack(m);
-    } catch {
-      // Could not move it: leave it unacked so the broker redelivers it.
-      try {
-        ch.nack(m, false, true);
-      } catch { /* channel gone */ }
-    }
-  }
-
-  async #publish(
-    queue: string,
-    payload: unknown,
-    o: { key?: string; attempts: number; error?: unknown; expiration?: number },
-  ): Promise<void> {
+  async #publish(queue: string, payload: unknown, o: PublishOptions): Promise<void> {
     const pub = this.#pub;
     if (!pub) throw new QueueUnavailableError("rabbitmq", "not connected to the broker");
-    const content = Buffer.isBuffer(payload) ? payload : Buffer.from(JSON.stringify(payload), "utf8");
-    const headers: Record<string, unknown> = { "x-attempts": o.attempts };
-    if (o.error !== undefined) headers["x-last-error"] = errorText(o.error);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new QueueUnavailableError("rabbitmq", "publisher confirm timed out")),
-        this.#o.confirmTimeoutMs,
-      );
-      try {
-        pub.sendToQueue(queue, content, {
-          persistent: true,
-          contentType: "application/json",
-          messageId: o.key,
-          headers,
-          ...(o.expiration !== undefined ? { expiration: String(o.expiration) } : {}),
-        }, (err: unknown) => {
-          clearTimeout(timer);
-          if (err) reject(new QueueUnavailableError("rabbitmq", `broker refused: ${errorText(err)}`));
-          else resolve();
-        });
-      } catch (e) {
-        clearTimeout(timer);
-        reject(new QueueUnavailableError("rabbitmq", `publish failed: ${errorText(e)}`, { cause: e }));
-      }
-    });
+    await publishConfirmed(pub, queue, payload, o, this.#o.confirmTimeoutMs);
   }
 
   async #tempChannel(): Promise<Channel> {

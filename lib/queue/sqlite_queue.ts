@@ -2,17 +2,18 @@ import { type Clock, systemClock } from "../time/clock.ts";
 import { immediate } from "../sqlite/immediate.ts";
 import { openSafeDatabase } from "../sqlite/open_database.ts";
 import type { SafeDatabase, SafeStatement } from "../sqlite/safe_database.ts";
-import { errorText, runTableConsumer } from "./_table_consumer.ts";
-import {
-  type ConsumeOptions,
-  type DeadLetter,
-  type JobHandler,
-  type JobQueue,
-  type QueueConsumer,
-  type QueueJob,
-  type QueueOptions,
-  type QueueStats,
-  retryDelay,
+import { errorText } from "./_table_consumer.ts";
+import { LocalConsumers } from "./_local_consumers.ts";
+import { deadLetterFromRow, failureFate, queueJobFromRow, statsFromCounts } from "./_job_rows.ts";
+import type {
+  ConsumeOptions,
+  DeadLetter,
+  JobHandler,
+  JobQueue,
+  QueueConsumer,
+  QueueJob,
+  QueueOptions,
+  QueueStats,
 } from "./job_queue.ts";
 import { QueueUnavailableError } from "./queue_error.ts";
 
@@ -69,8 +70,7 @@ export class SqliteQueue<T = unknown> implements JobQueue<T> {
   readonly #clock: Clock;
   readonly #o: Required<Omit<SqliteQueueOptions, "clock" | "name">>;
   readonly #sql: Record<"insert" | "due" | "lease" | "done" | "retry" | "dead", SafeStatement>;
-  readonly #listeners = new Set<() => void>();
-  readonly #consumers = new Set<QueueConsumer>();
+  readonly #local = new LocalConsumers();
   #lastPrune = 0;
 
   /** Open (creating) the queue table in the database at `path`. */
@@ -119,7 +119,7 @@ export class SqliteQueue<T = unknown> implements JobQueue<T> {
       const now = this.#clock.now();
       const r = this.#sql.insert.run(this.#name, options.key ?? null, JSON.stringify(payload), now, now, now);
       const fresh = Number(r.changes) === 1;
-      if (fresh) { for (const wake of this.#listeners) wake(); }
+      if (fresh) this.#local.wake();
       return Promise.resolve(fresh);
     } catch (e) {
       return Promise.reject(
@@ -130,7 +130,7 @@ export class SqliteQueue<T = unknown> implements JobQueue<T> {
 
   /** Start a consumer. */
   consume(handler: JobHandler<T>, options: ConsumeOptions = {}): QueueConsumer {
-    const consumer = runTableConsumer<T>(
+    return this.#local.start<T>(
       {
         claim: (n) => Promise.resolve(this.#claim(n)),
         complete: (job) => {
@@ -139,32 +139,19 @@ export class SqliteQueue<T = unknown> implements JobQueue<T> {
         },
         fail: (job, error) => {
           const now = this.#clock.now();
-          if (job.attempts >= this.#o.maxAttempts) {
+          const fate = failureFate(job.attempts, this.#o);
+          if (fate.dead) {
             this.#sql.dead.run(errorText(error), now, Number(job.id), job.attempts);
           } else {
-            const at = now + retryDelay(job.attempts, this.#o.retryDelayMs);
-            this.#sql.retry.run(at, errorText(error), now, Number(job.id), job.attempts);
+            this.#sql.retry.run(now + fate.retryInMs, errorText(error), now, Number(job.id), job.attempts);
           }
           return Promise.resolve();
         },
       },
       handler,
-      {
-        ...options,
-        pollMs: this.#o.pollMs,
-        subscribe: (wake) => {
-          this.#listeners.add(wake);
-          return () => this.#listeners.delete(wake);
-        },
-      },
+      options,
+      this.#o.pollMs,
     );
-    this.#consumers.add(consumer);
-    return {
-      stop: async () => {
-        this.#consumers.delete(consumer);
-        await consumer.stop();
-      },
-    };
   }
 
   /** Counters. */
@@ -172,8 +159,7 @@ export class SqliteQueue<T = unknown> implements JobQueue<T> {
     const rows = this.#db.prepare(
       "SELECT state, COUNT(*) AS n FROM queue_jobs WHERE queue = ? AND state != 'done' GROUP BY state",
     ).all(this.#name);
-    const n = (s: string) => Number(rows.find((r) => r.state === s)?.n ?? 0);
-    return Promise.resolve({ ready: n("ready"), inflight: n("leased"), dead: n("dead") });
+    return Promise.resolve(statsFromCounts(rows));
   }
 
   /** Dead-lettered jobs, oldest first. */
@@ -181,13 +167,7 @@ export class SqliteQueue<T = unknown> implements JobQueue<T> {
     const rows = this.#db.prepare(
       "SELECT id, key, payload, attempts, last_error FROM queue_jobs WHERE queue = ? AND state = 'dead' ORDER BY id LIMIT ?",
     ).all(this.#name, limit);
-    return Promise.resolve(rows.map((r) => ({
-      id: String(r.id),
-      key: r.key === null ? undefined : String(r.key),
-      payload: JSON.parse(String(r.payload)) as T,
-      attempts: Number(r.attempts),
-      lastError: r.last_error === null ? undefined : String(r.last_error),
-    })));
+    return Promise.resolve(rows.map((r) => deadLetterFromRow<T>(r)));
   }
 
   /** The file is open. */
@@ -198,7 +178,7 @@ export class SqliteQueue<T = unknown> implements JobQueue<T> {
 
   /** Stop consumers and close the database. */
   async close(): Promise<void> {
-    await Promise.all([...this.#consumers].map((c) => c.stop()));
+    await this.#local.stopAll();
     if (this.#db.isOpen) this.#db.close();
   }
 
@@ -207,12 +187,7 @@ export class SqliteQueue<T = unknown> implements JobQueue<T> {
     const jobs = immediate(this.#db, () => {
       const rows = this.#sql.due.all(this.#name, now, now, n);
       for (const r of rows) this.#sql.lease.run(now + this.#o.leaseMs, now, Number(r.id));
-      return rows.map((r) => ({
-        id: String(r.id),
-        key: r.key === null ? undefined : String(r.key),
-        payload: JSON.parse(String(r.payload)) as T,
-        attempts: Number(r.attempts) + 1,
-      }));
+      return rows.map((r) => queueJobFromRow<T>(r, Number(r.attempts) + 1));
     });
     if (jobs.length === 0 && now - this.#lastPrune > 60_000) {
       this.#lastPrune = now;

@@ -2,7 +2,7 @@ import type { SecretBox } from "../crypto/secret_box.ts";
 import { ConfigError } from "../errors/config_error.ts";
 import { NotFoundError } from "../errors/not_found_error.ts";
 import type { Logger } from "../log/logger.ts";
-import type { AppInfo } from "./app_record.ts";
+import type { AppInfo, AppSecretRecord } from "./app_record.ts";
 
 /** Associated data binding a sealed secret to its app (a secret copied to another row does not open). */
 export function secretAad(appId: string): string {
@@ -44,6 +44,24 @@ export async function appInfoFromRow(row: AppRow, box: SecretBox, log: Logger): 
     log.error("registry.undecryptable", { app_id: appId, action: "该应用不会获得令牌" });
   }
   return info;
+}
+
+/** The credentials in a row; an unknown status or a secret that does not open is a corrupt row. */
+export async function credentialsFromRow(
+  row: AppRow,
+  box: SecretBox,
+  log: Logger,
+): Promise<AppSecretRecord> {
+  const appId = String(row.app_id);
+  const status = String(row.status);
+  if (status !== "active" && status !== "disabled") {
+    throw corruptRowError(log, appId, `status「${status}」`);
+  }
+  try {
+    return { appId, appSecret: await box.open(String(row.secret), secretAad(appId)), status };
+  } catch {
+    throw corruptRowError(log, appId, "App Secret 无法解密（数据被改动或密钥不对）");
+  }
 }
 
 /** The change-log `changes` column back as an object (`{}` when unreadable). */
@@ -104,7 +122,7 @@ export function concurrentChange(): ConfigError {
 
 /** Field-by-field changes of an update, never the secret's value. */
 export function updateChanges(
-  row: Record<string, unknown>,
+  row: { name: unknown; description: unknown },
   patch: { name?: string; description?: string },
   secretChanged: boolean,
 ): Record<string, unknown> {

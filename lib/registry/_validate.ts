@@ -73,3 +73,30 @@ export function checkPatch(patch: AppPatch): AppPatch {
   }
   return out;
 }
+
+/** The checked inputs of `add`: the app (defaults filled in) and the actor. */
+export function checkAdd(app: NewApp, actor: string): { app: Required<NewApp>; by: string } {
+  return { app: checkNewApp(app), by: checkActor(actor) };
+}
+
+/** The checked inputs of `update`: the patch and the actor (the app id checked first). */
+export function checkUpdate(appId: string, patch: AppPatch, actor: string): { patch: AppPatch; by: string } {
+  checkAppId(appId);
+  return { patch: checkPatch(patch), by: checkActor(actor) };
+}
+
+/** The checked inputs of `setStatus`: the status and the actor (the app id checked first). */
+export function checkStatusChange(
+  appId: string,
+  status: AppStatus,
+  actor: string,
+): { status: AppStatus; by: string } {
+  checkAppId(appId);
+  return { status: checkStatus(status), by: checkActor(actor) };
+}
+
+/** The checked actor of `remove` (the app id checked first). */
+export function checkRemoval(appId: string, actor: string): string {
+  checkAppId(appId);
+  return checkActor(actor);
+}

@@ -14,21 +14,21 @@ import type {
   AuditFilter,
   NewApp,
 } from "./app_record.ts";
-import { checkActor, checkAppId, checkNewApp, checkPatch, checkStatus } from "./_validate.ts";
+import { checkActor, checkAdd, checkRemoval, checkStatusChange, checkUpdate } from "./_validate.ts";
 import {
   alreadyRegistered,
   APP_COLUMNS,
   appInfoFromRow,
   type AppRow,
-  cannotRotate,
   concurrentChange,
-  corruptRowError,
+  credentialsFromRow,
   notRegistered,
-  parseChanges,
   secretAad,
   updateChanges,
   wrongRegistryKey,
 } from "./_rows.ts";
+import * as changeLog from "./_changes.ts";
+import { appendChange, createRegistryTables, readMeta, type Tx, writeMeta } from "./_postgres_tables.ts";
 
 /** Options of {@linkcode PostgresAppRegistry.open}. */
 export interface PostgresAppRegistryOptions {
@@ -43,9 +43,6 @@ export interface PostgresAppRegistryOptions {
   /** Seconds to wait for a connection (default 5). */
   connectTimeoutSec?: number;
 }
-
-/** A pool or a transaction: anything that runs a statement. */
-type Tx = Pick<Sql, "unsafe">;
 
 /**
  * The app registry in PostgreSQL (npm `postgres`), for services on several hosts: the same
@@ -117,22 +114,12 @@ export class PostgresAppRegistry implements AppRegistry {
   /** See {@linkcode AppRegistry.credentials}. */
   async credentials(appId: string): Promise<AppSecretRecord | undefined> {
     const row = await this.#row(this.#sql, appId);
-    if (!row) return undefined;
-    const status = String(row.status);
-    if (status !== "active" && status !== "disabled") {
-      throw corruptRowError(this.#log, appId, `status「${status}」`);
-    }
-    try {
-      return { appId, appSecret: await this.#box.open(String(row.secret), secretAad(appId)), status };
-    } catch {
-      throw corruptRowError(this.#log, appId, "App Secret 无法解密（数据被改动或密钥不对）");
-    }
+    return row ? await credentialsFromRow(row, this.#box, this.#log) : undefined;
   }
 
   /** See {@linkcode AppRegistry.add}. */
   async add(app: NewApp, actor: string): Promise<AppInfo> {
-    const a = checkNewApp(app);
-    const by = checkActor(actor);
+    const { app: a, by } = checkAdd(app, actor);
     const sealed = await this.#box.seal(a.appSecret, secretAad(a.appId));
     const now = this.#clock.now();
     await this.#sql.begin(async (tx) => {
@@ -142,27 +129,21 @@ export class PostgresAppRegistry implements AppRegistry {
         [a.appId, sealed, a.name, a.description, a.status, by, now, now],
       );
       if (inserted.length === 0) throw alreadyRegistered(a.appId);
-      await this.#logChange(tx, a.appId, by, now, "add", {
-        name: a.name,
-        description: a.description,
-        status: a.status,
-      });
+      await appendChange(tx, this.#schema, a.appId, by, now, changeLog.addEntry(a));
     });
     return (await this.get(a.appId))!;
   }
 
   /** See {@linkcode AppRegistry.update}. */
   async update(appId: string, patch: AppPatch, actor: string): Promise<AppInfo> {
-    checkAppId(appId);
-    const p = checkPatch(patch);
-    const by = checkActor(actor);
+    const { patch: p, by } = checkUpdate(appId, patch, actor);
     const sealed = p.appSecret === undefined
       ? undefined
       : await this.#box.seal(p.appSecret, secretAad(appId));
     const now = this.#clock.now();
     await this.#sql.begin(async (tx) => {
       const row = await this.#mustRow(tx, appId);
-      const changes = updateChanges(row as unknown as Record<string, unknown>, p, sealed !== undefined);
+      const changes = updateChanges(row, p, sealed !== undefined);
       if (Object.keys(changes).length === 0) return;
       await tx.unsafe(
         `UPDATE ${
@@ -176,16 +157,14 @@ export class PostgresAppRegistry implements AppRegistry {
           appId,
         ],
       );
-      await this.#logChange(tx, appId, by, now, "update", changes);
+      await appendChange(tx, this.#schema, appId, by, now, { action: "update", changes });
     });
     return (await this.get(appId))!;
   }
 
   /** See {@linkcode AppRegistry.setStatus}. */
   async setStatus(appId: string, status: AppStatus, actor: string): Promise<AppInfo> {
-    checkAppId(appId);
-    const s = checkStatus(status);
-    const by = checkActor(actor);
+    const { status: s, by } = checkStatusChange(appId, status, actor);
     const now = this.#clock.now();
     await this.#sql.begin(async (tx) => {
       const row = await this.#mustRow(tx, appId);
@@ -195,22 +174,19 @@ export class PostgresAppRegistry implements AppRegistry {
         now,
         appId,
       ]);
-      await this.#logChange(tx, appId, by, now, s === "disabled" ? "disable" : "enable", {
-        status: { from: row.status, to: s },
-      });
+      await appendChange(tx, this.#schema, appId, by, now, changeLog.statusEntry(row.status, s));
     });
     return (await this.get(appId))!;
   }
 
   /** See {@linkcode AppRegistry.remove}. */
   async remove(appId: string, actor: string): Promise<void> {
-    checkAppId(appId);
-    const by = checkActor(actor);
+    const by = checkRemoval(appId, actor);
     const now = this.#clock.now();
     await this.#sql.begin(async (tx) => {
       const row = await this.#mustRow(tx, appId);
       await tx.unsafe(`DELETE FROM ${this.#t("apps")} WHERE app_id = $1`, [appId]);
-      await this.#logChange(tx, appId, by, now, "remove", { name: row.name, status: row.status });
+      await appendChange(tx, this.#schema, appId, by, now, changeLog.removeEntry(row));
     });
   }
 
@@ -219,21 +195,14 @@ export class PostgresAppRegistry implements AppRegistry {
     const rows = await this.#sql.unsafe(
       `SELECT id, app_id, actor, at, action, changes FROM ${this.#t("app_changes")}
        WHERE ($1::text IS NULL OR app_id = $1) ORDER BY id DESC LIMIT $2`,
-      [filter.appId ?? null, Math.max(1, Math.min(filter.limit ?? 100, 10_000))],
+      [filter.appId ?? null, changeLog.auditLimit(filter)],
     );
-    return rows.map((r) => ({
-      id: Number(r.id),
-      appId: String(r.app_id),
-      actor: String(r.actor),
-      at: Number(r.at),
-      action: String(r.action),
-      changes: parseChanges(r.changes),
-    }));
+    return rows.map(changeLog.auditEntryFromRow);
   }
 
   /** See {@linkcode AppRegistry.version}. */
   async version(): Promise<number> {
-    return Number(await this.#meta(this.#sql, "version") ?? 0);
+    return Number(await readMeta(this.#sql, this.#schema, "version") ?? 0);
   }
 
   /** See {@linkcode AppRegistry.rotateKey}. */
@@ -246,27 +215,21 @@ export class PostgresAppRegistry implements AppRegistry {
       );
       for (const r of rows) {
         const appId = String(r.app_id);
-        let plain: string;
-        try {
-          plain = await this.#box.open(String(r.secret), secretAad(appId));
-        } catch {
-          throw cannotRotate(appId);
-        }
         const done = await tx.unsafe(
           `UPDATE ${this.#t("apps")} SET secret = $1 WHERE app_id = $2 AND secret = $3`,
-          [
-            await next.seal(plain, secretAad(appId)),
-            appId,
-            String(r.secret),
-          ],
+          [await changeLog.resealSecret(this.#box, next, appId, String(r.secret)), appId, String(r.secret)],
         );
         if (done.count !== 1) throw concurrentChange();
       }
-      await this.#setMeta(tx, "key_fingerprint", next.fingerprint);
-      await this.#logChange(tx, "*", by, now, "rotate_key", {
-        key_fingerprint: { from: this.#box.fingerprint, to: next.fingerprint },
-        apps: rows.length,
-      });
+      await writeMeta(tx, this.#schema, "key_fingerprint", next.fingerprint);
+      await appendChange(
+        tx,
+        this.#schema,
+        "*",
+        by,
+        now,
+        changeLog.rotateEntry(this.#box.fingerprint, next.fingerprint, rows.length),
+      );
       return rows.length;
     });
     this.#box = next;
@@ -289,33 +252,14 @@ export class PostgresAppRegistry implements AppRegistry {
 
   async #init(): Promise<void> {
     await this.#sql.begin(async (tx) => {
-      await tx.unsafe("SELECT pg_advisory_xact_lock(hashtext('feishu_kit.schema'), hashtext($1))", [
-        this.#schema,
-      ]);
-      await tx.unsafe(`CREATE SCHEMA IF NOT EXISTS "${this.#schema}"`);
-      await tx.unsafe(`CREATE TABLE IF NOT EXISTS ${this.#t("apps")} (
-        app_id TEXT PRIMARY KEY, secret TEXT NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL,
-        status TEXT NOT NULL, created_by TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)`);
-      await tx.unsafe(`CREATE TABLE IF NOT EXISTS ${this.#t("app_changes")} (
-        id BIGSERIAL PRIMARY KEY, app_id TEXT NOT NULL, actor TEXT NOT NULL, at BIGINT NOT NULL,
-        action TEXT NOT NULL, changes TEXT NOT NULL)`);
-      await tx.unsafe(
-        `CREATE TABLE IF NOT EXISTS ${this.#t("registry_meta")} (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
-      );
-      await tx.unsafe(`CREATE OR REPLACE FUNCTION "${this.#schema}".app_changes_append_only() RETURNS trigger
-        LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'app_changes is append-only'; END $$`);
-      await tx.unsafe(`DROP TRIGGER IF EXISTS app_changes_append_only ON ${this.#t("app_changes")}`);
-      await tx.unsafe(
-        `CREATE TRIGGER app_changes_append_only BEFORE UPDATE OR DELETE ON ${this.#t("app_changes")}
-        FOR EACH ROW EXECUTE FUNCTION "${this.#schema}".app_changes_append_only()`,
-      );
-      const stored = await this.#meta(tx, "key_fingerprint");
+      await createRegistryTables(tx, this.#schema);
+      const stored = await readMeta(tx, this.#schema, "key_fingerprint");
       if (stored === this.#box.fingerprint) return;
       const [{ n }] = await tx.unsafe(`SELECT count(*)::int AS n FROM ${this.#t("apps")}`);
       if (stored !== undefined && n > 0) {
         throw wrongRegistryKey(`PostgreSQL 模式 ${this.#schema}`, stored, this.#box.fingerprint);
       }
-      await this.#setMeta(tx, "key_fingerprint", this.#box.fingerprint);
+      await writeMeta(tx, this.#schema, "key_fingerprint", this.#box.fingerprint);
     });
   }
 
@@ -331,39 +275,5 @@ export class PostgresAppRegistry implements AppRegistry {
     const row = await this.#row(tx, appId, true);
     if (!row) throw notRegistered(appId);
     return row;
-  }
-
-  async #logChange(
-    tx: Tx,
-    appId: string,
-    actor: string,
-    at: number,
-    action: string,
-    changes: Record<string, unknown>,
-  ): Promise<void> {
-    await tx.unsafe(
-      `INSERT INTO ${
-        this.#t("app_changes")
-      } (app_id, actor, at, action, changes) VALUES ($1, $2, $3, $4, $5)`,
-      [appId, actor, at, action, JSON.stringify(changes)],
-    );
-    await tx.unsafe(
-      `INSERT INTO ${this.#t("registry_meta")} (key, value) VALUES ('version', '1')
-       ON CONFLICT (key) DO UPDATE SET value = ((${this.#t("registry_meta")}.value)::bigint + 1)::text`,
-    );
-  }
-
-  async #meta(tx: Tx, key: string): Promise<string | undefined> {
-    const rows = await tx.unsafe(`SELECT value FROM ${this.#t("registry_meta")} WHERE key = $1`, [key]);
-    return rows[0]?.value;
-  }
-
-  async #setMeta(tx: Tx, key: string, value: string): Promise<void> {
-    await tx.unsafe(
-      `INSERT INTO ${
-        this.#t("registry_meta")
-      } (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2`,
-      [key, value],
-    );
   }
 }

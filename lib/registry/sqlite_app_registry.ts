@@ -2,7 +2,7 @@ import type { SecretBox } from "../crypto/secret_box.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import { immediate } from "../sqlite/immediate.ts";
 import { openSafeDatabase } from "../sqlite/open_database.ts";
-import type { SafeDatabase, SafeRow } from "../sqlite/safe_database.ts";
+import type { SafeDatabase } from "../sqlite/safe_database.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import type { AppRegistry } from "./app_registry.ts";
 import type {
@@ -14,21 +14,20 @@ import type {
   AuditFilter,
   NewApp,
 } from "./app_record.ts";
-import { checkActor, checkAppId, checkNewApp, checkPatch, checkStatus } from "./_validate.ts";
+import { checkActor, checkAdd, checkRemoval, checkStatusChange, checkUpdate } from "./_validate.ts";
 import {
   alreadyRegistered,
   APP_COLUMNS as COLUMNS,
   appInfoFromRow,
   type AppRow,
-  cannotRotate,
   concurrentChange,
-  corruptRowError,
+  credentialsFromRow,
   notRegistered,
-  parseChanges,
   secretAad as aad,
   updateChanges,
   wrongRegistryKey,
 } from "./_rows.ts";
+import * as changeLog from "./_changes.ts";
 
 /** Options of {@linkcode SqliteAppRegistry}. */
 export interface SqliteAppRegistryOptions {
@@ -102,7 +101,7 @@ export class SqliteAppRegistry implements AppRegistry {
 
   /** See {@linkcode AppRegistry.list}. */
   async list(): Promise<AppInfo[]> {
-    const rows = this.#db.prepare(`SELECT ${COLUMNS} FROM apps ORDER BY app_id`).all();
+    const rows = this.#db.prepare(`SELECT ${COLUMNS} FROM apps ORDER BY app_id`).all() as unknown as AppRow[];
     return await Promise.all(rows.map((r) => this.#info(r)));
   }
 
@@ -115,22 +114,12 @@ export class SqliteAppRegistry implements AppRegistry {
   /** See {@linkcode AppRegistry.credentials}. */
   async credentials(appId: string): Promise<AppSecretRecord | undefined> {
     const row = this.#row(appId);
-    if (!row) return undefined;
-    const status = String(row.status);
-    if (status !== "active" && status !== "disabled") throw this.#corrupt(appId, `status「${status}」`);
-    let appSecret: string;
-    try {
-      appSecret = await this.#box.open(String(row.secret), aad(appId));
-    } catch {
-      throw this.#corrupt(appId, "App Secret 无法解密（数据被改动或密钥不对）");
-    }
-    return { appId, appSecret, status };
+    return row ? await credentialsFromRow(row, this.#box, this.#log) : undefined;
   }
 
   /** See {@linkcode AppRegistry.add}. */
   async add(app: NewApp, actor: string): Promise<AppInfo> {
-    const a = checkNewApp(app);
-    const by = checkActor(actor);
+    const { app: a, by } = checkAdd(app, actor);
     const sealed = await this.#box.seal(a.appSecret, aad(a.appId));
     const now = this.#clock.now();
     immediate(this.#db, () => {
@@ -139,20 +128,14 @@ export class SqliteAppRegistry implements AppRegistry {
       }
       this.#db.prepare(`INSERT INTO apps (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
         .run(a.appId, sealed, a.name, a.description, a.status, by, now, now);
-      this.#logChange(a.appId, by, now, "add", {
-        name: a.name,
-        description: a.description,
-        status: a.status,
-      });
+      this.#logChange(a.appId, by, now, changeLog.addEntry(a));
     });
     return (await this.get(a.appId))!;
   }
 
   /** See {@linkcode AppRegistry.update}. */
   async update(appId: string, patch: AppPatch, actor: string): Promise<AppInfo> {
-    checkAppId(appId);
-    const p = checkPatch(patch);
-    const by = checkActor(actor);
+    const { patch: p, by } = checkUpdate(appId, patch, actor);
     const sealed = p.appSecret === undefined ? undefined : await this.#box.seal(p.appSecret, aad(appId));
     const now = this.#clock.now();
     immediate(this.#db, () => {
@@ -161,25 +144,27 @@ export class SqliteAppRegistry implements AppRegistry {
       if (Object.keys(changes).length === 0) return;
       this.#db.prepare(
         "UPDATE apps SET name = ?, description = ?, secret = ?, updated_at = ? WHERE app_id = ?",
-      ).run(p.name ?? row.name, p.description ?? row.description, sealed ?? row.secret, now, appId);
-      this.#logChange(appId, by, now, "update", changes);
+      ).run(
+        p.name ?? String(row.name),
+        p.description ?? String(row.description),
+        sealed ?? String(row.secret),
+        now,
+        appId,
+      );
+      this.#logChange(appId, by, now, { action: "update", changes });
     });
     return (await this.get(appId))!;
   }
 
   /** See {@linkcode AppRegistry.setStatus}; setting the current status again changes nothing. */
   async setStatus(appId: string, status: AppStatus, actor: string): Promise<AppInfo> {
-    checkAppId(appId);
-    const s = checkStatus(status);
-    const by = checkActor(actor);
+    const { status: s, by } = checkStatusChange(appId, status, actor);
     const now = this.#clock.now();
     immediate(this.#db, () => {
       const row = this.#mustRow(appId);
       if (row.status === s) return;
       this.#db.prepare("UPDATE apps SET status = ?, updated_at = ? WHERE app_id = ?").run(s, now, appId);
-      this.#logChange(appId, by, now, s === "disabled" ? "disable" : "enable", {
-        status: { from: row.status, to: s },
-      });
+      this.#logChange(appId, by, now, changeLog.statusEntry(row.status, s));
     });
     return (await this.get(appId))!;
   }
@@ -187,13 +172,12 @@ export class SqliteAppRegistry implements AppRegistry {
   /** See {@linkcode AppRegistry.remove}. */
   // deno-lint-ignore require-await
   async remove(appId: string, actor: string): Promise<void> {
-    checkAppId(appId);
-    const by = checkActor(actor);
+    const by = checkRemoval(appId, actor);
     const now = this.#clock.now();
     immediate(this.#db, () => {
       const row = this.#mustRow(appId);
       this.#db.prepare("DELETE FROM apps WHERE app_id = ?").run(appId);
-      this.#logChange(appId, by, now, "remove", { name: row.name, status: row.status });
+      this.#logChange(appId, by, now, changeLog.removeEntry(row));
     });
   }
 
@@ -201,15 +185,8 @@ export class SqliteAppRegistry implements AppRegistry {
   audit(filter: AuditFilter = {}): Promise<AuditEntry[]> {
     const rows = this.#db.prepare(
       "SELECT id, app_id, actor, at, action, changes FROM app_changes WHERE (?1 IS NULL OR app_id = ?1) ORDER BY id DESC LIMIT ?2",
-    ).all(filter.appId ?? null, Math.max(1, Math.min(filter.limit ?? 100, 10_000)));
-    return Promise.resolve(rows.map((r) => ({
-      id: Number(r.id),
-      appId: String(r.app_id),
-      actor: String(r.actor),
-      at: Number(r.at),
-      action: String(r.action),
-      changes: parseChanges(r.changes),
-    })));
+    ).all(filter.appId ?? null, changeLog.auditLimit(filter));
+    return Promise.resolve(rows.map(changeLog.auditEntryFromRow));
   }
 
   /** See {@linkcode AppRegistry.version}. */
@@ -224,13 +201,8 @@ export class SqliteAppRegistry implements AppRegistry {
     const resealed: { appId: string; old: string; sealed: string }[] = [];
     for (const r of rows) {
       const appId = String(r.app_id);
-      let plain: string;
-      try {
-        plain = await this.#box.open(String(r.secret), aad(appId));
-      } catch {
-        throw cannotRotate(appId);
-      }
-      resealed.push({ appId, old: String(r.secret), sealed: await next.seal(plain, aad(appId)) });
+      const old = String(r.secret);
+      resealed.push({ appId, old, sealed: await changeLog.resealSecret(this.#box, next, appId, old) });
     }
     const now = this.#clock.now();
     immediate(this.#db, () => {
@@ -241,10 +213,12 @@ export class SqliteAppRegistry implements AppRegistry {
         if (Number(swap.run(r.sealed, r.appId, r.old).changes) !== 1) throw concurrentChange();
       }
       this.#setMeta("key_fingerprint", next.fingerprint);
-      this.#logChange("*", by, now, "rotate_key", {
-        key_fingerprint: { from: this.#box.fingerprint, to: next.fingerprint },
-        apps: resealed.length,
-      });
+      this.#logChange(
+        "*",
+        by,
+        now,
+        changeLog.rotateEntry(this.#box.fingerprint, next.fingerprint, resealed.length),
+      );
     });
     this.#box = next;
     return { apps: resealed.length };
@@ -265,30 +239,27 @@ export class SqliteAppRegistry implements AppRegistry {
     immediate(this.#db, () => this.#setMeta("key_fingerprint", this.#box.fingerprint));
   }
 
-  #row(appId: string): SafeRow | undefined {
-    return this.#db.prepare(`SELECT ${COLUMNS} FROM apps WHERE app_id = ?`).get(appId);
+  #row(appId: string): AppRow | undefined {
+    return this.#db.prepare(`SELECT ${COLUMNS} FROM apps WHERE app_id = ?`).get(appId) as
+      | AppRow
+      | undefined;
   }
 
-  #mustRow(appId: string): SafeRow {
+  #mustRow(appId: string): AppRow {
     const row = this.#row(appId);
     if (!row) throw notRegistered(appId);
     return row;
   }
 
-  #info(row: SafeRow): Promise<AppInfo> {
-    return appInfoFromRow(row as unknown as AppRow, this.#box, this.#log);
-  }
-
-  #corrupt(appId: string, what: string) {
-    return corruptRowError(this.#log, appId, what);
+  #info(row: AppRow): Promise<AppInfo> {
+    return appInfoFromRow(row, this.#box, this.#log);
   }
 
   #logChange(
     appId: string,
     actor: string,
     at: number,
-    action: string,
-    changes: Record<string, unknown>,
+    { action, changes }: changeLog.ChangeEntry,
   ): void {
     this.#db.prepare("INSERT INTO app_changes (app_id, actor, at, action, changes) VALUES (?, ?, ?, ?, ?)")
       .run(appId, actor, at, action, JSON.stringify(changes));

@@ -4,23 +4,21 @@ import type { LarkHttp } from "../http/lark_http.ts";
 import {
   type CellRange,
   checkBounds,
-  checkSheetId,
   formatRange,
-  MAX_COLS_PER_CALL,
   MAX_ROWS_PER_CALL,
   splitRange,
   toRange,
 } from "./a1_range.ts";
 import { type CellStyle, toApiStyle } from "./cell_style.ts";
+import { blockOf, type CellValue, place, slice } from "./_values.ts";
+import { checkDimension, freezeProperties, spreadsheetPath } from "./_args.ts";
 
-/** A cell value as written or read (string, number, boolean, formula/link objects, null). */
-export type CellValue = unknown;
+export type { CellValue } from "./_values.ts";
 
 /** Rate bucket of the Sheets v2 APIs (100/s per API), for {@linkcode RateLimiter}. */
 export const SHEETS_RATE_BUCKETS = { sheets: { perSecond: 100 } } as const;
 
-/** Most characters in one cell (the docs advise staying under 40,000). */
-export const MAX_CELL_CHARS = 50_000;
+export { MAX_CELL_CHARS } from "./_values.ts";
 
 /** Read options. */
 export interface ReadOptions {
@@ -53,8 +51,6 @@ interface RawValueRange {
   values?: CellValue[][];
 }
 
-const V2 = "/open-apis/sheets/v2/spreadsheets";
-
 /**
  * Sheets: read and write ranges (and several at once, and append), style
  * cells, merge/unmerge, column widths / row heights and freeze panes. Ranges
@@ -74,7 +70,7 @@ export class SheetsClient {
   /** Read one range (split into several calls when larger than 5,000 × 100). */
   async readRange(token: string, range: string | CellRange, options: ReadOptions = {}): Promise<RangeValues> {
     const r = toRange(range);
-    const base = this.#base(token);
+    const base = spreadsheetPath(token);
     const rows: CellValue[][] = Array.from({ length: r.endRow - r.startRow }, () => []);
     for (const block of splitRange(r)) {
       const { data } = await this.#http.request<{ valueRange: RawValueRange }>({
@@ -82,13 +78,7 @@ export class SheetsClient {
         query: { ...options },
         bucket: "sheets",
       });
-      const values = data.valueRange?.values ?? [];
-      for (let i = 0; i < block.endRow - block.startRow; i++) {
-        const row = values[i] ?? [];
-        for (let j = 0; j < block.endCol - block.startCol; j++) {
-          rows[block.startRow - r.startRow + i][block.startCol - r.startCol + j] = row[j] ?? null;
-        }
-      }
+      place(rows, r, block, data.valueRange?.values ?? []);
     }
     return { range: formatRange(r), values: rows };
   }
@@ -102,7 +92,7 @@ export class SheetsClient {
     if (!Array.isArray(ranges) || ranges.length === 0) throw new ParamError("ranges", "至少一个范围");
     const texts = ranges.map((r, i) => formatRange(checkBounds(toRange(r, `ranges[${i}]`), `ranges[${i}]`)));
     const { data } = await this.#http.request<{ valueRanges: RawValueRange[] }>({
-      path: `${this.#base(token)}/values_batch_get`,
+      path: `${spreadsheetPath(token)}/values_batch_get`,
       query: { ranges: texts.join(","), ...options },
       bucket: "sheets",
     });
@@ -112,8 +102,8 @@ export class SheetsClient {
   /** Write `values` with its top-left cell at `start` (a range or `<sheetId>!B2`); split when larger. */
   async writeRange(token: string, start: string | CellRange, values: CellValue[][]): Promise<WriteSummary> {
     const at = toRange(start, "start");
-    const full = this.#blockOf(at, values, "values");
-    const base = this.#base(token);
+    const full = blockOf(at, values, "values");
+    const base = spreadsheetPath(token);
     const summary: WriteSummary = { updatedCells: 0, revision: 0, calls: 0 };
     for (const block of splitRange(full)) {
       const { data } = await this.#http.request<{ updatedCells: number; revision: number }>({
@@ -136,7 +126,7 @@ export class SheetsClient {
   ): Promise<WriteSummary> {
     if (!Array.isArray(blocks) || blocks.length === 0) throw new ParamError("value_ranges", "至少一个范围");
     const valueRanges = blocks.flatMap((b, i) => {
-      const full = this.#blockOf(
+      const full = blockOf(
         toRange(b.start, `value_ranges[${i}].range`),
         b.values,
         `value_ranges[${i}].values`,
@@ -148,7 +138,7 @@ export class SheetsClient {
     });
     const { data } = await this.#http.request<{ revision: number; responses?: { updatedCells?: number }[] }>({
       method: "POST",
-      path: `${this.#base(token)}/values_batch_update`,
+      path: `${spreadsheetPath(token)}/values_batch_update`,
       body: { valueRanges },
       bucket: "sheets",
     });
@@ -167,7 +157,7 @@ export class SheetsClient {
     options: { insertDataOption?: "OVERWRITE" | "INSERT_ROWS" } = {},
   ): Promise<WriteSummary & { tableRange?: string }> {
     const r = toRange(range);
-    this.#blockOf(r, values, "values");
+    blockOf(r, values, "values");
     if (values[0].length > r.endCol - r.startCol) throw new ParamError("values", "列数超出 range 的列宽");
     const summary: WriteSummary & { tableRange?: string } = { updatedCells: 0, revision: 0, calls: 0 };
     for (let i = 0; i < values.length; i += MAX_ROWS_PER_CALL) {
@@ -176,7 +166,7 @@ export class SheetsClient {
         { tableRange?: string; revision: number; updates?: { updatedCells?: number } }
       >({
         method: "POST",
-        path: `${this.#base(token)}/values_append`,
+        path: `${spreadsheetPath(token)}/values_append`,
         query: { insertDataOption: options.insertDataOption },
         body: { valueRange: { range: formatRange(r), values: part } },
         bucket: "sheets",
@@ -197,7 +187,7 @@ export class SheetsClient {
     for (const block of splitRange(r)) {
       const { data } = await this.#http.request<{ updates?: { updatedCells?: number; revision?: number } }>({
         method: "PUT",
-        path: `${this.#base(token)}/style`,
+        path: `${spreadsheetPath(token)}/style`,
         body: { appendStyle: { range: formatRange(block), style: apiStyle } },
         bucket: "sheets",
       });
@@ -220,7 +210,7 @@ export class SheetsClient {
     }
     await this.#http.request({
       method: "POST",
-      path: `${this.#base(token)}/merge_cells`,
+      path: `${spreadsheetPath(token)}/merge_cells`,
       body: { range: formatRange(r), mergeType },
       bucket: "sheets",
     });
@@ -231,7 +221,7 @@ export class SheetsClient {
     const r = checkBounds(toRange(range));
     await this.#http.request({
       method: "POST",
-      path: `${this.#base(token)}/unmerge_cells`,
+      path: `${spreadsheetPath(token)}/unmerge_cells`,
       body: { range: formatRange(r) },
       bucket: "sheets",
     });
@@ -267,26 +257,10 @@ export class SheetsClient {
 
   /** Freeze the first `rows` rows and `cols` columns (0 unfreezes). */
   async freeze(token: string, sheetId: string, panes: { rows?: number; cols?: number }): Promise<void> {
-    checkSheetId(sheetId);
-    const properties: Record<string, unknown> = { sheetId };
-    for (
-      const [key, api, max] of [["rows", "frozenRowCount", MAX_ROWS_PER_CALL], [
-        "cols",
-        "frozenColCount",
-        MAX_COLS_PER_CALL,
-      ]] as const
-    ) {
-      const v = panes[key];
-      if (v === undefined) continue;
-      if (!Number.isInteger(v) || v < 0 || v > max) {
-        throw new ParamError(`freeze.${key}`, `应为 0–${max} 的整数`);
-      }
-      properties[api] = v;
-    }
-    if (Object.keys(properties).length === 1) throw new ParamError("freeze", "需要 rows 或 cols");
+    const properties = freezeProperties(sheetId, panes);
     await this.#http.request({
       method: "POST",
-      path: `${this.#base(token)}/sheets_batch_update`,
+      path: `${spreadsheetPath(token)}/sheets_batch_update`,
       body: { requests: [{ updateSheet: { properties } }] },
       bucket: "sheets",
     });
@@ -304,20 +278,10 @@ export class SheetsClient {
     end: number,
     properties: { fixedSize?: number; visible?: boolean },
   ): Promise<void> {
-    checkSheetId(sheetId);
-    if (!Number.isInteger(start) || start < 0) throw new ParamError("start", "应为从 0 开始的非负整数");
-    if (!Number.isInteger(end) || end <= start || end - start > MAX_ROWS_PER_CALL) {
-      throw new ParamError("end", `应大于 start（不含），一次最多 ${MAX_ROWS_PER_CALL} 行/列`);
-    }
-    if (
-      properties.fixedSize !== undefined &&
-      !(Number.isInteger(properties.fixedSize) && properties.fixedSize >= 0 && properties.fixedSize <= 2000)
-    ) {
-      throw new ParamError("size", "像素应为 0–2000 的整数");
-    }
+    checkDimension(sheetId, start, end, properties.fixedSize);
     await this.#http.request({
       method: "PUT",
-      path: `${this.#base(token)}/dimension_range`,
+      path: `${spreadsheetPath(token)}/dimension_range`,
       body: {
         dimension: { sheetId, majorDimension, startIndex: start + 1, endIndex: end },
         dimensionProperties: properties,
@@ -325,46 +289,4 @@ export class SheetsClient {
       bucket: "sheets",
     });
   }
-
-  #base(token: string): string {
-    if (typeof token !== "string" || !/^[A-Za-z0-9_-]{1,64}$/.test(token)) {
-      throw new ParamError("spreadsheet_token", "应为电子表格链接 /sheets/ 后的一串字母数字");
-    }
-    return `${V2}/${token}`;
-  }
-
-  /** The block `values` covers from `at`'s top-left cell; values checked (rectangular, cell size). */
-  #blockOf(at: CellRange, values: CellValue[][], field: string): CellRange {
-    if (
-      !Array.isArray(values) || values.length === 0 || !Array.isArray(values[0]) || values[0].length === 0
-    ) {
-      throw new ParamError(field, "应为非空的二维数组");
-    }
-    const width = values[0].length;
-    values.forEach((row, i) => {
-      if (!Array.isArray(row) || row.length !== width) {
-        throw new ParamError(`${field}[${i}]`, `每行应有 ${width} 个单元格`);
-      }
-      row.forEach((cell, j) => {
-        if (typeof cell === "string" && cell.length > MAX_CELL_CHARS) {
-          throw new ParamError(`${field}[${i}][${j}]`, `单元格最多 ${MAX_CELL_CHARS} 个字符`);
-        }
-      });
-    });
-    const block = {
-      sheetId: at.sheetId,
-      startRow: at.startRow,
-      startCol: at.startCol,
-      endRow: at.startRow + values.length,
-      endCol: at.startCol + width,
-    };
-    if (block.endCol - block.startCol > MAX_COLS_PER_CALL * 1000) throw new ParamError(field, "列数过多");
-    return block;
-  }
-}
-
-function slice(values: CellValue[][], full: CellRange, block: CellRange): CellValue[][] {
-  return values
-    .slice(block.startRow - full.startRow, block.endRow - full.startRow)
-    .map((row) => row.slice(block.startCol - full.startCol, block.endCol - full.startCol));
 }

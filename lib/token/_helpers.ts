@@ -21,6 +21,16 @@ export class TokenClockRules {
     return r.expiresAt - now < lifetime * this.refreshRatio;
   }
 
+  /** Why a refresh runs (the `reason` of the `token.refresh` log line). */
+  refreshReason(
+    stored: TokenRecord | undefined,
+    now: number,
+  ): "missing" | "invalidated" | "expiring" | "expired" {
+    if (!stored) return "missing";
+    if (stored.status !== undefined && stored.status !== "active") return "invalidated";
+    return this.usable(stored, now) ? "expiring" : "expired";
+  }
+
   /** A new access token can be obtained without the user (always for app-level tokens). */
   refreshable(r: TokenRecord, now: number): boolean {
     if (r.kind !== "user") return true;

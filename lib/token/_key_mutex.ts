@@ -42,6 +42,22 @@ export class KeyMutex {
     }
     return release;
   }
+
+  /**
+   * Run `fn` holding the slot of `key`, waiting at most `timeoutMs` for it (a
+   * {@linkcode lockTimeoutError} after that). `fn` gets the deadline, for any further
+   * (cross-process) lock it takes within the same budget.
+   */
+  async hold<T>(key: string, timeoutMs: number, fn: (deadline: number) => Promise<T>): Promise<T> {
+    const deadline = this.#clock.now() + timeoutMs;
+    const release = await this.acquire(key, deadline);
+    if (!release) throw lockTimeoutError(key, timeoutMs);
+    try {
+      return await fn(deadline);
+    } finally {
+      release();
+    }
+  }
 }
 
 /** The error thrown when a token lock could not be taken in time. */

@@ -2,10 +2,11 @@ import type { AuthProvider } from "../auth/auth_provider.ts";
 import { ConfigError } from "../errors/config_error.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
-import { fetchAppLevelRecord, type HeldConfigError } from "./_app_token_fetch.ts";
 import { tokenAuthProvider } from "./_auth_provider.ts";
-import { abortable, TokenClockRules } from "./_helpers.ts";
-import { loginRecord, refreshUserRecord } from "./_user_refresh.ts";
+import { TokenClockRules } from "./_helpers.ts";
+import { keepAliveUsers } from "./_keep_alive.ts";
+import { loginRecord } from "./_user_refresh.ts";
+import { type Need, TokenRefresher } from "./_refresher.ts";
 import type { AppCredentials, TokenEndpoints } from "./token_endpoints.ts";
 import { tokenKey, type TokenRef } from "./token_key.ts";
 import type { TokenRecord, TokenStore } from "./token_store.ts";
@@ -17,8 +18,6 @@ import type {
   UserTokensInput,
 } from "./token_manager_options.ts";
 import type { UserAuthStatus, UserTokenInfo } from "./user_token_info.ts";
-
-type Need = (r: TokenRecord, now: number) => boolean;
 
 /**
  * Hands out Feishu tenant, app and user access tokens: memory cache → store →
@@ -49,12 +48,9 @@ export class TokenManager {
   #clock: Clock;
   #log: Logger;
   #lockMs: number;
-  #holdMs: number;
   #rules: TokenClockRules;
   #memory = new Map<string, TokenRecord>();
-  #inflight = new Map<string, Promise<TokenRecord>>();
-  #held = new Map<string, HeldConfigError>();
-  #bgFailedAt = new Map<string, number>();
+  #refresher: TokenRefresher;
   #stats: TokenStats = {
     fetches: { tenant: 0, app: 0, user: 0 },
     backgroundRefreshes: 0,
@@ -70,8 +66,18 @@ export class TokenManager {
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger ?? silentLogger;
     this.#lockMs = options.lockTimeoutMs ?? 30_000;
-    this.#holdMs = options.failureHoldMs ?? 30_000;
     this.#rules = new TokenClockRules(options.refreshRatio ?? 0.1, options.expirySkewMs ?? 5_000);
+    this.#refresher = new TokenRefresher({
+      store: this.#store,
+      endpoints: this.#endpoints,
+      clock: this.#clock,
+      log: this.#log,
+      rules: this.#rules,
+      lockMs: this.#lockMs,
+      holdMs: options.failureHoldMs ?? 30_000,
+      memory: this.#memory,
+      stats: this.#stats,
+    });
   }
 
   /** A valid tenant_access_token for `appId`. */
@@ -150,23 +156,14 @@ export class TokenManager {
     const withinMs = options.withinMs ?? 24 * 3600_000;
     const need: Need = (r, now) =>
       r.status !== "set_aside" && r.refreshExpiresAt !== undefined && r.refreshExpiresAt - now < withinMs;
-    const result: KeepAliveResult = { refreshed: [], failed: [], skipped: [] };
-    for (const r of await this.#store.list({ appId, kind: "user" })) {
-      options.signal?.throwIfAborted();
-      const userId = r.userId ?? "";
-      if (!r.refreshToken || !need(r, this.#clock.now())) {
-        result.skipped.push(userId);
-        continue;
-      }
-      const ref: TokenRef = { kind: "user", appId, userId };
-      try {
-        await this.#inflight.get(r.key)?.catch(() => {});
-        await this.#refresh(ref, r.key, app, need, options.signal);
-        result.refreshed.push(userId);
-      } catch (error) {
-        result.failed.push({ userId, error });
-      }
-    }
+    const result = await keepAliveUsers(appId, await this.#store.list({ appId, kind: "user" }), {
+      need: (r) => need(r, this.#clock.now()),
+      refresh: async (ref, key) => {
+        await this.#refresher.inflight(key)?.catch(() => {});
+        await this.#refresher.refresh(ref, key, app, need, options.signal);
+      },
+      signal: options.signal,
+    });
     this.#log.info("token.keep_alive", {
       app_id: appId,
       refreshed: result.refreshed.length,
@@ -198,9 +195,7 @@ export class TokenManager {
 
   /** Resolves when no refresh (foreground or background) is in flight. */
   async idle(): Promise<void> {
-    while (this.#inflight.size > 0) {
-      await Promise.allSettled([...this.#inflight.values()]);
-    }
+    await this.#refresher.idle();
   }
 
   async #get(ref: TokenRef, signal?: AbortSignal): Promise<string> {
@@ -217,11 +212,11 @@ export class TokenManager {
     }
     if (rec && this.#rules.usable(rec, now)) {
       if (this.#rules.due(rec, now) && this.#rules.refreshable(rec, now)) {
-        this.#background(ref, key, app, now);
+        this.#refresher.background(ref, key, app, now);
       }
       return rec.accessToken;
     }
-    const fresh = await this.#refresh(ref, key, app, (r, t) => !this.#rules.usable(r, t), signal);
+    const fresh = await this.#refresher.refresh(ref, key, app, (r, t) => !this.#rules.usable(r, t), signal);
     return fresh.accessToken;
   }
 
@@ -234,101 +229,6 @@ export class TokenManager {
       });
     }
     return app;
-  }
-
-  #background(ref: TokenRef, key: string, app: AppCredentials, now: number): void {
-    if (this.#inflight.has(key)) return;
-    const failedAt = this.#bgFailedAt.get(key);
-    if (failedAt !== undefined && now - failedAt < this.#holdMs) return;
-    this.#stats.backgroundRefreshes++;
-    this.#log.debug("token.refresh_ahead", { key });
-    const need: Need = (r, t) => !this.#rules.usable(r, t) || this.#rules.due(r, t);
-    this.#refresh(ref, key, app, need).then(
-      () => this.#bgFailedAt.delete(key),
-      (error) => {
-        this.#bgFailedAt.set(key, this.#clock.now());
-        this.#log.warn("token.refresh_ahead_failed", { key, error });
-      },
-    );
-  }
-
-  /** Single-flight per key: callers share one refresh; each caller may abort its own wait. */
-  #refresh(ref: TokenRef, key: string, app: AppCredentials, need: Need, signal?: AbortSignal) {
-    let p = this.#inflight.get(key);
-    if (!p) {
-      const started = this.#store.withLock(key, this.#lockMs, () => this.#refreshLocked(ref, key, app, need));
-      const tracked = started.finally(() => {
-        if (this.#inflight.get(key) === tracked) this.#inflight.delete(key);
-      });
-      tracked.catch(() => {}); // every caller handles the error on its own promise
-      this.#inflight.set(key, tracked);
-      p = tracked;
-    }
-    return abortable(p, signal);
-  }
-
-  async #refreshLocked(ref: TokenRef, key: string, app: AppCredentials, need: Need): Promise<TokenRecord> {
-    const stored = await this.#store.get(key);
-    if (stored && !need(stored, this.#clock.now())) {
-      this.#stats.reusedFromStore++;
-      this.#memory.set(key, stored);
-      this.#log.debug("token.reused_from_store", { key });
-      return stored;
-    }
-    // One NDJSON event per refresh: type, reason, result (the spec's observability rule).
-    const now = this.#clock.now();
-    const reason = !stored
-      ? "missing"
-      : stored.status !== undefined && stored.status !== "active"
-      ? "invalidated"
-      : this.#rules.usable(stored, now)
-      ? "expiring"
-      : "expired";
-    try {
-      const record = await this.#fetchLocked(ref, key, app, stored);
-      this.#log.info("token.refresh", { type: ref.kind, reason, result: "ok", key });
-      return record;
-    } catch (error) {
-      this.#log.warn("token.refresh", { type: ref.kind, reason, result: "failed", key, error });
-      throw error;
-    }
-  }
-
-  async #fetchLocked(
-    ref: TokenRef,
-    key: string,
-    app: AppCredentials,
-    stored: TokenRecord | undefined,
-  ): Promise<TokenRecord> {
-    if (ref.kind === "user") {
-      return await refreshUserRecord({
-        ref: { appId: ref.appId, userId: ref.userId ?? "" },
-        key,
-        app,
-        stored,
-        store: this.#store,
-        endpoints: this.#endpoints,
-        clock: this.#clock,
-        log: this.#log,
-        rules: this.#rules,
-        onFetch: () => this.#stats.fetches.user++,
-        remember: (r) => r ? this.#memory.set(key, r) : this.#memory.delete(key),
-      });
-    }
-    const record = await fetchAppLevelRecord({
-      kind: ref.kind,
-      key,
-      app,
-      endpoints: this.#endpoints,
-      store: this.#store,
-      clock: this.#clock,
-      log: this.#log,
-      held: this.#held,
-      holdMs: this.#holdMs,
-      onFetch: () => this.#stats.fetches[ref.kind as "tenant" | "app"]++,
-    });
-    this.#memory.set(key, record);
-    return record;
   }
 
   #provider(ref: TokenRef, label: string): AuthProvider {

@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from "../time/clock.ts";
-import { KeyMutex, lockTimeoutError } from "./_key_mutex.ts";
+import { KeyMutex } from "./_key_mutex.ts";
 import type { TokenListFilter, TokenRecord, TokenStore } from "./token_store.ts";
 
 /** Options of {@linkcode MemoryTokenStore}. */
@@ -58,13 +58,7 @@ export class MemoryTokenStore implements TokenStore {
 
   /** See {@linkcode TokenStore.withLock}; excludes callers of this store object only. */
   async withLock<T>(key: string, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
-    const release = await this.#mutex.acquire(key, this.#clock.now() + timeoutMs);
-    if (!release) throw lockTimeoutError(key, timeoutMs);
-    try {
-      return await fn();
-    } finally {
-      release();
-    }
+    return await this.#mutex.hold(key, timeoutMs, fn);
   }
 
   /** Nothing to release. */

@@ -3,9 +3,11 @@ import { type Logger, silentLogger } from "../log/logger.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import { KeyMutex, lockTimeoutError } from "./_key_mutex.ts";
 import { PgAdvisoryLocks } from "../pg/advisory_locks.ts";
-import { isServerError, openPool, parsePgUrl, type Sql } from "../pg/pg_pool.ts";
-import { parseTokenRecord } from "./_record.ts";
-import { unavailableAction, unavailableError, wrongKeyError } from "./_pg_store_errors.ts";
+import { openPool, parsePgUrl, type Sql } from "../pg/pg_pool.ts";
+import { resealRow, rotationCounts } from "./_rekey.ts";
+import { createTokenTable, decodeTokenRow, type TokenRow as Row } from "./_pg_token_table.ts";
+import { unavailableError, wrongKeyError } from "./_pg_store_errors.ts";
+import { PgOutage } from "./_pg_outage.ts";
 import type { TokenListFilter, TokenRecord, TokenStore } from "./token_store.ts";
 
 /** Options of {@linkcode PostgresTokenStore}. */
@@ -26,13 +28,6 @@ export interface PostgresTokenStoreOptions {
   outageBackoffMs?: number;
   /** Connections for reads and writes (default 4); locks use a second pool of the same size. */
   maxConnections?: number;
-}
-
-interface Row {
-  key: string;
-  kind: string;
-  key_fp: string;
-  data: string;
 }
 
 /**
@@ -75,9 +70,8 @@ export class PostgresTokenStore implements TokenStore {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #mutex: KeyMutex;
-  readonly #backoffMs: number;
+  readonly #outage: PgOutage;
   #ready: Promise<void> | undefined;
-  #downUntil = 0;
   #ended: Promise<void> | undefined;
 
   /** Prepare a store on `url` (`postgres://…`, optional `?schema=`); nothing connects until first use. */
@@ -97,7 +91,7 @@ export class PostgresTokenStore implements TokenStore {
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger ?? silentLogger;
     this.#mutex = new KeyMutex(this.#clock);
-    this.#backoffMs = options.outageBackoffMs ?? 5_000;
+    this.#outage = new PgOutage(this.#clock, this.#log, options.outageBackoffMs ?? 5_000);
   }
 
   /** The schema holding the table. */
@@ -165,10 +159,7 @@ export class PostgresTokenStore implements TokenStore {
 
   /** See {@linkcode TokenStore.withLock}: an advisory lock across hosts, degraded to in-process when unreachable. */
   async withLock<T>(key: string, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
-    const deadline = this.#clock.now() + timeoutMs;
-    const release = await this.#mutex.acquire(key, deadline);
-    if (!release) throw lockTimeoutError(key, timeoutMs);
-    try {
+    return await this.#mutex.hold(key, timeoutMs, async (deadline) => {
       const unlock = await this.#takeLock(key, timeoutMs, deadline);
       try {
         return await fn();
@@ -176,9 +167,7 @@ export class PostgresTokenStore implements TokenStore {
         // A broken connection took the session lock with it: report, do not fail the caller.
         if (unlock) await unlock().catch((e) => this.#failed("unlock", key, e));
       }
-    } finally {
-      release();
-    }
+    });
   }
 
   /**
@@ -193,32 +182,35 @@ export class PostgresTokenStore implements TokenStore {
       const rows = await tx.unsafe<Row[]>(
         `SELECT key, kind, key_fp, data FROM ${this.#table} ORDER BY key FOR UPDATE`,
       );
-      let records = 0;
-      let dropped = 0;
+      const plan: { sealed?: string }[] = [];
       for (const row of rows) {
-        let text: string | undefined;
-        if (row.key_fp === this.#box.fingerprint) {
-          try {
-            text = await this.#box.open(row.data, row.key);
-          } catch { /* corrupt: dropped below */ }
-        }
-        if (text === undefined) {
-          if (row.kind === "user") throw wrongKeyError(row.key, row.key_fp, this.#box.fingerprint);
+        const sealed = await resealRow(
+          row,
+          () => this.#openOwn(row),
+          next,
+          () => wrongKeyError(row.key, row.key_fp, this.#box.fingerprint),
+        );
+        if (sealed === undefined) {
           await tx.unsafe(`DELETE FROM ${this.#table} WHERE key = $1`, [row.key]);
-          dropped++;
-          continue;
+        } else {
+          await tx.unsafe(`UPDATE ${this.#table} SET data = $1, key_fp = $2 WHERE key = $3`, [
+            sealed,
+            next.fingerprint,
+            row.key,
+          ]);
         }
-        await tx.unsafe(`UPDATE ${this.#table} SET data = $1, key_fp = $2 WHERE key = $3`, [
-          await next.seal(text, row.key),
-          next.fingerprint,
-          row.key,
-        ]);
-        records++;
+        plan.push({ sealed });
       }
-      return { records, dropped };
+      return rotationCounts(plan);
     });
     this.#box = next;
     return result;
+  }
+
+  /** The plaintext of a row sealed with the current key; rejects for another key's row. */
+  #openOwn(row: Row): Promise<string> {
+    if (row.key_fp !== this.#box.fingerprint) return Promise.reject(new Error("sealed with another key"));
+    return this.#box.open(row.data, row.key);
   }
 
   /** Close the pools in the background; see {@linkcode end} to wait. */
@@ -240,30 +232,22 @@ export class PostgresTokenStore implements TokenStore {
     timeoutMs: number,
     deadline: number,
   ): Promise<(() => Promise<void>) | undefined> {
-    if (this.#isDown()) return this.#lockDegraded(key);
+    if (this.#outage.isDown()) return this.#outage.lockDegraded(key);
     let unlock: (() => Promise<void>) | undefined;
     try {
       unlock = await this.#locks.acquire(key, deadline);
     } catch (e) {
       this.#failed("lock", key, e);
-      return this.#lockDegraded(key);
+      return this.#outage.lockDegraded(key);
     }
     if (!unlock) throw lockTimeoutError(key, timeoutMs);
     return unlock;
   }
 
-  #lockDegraded(key: string): undefined {
-    this.#log.error("token_store.lock_unavailable", {
-      key,
-      action: "PostgreSQL 不可用：只在本进程内加锁，其他进程可能同时刷新同一令牌",
-    });
-    return undefined;
-  }
-
   /** Run one statement; `undefined` (with an ERROR line) when the database failed. */
   async #query<R>(op: string, key: string, text: string, params: unknown[]): Promise<R[] | undefined> {
-    if (this.#isDown()) {
-      this.#log.error("token_store.unavailable", { op, key, action: unavailableAction(op), backoff: true });
+    if (this.#outage.isDown()) {
+      this.#outage.skipped(op, key);
       return undefined;
     }
     try {
@@ -276,38 +260,13 @@ export class PostgresTokenStore implements TokenStore {
   }
 
   #failed(op: string, key: string, e: unknown): void {
-    const server = isServerError(e);
-    if (!server) this.#downUntil = this.#clock.now() + this.#backoffMs;
     this.#ready = undefined; // the schema may have been dropped: create it again next time
-    this.#log.error("token_store.unavailable", {
-      op,
-      key,
-      reason: server ? "server_error" : "unreachable",
-      error: e instanceof Error ? e.message : String(e),
-      action: unavailableAction(op),
-    });
-  }
-
-  #isDown(): boolean {
-    return this.#clock.now() < this.#downUntil;
+    this.#outage.failed(op, key, e);
   }
 
   #ensureSchema(): Promise<void> {
     this.#ready ??= this.#sql.begin(async (tx) => {
-      // Two processes creating the schema at once would race on the catalog: serialize them.
-      await tx.unsafe("SELECT pg_advisory_xact_lock(hashtext('feishu_kit.schema'), hashtext($1))", [
-        this.#schema,
-      ]);
-      await tx.unsafe(`CREATE SCHEMA IF NOT EXISTS "${this.#schema}"`);
-      await tx.unsafe(`CREATE TABLE IF NOT EXISTS ${this.#table} (
-        key TEXT PRIMARY KEY,
-        app_id TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        key_fp TEXT NOT NULL,
-        data TEXT NOT NULL,
-        updated_at BIGINT NOT NULL
-      )`);
-      await tx.unsafe(`CREATE INDEX IF NOT EXISTS tokens_app_kind ON ${this.#table} (app_id, kind)`);
+      await createTokenTable(tx, this.#schema, this.#table);
     }).then(() => {}, (e) => {
       this.#ready = undefined;
       throw e;
@@ -316,27 +275,10 @@ export class PostgresTokenStore implements TokenStore {
   }
 
   async #read(row: Row, via: "get" | "list"): Promise<TokenRecord | undefined> {
-    if (row.key_fp !== this.#box.fingerprint) {
-      if (row.kind === "user") {
-        this.#log.error("token_store.wrong_key", { key: row.key, stored_fingerprint: row.key_fp });
-        throw wrongKeyError(row.key, row.key_fp, this.#box.fingerprint);
-      }
-      this.#log.warn("token_store.wrong_key", {
-        key: row.key,
-        stored_fingerprint: row.key_fp,
-        action: "用另一把密钥加密：视为缓存未命中，用 App Secret 重新获取",
-      });
-      return undefined;
-    }
-    let text: string;
-    try {
-      text = await this.#box.open(row.data, row.key);
-    } catch {
-      return await this.#clear(row, "ciphertext does not authenticate", via);
-    }
-    const r = parseTokenRecord(text, row.key);
-    if (typeof r === "string") return await this.#clear(row, r, via);
-    return r;
+    const decoded = await decodeTokenRow(row, this.#box, this.#log);
+    if ("record" in decoded) return decoded.record;
+    if ("corrupt" in decoded) await this.#clear(row, decoded.corrupt, via);
+    return undefined;
   }
 
   /** Delete a corrupt row (only if unchanged since it was read) and report a miss. */

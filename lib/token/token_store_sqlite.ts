@@ -1,12 +1,13 @@
 import { SecretBox } from "../crypto/secret_box.ts";
-import { ConfigError } from "../errors/config_error.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import { KeyMutex, lockTimeoutError } from "./_key_mutex.ts";
 import { parseTokenRecord } from "./_record.ts";
+import { resealRow, rotationCounts } from "./_rekey.ts";
+import { SqliteLockRows } from "./_sqlite_lock_rows.ts";
+import { rotationConflictError, wrongKeyError } from "./_sqlite_store_errors.ts";
 import type { TokenListFilter, TokenRecord, TokenStore } from "./token_store.ts";
 import { openSafeDatabase } from "../sqlite/open_database.ts";
-import { isBusy } from "../sqlite/retry_busy.ts";
 import { immediate } from "../sqlite/immediate.ts";
 import type { SafeDatabase, SafeStatement } from "../sqlite/safe_database.ts";
 
@@ -55,7 +56,7 @@ const FINGERPRINT = "key_fingerprint";
  * Records are encrypted at rest with `box` (the whole record, the row key as
  * associated data, so a row copied under another key does not open). The
  * store remembers its key's fingerprint: opening it with another key while it
- * holds user tokens is a {@linkcode ConfigError} ("密钥不对…") at once, never a
+ * holds user tokens is a `ConfigError` ("密钥不对…") at once, never a
  * silent re-authorisation; with only tenant/app tokens it logs a WARN and they
  * are fetched again. A row that does not open is, for a tenant/app token, a
  * WARN and a miss (re-fetched with the app secret); for a user token, which
@@ -80,14 +81,15 @@ export class SqliteTokenStore implements TokenStore {
   #logger: Logger;
   #mutex: KeyMutex;
   #pollMs: number;
+  #locks: SqliteLockRows;
   #sql: Record<
-    "get" | "put" | "del" | "list" | "lockGet" | "lockPut" | "lockDel" | "migrate",
+    "get" | "put" | "del" | "list" | "migrate",
     SafeStatement
   >;
 
   /**
    * Open (creating when needed) the database at `path`; `":memory:"` works. Throws a
-   * {@linkcode ConfigError} when it holds user tokens sealed with another key.
+   * `ConfigError` when it holds user tokens sealed with another key.
    */
   constructor(path: string, options: SqliteTokenStoreOptions) {
     this.#path = path;
@@ -107,17 +109,15 @@ export class SqliteTokenStore implements TokenStore {
         "SELECT key, kind, data FROM tokens WHERE (?1 IS NULL OR app_id = ?1) AND (?2 IS NULL OR kind = ?2) ORDER BY key",
       ),
       migrate: this.#db.prepare("UPDATE tokens SET data = ? WHERE key = ? AND data = ?"),
-      lockGet: this.#db.prepare("SELECT owner, expires_at FROM locks WHERE key = ?"),
-      lockPut: this.#db.prepare("INSERT OR REPLACE INTO locks (key, owner, expires_at) VALUES (?, ?, ?)"),
-      lockDel: this.#db.prepare("DELETE FROM locks WHERE key = ? AND owner = ?"),
     };
+    this.#locks = new SqliteLockRows(this.#db, this.#clock, this.#logger);
     this.#checkKey();
   }
 
   /**
    * See {@linkcode TokenStore.get}; a corrupt row is logged at ERROR and reported as
    * missing. A row that cannot be decrypted is a miss with a WARN for a tenant/app token
-   * and a {@linkcode ConfigError} for a user token.
+   * and a `ConfigError` for a user token.
    */
   async get(key: string): Promise<TokenRecord | undefined> {
     const row = this.#sql.get.get(key) as { kind: string; data: unknown } | undefined;
@@ -154,12 +154,9 @@ export class SqliteTokenStore implements TokenStore {
 
   /** See {@linkcode TokenStore.withLock}. */
   async withLock<T>(key: string, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
-    const deadline = this.#clock.now() + timeoutMs;
-    const release = await this.#mutex.acquire(key, deadline);
-    if (!release) throw lockTimeoutError(key, timeoutMs);
-    try {
+    return await this.#mutex.hold(key, timeoutMs, async (deadline) => {
       const owner = crypto.randomUUID();
-      while (!this.#tryLock(key, owner, timeoutMs)) {
+      while (!this.#locks.tryTake(key, owner, timeoutMs)) {
         const left = deadline - this.#clock.now();
         if (left <= 0) throw lockTimeoutError(key, timeoutMs);
         await this.#clock.sleep(Math.min(left, this.#pollMs * (1 + 2 * Math.random())));
@@ -167,18 +164,16 @@ export class SqliteTokenStore implements TokenStore {
       try {
         return await fn();
       } finally {
-        this.#sql.lockDel.run(key, owner);
+        this.#locks.release(key, owner);
       }
-    } finally {
-      release();
-    }
+    });
   }
 
   /**
    * Re-encrypt every record with `next` in one transaction (the key rotation of
    * `deno task apps rotate-key`); afterwards the store uses `next` and remembers its
    * fingerprint. A tenant/app row that does not decrypt is dropped (fetched again); a user
-   * row that does not decrypt refuses the rotation with a {@linkcode ConfigError}, changing nothing.
+   * row that does not decrypt refuses the rotation with a `ConfigError`, changing nothing.
    */
   async rekey(next: SecretBox): Promise<{ records: number; dropped: number }> {
     const rows = this.#db.prepare("SELECT key, kind, data FROM tokens ORDER BY key").all();
@@ -186,17 +181,14 @@ export class SqliteTokenStore implements TokenStore {
     for (const row of rows) {
       const key = String(row.key);
       const old = String(row.data);
-      let text = old;
-      if (SecretBox.isSealed(old)) {
-        try {
-          text = await this.#box.open(old, key);
-        } catch (e) {
-          if (row.kind === "user") throw wrongKeyError(this.#path, undefined, this.#box.fingerprint, e);
-          plan.push({ key, old });
-          continue;
-        }
-      }
-      plan.push({ key, old, sealed: await next.seal(text, key) });
+      const open = () => SecretBox.isSealed(old) ? this.#box.open(old, key) : Promise.resolve(old);
+      const sealed = await resealRow(
+        { key, kind: row.kind },
+        open,
+        next,
+        (e) => wrongKeyError(this.#path, undefined, this.#box.fingerprint, e),
+      );
+      plan.push({ key, old, sealed });
     }
     immediate(this.#db, () => {
       const swap = this.#db.prepare("UPDATE tokens SET data = ? WHERE key = ? AND data = ?");
@@ -204,10 +196,7 @@ export class SqliteTokenStore implements TokenStore {
       for (const p of plan) {
         const r = p.sealed === undefined ? drop.run(p.key, p.old) : swap.run(p.sealed, p.key, p.old);
         if (Number(r.changes) !== 1) {
-          throw new ConfigError("token store changed during key rotation", {
-            hint:
-              "更换密钥期间令牌库被其他进程修改，未做任何改动：请先停止使用该令牌库的服务，再重新运行 rotate-key。",
-          });
+          throw rotationConflictError();
         }
       }
       this.#db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)").run(
@@ -216,8 +205,7 @@ export class SqliteTokenStore implements TokenStore {
       );
     });
     this.#box = next;
-    const dropped = plan.filter((p) => p.sealed === undefined).length;
-    return { records: plan.length - dropped, dropped };
+    return rotationCounts(plan);
   }
 
   /** Close the database; later calls throw. */
@@ -293,48 +281,4 @@ export class SqliteTokenStore implements TokenStore {
     }
     return r;
   }
-
-  #tryLock(key: string, owner: string, ttlMs: number): boolean {
-    try {
-      this.#db.exec("BEGIN IMMEDIATE");
-    } catch (e) {
-      if (isBusy(e)) return false;
-      throw e;
-    }
-    try {
-      const now = this.#clock.now();
-      const row = this.#sql.lockGet.get(key) as { owner: string; expires_at: number } | undefined;
-      if (row && row.expires_at > now) {
-        this.#db.exec("COMMIT");
-        return false;
-      }
-      if (row) {
-        this.#logger.warn("token_store.lock_taken_over", { key, expired_ms_ago: now - row.expires_at });
-      }
-      this.#sql.lockPut.run(key, owner, now + ttlMs);
-      this.#db.exec("COMMIT");
-      return true;
-    } catch (e) {
-      try {
-        this.#db.exec("ROLLBACK");
-      } catch { /* already rolled back */ }
-      if (isBusy(e)) return false;
-      throw e;
-    }
-  }
-}
-
-function wrongKeyError(
-  path: string,
-  stored: string | undefined,
-  current: string,
-  cause?: unknown,
-): ConfigError {
-  const fp = stored ? `库中记录的密钥指纹 ${stored}，当前密钥指纹 ${current}` : `当前密钥指纹 ${current}`;
-  return new ConfigError(`token store ${path} was encrypted with another key`, {
-    hint: `密钥不对：令牌库 ${path} 中的用户令牌是用另一把密钥加密的（${fp}），无法解密。` +
-      "请恢复原来的密钥（环境变量 FEISHU_KIT_KEY 或配置 state.key_file 指向的密钥文件）后重试；" +
-      `确实丢失时删除 ${path}，再请各位用户重新授权。`,
-    cause,
-  });
 }

@@ -1,9 +1,11 @@
 /**
- * File helpers of the collectors (internal): safe file names, the xlsx signature check and the
- * `.part` → final rename.
+ * File helpers of the collectors (internal): safe file names, the xlsx signature check, the
+ * `.part` → final rename, moving a file into place and telling a bad file from a broken collector.
  *
  * @module
  */
+import { BrowserError } from "../../lib/browser/browser_error.ts";
+import { sha256Hex } from "../../lib/encoding/sha256_hex.ts";
 import { LarkError } from "../../lib/errors/mod.ts";
 import { sanitizeFileName } from "../../lib/fs/safe_name.ts";
 
@@ -14,13 +16,19 @@ export function safeFileName(name: string | undefined, fallback: string): string
   return stripped === "" ? fallback : sanitizeFileName(stripped, { fallback });
 }
 
+/** `true` when `bytes` start like an xlsx (a zip: `PK\x03\x04`). */
+export function hasXlsxSignature(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 &&
+    bytes[3] === 0x04;
+}
+
 /** `true` when the file starts like an xlsx (a zip: `PK\x03\x04`). */
 export async function looksLikeXlsx(path: string): Promise<boolean> {
   const file = await Deno.open(path, { read: true });
   try {
     const head = new Uint8Array(4);
     const n = await file.read(head);
-    return n === 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
+    return n === 4 && hasXlsxSignature(head);
   } finally {
     file.close();
   }
@@ -44,12 +52,32 @@ export async function promotePart(part: string, final: string): Promise<{ path: 
   return { path: final, bytes: info.size };
 }
 
-/** Move `src` to `dest` (rename; copy + remove across file systems). */
+/** Move `src` to `dest` (rename; copy + remove across file systems). A missing `src` throws `NotFound`. */
 export async function moveFile(src: string, dest: string): Promise<void> {
   try {
     await Deno.rename(src, dest);
-  } catch {
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) throw e;
     await Deno.copyFile(src, dest);
     await Deno.remove(src);
   }
+}
+
+/** Whether `path` holds a file other than the one with this SHA-256 (a missing file is free). */
+export async function isTakenByOther(path: string, sha256: string): Promise<boolean> {
+  try {
+    return (await sha256Hex(await Deno.readFile(path))) !== sha256;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+
+/** Whether a download failure is about this file (retry it) rather than the collector (pause). */
+export function isFileProblem(e: unknown): boolean {
+  // A Worker refused something outside its grants: a setup problem, not this file's.
+  if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) return false;
+  if (e instanceof BrowserError) return e.reason === "download_failed" || e.reason === "timeout";
+  if (e instanceof LarkError) return !["session", "auth", "config", "permission"].includes(e.kind);
+  return true;
 }

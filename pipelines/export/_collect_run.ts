@@ -5,9 +5,7 @@
  *
  * @module
  */
-import { BrowserError } from "../../lib/browser/browser_error.ts";
 import { sha256Hex } from "../../lib/encoding/sha256_hex.ts";
-import { LarkError } from "../../lib/errors/lark_error.ts";
 import { type Logger, silentLogger } from "../../lib/log/logger.ts";
 import { type Clock, systemClock } from "../../lib/time/clock.ts";
 import type { CollectStageOptions, CollectStageResult } from "./collect.ts";
@@ -18,6 +16,7 @@ import { enrichNotice, isExportNotice } from "./notice_parse.ts";
 import { FileParser } from "./parse_files.ts";
 import { applyTotal } from "./request.ts";
 import type { ExportWindow } from "./window.ts";
+import { hasXlsxSignature, isFileProblem, isTakenByOther, moveFile } from "./_collect_files.ts";
 
 const COLLECTIBLE_FAILURES = new Set(["overcap", "delivery_timeout", "bad_file"]);
 
@@ -26,6 +25,19 @@ export function awaitingFile(w: ExportWindow): boolean {
   if (w.requestedAt === null || w.filePath !== null) return false;
   if (w.state === "requested" || w.state === "delivered") return true;
   return w.state === "failed" && COLLECTIBLE_FAILURES.has(w.reasonCode ?? "");
+}
+
+/** Requested windows without a notice yet that a notice may match (awaiting a file, or split). */
+function matchCandidates(windows: readonly ExportWindow[]): MatchCandidate[] {
+  return windows
+    .filter((w) => w.requestedAt !== null && w.noticeId === null && (awaitingFile(w) || w.state === "split"))
+    .map((w) => ({
+      id: w.id,
+      start: w.start,
+      end: w.end,
+      requestedAt: w.requestedAt!,
+      declaredTotal: w.declaredTotal,
+    }));
 }
 
 /** One run of the collect stage. */
@@ -122,18 +134,7 @@ export class CollectRun {
     const used = new Set(o.ledger.list().flatMap((w) => (w.noticeId ? [w.noticeId] : [])));
     const fresh = list.filter((n) => isExportNotice(n.text) && !used.has(n.messageId)).map(enrichNotice);
     for (const n of fresh) this.#known.set(n.messageId, n);
-    const candidates: MatchCandidate[] = o.ledger.list()
-      .filter((w) =>
-        w.requestedAt !== null && w.noticeId === null && (awaitingFile(w) || w.state === "split")
-      )
-      .map((w) => ({
-        id: w.id,
-        start: w.start,
-        end: w.end,
-        requestedAt: w.requestedAt!,
-        declaredTotal: w.declaredTotal,
-      }));
-    const { matches } = matchNotices(candidates, fresh, { skewMs: o.skewMs });
+    const { matches } = matchNotices(matchCandidates(o.ledger.list()), fresh, { skewMs: o.skewMs });
     for (const m of matches) this.#delivered(m.windowId, m.notice, m.by);
   }
 
@@ -189,7 +190,7 @@ export class CollectRun {
     const o = this.#o;
     const bytes = await Deno.readFile(path);
     // An xlsx is a ZIP archive; SheetJS would happily read an HTML or text page as a sheet.
-    if (bytes[0] !== 0x50 || bytes[1] !== 0x4b || bytes[2] !== 0x03 || bytes[3] !== 0x04) {
+    if (!hasXlsxSignature(bytes)) {
       const head = JSON.stringify(new TextDecoder().decode(bytes.subarray(0, 16)));
       throw new Error(`不是 xlsx 文件（${bytes.length} 字节，开头 ${head}）`);
     }
@@ -277,33 +278,4 @@ export class CollectRun {
         : (this.#failures.get(w.id) ?? 0) < this.#attempts
     );
   }
-}
-
-async function isTakenByOther(path: string, sha256: string): Promise<boolean> {
-  try {
-    return (await sha256Hex(await Deno.readFile(path))) !== sha256;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
-}
-
-/** Rename, falling back to copy + remove across file systems. */
-async function moveFile(from: string, to: string): Promise<void> {
-  try {
-    await Deno.rename(from, to);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) throw e;
-    await Deno.copyFile(from, to);
-    await Deno.remove(from);
-  }
-}
-
-/** Whether a download failure is about this file (retry it) rather than the collector (pause). */
-function isFileProblem(e: unknown): boolean {
-  // A Worker refused something outside its grants: a setup problem, not this file's.
-  if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) return false;
-  if (e instanceof BrowserError) return e.reason === "download_failed" || e.reason === "timeout";
-  if (e instanceof LarkError) return !["session", "auth", "config", "permission"].includes(e.kind);
-  return true;
 }

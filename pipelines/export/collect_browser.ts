@@ -12,7 +12,7 @@
  *
  * @module
  */
-import type { Frame, Page } from "puppeteer-core";
+import type { Page } from "puppeteer-core";
 import {
   BrowserError,
   DownloadCapture,
@@ -21,19 +21,10 @@ import {
   type LaunchedBrowser,
 } from "../../lib/browser/mod.ts";
 import { type Clock, systemClock } from "../../lib/time/mod.ts";
-import { moveFile, promotePart, safeFileName } from "./_collect_files.ts";
+import { captureNoticeFile } from "./_collect_download.ts";
 import { type QrPrompt, waitForQrLogin } from "./_collect_login.ts";
 import { NOTICE_PATTERN, toNotice } from "./_collect_notice.ts";
-import {
-  chatTitled,
-  clickChat,
-  clickDownload,
-  contextLost,
-  loadOlder,
-  pageKind,
-  readMessages,
-  revealMessage,
-} from "./_collect_page.ts";
+import { chatTitled, clickChat, contextLost, loadOlder, pageKind, readMessages } from "./_collect_page.ts";
 import { type MessengerSelectors, resolveSelectors } from "./_collect_selectors.ts";
 import type { Collector, ExportNotice } from "./collector.ts";
 
@@ -150,41 +141,11 @@ export class BrowserCollector implements Collector {
       await Deno.mkdir(dir, { recursive: true });
       return await this.#onChat(signal, false, async (page) => {
         const { downloads } = await this.#started!;
-        if (!(await revealMessage(page, this.#sel, notice.messageId, signal))) {
-          throw new BrowserError("element_missing", `message ${notice.messageId} not shown`, {
-            hint: `在「${this.#o.chatName}」会话中找不到这条导出消息（${notice.text}）：消息可能已被撤回。`,
-          });
-        }
-        // A logged-out messenger turns the click into a trip to the login page: stop waiting then.
-        const away = new AbortController();
-        const onNavigate = (frame: Frame) => {
-          if (frame !== page.mainFrame()) return;
-          away.abort(
-            new BrowserError("download_failed", "page navigated instead of downloading", {
-              hint: "点击下载后页面跳转了（登录可能已失效）。",
-            }),
-          );
-        };
-        page.on("framenavigated", onNavigate);
-        try {
-          const file = await downloads.capture(async () => {
-            if (!(await clickDownload(page, this.#sel, notice.messageId))) {
-              throw new BrowserError("element_missing", `no download button in ${notice.messageId}`, {
-                hint:
-                  `这条导出消息里没有「${this.#sel.downloadText}」按钮：页面可能已改版，请覆盖 downloadButton 选择器。`,
-              });
-            }
-          }, {
-            timeoutMs: this.#o.downloadTimeoutMs,
-            signal: signal ? AbortSignal.any([signal, away.signal]) : away.signal,
-          });
-          const name = safeFileName(file.suggestedFilename, `${notice.messageId}.xlsx`);
-          const final = `${dir}/${name}`;
-          await moveFile(file.path, `${final}.part`);
-          return await promotePart(`${final}.part`, final);
-        } finally {
-          page.off("framenavigated", onNavigate);
-        }
+        return await captureNoticeFile(page, downloads, this.#sel, notice, dir, {
+          chatName: this.#o.chatName,
+          timeoutMs: this.#o.downloadTimeoutMs,
+          signal,
+        });
       });
     });
   }

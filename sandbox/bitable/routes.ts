@@ -20,15 +20,13 @@
  *
  * @module
  */
-import type { Next } from "hono";
 import type { SandboxApp, SandboxContext } from "../_env.ts";
-import { enforceRateLimit } from "../_guards.ts";
 import { endpoint } from "../_middleware.ts";
-import { rangedResponse } from "../_range.ts";
-import { openApiError, sendJson } from "../_respond.ts";
-import { requireCaller } from "../auth/_bearer.ts";
-import { meetingFamily } from "../scenarios/meeting/family.ts";
+import { openApiError } from "../_respond.ts";
+import type { EndpointName } from "../endpoints.ts";
 import type { SandboxState } from "../state.ts";
+import { fail, guard, ok, type Op, write } from "./_request.ts";
+import { media } from "./_media.ts";
 import { registerBitableControlRoutes } from "./_control.ts";
 import { pageToken, project, type SearchBody, select, unknownField } from "./_search.ts";
 import {
@@ -46,114 +44,21 @@ import { type BitableFamily, bitableFamily, MAX_RECORDS_PER_TABLE, type SandboxT
 export const BATCH_WRITE_MAX = 1000;
 /** Most records per batch delete. */
 export const BATCH_DELETE_MAX = 500;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
-
-type Ctx = { c: SandboxContext; state: SandboxState; base: BitableFamily; table: SandboxTable };
-type Op = (x: Ctx, body: Record<string, unknown>) => Response;
 
 /** Register the Base record endpoints and the attachment download. */
 export function registerBitableRoutes(app: SandboxApp, state: SandboxState): void {
   const base = bitableFamily(state);
   registerBitableControlRoutes(app, base);
+  const on = (name: EndpointName, op: Op) =>
+    [endpoint(state, name), (c: SandboxContext) => write(c, state, base, op)] as const;
   app.post(BITABLE_SEARCH_PATH, endpoint(state, "bitable_record_search"), (c) => read(c, state, base));
-  app.post(
-    BITABLE_BATCH_CREATE_PATH,
-    endpoint(state, "bitable_batch_create"),
-    (c) => write(c, state, base, batchCreate),
-  );
-  app.post(
-    BITABLE_BATCH_UPDATE_PATH,
-    endpoint(state, "bitable_batch_update"),
-    (c) => write(c, state, base, batchUpdate),
-  );
-  app.post(
-    BITABLE_BATCH_DELETE_PATH,
-    endpoint(state, "bitable_batch_delete"),
-    (c) => write(c, state, base, batchDelete),
-  );
-  app.post(
-    BITABLE_RECORDS_PATH,
-    endpoint(state, "bitable_record_create"),
-    (c) => write(c, state, base, createOne),
-  );
-  app.put(
-    BITABLE_RECORD_PATH,
-    endpoint(state, "bitable_record_update"),
-    (c) => write(c, state, base, updateOne),
-  );
-  app.delete(
-    BITABLE_RECORD_PATH,
-    endpoint(state, "bitable_record_delete"),
-    (c) => write(c, state, base, deleteOne),
-  );
+  app.post(BITABLE_BATCH_CREATE_PATH, ...on("bitable_batch_create", batchCreate));
+  app.post(BITABLE_BATCH_UPDATE_PATH, ...on("bitable_batch_update", batchUpdate));
+  app.post(BITABLE_BATCH_DELETE_PATH, ...on("bitable_batch_delete", batchDelete));
+  app.post(BITABLE_RECORDS_PATH, ...on("bitable_record_create", createOne));
+  app.put(BITABLE_RECORD_PATH, ...on("bitable_record_update", updateOne));
+  app.delete(BITABLE_RECORD_PATH, ...on("bitable_record_delete", deleteOne));
   app.get(BITABLE_MEDIA_DOWNLOAD_PATH, (c, next) => media(c, next, state, base));
-}
-
-function fail(c: SandboxContext, state: SandboxState, code: number, msg: string, status = 200): Response {
-  return openApiError(c, state.clock, status, code, msg);
-}
-
-function ok(c: SandboxContext, state: SandboxState, data: Record<string, unknown>): Response {
-  return sendJson(c, state.clock, { code: 0, msg: "success", data });
-}
-
-async function guard(c: SandboxContext, state: SandboxState, base: BitableFamily) {
-  const caller = requireCaller(c, meetingFamily(state), { tenant: true, user: true });
-  if (caller instanceof Response) return caller;
-  const limited = enforceRateLimit(c, state, caller.appId);
-  if (limited) return limited;
-  const appToken = c.req.param("app_token") ?? "";
-  const table = base.table(appToken, c.req.param("table_id") ?? "");
-  if (!table) {
-    return base.hasApp(appToken)
-      ? fail(c, state, 1254041, "TableIdNotFound")
-      : fail(c, state, 1254040, "BaseTokenNotFound");
-  }
-  let body: Record<string, unknown> = {};
-  if (c.req.method !== "GET" && c.req.method !== "DELETE") {
-    try {
-      const parsed = await c.req.json();
-      if (!parsed || typeof parsed !== "object") throw new Error("not an object");
-      body = parsed as Record<string, unknown>;
-    } catch {
-      return fail(c, state, 1254000, "WrongRequestJson");
-    }
-  }
-  return { table, body };
-}
-
-async function write(c: SandboxContext, state: SandboxState, base: BitableFamily, op: Op): Promise<Response> {
-  const g = await guard(c, state, base);
-  if (g instanceof Response) return g;
-  const clientToken = c.req.query("client_token");
-  if (clientToken !== undefined && !UUID.test(clientToken)) {
-    return fail(
-      c,
-      state,
-      1254037,
-      "Invalid client token, make sure that it complies with the specification.",
-      400,
-    );
-  }
-  if (base.takeConflict() || g.table.writing) {
-    base.conflictsAnswered++;
-    return fail(c, state, 1254291, "Write conflict");
-  }
-  const key = clientToken ? `${c.req.path}|${clientToken}` : undefined;
-  const seen = key ? base.clientTokens.get(key) : undefined;
-  if (seen) return ok(c, state, seen);
-  g.table.writing = true;
-  try {
-    if (base.writeHoldMs > 0) await state.hangs.wait(base.writeHoldMs);
-    const res = op({ c, state, base, table: g.table }, g.body);
-    if (key && res.status === 200) {
-      const answer = await res.clone().json() as { code: number; data: Record<string, unknown> };
-      if (answer.code === 0) base.clientTokens.set(key, answer.data);
-    }
-    return res;
-  } finally {
-    g.table.writing = false;
-  }
 }
 
 /** The first field name of `fields` the table lacks, or a problem with `fields` itself. */
@@ -274,35 +179,4 @@ async function read(c: SandboxContext, state: SandboxState, base: BitableFamily)
   };
   if (hasMore) data.page_token = pageToken.encode(offset + size);
   return ok(c, state, data);
-}
-
-async function media(c: SandboxContext, next: Next, state: SandboxState, base: BitableFamily) {
-  const file = base.attachments.get(c.req.param("file_token") ?? "");
-  if (!file) return await next();
-  return await endpoint(state, "bitable_media_download")(c, () => Promise.resolve()) ??
-    serveMedia(c, state, file);
-}
-
-function serveMedia(
-  c: SandboxContext,
-  state: SandboxState,
-  file: { bytes: Uint8Array<ArrayBuffer>; name: string; type: string; tableId: string; advanced: boolean },
-): Response {
-  const caller = requireCaller(c, meetingFamily(state), { tenant: true, user: true });
-  if (caller instanceof Response) return caller;
-  const limited = enforceRateLimit(c, state, caller.appId);
-  if (limited) return limited;
-  if (file.advanced) {
-    let tableId: unknown;
-    try {
-      tableId = JSON.parse(c.req.query("extra") ?? "").bitablePerm?.tableId;
-    } catch {
-      tableId = undefined;
-    }
-    if (tableId !== file.tableId) return fail(c, state, 1061002, "params error: extra", 400);
-  }
-  return rangedResponse(file.bytes, c.req.header("range"), {
-    "content-type": file.type,
-    "content-disposition": `attachment; filename="${encodeURIComponent(file.name)}"`,
-  });
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { formatRange } from "../../lib/sheets/a1_range.ts";
-import type { Target } from "./routes.ts";
+import type { Target } from "./_request.ts";
 
 /** Values of a block (`null` for empty cells). */
 export function readBlock(t: Target): unknown[][] {

@@ -20,39 +20,26 @@
  *
  * @module
  */
-import { formatRange, parseRange } from "../../lib/sheets/a1_range.ts";
 import type { SandboxApp, SandboxContext } from "../_env.ts";
-import { enforceRateLimit } from "../_guards.ts";
 import { endpoint } from "../_middleware.ts";
-import { openApiError, sendJson } from "../_respond.ts";
-import { requireCaller } from "../auth/_bearer.ts";
-import { meetingFamily } from "../scenarios/meeting/family.ts";
 import type { SandboxState } from "../state.ts";
 import * as P from "./endpoints.ts";
-import { type SandboxSheet, type SandboxSpreadsheet, sheetsFamily } from "./store.ts";
+import { sheetsFamily } from "./store.ts";
+import {
+  type Ctx,
+  fail,
+  guarded,
+  type Handler,
+  ok,
+  SHEETS_MAX_ROWS,
+  target,
+  updated,
+  values,
+} from "./_request.ts";
 import { applyAppend, readBlock, writeBlock } from "./_cells.ts";
 import { registerSheetsControlRoutes } from "./_control.ts";
 
-/** Rows one call may cover. */
-export const SHEETS_MAX_ROWS = 5000;
-/** Columns one call may cover. */
-export const SHEETS_MAX_COLS = 100;
-
-/** A parsed range on an existing sheet. */
-export interface Target {
-  /** Text as sent. */
-  text: string;
-  /** Sheet. */
-  sheet: SandboxSheet;
-  /** 0-based, end exclusive. */
-  startRow: number;
-  startCol: number;
-  endRow: number;
-  endCol: number;
-}
-
-type Ctx = { c: SandboxContext; state: SandboxState; token: string; book: SandboxSpreadsheet };
-type Handler = (x: Ctx, body: Record<string, unknown>) => Response;
+export { SHEETS_MAX_COLS, SHEETS_MAX_ROWS, type Target } from "./_request.ts";
 
 /** Register the Sheets endpoints. */
 export function registerSheetsRoutes(app: SandboxApp, state: SandboxState): void {
@@ -69,77 +56,6 @@ export function registerSheetsRoutes(app: SandboxApp, state: SandboxState): void
   app.post(P.SHEETS_UNMERGE_PATH, ...on("sheets_unmerge", unmerge));
   app.put(P.SHEETS_DIMENSION_PATH, ...on("sheets_dimension_update", dimension));
   app.post(P.SHEETS_SHEETS_BATCH_PATH, ...on("sheets_sheets_batch_update", sheetsBatch));
-}
-
-/** A Sheets error (HTTP 400: UNCONFIRMED). */
-class SheetsFailure extends Error {
-  constructor(readonly code: number, msg: string) {
-    super(msg);
-  }
-}
-
-function fail(code: number, msg: string): never {
-  throw new SheetsFailure(code, msg);
-}
-
-async function guarded(c: SandboxContext, state: SandboxState, h: Handler): Promise<Response> {
-  const caller = requireCaller(c, meetingFamily(state), { tenant: true, user: true });
-  if (caller instanceof Response) return caller;
-  const limited = enforceRateLimit(c, state, caller.appId);
-  if (limited) return limited;
-  const token = c.req.param("spreadsheet_token") ?? "";
-  try {
-    const book = sheetsFamily(state).spreadsheets.get(token);
-    if (!book) fail(90214, "SpreadSheetNotFound");
-    let body: Record<string, unknown> = {};
-    if (c.req.method !== "GET") {
-      try {
-        body = await c.req.json();
-      } catch {
-        fail(90201, "WrongRequestJson");
-      }
-      if (!body || typeof body !== "object") fail(90204, "WrongRequestBody");
-    }
-    return h({ c, state, token, book }, body);
-  } catch (e) {
-    if (!(e instanceof SheetsFailure)) throw e;
-    return openApiError(c, state.clock, 400, e.code, e.message);
-  }
-}
-
-function ok(x: Ctx, data: Record<string, unknown>): Response {
-  return sendJson(x.c, x.state.clock, { code: 0, msg: "success", data });
-}
-
-/** Parse a range on an existing sheet, within the per-call bound. */
-function target(x: Ctx, text: unknown): Target {
-  let r;
-  try {
-    r = parseRange(String(text));
-  } catch {
-    fail(90202, "WrongRange");
-  }
-  const sheet = x.book.sheets.get(r.sheetId) ?? fail(90215, "SheetIdNotFound");
-  if (r.endRow - r.startRow > SHEETS_MAX_ROWS || r.endCol - r.startCol > SHEETS_MAX_COLS) {
-    fail(90219, "CellExcess");
-  }
-  return { text: formatRange(r), sheet, ...r };
-}
-
-function values(v: unknown): unknown[][] {
-  if (!Array.isArray(v) || !v.every(Array.isArray)) fail(90204, "WrongRequestBody: values");
-  return v as unknown[][];
-}
-
-function updated(x: Ctx, t: Target, cells: number) {
-  return {
-    spreadsheetToken: x.token,
-    updatedRange: t.text,
-    updatedRows: t.endRow - t.startRow,
-    updatedColumns: t.endCol - t.startCol,
-    updatedCells: cells,
-    revision: x.book.revision,
-  };
 }
 
 const readOne: Handler = (x) => {
