@@ -14,6 +14,7 @@ import { CARD_ACTION_V1_EVENT, type CardAction, cardActionFromEvent } from "./ca
 import { type CardJob, cardJobOf } from "./card_job.ts";
 import { cardCallbackSink } from "./card_callback_sink.ts";
 import type { CardHandlerResult, CardToast } from "./card_router.ts";
+import { runInline, withinDeadline } from "./_deadline.ts";
 
 /** Options of {@linkcode handleCardCallback}. */
 export interface CardCallbackOptions {
@@ -241,64 +242,6 @@ async function handleOldStyle(
   } catch (e) {
     if (e instanceof EventRejectedError) return rejected(e, log);
     throw e;
-  }
-}
-
-async function runInline(
-  o: CardCallbackOptions,
-  action: CardAction,
-  clock: Clock,
-  budget: number,
-): Promise<CardHandlerResult | undefined> {
-  if (budget <= 0) return undefined;
-  const stop = new AbortController();
-  try {
-    return await Promise.race([
-      o.inline!(action).then((r) => r ?? {}),
-      clock.sleep(budget, stop.signal).then(() => undefined),
-    ]);
-  } catch {
-    return undefined;
-  } finally {
-    stop.abort();
-  }
-}
-
-/**
- * `work`, or a {@linkcode QueueUnavailableError} once `deadline` passes. The work goes on
- * in the background; how it ends then is reported to `onLate` (never an unhandled rejection).
- */
-async function withinDeadline<T>(
-  work: Promise<T>,
-  o: {
-    clock: Clock;
-    deadline: number;
-    backend: string;
-    budgetMs: number;
-    onLate: (late: { outcome: string; error?: unknown }) => void;
-  },
-): Promise<T> {
-  const stop = new AbortController();
-  let timedOut = false;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    o.clock.sleep(Math.max(0, o.deadline - o.clock.now()), stop.signal).then(() => {
-      timedOut = true;
-      reject(
-        new QueueUnavailableError(
-          o.backend,
-          `queue ${o.backend} did not confirm the callback within ${o.budgetMs} ms`,
-        ),
-      );
-    }, () => {});
-  });
-  work.then(
-    (v) => timedOut && o.onLate({ outcome: v === false ? "duplicate" : "queued" }),
-    (error) => timedOut && o.onLate({ outcome: "failed", error }),
-  );
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    stop.abort();
   }
 }
 
