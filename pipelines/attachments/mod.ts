@@ -104,7 +104,7 @@ export type { UiLanguage } from "./ui_text.ts";
 export type { ZipWorkerStart } from "./_zip_worker.ts";
 export type { LogFields, Logger } from "../../lib/log/logger.ts";
 export type { Clock } from "../../lib/time/mod.ts";
-export type { RateLimiter } from "../../lib/rate_limit/mod.ts";
+export type { BucketSpec, BucketStats, RateLimiter } from "../../lib/rate_limit/mod.ts";
 export type { WorkerGrants } from "../../lib/worker/restricted_worker.ts";
 export type { ReadNdjsonOptions } from "../../lib/ndjson/read_ndjson.ts";
 export type { NdjsonLineError } from "../../lib/ndjson/ndjson_line_error.ts";
