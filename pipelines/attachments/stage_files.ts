@@ -82,7 +82,7 @@ export interface JobStatusRecord {
   finished_at?: number;
   /** The ZIP written (absolute). */
   zip_path?: string;
-  /** Why the job failed or was aborted. */
+  /** Why the job can no longer download. */
   error?: string;
 }
 
