@@ -11,21 +11,22 @@
  * ({@linkcode MSG}, {@linkcode parseFrame}): a probe (answered with
  * {@linkcode SERVER_VERSION}), one job config ({@linkcode JobConfig}: URL
  * mode with the plugin's temporary links, or token mode with the personal
- * base token), one link per file ({@linkcode LinkItem}), refresh replies for
- * expired links, then `complete`. The service answers with acks: progress,
- * each file's success or error, the ZIP and `job_complete` last.
+ * base token), one link per file ({@linkcode LinkItem}), a fresh link
+ * whenever the service asks for one, then `complete`. The service answers
+ * with acks ({@linkcode Ack}): progress, each file's success or error, the
+ * retry round, the ZIP and `job_complete` last.
  *
  * **Stages.** Each job has a directory `<state dir>/jobs/<job key>/` whose
  * NDJSON files chain its stages ({@linkcode JOB_STAGES},
- * {@linkcode JOB_STAGE_FILES}; every line checked against its schema, no
- * secret ever written):
+ * {@linkcode JOB_STAGE_FILES}; the main thread writes every line, each
+ * checked against its schema, and never a secret):
  *
- * | stage | file | where it runs |
+ * | stage | file: one line per | work done in |
  * |---|---|---|
- * | job | `job.ndjson`: config, `complete`, status changes | the plugin's connection |
- * | files | `files.ndjson`: each file announced and its fixed target | the plugin's connection |
- * | downloads | `downloads.ndjson`: each attempt's start and outcome (bytes, SHA-256, error kind) | a restricted Worker per job (writes only the download folder, reaches only the download hosts) |
- * | zip | `zip.ndjson`: the ZIP written (entries, bytes, SHA-256) or its error | a restricted Worker ({@linkcode zipGrants}) |
+ * | job | `job.ndjson`: config, `complete`, status change | the plugin's connection |
+ * | files | `files.ndjson`: file announced, with its fixed target | the plugin's connection |
+ * | downloads | `downloads.ndjson`: attempt's start and outcome (bytes, SHA-256, error kind) | a restricted Worker per job (writes only the download folder, reaches only the download hosts) |
+ * | zip | `zip.ndjson`: ZIP written (entries, bytes, SHA-256) or its error | a restricted Worker ({@linkcode zipGrants}: reads the job directory and the download folder, writes only the ZIP) |
  *
  * The SQLite {@linkcode JobStore} is the index a restarted service resumes
  * from (token-mode jobs go on, URL-mode ones wait for the plugin); the files
