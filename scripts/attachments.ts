@@ -15,13 +15,18 @@ import { ConsoleSink } from "../lib/log/console_sink.ts";
 import { createLogger, type LogSink } from "../lib/log/logger.ts";
 import { NdjsonFileSink } from "../lib/log/ndjson_sink.ts";
 import { maskValue } from "../lib/log/mask.ts";
-import { AttachmentsApp } from "../pipelines/attachments/attachments_app.ts";
-import { loadAttachmentsConfig, userConfigDir } from "../pipelines/attachments/config.ts";
-import { JobStore } from "../pipelines/attachments/job_store.ts";
-import { isLoopbackBind, PLUGIN_ORIGINS } from "../pipelines/attachments/origin_policy.ts";
-import { openFolder, startUiServer } from "../pipelines/attachments/ui_server.ts";
-import { UserSettingsFile } from "../pipelines/attachments/user_settings.ts";
-import { DEFAULTS } from "../pipelines/attachments/settings.ts";
+import {
+  AttachmentsApp,
+  DEFAULTS,
+  isLoopbackBind,
+  JobStore,
+  loadAttachmentsConfig,
+  openFolder,
+  PLUGIN_ORIGINS,
+  startUiServer,
+  userConfigDir,
+  UserSettingsFile,
+} from "../pipelines/attachments/mod.ts";
 
 const HELP = `多维表格附件下载服务（配合多维表格插件 download-files 的「本地客户端下载」）
 

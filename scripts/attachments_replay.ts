@@ -8,8 +8,14 @@
 import { reportError } from "../lib/cli/report_error.ts";
 import { reportInvalidLines } from "../lib/cli/report_invalid_lines.ts";
 import type { NdjsonLineError } from "../lib/ndjson/ndjson_line_error.ts";
-import { NotAJobDirError, type ReplayedJob, replayJob } from "../pipelines/attachments/replay.ts";
-import { JOB_STAGE_FILES, JOB_STAGES, type JobStageName } from "../pipelines/attachments/stage_files.ts";
+import {
+  JOB_STAGE_FILES,
+  JOB_STAGES,
+  type JobStageName,
+  NotAJobDirError,
+  type ReplayedJob,
+  replayJob,
+} from "../pipelines/attachments/mod.ts";
 
 const USAGE = "用法：deno task attachments:replay [--json] <任务目录>" +
   "（任务目录在保存目录的 jobs/ 下，例如 ~/.config/feishu-kit/attachments/jobs/<任务>）";

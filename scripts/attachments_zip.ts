@@ -9,9 +9,7 @@
 import { reportError } from "../lib/cli/report_error.ts";
 import { reportInvalidLines } from "../lib/cli/report_invalid_lines.ts";
 import type { NdjsonLineError } from "../lib/ndjson/ndjson_line_error.ts";
-import { NotAJobDirError, replayJob } from "../pipelines/attachments/replay.ts";
-import { JOB_STAGES } from "../pipelines/attachments/stage_files.ts";
-import { runZipStage } from "../pipelines/attachments/zip_stage.ts";
+import { JOB_STAGES, NotAJobDirError, replayJob, runZipStage } from "../pipelines/attachments/mod.ts";
 
 const USAGE = "用法：deno task attachments:zip <任务目录>" +
   "（任务目录在保存目录的 jobs/ 下，例如 ~/.config/feishu-kit/attachments/jobs/<任务>）";

@@ -10,7 +10,9 @@ import { MSG, SERVER_VERSION } from "./protocol.ts";
 
 /** An ack frame. */
 export interface Ack {
+  /** Message type ({@linkcode MSG}.ack). */
   type: typeof MSG.ack;
+  /** Ack status, message and the file's `order` (`null`: the job), plus per-status fields. */
   data: { status: string; message: string; order: number | null; [k: string]: unknown };
 }
 

@@ -53,12 +53,17 @@ export interface JobDeps {
 
 /** A running job. */
 export class AttachmentJob {
+  /** Job key (the job directory's name). */
   readonly key: string;
+  /** The job's config as the plugin sent it. */
   readonly config: JobConfig;
+  /** The download folder (absolute). */
   readonly dir: string;
   /** Set when the job can no longer download (e.g. a refused token); shown in the UI. */
   error?: string;
+  /** Life of the job. */
   status: JobRow["status"] = "running";
+  /** The ZIP written, when there is one. */
   zipPath?: string;
   /** The job's stage files. */
   readonly log: JobLog;

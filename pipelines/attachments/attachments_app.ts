@@ -17,29 +17,49 @@ import type { UserSettings, UserSettingsFile } from "./user_settings.ts";
 
 /** Options of {@linkcode AttachmentsApp}. */
 export interface AttachmentsAppOptions {
+  /** Address the WebSocket service listens on. */
   host: string;
+  /** Port of the WebSocket service (0: any free one). */
   port: number;
+  /** Settings jobs read while they run (the UI changes output folder and token). */
   settings: JobSettings;
+  /** The job store. */
   store: JobStore;
+  /** The token for clients without an Origin (and every client beyond loopback). */
   pairingToken: string;
+  /** Extra origins allowed ahead of time, besides the plugin's own. */
   allowOrigins: readonly string[];
+  /** Largest WebSocket frame accepted, bytes. */
   maxFrameBytes: number;
+  /** WebSocket connections at once. */
   maxConnections: number;
+  /** Where the service and its jobs log. */
   logger: Logger;
+  /** Where the UI's changes are saved (none: not saved). */
   userSettings?: UserSettingsFile;
+  /** Language of the UI (default `zh`). */
   language?: UiLanguage;
+  /** Files the UI lists at most (default 1000). */
   fileDisplayLimit?: number;
 }
 
 /** Service lifecycle and settings. */
 export class AttachmentsApp {
+  /** The UI's view of the service and its current job. */
   readonly monitor = new Monitor();
+  /** Settings jobs read while they run. */
   readonly settings: JobSettings;
+  /** The job store. */
   readonly store: JobStore;
+  /** Address the service listens on (a change takes effect on restart). */
   host: string;
+  /** Port of the service (a change takes effect on restart). */
   port: number;
+  /** Language of the UI. */
   language: UiLanguage;
+  /** Files the UI lists at most (a change from the UI: 100..5000). */
   fileDisplayLimit: number;
+  /** The WebSocket service, while it runs. */
   service?: AttachmentService;
   #o: AttachmentsAppOptions;
   #limiter = new RateLimiter();

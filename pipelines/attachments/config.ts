@@ -11,10 +11,10 @@ import { join } from "node:path";
 import { z } from "zod";
 import { loadConfig } from "../../lib/config/load_config.ts";
 import { readDotenv } from "../../lib/config/dotenv.ts";
+import type { Schema, SchemaYields } from "../../lib/validate/schema.ts";
 import { DEFAULTS } from "./settings.ts";
 
-/** The configuration schema (keys = flags in snake_case). */
-export const AttachmentsConfigSchema = z.object({
+const schema = z.object({
   host: z.string().min(1).default(DEFAULTS.host),
   port: z.coerce.number().int().min(0).max(65535).default(DEFAULTS.port),
   output: z.string().min(1).default(DEFAULTS.output),
@@ -35,8 +35,52 @@ export const AttachmentsConfigSchema = z.object({
   ui_port: z.coerce.number().int().min(0).max(65535).default(11549),
 });
 
-/** The validated configuration. */
-export type AttachmentsConfig = z.output<typeof AttachmentsConfigSchema>;
+/**
+ * The validated configuration, defaults applied (keys = flags in snake_case;
+ * `config/attachments.example.yaml` documents every key).
+ */
+export interface AttachmentsConfig {
+  /** Address the WebSocket service listens on (default `127.0.0.1`; beyond loopback every client needs the pairing token). */
+  host: string;
+  /** Port of the WebSocket service (default 11548, as the plugin expects). */
+  port: number;
+  /** Output folder: one folder per job below it, the ZIP beside it. */
+  output: string;
+  /** Lowest log level written. */
+  log_level: "debug" | "info" | "warn" | "error";
+  /** Downloads at once per job (1..50). */
+  download_concurrency: number;
+  /** Time to response headers, seconds. */
+  http_connect_timeout: number;
+  /** No byte for this long ends an attempt, seconds (0: no limit). */
+  download_read_timeout: number;
+  /** Personal base token (token mode; better from env `PERSONAL_BASE_TOKEN` or `.env`). */
+  personal_base_token?: string;
+  /** Token of clients without an Origin (≥ 8 characters; default: a random one per start). */
+  pairing_token?: string;
+  /** Origins allowed ahead of time, besides the plugin's own. */
+  allow_origins: string[];
+  /** Base of the base-api host (token mode), e.g. `https://base-api.feishu.cn`. */
+  base_api_url: string;
+  /** URL mode: hosts the download Worker may reach besides the built-in ones (`*`: any). */
+  download_hosts: string[];
+  /** Where the job store, the job directories and the UI settings go (default {@linkcode userConfigDir}). */
+  state_dir?: string;
+  /** Largest WebSocket frame accepted, bytes (≥ 64 KiB). */
+  max_frame_bytes: number;
+  /** Files accepted per job. */
+  max_files_per_job: number;
+  /** WebSocket connections at once. */
+  max_connections: number;
+  /** Port of the desktop UI (`--ui`; 0: any free one). */
+  ui_port: number;
+}
+
+// The interface above is exactly what the schema yields (a type error once they drift apart).
+const _exact: SchemaYields<typeof schema, AttachmentsConfig> = true;
+
+/** The configuration schema (a zod schema; keys = flags in snake_case). */
+export const AttachmentsConfigSchema: Schema<AttachmentsConfig> = schema;
 
 /** Environment variables read (also from `.env`). */
 export const ATTACHMENTS_ENV: Record<string, string> = {

@@ -18,33 +18,51 @@ export type FileStatus = "pending" | "downloading" | "done" | "failed";
 
 /** A stored job. */
 export interface JobRow {
+  /** Job key (the job directory's name). */
   key: string;
+  /** The job's config as the plugin sent it. */
   config: JobConfig;
+  /** The download folder (absolute). */
   dir: string;
+  /** Life of the job. */
   status: JobStatus;
+  /** The plugin said `complete`. */
   completeRequested: boolean;
+  /** When the job started, epoch ms. */
   startedAt: number;
+  /** When the job ended, epoch ms. */
   finishedAt?: number;
+  /** The ZIP written (absolute). */
   zipPath?: string;
+  /** Why the job can no longer download (shown in the UI). */
   error?: string;
 }
 
 /** A stored file of a job. */
 export interface FileRow {
+  /** Key of the file's job. */
   jobKey: string;
+  /** Sequence number in the job (1-based, arrival order). */
   seq: number;
+  /** The plugin's item as received. */
   item: LinkItem;
   /** Target relative to the job folder, `/`-separated. */
   rel: string;
+  /** Life of the file. */
   status: FileStatus;
+  /** Why it last failed. */
   error?: string;
+  /** Bytes saved so far. */
   bytes: number;
 }
 
 /** A history entry: a job and its counts. */
 export interface HistoryEntry extends JobRow {
+  /** Files announced. */
   total: number;
+  /** Files saved. */
   done: number;
+  /** Files given up. */
   failed: number;
 }
 
@@ -62,6 +80,7 @@ CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 /** The SQLite store of the attachment service. */
 export class JobStore {
+  /** The open SQLite database. */
   readonly db: DatabaseSync;
   /** Where the database is (`:memory:` for none). */
   readonly path: string;

@@ -11,9 +11,13 @@ import type { PendingOrigin } from "./origin_policy.ts";
 
 /** A snapshot for the UI. */
 export interface MonitorSnapshot {
+  /** Whether the WebSocket service runs. */
   running: boolean;
+  /** The service's WebSocket URL, when running. */
   url?: string;
+  /** Plugin connections open. */
   connections: number;
+  /** The current job, if any. */
   job?: {
     key: string;
     name: string;
@@ -24,20 +28,31 @@ export interface MonitorSnapshot {
     zipPath?: string;
     counts: ReturnType<AttachmentJob["counts"]>;
   };
+  /** The current job's files (at most the display limit, newest last), with their progress in percent. */
   files: (Omit<JobFile, "item"> & { name: string; path: string; order?: number; percent: number })[];
+  /** Recent messages for the user (epoch ms, Chinese text). */
   notices: { at: number; message: string }[];
+  /** Origins waiting for the user's answer. */
   pendingOrigins: PendingOrigin[];
+  /** Recent log lines (the last 200). */
   logs: string[];
 }
 
 /** Service state for the UI. */
 export class Monitor {
+  /** Whether the WebSocket service runs. */
   running = false;
+  /** The service's WebSocket URL, when running. */
   url?: string;
+  /** Plugin connections open. */
   connections = 0;
+  /** The current (latest) job. */
   job?: AttachmentJob;
+  /** Messages for the user (the last 20; epoch ms, Chinese text). */
   notices: { at: number; message: string }[] = [];
+  /** Origins waiting for the user (set by the service to its gate's list). */
   pendingOrigins: () => PendingOrigin[] = () => [];
+  /** Log lines (the last 500). */
   logs: string[] = [];
   #listeners = new Set<() => void>();
   #timer?: ReturnType<typeof setTimeout>;

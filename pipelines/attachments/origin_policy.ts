@@ -32,8 +32,11 @@ export type OriginAnswer = "allow_once" | "allow" | "refuse";
 
 /** An origin waiting for the user. */
 export interface PendingOrigin {
+  /** The origin (normalised). */
   origin: string;
+  /** When it started waiting, epoch ms. */
   since: number;
+  /** Upgrade requests it made while waiting. */
   attempts: number;
 }
 
@@ -42,6 +45,7 @@ export type GateVerdict = { ok: true } | { ok: false; status: 401 | 403; reason:
 
 /** Options of {@linkcode OriginGate}. */
 export interface OriginGateOptions {
+  /** The job store (origins the user allowed for good are kept there). */
   store: JobStore;
   /** Extra origins allowed ahead of time (`--allow-origin`). */
   allowOrigins?: readonly string[];
@@ -51,6 +55,7 @@ export interface OriginGateOptions {
   requireTokenForAll?: boolean;
   /** How long an unknown origin's upgrade waits for the user, ms (default 60 000). */
   waitMs?: number;
+  /** Time source (default the system clock). */
   clock?: Clock;
   /** Told when an origin starts waiting (the UI shows it). */
   onPending?: (p: PendingOrigin) => void;

@@ -23,12 +23,15 @@ export interface ReplayedFile extends Omit<FileRow, "jobKey"> {
 
 /** A replayed job: its row as the store has it, its files, and its ZIP records. */
 export interface ReplayedJob extends JobRow {
+  /** Its files in arrival order. */
   files: ReplayedFile[];
+  /** Its `zip.ndjson` records, oldest first. */
   zips: ZipRecord[];
 }
 
 /** A job directory without a `config` line in `job.ndjson`. */
 export class NotAJobDirError extends Error {
+  /** The error for the directory `jobDir`. */
   constructor(jobDir: string) {
     super(`${jobDir} 不是附件任务目录（没有 job.ndjson 或其中没有任务配置）。`);
     this.name = "NotAJobDirError";

@@ -24,22 +24,31 @@ import { DEFAULTS, type JobSettings } from "./settings.ts";
 
 /** Options of {@linkcode AttachmentService}. */
 export interface AttachmentServiceOptions {
+  /** Address to listen on (default `127.0.0.1`; beyond loopback every client needs the pairing token). */
   host?: string;
   /** Port (default 11548; 0 picks a free one). */
   port?: number;
   /** Settings jobs read while they run (mutable: the UI changes output/token). */
   settings: JobSettings;
+  /** The job store. */
   store: JobStore;
   /** Where job directories (stage files) go (default `jobs/` beside the store's database). */
   jobsDir?: string;
   /** The token for clients without an Origin (and every client beyond loopback). */
   pairingToken: string;
+  /** Extra origins allowed ahead of time (`--allow-origin`), besides the plugin's own. */
   allowOrigins?: readonly string[];
+  /** Largest frame accepted, bytes (default {@linkcode DEFAULTS}.maxFrameBytes). */
   maxFrameBytes?: number;
+  /** WebSocket connections at once (default {@linkcode DEFAULTS}.maxConnections). */
   maxConnections?: number;
+  /** How long an unknown origin's upgrade waits for the user, ms (default {@linkcode DEFAULTS}.originDecisionWaitMs). */
   originDecisionWaitMs?: number;
+  /** Time source (default the system clock); tests pass a fake one. */
   clock?: Clock;
+  /** Where the service and its jobs log. */
   logger: Logger;
+  /** The UI's view of the service (default: a new one). */
   monitor?: Monitor;
   /** Process-wide limiter (default: a new one). */
   limiter?: RateLimiter;
@@ -47,8 +56,11 @@ export interface AttachmentServiceOptions {
 
 /** The running WebSocket service. */
 export class AttachmentService {
+  /** The UI's view of the service and its current job. */
   readonly monitor: Monitor;
+  /** The upgrade gate (origins, pairing token). */
   readonly gate: OriginGate;
+  /** Jobs running in this process. */
   readonly jobs = new Set<AttachmentJob>();
   #o: AttachmentServiceOptions;
   #server?: Deno.HttpServer;

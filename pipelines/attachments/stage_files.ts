@@ -21,6 +21,8 @@
  */
 import { z } from "zod";
 import { NdjsonStageFiles } from "../../lib/ndjson/ndjson_stage_files.ts";
+import type { Schema, SchemaYields } from "../../lib/validate/schema.ts";
+import type { JobStatus } from "./job_store.ts";
 
 /** File names in a job directory. */
 export const JOB_STAGE_FILES = {
@@ -30,15 +32,145 @@ export const JOB_STAGE_FILES = {
   zip: "zip.ndjson",
 } as const;
 
+/** A `job.ndjson` line: the job's config as received (first line of the file). */
+export interface JobConfigRecord {
+  /** Record type. */
+  type: "config";
+  /** When (ISO). */
+  at: string;
+  /** Job key (the job directory's name). */
+  key: string;
+  /** The plugin's job id. */
+  job_id: string;
+  /** Folder name before sanitising. */
+  name: string;
+  /** `url` (the plugin's links) or `token` (personal base token). */
+  mode: "url" | "token";
+  /** Files announced. */
+  total: number;
+  /** Zip the download folder when done. */
+  zip_after: boolean;
+  /** Concurrency asked for (token mode), if any. */
+  concurrent?: number;
+  /** Token mode: the Base's table id. */
+  table_id?: string;
+  /** Token mode: the Base's app token. */
+  app_token?: string;
+  /** The download folder (absolute). */
+  dir: string;
+  /** Epoch ms. */
+  started_at: number;
+}
+
+/** A `job.ndjson` line: the plugin said `complete`. */
+export interface JobCompleteRecord {
+  /** Record type. */
+  type: "complete";
+  /** When (ISO). */
+  at: string;
+}
+
+/** A `job.ndjson` line: the job's status changed. */
+export interface JobStatusRecord {
+  /** Record type. */
+  type: "status";
+  /** When (ISO). */
+  at: string;
+  /** The new status. */
+  status: JobStatus;
+  /** When the job ended, epoch ms. */
+  finished_at?: number;
+  /** The ZIP written (absolute). */
+  zip_path?: string;
+  /** Why the job can no longer download. */
+  error?: string;
+}
+
+/** A `job.ndjson` line: the config, `complete`, or a status change. */
+export type JobRecord = JobConfigRecord | JobCompleteRecord | JobStatusRecord;
+
+/** A `files.ndjson` line: the plugin's item as received (no link), and its target. */
+export interface FileRecord {
+  /** Record type. */
+  type: "file";
+  /** When (ISO). */
+  at: string;
+  /** Sequence number in the job (1-based, arrival order). */
+  seq: number;
+  /** The plugin's 1-based file index (absent only with a legacy link). */
+  order?: number;
+  /** File name as sent (renamed and de-duplicated by the plugin). */
+  name: string;
+  /** Relative folder as sent, such as `A/B/`, or `""`. */
+  path: string;
+  /** Size in bytes, if announced. */
+  size?: number;
+  /** Token mode: the attachment's file token. */
+  token?: string;
+  /** Token mode: the attachment field's id. */
+  field_id?: string;
+  /** Token mode: the record's id. */
+  record_id?: string;
+  /** The plugin sent a link with the item (legacy); the link itself is never stored. */
+  url_given: boolean;
+  /** Target relative to the download folder, `/`-separated. */
+  rel: string;
+}
+
+/** A `downloads.ndjson` line: the start or the outcome of one attempt. */
+export interface DownloadRecord {
+  /** Record type. */
+  type: "download";
+  /** When (ISO). */
+  at: string;
+  /** The file's sequence number ({@linkcode FileRecord.seq}). */
+  seq: number;
+  /**
+   * `started` a download began; `done` saved; `failed` gave up; `reused` an
+   * earlier run's file on disk was taken; `retry` queued again (retry round).
+   */
+  outcome: "started" | "done" | "failed" | "reused" | "retry";
+  /** Target relative to the download folder, `/`-separated. */
+  rel: string;
+  /** Bytes saved. */
+  bytes?: number;
+  /** SHA-256 of the saved file (lowercase hex). */
+  sha256?: string;
+  /** Requests that went on with `Range`. */
+  resumes?: number;
+  /** Wall time of the attempt, ms. */
+  elapsed_ms?: number;
+  /** Error kind and message (`failed`). */
+  error?: { kind: string; message: string };
+}
+
+/** A `zip.ndjson` line: the ZIP written, or its error. */
+export interface ZipRecord {
+  /** Record type. */
+  type: "zip";
+  /** When (ISO). */
+  at: string;
+  /** `ok` written; `error` failed (see `error`). */
+  outcome: "ok" | "error";
+  /** The ZIP (absolute). */
+  path: string;
+  /** Files in the ZIP. */
+  entries?: number;
+  /** Size of the ZIP, bytes. */
+  bytes?: number;
+  /** SHA-256 of the ZIP (lowercase hex). */
+  sha256?: string;
+  /** Why it failed. */
+  error?: string;
+}
+
 const iso = z.string().min(1);
 const jobStatus = z.enum(["running", "completed", "aborted", "interrupted", "resumed"]);
 
-/** Schema of a `job.ndjson` line: the config, `complete`, or a status change. */
-export const JobRecordSchema = z.discriminatedUnion("type", [
+const jobSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("config"),
     at: iso,
-    /** Job key (the job directory's name). */
     key: z.string().min(1),
     job_id: z.string(),
     name: z.string(),
@@ -48,9 +180,7 @@ export const JobRecordSchema = z.discriminatedUnion("type", [
     concurrent: z.number().int().optional(),
     table_id: z.string().optional(),
     app_token: z.string().optional(),
-    /** The download folder (absolute). */
     dir: z.string().min(1),
-    /** Epoch ms. */
     started_at: z.number(),
   }),
   z.object({ type: z.literal("complete"), at: iso }),
@@ -63,14 +193,10 @@ export const JobRecordSchema = z.discriminatedUnion("type", [
     error: z.string().optional(),
   }),
 ]);
-/** A `job.ndjson` line. */
-export type JobRecord = z.infer<typeof JobRecordSchema>;
 
-/** Schema of a `files.ndjson` line: the plugin's item as received (no link), and its target. */
-export const FileRecordSchema = z.object({
+const fileSchema = z.object({
   type: z.literal("file"),
   at: iso,
-  /** Sequence number in the job (1-based, arrival order). */
   seq: z.number().int().positive(),
   order: z.number().int().positive().optional(),
   name: z.string().min(1),
@@ -79,49 +205,51 @@ export const FileRecordSchema = z.object({
   token: z.string().optional(),
   field_id: z.string().optional(),
   record_id: z.string().optional(),
-  /** The plugin sent a link with the item (legacy); the link itself is never stored. */
   url_given: z.boolean(),
-  /** Target relative to the download folder, `/`-separated. */
   rel: z.string().min(1),
 });
-/** A `files.ndjson` line. */
-export type FileRecord = z.infer<typeof FileRecordSchema>;
 
-/** Schema of a `downloads.ndjson` line. */
-export const DownloadRecordSchema = z.object({
+const downloadSchema = z.object({
   type: z.literal("download"),
   at: iso,
   seq: z.number().int().positive(),
-  /**
-   * `started` a download began; `done` saved; `failed` gave up; `reused` an
-   * earlier run's file on disk was taken; `retry` queued again (retry round).
-   */
   outcome: z.enum(["started", "done", "failed", "reused", "retry"]),
   rel: z.string().min(1),
   bytes: z.number().int().nonnegative().optional(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
-  /** Requests that went on with `Range`. */
   resumes: z.number().int().nonnegative().optional(),
   elapsed_ms: z.number().nonnegative().optional(),
   error: z.object({ kind: z.string(), message: z.string() }).optional(),
 });
-/** A `downloads.ndjson` line. */
-export type DownloadRecord = z.infer<typeof DownloadRecordSchema>;
 
-/** Schema of a `zip.ndjson` line. */
-export const ZipRecordSchema = z.object({
+const zipSchema = z.object({
   type: z.literal("zip"),
   at: iso,
   outcome: z.enum(["ok", "error"]),
-  /** The ZIP (absolute). */
   path: z.string().min(1),
   entries: z.number().int().nonnegative().optional(),
   bytes: z.number().int().nonnegative().optional(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   error: z.string().optional(),
 });
-/** A `zip.ndjson` line. */
-export type ZipRecord = z.infer<typeof ZipRecordSchema>;
+
+// The interfaces above are exactly what the schemas yield (a type error once they drift apart).
+const _exactJob: SchemaYields<typeof jobSchema, JobRecord> = true;
+const _exactFile: SchemaYields<typeof fileSchema, FileRecord> = true;
+const _exactDownload: SchemaYields<typeof downloadSchema, DownloadRecord> = true;
+const _exactZip: SchemaYields<typeof zipSchema, ZipRecord> = true;
+
+/** Schema of a `job.ndjson` line: the config, `complete`, or a status change. */
+export const JobRecordSchema: Schema<JobRecord> = jobSchema;
+
+/** Schema of a `files.ndjson` line: the plugin's item as received (no link), and its target. */
+export const FileRecordSchema: Schema<FileRecord> = fileSchema;
+
+/** Schema of a `downloads.ndjson` line. */
+export const DownloadRecordSchema: Schema<DownloadRecord> = downloadSchema;
+
+/** Schema of a `zip.ndjson` line. */
+export const ZipRecordSchema: Schema<ZipRecord> = zipSchema;
 
 /** The record type of each stage file. */
 export interface JobStageRecords {
@@ -139,7 +267,7 @@ export interface JobStageRecords {
 export type JobStageName = keyof JobStageRecords;
 
 /** The schema of each stage file. */
-export const JOB_STAGE_SCHEMAS: { [K in JobStageName]: z.ZodType<JobStageRecords[K]> } = {
+export const JOB_STAGE_SCHEMAS: { [K in JobStageName]: Schema<JobStageRecords[K]> } = {
   job: JobRecordSchema,
   files: FileRecordSchema,
   downloads: DownloadRecordSchema,

@@ -18,6 +18,7 @@ import { uiLanguage } from "./ui_text.ts";
 
 /** Options of {@linkcode startUiServer}. */
 export interface UiServerOptions {
+  /** The program the UI shows and controls. */
   app: AttachmentsApp;
   /** Port (0 = any free one). */
   port: number;
@@ -27,7 +28,9 @@ export interface UiServerOptions {
 
 /** A running UI server. */
 export interface UiServer {
+  /** The page's URL (loopback). */
   url: string;
+  /** Stop the server. */
   close(): Promise<void>;
 }
 

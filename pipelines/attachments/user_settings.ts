@@ -13,10 +13,15 @@ import { type UiLanguage, uiLanguage } from "./ui_text.ts";
 
 /** What is saved. */
 export interface UserSettings {
+  /** Address the WebSocket service listens on. */
   host?: string;
+  /** Port of the WebSocket service. */
   port?: number;
+  /** Output folder. */
   output?: string;
+  /** Language of the UI. */
   language?: UiLanguage;
+  /** Files the UI lists at most. */
   fileDisplayLimit?: number;
   /** The token, in clear in memory only. */
   personalBaseToken?: string;
@@ -26,6 +31,7 @@ const AAD = "attachments:personal_base_token";
 
 /** Load and save {@linkcode UserSettings} in `dir`. */
 export class UserSettingsFile {
+  /** The settings file (`settings.json` in the folder). */
   readonly path: string;
   #dir: string;
   #box?: SecretBox;
