@@ -13,6 +13,7 @@ import { readStageLog } from "../../pipelines/export/stage_log.ts";
 import type { ExportWindow } from "../../pipelines/export/window.ts";
 import { verifyRunDir } from "../../pipelines/export/verify_dir.ts";
 import { curlFor, FakeClm, fakeCollector, makeRecords, pipelineConfigInput } from "./_fake_clm.ts";
+import { QUICK } from "../_test_size.ts";
 
 const CAP = 100;
 const START = "2024-01-01";
@@ -271,7 +272,8 @@ Deno.test("pipeline: totals only in the bot message, a broken download, --only-w
   }
 });
 
-Deno.test("pipeline: a real kill -9 of the exporting process, then resume", async () => {
+// A real child process: full suite only; the quick set keeps the in-process abort/resume test above.
+Deno.test("pipeline: a real kill -9 of the exporting process, then resume", { ignore: QUICK }, async () => {
   const t = await setup();
   try {
     t.clm.onCall = () => new Promise((r) => setTimeout(r, 25)); // slow exports so the kill lands mid-run
