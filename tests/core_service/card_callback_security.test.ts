@@ -87,7 +87,15 @@ Deno.test("card callbacks: the same event_id delivered twice (fresh nonce) is ha
     assert.equal(a.status, 200);
     assert.equal(b.status, 200);
     await waitFor(() => core.approved(id));
-    await new Promise((r) => setTimeout(r, 100));
+    // Both deliveries were stored before their 200; once the queue is idle, the second has been seen too.
+    await waitFor(
+      async () => {
+        const s = await core.queue.stats();
+        return s.ready === 0 && s.inflight === 0;
+      },
+      10_000,
+      "the queue to drain",
+    );
     assert.equal(core.runs.get("evt_same_0001"), 1);
     assert.equal(core.cards.messages.get(id)!.updates, 1);
   });

@@ -97,7 +97,15 @@ Deno.test("card callbacks over the long connection are queued, handled once and 
     assert.equal(await send(), 200, "a redelivery is acknowledged too");
     const card = () => JSON.stringify(cardFamily(sandbox.state).messages.get(id)!.card);
     await waitFor(() => card().includes("已通过"), 10_000, "the card update");
-    await new Promise((r) => setTimeout(r, 100));
+    // Both deliveries were acknowledged once stored: when the queue is idle, the redelivery was processed too.
+    await waitFor(
+      async () => {
+        const s = await queue.stats();
+        return s.ready === 0 && s.inflight === 0;
+      },
+      10_000,
+      "the queue to drain",
+    );
     assert.equal(runs, 1, "handled once");
   } finally {
     ws.close();
