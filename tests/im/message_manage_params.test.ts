@@ -84,3 +84,32 @@ Deno.test("card update: body and content checked (230001), another app's card 23
     assert.equal((await raw("PATCH", path, { content: JSON.stringify(card) })).body.code, 230011);
   });
 });
+
+Deno.test("reply: body, msg_type, content, uuid and reply_in_thread are checked (230001 naming the field); a uuid answers once", async () => {
+  await withIm(async ({ family, im, raw }) => {
+    const root = await im.sendText("chat_id", GROUP, "问题");
+    const path = `/open-apis/im/v1/messages/${root.messageId}/reply`;
+    const text = JSON.stringify({ text: "答复" });
+    const cases: [unknown, string][] = [
+      ["not an object", "body"],
+      [{ msg_type: "telegram", content: text }, "msg_type"],
+      [{ content: text }, "msg_type"],
+      [{ msg_type: "text", content: 5 }, "content"],
+      [{ msg_type: "text", content: text, uuid: "u".repeat(51) }, "uuid"],
+      [{ msg_type: "text", content: text, uuid: 7 }, "uuid"],
+      [{ msg_type: "text", content: text, reply_in_thread: "yes" }, "reply_in_thread"],
+    ];
+    for (const [body, name] of cases) {
+      const a = await raw("POST", path, body);
+      assert.equal(a.body.code, 230001, JSON.stringify(a.body));
+      assert.equal(field(a.body), name, JSON.stringify(body));
+    }
+    assert.equal(family.sentMessages.length, 1, "no refused reply was sent");
+    const first = await raw("POST", path, { msg_type: "text", content: text, uuid: "reply-1" });
+    const again = await raw("POST", path, { msg_type: "text", content: text, uuid: "reply-1" });
+    assert.equal(first.body.code, 0);
+    // deno-lint-ignore no-explicit-any
+    assert.equal((again.body.data as any).message_id, (first.body.data as any).message_id);
+    assert.equal(family.sentMessages.length, 2, "the same uuid sends once");
+  });
+});
