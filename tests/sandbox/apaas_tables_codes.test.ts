@@ -210,3 +210,51 @@ Deno.test("aPaaS tables sandbox: write bodies are JSON strings of objects; quota
     assert.deepEqual([...gone.body.data.record_ids].sort(), [a, b].sort());
   });
 });
+
+Deno.test("aPaaS functions and flows sandbox: unknown namespace/function/flow/execution, bad bodies, duplicate idempotent key", async () => {
+  await withSandbox({ defaultRateLimits: false }, async ({ url }) => {
+    const bearer = await token(url);
+    const APP = "/open-apis/apaas/v1/applications/package_sandbox__c";
+    const post = (path: string, body: unknown) =>
+      call(url + path, {
+        method: "POST",
+        headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json" },
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      });
+    refused(await post("/open-apis/apaas/v1/applications/nope__c/functions/summarize/invoke", {}), 2320004);
+    refused(await post(`${APP}/functions/summarize/invoke`, "[]"), 2320001, "body");
+    refused(
+      await post(`${APP}/functions/summarize/invoke`, { params: { text: "not a string" } }),
+      2320001,
+      "params",
+    );
+    refused(await post(`${APP}/functions/summarize/invoke`, { params: "[1]" }), 2320001, "params");
+    refused(await post(`${APP}/functions/translate/invoke`, {}), 2320004);
+    const summary = await post(`${APP}/functions/summarize/invoke`, {
+      params: JSON.stringify({ text: "一二三" }),
+    });
+    assert.deepEqual(JSON.parse(summary.body.data.result), { summary: "一二三", length: 3 });
+    const label = await post(`${APP}/functions/classify/invoke`, {
+      params: JSON.stringify({ text: "我要退款" }),
+    });
+    assert.deepEqual(JSON.parse(label.body.data.result), { label: "售后" });
+
+    const operator = JSON.stringify({ email: "zhangsan@example.com" });
+    refused(await post(`${APP}/flows/notifyOwner/execute`, "{"), 2320001, "body");
+    refused(await post(`${APP}/flows/notifyOwner/execute`, { operator: "{}" }), 2320001, "operator");
+    refused(await post(`${APP}/flows/notifyOwner/execute`, { operator, params: "x" }), 2320001, "params");
+    refused(await post(`${APP}/flows/nope/execute`, { operator }), 2320004);
+    const first = await post(`${APP}/flows/notifyOwner/execute`, { operator, idempotent_key: "k1" });
+    assert.equal(first.body.code, 0, first.text);
+    refused(
+      await post(`${APP}/flows/notifyOwner/execute`, { operator, idempotent_key: "k1" }),
+      2320002,
+      "idempotent_key",
+    );
+    const get = (id: string) =>
+      call(`${url}${APP}/flows/executions/${id}`, { headers: { authorization: `Bearer ${bearer}` } });
+    refused(await get("nope"), 2320004);
+    const exec = await get(first.body.data.execution_id);
+    assert.equal(exec.body.data.execution_id, first.body.data.execution_id);
+  });
+});
