@@ -99,7 +99,8 @@ Deno.test("before the refresh window no refresh happens; after expiry callers aw
   let settled = false;
   const waiting = Promise.all(Array.from({ length: 20 }, () => manager.getTenantToken("cli_test")))
     .finally(() => settled = true);
-  await new Promise((r) => setTimeout(r, 5));
+  // The one refresh has reached the (gated) endpoint: every caller is waiting on it.
+  await waitFor(() => endpoints.calls.tenant === 2, { timeoutMs: 10_000, what: "the refresh request" });
   assert.equal(settled, false, "an expired token must not be handed out");
   g.open();
   const tokens = await waiting;
