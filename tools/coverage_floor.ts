@@ -12,7 +12,7 @@
  */
 
 /** Minimum total coverage, in percent. */
-export const FLOOR = { lines: 91.5, branches: 85 } as const;
+export const FLOOR = { lines: 93.5, branches: 88.5 } as const;
 
 /** Covered and total counts of one file (or of all files). */
 export interface Counts {

@@ -1,6 +1,6 @@
 /**
  * Read a `.env` file (`KEY=value` lines; `#` comments, `export ` prefixes,
- * single or double quotes, `\n` escapes in double quotes). A missing file is
+ * single or double quotes, `\n` and `\"` escapes in double quotes). A missing file is
  * an empty map. Values never override the real environment: callers look in
  * `Deno.env` first.
  *
@@ -32,8 +32,9 @@ export function parseDotenv(text: string): Record<string, string> {
     if (!m) continue;
     let v = m[2];
     if (v.startsWith('"')) {
-      const end = v.indexOf('"', 1);
-      v = (end > 0 ? v.slice(1, end) : v.slice(1)).replace(/\\n/g, "\n").replace(/\\"/g, '"');
+      // The closing quote is the first one not escaped with a backslash.
+      const end = /(?<!\\)"/.exec(v.slice(1))?.index;
+      v = (end !== undefined ? v.slice(1, end + 1) : v.slice(1)).replace(/\\n/g, "\n").replace(/\\"/g, '"');
     } else if (v.startsWith("'")) {
       const end = v.indexOf("'", 1);
       v = end > 0 ? v.slice(1, end) : v.slice(1);

@@ -1,5 +1,6 @@
 /** ApaasApplication against the sandbox: AI capability invocation (timeout), flows (sync, async, failed). */
 import assert from "node:assert/strict";
+import { waitFor } from "../../lib/testing/wait_for.ts";
 import { AI_DEFAULT_TIMEOUT_MS, ApaasApplication, ApaasTimeoutError } from "../../lib/apaas/mod.ts";
 import { LarkError, NotFoundError, ParamError } from "../../lib/errors/mod.ts";
 import { FakeClock } from "../../lib/testing/mod.ts";
@@ -34,7 +35,10 @@ Deno.test("invokeAi: past 30 s (default) a typed timeout error, and the request 
     const p = app.invokeAi("hang", { text: "x" });
     const outcome = p.then(() => "resolved", (e) => e);
     // Wait until the request reached the sandbox, then let 30 s of fake time pass.
-    while (calls("apaas_function_invoke") === 0) await new Promise((r) => setTimeout(r, 1));
+    await waitFor(() => calls("apaas_function_invoke") > 0, {
+      timeoutMs: 10_000,
+      what: "the invoke request",
+    });
     await clock.tick(AI_DEFAULT_TIMEOUT_MS - 1);
     assert.equal(await Promise.race([outcome, Promise.resolve("pending")]), "pending");
     await clock.tick(1);

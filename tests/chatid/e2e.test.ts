@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readChatIdExcel } from "../../pipelines/chatid/output.ts";
 import { main } from "../../scripts/chatid.ts";
 import { chatIdEnv, journalRows, runChatIdProcess, spawnUntilRows } from "./_env.ts";
+import { QUICK } from "../_test_size.ts";
 
 const quiet = ["--quiet"];
 
@@ -170,33 +171,38 @@ Deno.test("chatid e2e: usage errors exit 2", async () => {
   assert.equal(r2.code, 2);
 });
 
-Deno.test("chatid e2e: kill -9 mid-run, then resume: nothing lost, nothing repeated", async () => {
-  const env = await chatIdEnv({ contractCount: 200 }, { rate_limit: { concurrency: 2 } });
-  try {
-    env.sandbox.faults.set("*", { latencyMs: 15 });
-    const ex = env.sandbox.examples(30);
-    const list = [...ex.ok, ...ex.noChat.slice(0, 5), ...ex.notFound.slice(0, 5)];
-    await Deno.writeTextFile(`${env.dir}/in.txt`, list.join("\n"));
-    // Kill hard once some contracts are journaled.
-    const child = await spawnUntilRows(env, `${env.dir}/in.txt`, 8);
-    child.kill("SIGKILL");
-    await child.status;
-    const before = await journalRows(env);
-    assert.ok(before.length >= 8 && before.length < list.length, `killed mid-run (${before.length} done)`);
-    const doneBefore = new Set(before.map((l) => JSON.parse(l).contract_number as string));
-    env.sandbox.journal.clear();
-    const code = await silenced(() => main([`${env.dir}/in.txt`, "--config", env.config, ...quiet]));
-    assert.equal(code, 0);
-    const rows = await readChatIdExcel(env.output);
-    assert.deepEqual(rows.map((r) => r.contract_number), list, "every contract once, in input order");
-    // Contracts finished before the kill were not searched again.
-    const searched = env.sandbox.journal.entries.filter((e) => e.endpoint === "contract_search").length;
-    assert.equal(searched, list.length - doneBefore.size);
-    assert.equal(rows.filter((r) => r.status === "SUCCESS").length, ex.ok.length);
-  } finally {
-    await env.close();
-  }
-});
+// A real child process (quick set: the in-process resume tests cover the journal; see tests/_test_size.ts).
+Deno.test(
+  "chatid e2e: kill -9 mid-run, then resume: nothing lost, nothing repeated",
+  { ignore: QUICK },
+  async () => {
+    const env = await chatIdEnv({ contractCount: 200 }, { rate_limit: { concurrency: 2 } });
+    try {
+      env.sandbox.faults.set("*", { latencyMs: 15 });
+      const ex = env.sandbox.examples(30);
+      const list = [...ex.ok, ...ex.noChat.slice(0, 5), ...ex.notFound.slice(0, 5)];
+      await Deno.writeTextFile(`${env.dir}/in.txt`, list.join("\n"));
+      // Kill hard once some contracts are journaled.
+      const child = await spawnUntilRows(env, `${env.dir}/in.txt`, 8);
+      child.kill("SIGKILL");
+      await child.status;
+      const before = await journalRows(env);
+      assert.ok(before.length >= 8 && before.length < list.length, `killed mid-run (${before.length} done)`);
+      const doneBefore = new Set(before.map((l) => JSON.parse(l).contract_number as string));
+      env.sandbox.journal.clear();
+      const code = await silenced(() => main([`${env.dir}/in.txt`, "--config", env.config, ...quiet]));
+      assert.equal(code, 0);
+      const rows = await readChatIdExcel(env.output);
+      assert.deepEqual(rows.map((r) => r.contract_number), list, "every contract once, in input order");
+      // Contracts finished before the kill were not searched again.
+      const searched = env.sandbox.journal.entries.filter((e) => e.endpoint === "contract_search").length;
+      assert.equal(searched, list.length - doneBefore.size);
+      assert.equal(rows.filter((r) => r.status === "SUCCESS").length, ex.ok.length);
+    } finally {
+      await env.close();
+    }
+  },
+);
 
 Deno.test("chatid e2e: session expiring mid-run stops with AUTH_FAILED kept, resume finishes it", async () => {
   const env = await chatIdEnv({}, { rate_limit: { concurrency: 1 } });
@@ -252,7 +258,10 @@ Deno.test("chatid e2e: logs never contain the secret, the cookie or a token", as
   }
 });
 
-Deno.test("chatid e2e: Ctrl+C writes the Excel with what is done (exit 130), a re-run completes it", async () => {
+// A real SIGINT to a child process: full suite only (tests/_test_size.ts).
+Deno.test("chatid e2e: Ctrl+C writes the Excel with what is done (exit 130), a re-run completes it", {
+  ignore: QUICK,
+}, async () => {
   const env = await chatIdEnv({ contractCount: 200 }, { rate_limit: { concurrency: 1 } });
   try {
     env.sandbox.faults.set("*", { latencyMs: 20 });

@@ -10,8 +10,13 @@ import { BadRequestError } from "../../lib/errors/bad_request_error.ts";
 import { formatImplausible, implausibleReason } from "../../pipelines/chatid/contract_number_shape.ts";
 import { readContractFile } from "../../pipelines/chatid/input.ts";
 import { Prng } from "../../sandbox/_prng.ts";
+import { fuzzCases, sized } from "../_test_size.ts";
 
 const SEED = Number(Deno.env.get("FUZZ_SEED") ?? 20261205);
+/** 300 cases in the full suite, 60 in the quick set (`FEISHU_KIT_FUZZ_CASES` overrides). */
+const CASES = fuzzCases(300, 60);
+/** Lines of the many-lines file: a million in the full suite. */
+const MANY = sized(1_000_000, 100_000);
 
 function prng(seed: number): () => number {
   const p = new Prng(seed);
@@ -109,12 +114,12 @@ async function check(path: string, label: string): Promise<"parsed" | "refused">
   }
 }
 
-Deno.test(`fuzz: the chatid input reader never throws anything but a usage error (seed ${SEED})`, async () => {
+Deno.test(`fuzz: the chatid input reader never throws anything but a usage error (seed ${SEED}, ${CASES} cases)`, async () => {
   const r = prng(SEED);
   const dir = await Deno.makeTempDir({ prefix: "chatid-fuzz-" });
   const tally = { parsed: 0, refused: 0 };
   try {
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < CASES; i++) {
       const ext = [".txt", ".csv", ".xlsx", ".xls", ""][i % 5];
       const kind = Math.floor(r() * 4);
       let bytes: Uint8Array;
@@ -131,18 +136,22 @@ Deno.test(`fuzz: the chatid input reader never throws anything but a usage error
       await Deno.writeFile(path, bytes);
       tally[await check(path, `case ${i} (${ext || "no ext"}, kind ${kind})`)]++;
     }
-    // Huge lines: one 8 MB line, and a million short ones.
+    // Huge lines: one 8 MB line, and a million short ones (100 000 in the quick set).
     await Deno.writeTextFile(`${dir}/huge.txt`, "HT-" + "1".repeat(8 * 1024 * 1024));
     const huge = await readContractFile(`${dir}/huge.txt`);
     assert.deepEqual(huge.numbers, []);
     assert.match(huge.implausible![0].reason, /过长/);
     assert.ok(formatImplausible(huge.implausible!)[1].length < 200, "a huge value is shown cut");
-    const many = Array.from({ length: 1_000_000 }, (_, i) => `HT-${i}`).join("\r\n");
+    const many = Array.from({ length: MANY }, (_, i) => `HT-${i}`).join("\r\n");
     await Deno.writeTextFile(`${dir}/many.txt`, many);
-    assert.equal((await readContractFile(`${dir}/many.txt`)).numbers.length, 1_000_000);
+    assert.equal((await readContractFile(`${dir}/many.txt`)).numbers.length, MANY);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
   console.log(`fuzz: ${tally.parsed} parsed, ${tally.refused} refused`);
-  assert.ok(tally.parsed > 30 && tally.refused > 30, `both outcomes exercised: ${JSON.stringify(tally)}`);
+  const least = Math.floor(CASES / 10);
+  assert.ok(
+    tally.parsed > least && tally.refused > least,
+    `both outcomes exercised: ${JSON.stringify(tally)}`,
+  );
 });

@@ -4,21 +4,27 @@ import { type CardJob, PostgresHandledLedger } from "../../lib/callback/mod.ts";
 import { startTcpProxy } from "../../lib/testing/tcp_proxy.ts";
 import { AMQP_URL, deleteRabbitQueues, PG_URL, serverUp, waitFor, withBroker } from "../queue/_backends.ts";
 import { pool, startCore } from "./_harness.ts";
+import { sized } from "../_test_size.ts";
 
 // Probed once before the tests: outside CI an unreachable server skips (ignored, not passed);
 // with env CI set `serverUp` throws, so the file fails instead.
 const noRabbit = !(await serverUp("RabbitMQ", 5672));
 const noRabbitOrPg = noRabbit || !(await serverUp("PostgreSQL", 5432));
 
-async function thousandClicks(core: Awaited<ReturnType<typeof startCore>>) {
-  const ids = core.seed(1000);
+/** Clicks per load run: 1,000 in the full suite, 200 in the quick set. */
+const CLICKS = sized(1000, 200);
+/** Cards in the broker-cut run (the cut comes after a quarter of them). */
+const CUT_CARDS = sized(600, 200);
+
+async function manyClicks(core: Awaited<ReturnType<typeof startCore>>) {
+  const ids = core.seed(CLICKS);
   const answers = await pool(ids, 16, (id) => core.click(id));
-  assert.equal(answers.filter((a) => a.status === 200).length, 1000, "every click acknowledged");
+  assert.equal(answers.filter((a) => a.status === 200).length, CLICKS, "every click acknowledged");
   assert.ok(answers.every((a) => a.body.includes("toast")), "acknowledged with a toast");
-  await waitFor(() => ids.every(core.approved), 60_000, "1000 cards approved");
+  await waitFor(() => ids.every(core.approved), 60_000, `${CLICKS} cards approved`);
   const eventIds = answers.map((a) => a.event_id);
   assert.deepEqual(eventIds.map((e) => core.runs.get(e)), eventIds.map(() => 1), "each handled exactly once");
-  assert.equal(core.runs.size, 1000);
+  assert.equal(core.runs.size, CLICKS);
   for (const id of ids) {
     const m = core.cards.messages.get(id)!;
     assert.equal(m.updates, 1, "card updated once");
@@ -26,14 +32,14 @@ async function thousandClicks(core: Awaited<ReturnType<typeof startCore>>) {
   }
 }
 
-Deno.test("card callbacks: 1,000 clicks through the SQLite table queue, each handled once, cards updated", async () => {
+Deno.test(`card callbacks: ${CLICKS} clicks through the SQLite table queue, each handled once, cards updated`, async () => {
   const dir = await Deno.makeTempDir();
   const core = await startCore({ queue: new SqliteQueue<CardJob>(`${dir}/q.db`, { pollMs: 20 }) });
   try {
-    await thousandClicks(core);
-    // The counter moves after the card update: wait for the last ones, then it must be exactly 1000.
-    await waitFor(() => core.service.metrics.counter("card_callbacks_handled") >= 1000, 10_000, "counters");
-    assert.equal(core.service.metrics.counter("card_callbacks_handled"), 1000);
+    await manyClicks(core);
+    // The counter moves after the card update: wait for the last ones, then it must be exactly CLICKS.
+    await waitFor(() => core.service.metrics.counter("card_callbacks_handled") >= CLICKS, 10_000, "counters");
+    assert.equal(core.service.metrics.counter("card_callbacks_handled"), CLICKS);
     assert.equal(core.service.metrics.counter("card_callbacks_duplicate"), 0);
   } finally {
     await core.close();
@@ -42,14 +48,14 @@ Deno.test("card callbacks: 1,000 clicks through the SQLite table queue, each han
 });
 
 Deno.test({
-  name: "card callbacks: 1,000 clicks through RabbitMQ, each handled once, cards updated",
+  name: `card callbacks: ${CLICKS} clicks through RabbitMQ, each handled once, cards updated`,
   ignore: noRabbit,
 }, () =>
   withBroker(async () => {
     const name = `cards_${crypto.randomUUID().slice(0, 8)}`;
     const core = await startCore({ queue: await RabbitMqQueue.open<CardJob>(AMQP_URL, { name }) });
     try {
-      await thousandClicks(core);
+      await manyClicks(core);
     } finally {
       await core.close();
       await deleteRabbitQueues(name);
@@ -69,10 +75,10 @@ Deno.test({
     });
     const core = await startCore({ queue });
     try {
-      const ids = core.seed(600);
+      const ids = core.seed(CUT_CARDS);
       let done = 0;
       const cutter = (async () => {
-        await waitFor(() => done >= 150);
+        await waitFor(() => done >= CUT_CARDS / 4);
         proxy.cut(300); // broker "killed": every connection dropped, new ones refused for 300 ms
       })();
       // A refused click (503 degraded) is clicked again by the user, as Feishu shows them an error.

@@ -1,107 +1,26 @@
+/**
+ * The export pipeline, part 1 (part 2 in pipeline_rerun.test.ts; the files run
+ * in parallel): a full run and an idle re-run, aborts mid-call and mid-collect
+ * then resume, and session expiry.
+ */
 import assert from "node:assert/strict";
-import { waitFor } from "../../lib/testing/wait_for.ts";
-import * as XLSX from "xlsx";
-import { LarkError } from "../../lib/errors/lark_error.ts";
 import { SessionError } from "../../lib/errors/session_error.ts";
-import { ExportConfigSchema } from "../../pipelines/export/config.ts";
-import { createExportContext, resolveExportAuth } from "../../pipelines/export/context.ts";
 import { ExportLedger } from "../../pipelines/export/ledger.ts";
 import { formatWindowTable, listRunWindows } from "../../pipelines/export/list.ts";
-import { runExport, type RunExportOptions } from "../../pipelines/export/run.ts";
-import { replayWindows } from "../../pipelines/export/replay.ts";
+import { runExport } from "../../pipelines/export/run.ts";
 import { readStageLog } from "../../pipelines/export/stage_log.ts";
-import type { ExportWindow } from "../../pipelines/export/window.ts";
 import { verifyRunDir } from "../../pipelines/export/verify_dir.ts";
-import { curlFor, FakeClm, fakeCollector, makeRecords, pipelineConfigInput } from "./_fake_clm.ts";
-
-const CAP = 100;
-const START = "2024-01-01";
-/** 60 days, uneven, with one day over the cap (130 on 2024-02-10). */
-const COUNTS = Array.from(
-  { length: 60 },
-  (_, i) => (i === 40 ? 130 : [12, 30, 45, 28, 60, 5, 2][i % 7] + (i > 30 ? 15 : 0)),
-);
-const TOTAL = COUNTS.reduce((a, b) => a + b, 0);
-const LOST = 130 - CAP;
-
-async function setup() {
-  const dir = await Deno.makeTempDir({ prefix: "export-pipeline-" });
-  const records = makeRecords(START, COUNTS);
-  const clm = new FakeClm(records, CAP);
-  clm.start();
-  const config = ExportConfigSchema.parse(pipelineConfigInput(`${dir}/run`, CAP));
-  const curl = curlFor(clm.url);
-  const auth = await resolveExportAuth(config, curl);
-  const ctx = await createExportContext(config, auth);
-  const base = (extra: Partial<RunExportOptions> = {}, collector = fakeCollector(clm)): RunExportOptions => ({
-    config,
-    client: ctx.api,
-    fingerprint: ctx.fingerprint,
-    collector: collector.factory,
-    ...extra,
-  });
-  return {
-    dir,
-    clm,
-    records,
-    config,
-    base,
-    runDir: `${dir}/run`,
-    close: async () => {
-      await clm.close();
-      await Deno.remove(dir, { recursive: true });
-    },
-  };
-}
-
-/** The fields the stage files carry (all but the notice text/time, the change time and attempts). */
-function carried(windows: readonly ExportWindow[]) {
-  return windows.map((w) => ({
-    id: w.id,
-    start: w.start,
-    end: w.end,
-    state: w.state,
-    reasonCode: w.reasonCode,
-    reason: w.reason,
-    declaredTotal: w.declaredTotal,
-    taskId: w.taskId,
-    requestedAt: w.requestedAt,
-    noticeId: w.noticeId,
-    filePath: w.filePath,
-    rowsInFile: w.rowsInFile,
-    sha256: w.sha256,
-    parentId: w.parentId,
-  })).sort((a, b) => a.id - b.id);
-}
-
-/** The run directory's NDJSON files alone rebuild the ledger's window table. */
-async function assertReplayMatchesLedger(runDir: string) {
-  const invalid: string[] = [];
-  const replayed = await replayWindows(runDir, { onInvalid: (e) => invalid.push(e.message) });
-  assert.deepEqual(invalid, [], "every stage line matches its schema");
-  assert.deepEqual(carried(replayed), carried(listRunWindows(runDir)));
-}
-
-function mergedIds(path: string): string[] {
-  const wb = XLSX.read(Deno.readFileSync(path), { type: "array", dense: true } as XLSX.ParsingOptions);
-  const aoa = XLSX.utils.sheet_to_json<unknown[]>(
-    wb.Sheets[wb.SheetNames[0]],
-    { header: 1, raw: true } as XLSX.Sheet2JSONOpts,
-  );
-  assert.equal(aoa[0][0], "记录ID");
-  return aoa.slice(1).map((r) => String(r[0]));
-}
-
-/** Every record except the ones past the cap on the over-cap day, each exactly once. */
-function assertComplete(ids: string[], records: { id: string }[], lostIds: Set<string>) {
-  assert.equal(new Set(ids).size, ids.length, "no duplicates");
-  const want = records.map((r) => r.id).filter((id) => !lostIds.has(id));
-  assert.deepEqual([...ids].sort(), want.sort(), "nothing missing");
-}
-
-function lostIds(t: Awaited<ReturnType<typeof setup>>): Set<string> {
-  return new Set(t.clm.recordsIn("2024-02-10", "2024-02-10").slice(CAP).map((r) => r.id));
-}
+import { fakeCollector } from "./_fake_clm.ts";
+import {
+  assertComplete,
+  assertReplayMatchesLedger,
+  CAP,
+  LOST,
+  lostIds,
+  mergedIds,
+  setup,
+  TOTAL,
+} from "./_pipeline_env.ts";
 
 Deno.test("pipeline: full run against the fake CLM endpoint, then an idle re-run", async () => {
   const t = await setup();
@@ -231,107 +150,6 @@ Deno.test("pipeline: session expiry pauses with a Chinese message; a re-run resu
     assertComplete(mergedIds(r2.mergedPath!), t.records, lostIds(t));
     const ranges = t.clm.tasks.map((x) => `${x.start}/${x.end}`);
     assert.equal(new Set(ranges).size, ranges.length, "no window exported twice");
-  } finally {
-    await t.close();
-  }
-});
-
-Deno.test("pipeline: totals only in the bot message, a broken download, --only-window and --retry-failed", async () => {
-  const t = await setup();
-  try {
-    t.clm.omitTotal = true;
-    const collector = fakeCollector(t.clm, { corruptOnce: new Set(["msg-task-2"]) });
-    const r = await runExport(t.base({}, collector));
-    assert.equal(r.status, "done", r.message);
-    assertComplete(mergedIds(r.mergedPath!), t.records, lostIds(t));
-    const w2 = listRunWindows(t.runDir).find((w) => w.taskId === "task-2")!;
-    assert.equal(w2.declaredTotal, t.clm.tasks[1].total, "count taken from the message");
-    assert.ok(t.clm.tasks.length <= 3 * Math.ceil(TOTAL / CAP), `${t.clm.tasks.length} calls`);
-
-    // Re-export one window on request; then a failed one comes back with --retry-failed.
-    const target = listRunWindows(t.runDir).find((w) => w.state === "verified")!;
-    const ledger = ExportLedger.open(`${t.runDir}/ledger.sqlite`);
-    ledger.fail(target.id, "bad_file", "测试：文件损坏");
-    ledger.close();
-    const calls = t.clm.calls;
-    const only = await runExport(
-      t.base({ onlyWindow: target.start.replaceAll("-", "") + "-" + target.end.replaceAll("-", "") }),
-    );
-    assert.equal(t.clm.calls, calls + 1, "one export for that window only");
-    assert.equal(only.status, "done", only.message);
-    const again = ExportLedger.open(`${t.runDir}/ledger.sqlite`);
-    again.fail(target.id, "delivery_timeout", "测试：超时");
-    again.close();
-    const retried = await runExport(t.base({ retryFailed: true }));
-    assert.equal(retried.status, "done");
-    assert.equal(t.clm.calls, calls + 2);
-    await assertReplayMatchesLedger(t.runDir);
-  } finally {
-    await t.close();
-  }
-});
-
-Deno.test("pipeline: a real kill -9 of the exporting process, then resume", async () => {
-  const t = await setup();
-  try {
-    t.clm.onCall = () => new Promise((r) => setTimeout(r, 25)); // slow exports so the kill lands mid-run
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        new URL("./_run_child.ts", import.meta.url).pathname,
-        t.clm.url,
-        t.runDir,
-        String(CAP),
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    // Wait until it has recorded a few exports, then kill it without warning.
-    await waitFor(() => {
-      try {
-        return listRunWindows(t.runDir).filter((w) => w.requestedAt !== null).length >= 6;
-      } catch {
-        return false; // ledger not created yet
-      }
-    }, { timeoutMs: 30_000, intervalMs: 25, what: "6 recorded exports" });
-    child.kill("SIGKILL");
-    const status = await child.status;
-    await child.stdout.cancel();
-    await child.stderr.cancel();
-    assert.equal(status.signal, "SIGKILL");
-    const atKill = listRunWindows(t.runDir);
-    assert.ok(atKill.filter((w) => w.requestedAt !== null).length >= 6);
-    assert.ok(atKill.every((w) => w.state !== "verified"), "killed before the end");
-
-    t.clm.onCall = undefined;
-    const r = await runExport(t.base()); // the lock died with the process
-    assert.equal(r.status, "done", r.message);
-    assertComplete(mergedIds(r.mergedPath!), t.records, lostIds(t));
-    const ranges = t.clm.tasks.map((x) => `${x.start}/${x.end}`);
-    assert.ok(ranges.length - new Set(ranges).size <= 1, "at most the call in flight was repeated");
-  } finally {
-    await t.close();
-  }
-});
-
-Deno.test("pipeline: a collector that cannot start pauses the run with its message", async () => {
-  const t = await setup();
-  try {
-    const broken = {
-      factory: () =>
-        Promise.reject(new LarkError("chromium missing", { hint: "找不到 Chromium：请安装 chromium" })),
-      stats: {},
-    };
-    const r = await runExport(t.base({}, broken as unknown as ReturnType<typeof fakeCollector>));
-    assert.equal(r.status, "paused");
-    assert.equal(r.exitCode, 1);
-    assert.match(r.message, /找不到 Chromium/);
-    assert.ok((await Deno.stat(r.reportPath)).isFile);
-    const exported = t.clm.tasks.length;
-    const r2 = await runExport(t.base());
-    assert.equal(r2.status, "done");
-    assert.equal(t.clm.tasks.length, exported, "exports were not repeated");
   } finally {
     await t.close();
   }

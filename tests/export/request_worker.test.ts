@@ -10,7 +10,9 @@ import { readStageLog } from "../../pipelines/export/stage_log.ts";
 import { curlFor, FakeClm, fakeCollector, makeRecords, pipelineConfigInput } from "./_fake_clm.ts";
 
 const CAP = 100;
-const COUNTS = Array.from({ length: 60 }, (_, i) => [12, 30, 45, 28, 60, 5, 2][i % 7]);
+/** Three weeks are enough to split windows, pause mid-run and resume (every round starts a worker). */
+const DAYS = 21;
+const COUNTS = Array.from({ length: DAYS }, (_, i) => [12, 30, 45, 28, 60, 5, 2][i % 7]);
 
 Deno.test("request stage in a Worker: same run as in-process; a refused session pauses with its typed error", async () => {
   const dir = await Deno.makeTempDir({ prefix: "export-request-worker-" });
@@ -18,7 +20,10 @@ Deno.test("request stage in a Worker: same run as in-process; a refused session 
   clm.start();
   try {
     const runDir = `${dir}/run`;
-    const config = ExportConfigSchema.parse(pipelineConfigInput(runDir, CAP));
+    const config = ExportConfigSchema.parse({
+      ...pipelineConfigInput(runDir, CAP),
+      range: { start: "2024-01-01", end: "2024-01-21" },
+    });
     const auth = await resolveExportAuth(config, curlFor(clm.url));
     assert.deepEqual(requestWorkerGrants(auth, runDir), {
       net: [new URL(clm.url).host],
