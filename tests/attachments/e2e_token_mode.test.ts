@@ -39,9 +39,11 @@ Deno.test("e2e token mode: plugin disconnects right after complete → all saved
 });
 
 Deno.test("e2e token mode: 429 + 99991400 is honoured (reset header), wrong token is a clear job error", async () => {
-  const h = await startHarness({ attachments: 3, sizes: [10] });
+  // The sandbox grants this document 1 request per second while the service paces itself at 2/s,
+  // so the job meets a 429 however long its download Worker takes to start (a timing-free setup).
+  const h = await startHarness({ attachments: 3, sizes: [10], mediaQps: 1 });
   try {
-    // A second client spends the document's budget just before the job: the service meets a 429.
+    // A second client also spends the document's budget just before the job.
     const spend = () =>
       fetch(`${h.server.url}/open-apis/drive/v1/medias/x/download`, {
         headers: { authorization: `Bearer ${h.base.personalBaseToken}` },

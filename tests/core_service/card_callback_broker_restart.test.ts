@@ -10,9 +10,9 @@ import { RabbitMqQueue } from "../../lib/queue/mod.ts";
 import type { CardJob } from "../../lib/callback/mod.ts";
 import {
   AMQP_URL,
+  brokerUp,
   deleteRabbitQueues,
   queueDrained,
-  serverUp,
   waitFor,
   withBroker,
 } from "../queue/_backends.ts";
@@ -38,8 +38,8 @@ async function findCtl(): Promise<string | undefined> {
 
 const inCi = !!Deno.env.get("CI");
 const ctl = inCi ? await findCtl() : undefined;
-// In CI an unreachable broker fails the file (serverUp throws); outside CI the test is ignored.
-const ignore = !inCi || !ctl || !(await serverUp("RabbitMQ", 5672));
+// In CI an unreachable broker fails the file (brokerUp throws); outside CI the test is ignored.
+const ignore = !inCi || !ctl || !(await brokerUp());
 if (inCi && !ctl) console.warn("跳过：找不到 rabbitmqctl，无法在测试中重启 RabbitMQ。");
 
 async function rabbitmqctl(...args: string[]): Promise<void> {

@@ -2,13 +2,21 @@ import assert from "node:assert/strict";
 import { RabbitMqQueue, SqliteQueue } from "../../lib/queue/mod.ts";
 import { type CardJob, PostgresHandledLedger } from "../../lib/callback/mod.ts";
 import { startTcpProxy } from "../../lib/testing/tcp_proxy.ts";
-import { AMQP_URL, deleteRabbitQueues, PG_URL, serverUp, waitFor, withBroker } from "../queue/_backends.ts";
+import {
+  AMQP_URL,
+  brokerUp,
+  deleteRabbitQueues,
+  PG_URL,
+  serverUp,
+  waitFor,
+  withBroker,
+} from "../queue/_backends.ts";
 import { pool, startCore } from "./_harness.ts";
 import { sized } from "../_test_size.ts";
 
 // Probed once before the tests: outside CI an unreachable server skips (ignored, not passed);
 // with env CI set `serverUp` throws, so the file fails instead.
-const noRabbit = !(await serverUp("RabbitMQ", 5672));
+const noRabbit = !(await brokerUp());
 const noRabbitOrPg = noRabbit || !(await serverUp("PostgreSQL", 5432));
 
 /** Clicks per load run: 1,000 in the full suite, 200 in the quick set. */

@@ -47,6 +47,14 @@ export async function withBroker<T>(fn: () => Promise<T>, o: { exclusive?: boole
   }
 }
 
+/**
+ * Whether the shared RabbitMQ broker can be used (see {@linkcode serverUp}), probed under the
+ * shared broker lock: a probe never runs while the broker-restart test has it stopped.
+ */
+export function brokerUp(): Promise<boolean> {
+  return withBroker(() => serverUp("RabbitMQ", 5672));
+}
+
 /** A backend factory: a fresh, isolated queue per call. */
 export interface Backend {
   name: "sqlite" | "postgres" | "rabbitmq";

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { QueueUnavailableError, SqliteQueue } from "../../lib/queue/mod.ts";
 import {
   type Backend,
+  brokerUp,
   postgresBackend,
   rabbitBackend,
   serverUp,
@@ -108,7 +109,7 @@ Deno.test("queue contract: SQLite table", async (t) => {
 
 // Probed once before the tests: unreachable outside CI → ignored (not passed); in CI → the file fails.
 const noPostgres = !(await serverUp("PostgreSQL", 5432));
-const noRabbit = !(await serverUp("RabbitMQ", 5672));
+const noRabbit = !(await brokerUp());
 
 Deno.test({ name: "queue contract: PostgreSQL (FOR UPDATE SKIP LOCKED)", ignore: noPostgres }, async (t) => {
   const b = postgresBackend();
