@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { jsonObject } from "../_json_body.ts";
 import type { SandboxApp, SandboxContext } from "../_env.ts";
 import { enforceRateLimit } from "../_guards.ts";
 import { endpoint } from "../_middleware.ts";
@@ -46,13 +47,8 @@ export function registerApaasRuntimeRoutes(app: SandboxApp, state: SandboxState)
     }
     return undefined;
   };
-  const body = async (c: SandboxContext): Promise<Record<string, unknown> | Response> => {
-    try {
-      const b = await c.req.json();
-      if (typeof b === "object" && b !== null && !Array.isArray(b)) return b;
-    } catch { /* fall through */ }
-    return apaasError(c, state, "paramInvalid", "param is invalid", "body");
-  };
+  const body = async (c: SandboxContext): Promise<Record<string, unknown> | Response> =>
+    await jsonObject(c) ?? apaasError(c, state, "paramInvalid", "param is invalid", "body");
   const jsonString = (c: SandboxContext, v: unknown, field: string): Record<string, unknown> | Response => {
     if (v === undefined) return {};
     try {

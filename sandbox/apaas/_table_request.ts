@@ -1,3 +1,4 @@
+import { jsonObject } from "../_json_body.ts";
 import type { SandboxContext } from "../_env.ts";
 import { enforceRateLimit } from "../_guards.ts";
 import { endpoint } from "../_middleware.ts";
@@ -116,12 +117,8 @@ export async function jsonField(
   field: string,
   array: boolean,
 ): Promise<unknown> {
-  let body: Record<string, unknown>;
-  try {
-    body = await c.req.json();
-  } catch {
-    return apaasError(c, state, "paramInvalid", "body is not valid JSON", "body");
-  }
+  const body = await jsonObject(c);
+  if (!body) return apaasError(c, state, "paramInvalid", "body is not valid JSON", "body");
   if (typeof body[field] !== "string") {
     return apaasError(c, state, "paramInvalid", `${field} must be a JSON string`, field);
   }

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { jsonObject } from "../_json_body.ts";
 import type { SandboxApp, SandboxContext } from "../_env.ts";
 import { enforceRateLimit } from "../_guards.ts";
 import { endpoint } from "../_middleware.ts";
@@ -46,12 +47,8 @@ export function registerContactIdRoutes(app: SandboxApp, state: SandboxState): v
     if (limited) return limited;
     const type = (c.req.query("user_id_type") ?? "open_id") as UserIdType;
     if (!USER_ID_TYPES.includes(type)) return invalid(c, state, "user_id_type", "user_id_type is invalid");
-    let body: Record<string, unknown>;
-    try {
-      body = await c.req.json();
-    } catch {
-      return invalid(c, state, "body", "request body is not valid JSON");
-    }
+    const body = await jsonObject(c);
+    if (!body) return invalid(c, state, "body", "request body is not valid JSON");
     const emails = body.emails ?? [], mobiles = body.mobiles ?? [];
     if (!Array.isArray(emails) || !emails.every((e) => typeof e === "string")) {
       return invalid(c, state, "emails", "emails must be an array of strings");

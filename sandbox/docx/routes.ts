@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { jsonObject } from "../_json_body.ts";
 import type { SandboxApp, SandboxContext } from "../_env.ts";
 import { endpoint } from "../_middleware.ts";
 import { MSG_RATE_LIMITED, openApiError, sendJson, throttled } from "../_respond.ts";
@@ -91,19 +92,10 @@ function editBudget(c: SandboxContext, state: SandboxState, doc: StoredDocument)
   return d.ok ? undefined : throttled(c, state.clock, "open_api", d.limit, d.resetSec);
 }
 
-async function json(c: SandboxContext): Promise<Record<string, unknown> | undefined> {
-  try {
-    const v = await c.req.json();
-    return v && typeof v === "object" && !Array.isArray(v) ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 async function create(c: SandboxContext, state: SandboxState, fam: DocsFamily): Promise<Response> {
   const appId = guard(c, state);
   if (appId instanceof Response) return appId;
-  const body = await json(c) ?? {};
+  const body = await jsonObject(c) ?? {};
   const title = body.title ?? "";
   if (typeof title !== "string" || [...title].length > 800) {
     return openApiError(c, state.clock, 400, 1770001, "invalid param: title");
@@ -162,7 +154,7 @@ async function children(c: SandboxContext, state: SandboxState, fam: DocsFamily)
   if (earlier) return sendJson(c, state.clock, { code: 0, msg: "success", data: earlier });
   const parent = doc.blocks.get(c.req.param("block_id") ?? "");
   if (!parent) return openApiError(c, state.clock, 404, 1770002, "not found: block");
-  const body = await json(c);
+  const body = await jsonObject(c);
   const list = body?.children;
   if (!Array.isArray(list) || list.length < 1 || list.length > DOCX_MAX_CHILDREN) {
     return openApiError(c, state.clock, 400, 1770001, "invalid param: children must hold 1-50 blocks");
@@ -208,7 +200,7 @@ async function patch(c: SandboxContext, state: SandboxState, fam: DocsFamily): P
   if (doc instanceof Response) return doc;
   const block = doc.blocks.get(c.req.param("block_id") ?? "");
   if (!block) return openApiError(c, state.clock, 404, 1770002, "not found: block");
-  const body = await json(c);
+  const body = await jsonObject(c);
   if (!body) return openApiError(c, state.clock, 400, 1770001, "invalid param: body");
   const limited = editBudget(c, state, doc);
   if (limited) return limited;
@@ -233,7 +225,7 @@ async function batch(c: SandboxContext, state: SandboxState, fam: DocsFamily): P
   if (appId instanceof Response) return appId;
   const doc = docFor(c, state, fam, appId);
   if (doc instanceof Response) return doc;
-  const body = await json(c);
+  const body = await jsonObject(c);
   const requests = body?.requests;
   if (!Array.isArray(requests) || requests.length < 1 || requests.length > DOCX_MAX_BATCH_UPDATE) {
     return openApiError(c, state.clock, 400, 1770001, "invalid param: requests must hold 1-200 updates");

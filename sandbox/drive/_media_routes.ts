@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { jsonObject } from "../_json_body.ts";
 import type { SandboxApp, SandboxContext } from "../_env.ts";
 import { enforceRateLimit, requireTenantToken } from "../_guards.ts";
 import { endpoint } from "../_middleware.ts";
@@ -142,13 +143,9 @@ async function uploadAll(c: SandboxContext, state: SandboxState, fam: DocsFamily
 async function prepare(c: SandboxContext, state: SandboxState, fam: DocsFamily): Promise<Response> {
   const appId = guard(c, state);
   if (appId instanceof Response) return appId;
-  let body: Record<string, unknown>;
-  try {
-    body = await c.req.json();
-  } catch {
-    return bad(c, state, "JSON body");
-  }
-  const meta = checkMeta(c, state, fam, body ?? {});
+  const body = await jsonObject(c);
+  if (!body) return bad(c, state, "JSON body");
+  const meta = checkMeta(c, state, fam, body);
   if (meta instanceof Response) return meta;
   const blockNum = Math.ceil(meta.size / UPLOAD_BLOCK_SIZE);
   const up = fam.media.prepare({ ...meta, blockSize: UPLOAD_BLOCK_SIZE, blockNum });
@@ -183,13 +180,9 @@ async function part(c: SandboxContext, state: SandboxState, fam: DocsFamily): Pr
 async function finish(c: SandboxContext, state: SandboxState, fam: DocsFamily): Promise<Response> {
   const appId = guard(c, state);
   if (appId instanceof Response) return appId;
-  let body: Record<string, unknown>;
-  try {
-    body = await c.req.json();
-  } catch {
-    return bad(c, state, "JSON body");
-  }
-  const up = fam.media.upload(String(body?.upload_id ?? ""));
+  const body = await jsonObject(c);
+  if (!body) return bad(c, state, "JSON body");
+  const up = fam.media.upload(String(body.upload_id ?? ""));
   if (!up) return openApiError(c, state.clock, 400, 1061021, "upload id expire.");
   if (body.block_num !== up.blockNum) return bad(c, state, "block_num");
   if (up.parts.size !== up.blockNum) {

@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { jsonObject } from "../_json_body.ts";
 import type { SandboxApp, SandboxContext } from "../_env.ts";
 import { enforceRateLimit, requireTenantToken } from "../_guards.ts";
 import { endpoint } from "../_middleware.ts";
@@ -82,15 +83,6 @@ function docGuard(c: SandboxContext, state: SandboxState, fam: DocsFamily): stri
   return token;
 }
 
-async function body(c: SandboxContext): Promise<Record<string, unknown>> {
-  try {
-    const v = await c.req.json();
-    return v && typeof v === "object" ? v : {};
-  } catch {
-    return {};
-  }
-}
-
 function checkMember(
   c: SandboxContext,
   state: SandboxState,
@@ -128,7 +120,7 @@ function wire(m: StoredMember, withName: boolean): Record<string, unknown> {
 async function create(c: SandboxContext, state: SandboxState, fam: DocsFamily): Promise<Response> {
   const token = docGuard(c, state, fam);
   if (token instanceof Response) return token;
-  const b = await body(c);
+  const b = await jsonObject(c) ?? {};
   const m = checkMember(c, state, b, b.member_id);
   if (m instanceof Response) return m;
   fam.permissions.members(token).set(key(m.member_type, m.member_id), m);
@@ -138,7 +130,7 @@ async function create(c: SandboxContext, state: SandboxState, fam: DocsFamily): 
 async function update(c: SandboxContext, state: SandboxState, fam: DocsFamily): Promise<Response> {
   const token = docGuard(c, state, fam);
   if (token instanceof Response) return token;
-  const b = await body(c);
+  const b = await jsonObject(c) ?? {};
   const m = checkMember(c, state, b, c.req.param("member_id") ?? "");
   if (m instanceof Response) return m;
   const members = fam.permissions.members(token);

@@ -48,16 +48,6 @@ export const isSender = (x: Ctx) =>
     ? x.message.senderType === "user" && x.message.user !== undefined
     : x.message.senderType === "app");
 
-/** The body as a JSON object, or undefined. */
-export async function jsonBody(c: SandboxContext): Promise<Record<string, unknown> | undefined> {
-  try {
-    const body = JSON.parse(await c.req.text());
-    return body && typeof body === "object" && !Array.isArray(body) ? body : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Check `content` for `msgType`: a JSON object string within the size limit; the parsed value or a Response. */
 export function checkContent(
   c: SandboxContext,

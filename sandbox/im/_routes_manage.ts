@@ -28,6 +28,7 @@
  *
  * @module
  */
+import { jsonObject } from "../_json_body.ts";
 import type { SandboxApp, SandboxContext } from "../_env.ts";
 import { endpoint } from "../_middleware.ts";
 import { openApiError, sendJson } from "../_respond.ts";
@@ -35,7 +36,7 @@ import { IM_CARD_MESSAGE_LIMIT } from "../rate_limits.ts";
 import type { MeetingFamily } from "../scenarios/meeting/family.ts";
 import { IM_MESSAGE_PATH, IM_REPLY_PATH } from "./endpoints.ts";
 import { CARD_UPDATE_WINDOW_MS, extraOf, imState, MAX_EDITS } from "./message_state.ts";
-import { checkContent, INVALID, isSender, jsonBody, prologue, recalled, wire } from "./_manage_common.ts";
+import { checkContent, INVALID, isSender, prologue, recalled, wire } from "./_manage_common.ts";
 import { reply } from "./_routes_reply.ts";
 
 /** Register reply, recall, edit and card update. */
@@ -76,7 +77,7 @@ async function edit(c: SandboxContext, family: MeetingFamily): Promise<Response>
   if (!isSender(x)) {
     return openApiError(c, clock, 400, 230071, "The operator is not the sender of the message.");
   }
-  const body = await jsonBody(c);
+  const body = await jsonObject(c);
   if (!body) {
     return openApiError(c, clock, 400, 230001, INVALID, [{
       field: "body",
@@ -134,7 +135,7 @@ async function patchCard(c: SandboxContext, family: MeetingFamily): Promise<Resp
     return openApiError(c, clock, 400, 230054, "This operation is not supported for this message type.");
   }
   if (!isSender(x)) return openApiError(c, clock, 400, 230027, "Lack of necessary permissions.");
-  const body = await jsonBody(c);
+  const body = await jsonObject(c);
   if (!body) {
     return openApiError(c, clock, 400, 230001, INVALID, [{
       field: "body",

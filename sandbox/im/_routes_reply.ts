@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { jsonObject } from "../_json_body.ts";
 import type { SandboxContext } from "../_env.ts";
 import { openApiError, sendJson, throttled } from "../_respond.ts";
 import { IM_RECIPIENT_LIMIT } from "../rate_limits.ts";
@@ -15,15 +16,7 @@ import { randomHex } from "../events/event_crypto.ts";
 import type { MeetingFamily } from "../scenarios/meeting/family.ts";
 import { extraOf, imState } from "./message_state.ts";
 import { MSG_TYPES } from "./_routes_send.ts";
-import {
-  checkContent,
-  INVALID,
-  jsonBody,
-  prologue,
-  recalled,
-  UUID_WINDOW_MS,
-  wire,
-} from "./_manage_common.ts";
+import { checkContent, INVALID, prologue, recalled, UUID_WINDOW_MS, wire } from "./_manage_common.ts";
 
 /** Answer a reply. */
 export async function reply(c: SandboxContext, family: MeetingFamily): Promise<Response> {
@@ -33,7 +26,7 @@ export async function reply(c: SandboxContext, family: MeetingFamily): Promise<R
   const st = imState(family);
   const parentExtra = extraOf(st, x.message);
   if (parentExtra.recalledAt !== undefined) return recalled(c, family);
-  const body = await jsonBody(c);
+  const body = await jsonObject(c);
   if (!body) {
     return openApiError(c, clock, 400, 230001, INVALID, [{
       field: "body",

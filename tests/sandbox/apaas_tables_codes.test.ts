@@ -158,6 +158,7 @@ Deno.test("aPaaS tables sandbox: write bodies are JSON strings of objects; quota
   await withWorkspace(async (send) => {
     const post = (body: unknown) => send("POST", "/tables/orders/records", body);
     refused(await post("not json"), 2320001, "body");
+    refused(await post("null"), 2320001, "body");
     refused(await post({ records: [] }), 2320001, "records");
     refused(await post({ records: "[oops" }), 2320001, "records");
     refused(await post({ records: "{}" }), 2320001, "records");

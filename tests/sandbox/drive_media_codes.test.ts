@@ -100,6 +100,7 @@ Deno.test("drive media sandbox: upload_all checks its metadata, size and body", 
 Deno.test("drive media sandbox: multipart upload — expired id, seq bounds, size mismatch, missing block; then the file", async () => {
   await withMedia(async (post, get) => {
     refused(await post("/upload_prepare", "{broken"), 400, 1061002, /JSON/);
+    refused(await post("/upload_prepare", "[]"), 400, 1061002, /JSON/);
     refused(await post("/upload_prepare", { ...meta, size: -1 }), 400, 1061002, /size/);
     const size = 4 * MB + 10;
     const prepared = await post("/upload_prepare", { ...meta, file_name: "大文件.bin", size });
@@ -119,6 +120,7 @@ Deno.test("drive media sandbox: multipart upload — expired id, seq bounds, siz
     assert.equal((await part({ seq: "1", size: "10" }, last)).body.code, 0);
 
     refused(await post("/upload_finish", "{broken"), 400, 1061002, /JSON/);
+    refused(await post("/upload_finish", "null"), 400, 1061002, /JSON/);
     refused(await post("/upload_finish", { upload_id: "nope", block_num: 2 }), 400, 1061021);
     refused(await post("/upload_finish", { upload_id: id, block_num: 3 }), 400, 1061002, /block_num/);
     refused(await post("/upload_finish", { upload_id: id, block_num: 2 }), 400, 1062010);

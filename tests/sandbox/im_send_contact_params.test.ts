@@ -70,6 +70,8 @@ Deno.test("contact batch_get_id: user_id_type, body, emails/mobiles types and si
     const cases: [string, unknown, string][] = [
       ["?user_id_type=employee_id", { emails: ["a@b.c"] }, "user_id_type"],
       ["", "{", "body"],
+      ["", "null", "body"],
+      ["", "[]", "body"],
       ["", { emails: "a@b.c" }, "emails"],
       ["", { emails: [1] }, "emails"],
       ["", { mobiles: [13800000000] }, "mobiles"],
