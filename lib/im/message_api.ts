@@ -15,19 +15,7 @@ import {
   type UploadedFile,
   type UploadedImage,
 } from "./message_types.ts";
-export {
-  IM_BUCKETS,
-  type MessageAck,
-  type MessageApiOptions,
-  type MsgType,
-  type ReceiveIdType,
-  type ReplyOptions,
-  type SendMessageInput,
-  type SendOptions,
-  type SentMessage,
-  type UploadedFile,
-  type UploadedImage,
-} from "./message_types.ts";
+export * from "./message_types.ts";
 export type { FileUploadOptions, ImageUploadOptions } from "./_uploads.ts";
 import {
   type FileUploadOptions,

@@ -23,6 +23,7 @@ export type MsgType =
   | "share_chat"
   | "share_user";
 
+/** Every message type `send` accepts (`msg_type`). */
 export const MSG_TYPES: readonly MsgType[] = [
   "text",
   "post",
