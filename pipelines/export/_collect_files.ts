@@ -4,8 +4,8 @@
  *
  * @module
  */
+import { sha256File } from "../../lib/encoding/sha256_file.ts";
 import { BrowserError } from "../../lib/browser/browser_error.ts";
-import { sha256Hex } from "../../lib/encoding/sha256_hex.ts";
 import { LarkError } from "../../lib/errors/mod.ts";
 import { sanitizeFileName } from "../../lib/fs/safe_name.ts";
 
@@ -66,7 +66,7 @@ export async function moveFile(src: string, dest: string): Promise<void> {
 /** Whether `path` holds a file other than the one with this SHA-256 (a missing file is free). */
 export async function isTakenByOther(path: string, sha256: string): Promise<boolean> {
   try {
-    return (await sha256Hex(await Deno.readFile(path))) !== sha256;
+    return (await sha256File(path)) !== sha256;
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return false;
     throw e;

@@ -5,8 +5,8 @@
  *
  * @module
  */
+import { sha256File } from "../../lib/encoding/sha256_file.ts";
 import type { Logger } from "../../lib/log/logger.ts";
-import { sha256Hex } from "../../lib/encoding/sha256_hex.ts";
 import type { ExportConfig } from "./config.ts";
 import type { ExportLedger } from "./ledger.ts";
 import { mergeWindowFiles } from "./merge.ts";
@@ -71,7 +71,7 @@ export async function mergeStep(a: {
   const summary = mergeSummary(
     merged,
     leaves.map((w) => ({ window_id: w.id, path: w.filePath!, sha256: w.sha256, rows: w.rowsInFile })),
-    await sha256Hex(await Deno.readFile(mergedPath)),
+    await sha256File(mergedPath),
     settings,
     a.now,
   );

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { sha256File } from "../../lib/encoding/sha256_file.ts";
 import { sha256Hex } from "../../lib/encoding/sha256_hex.ts";
 import type { MergeSummary } from "./merge_summary.ts";
 import type { FileStats } from "./parse_files.ts";
@@ -197,7 +198,7 @@ async function mergedProblems(
 ): Promise<string[]> {
   const out: string[] = [];
   try {
-    const sha = await sha256Hex(await Deno.readFile(m.output));
+    const sha = await sha256File(m.output);
     if (m.output_sha256 && sha !== m.output_sha256) out.push(`合并文件 ${m.output} 在合并后被修改`);
   } catch {
     out.push(`合并文件 ${m.output} 不存在`);

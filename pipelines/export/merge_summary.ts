@@ -4,8 +4,8 @@
  *
  * @module
  */
+import { sha256File } from "../../lib/encoding/sha256_file.ts";
 import { atomicWriteFile } from "../../lib/fs/atomic_write.ts";
-import { sha256Hex } from "../../lib/encoding/sha256_hex.ts";
 import type { DuplicateExample, MergeResult } from "./merge.ts";
 
 /** Contents of `merge.json`. */
@@ -85,7 +85,7 @@ export async function mergeUpToDate(
     }
   }
   try {
-    return (await sha256Hex(await Deno.readFile(output))) === s.output_sha256;
+    return (await sha256File(output)) === s.output_sha256;
   } catch {
     return false;
   }

@@ -3,16 +3,8 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { basename } from "node:path";
-
-/** SHA-256 of a file, lower-case hex, read in chunks. */
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  const file = await Deno.open(path); // the readable closes it at the end
-  for await (const chunk of file.readable) hash.update(chunk);
-  return hash.digest("hex");
-}
+import { sha256File } from "../../lib/encoding/sha256_file.ts";
 
 /**
  * Write `SHA256SUMS.txt` in the format `sha256sum -c` and PowerShell users can
